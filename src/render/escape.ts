@@ -1,0 +1,27 @@
+/**
+ * Text from a log must never drive the terminal. Every string that came from input
+ * (keys, string values, labels, file names in errors) goes through `escapeForTerminal`
+ * before it is written to a terminal: C0/C1 controls, DEL and the Unicode bidi
+ * overrides and isolates become visible `\x1b`, `\u202e` style escapes.
+ */
+
+// C0 controls (incl. ESC, CR, LF, TAB), DEL, C1 controls, bidi embedding/override/isolate marks,
+// and the line/paragraph separators that some terminals treat as newlines.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+function escapeChar(ch: string): string {
+  const code = ch.charCodeAt(0);
+  if (code === 0x0a) return '\\n';
+  if (code === 0x0d) return '\\r';
+  if (code === 0x09) return '\\t';
+  if (code <= 0xff) return '\\x' + code.toString(16).padStart(2, '0');
+  return '\\u' + code.toString(16).padStart(4, '0');
+}
+
+/** Makes a string from untrusted input safe to print: control and bidi characters become visible escapes. */
+export function escapeForTerminal(text: string): string {
+  UNSAFE.lastIndex = 0;
+  if (!UNSAFE.test(text)) return text;
+  UNSAFE.lastIndex = 0;
+  return text.replace(UNSAFE, escapeChar);
+}
