@@ -1,0 +1,117 @@
+/**
+ * `vizmeta extract`: the metadata records of one or more logs as JSON lines (or CSV).
+ */
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { ExitCode, UsageError } from '../errors.js';
+import { write, warn, type CommandIO } from '../io.js';
+import { flattenValues } from '../parsers/metadata.js';
+import { csvRow, type CsvCell } from '../render/csv.js';
+import { toJsonLine, type NonFiniteStyle } from '../render/json.js';
+import { readInputs } from '../source.js';
+import type { JsonValue, MetadataRecord } from '../types.js';
+import type { ExitSlot } from '../program.js';
+import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from './shared.js';
+
+export interface ExtractOptions extends InputOptions {
+  /** Output format. Default `json` (one object per line). */
+  format: 'json' | 'csv';
+  /** Add `_source` (the input as given, `-` for stdin) and `_line`. Default false. */
+  withSource?: boolean;
+  /** How NaN and ±Infinity are written in JSON. Default `null` (valid JSON). */
+  nan: NonFiniteStyle;
+}
+
+function recordObject(record: MetadataRecord, withSource: boolean): Record<string, JsonValue> {
+  // Object.defineProperty keeps a `__proto__` key as data in the copy.
+  const out: Record<string, JsonValue> = {};
+  for (const key of Object.keys(record.values)) {
+    Object.defineProperty(out, key, { value: record.values[key], writable: true, enumerable: true, configurable: true });
+  }
+  out['_time'] = record.time;
+  if (withSource) {
+    out['_source'] = record.source;
+    out['_line'] = record.line;
+  }
+  return out;
+}
+
+export async function runExtract(inputs: string[], options: ExtractOptions, io: CommandIO): Promise<number> {
+  const withSource = Boolean(options.withSource);
+  let status: number = ExitCode.ok;
+  const onError = (message: string): void => {
+    warn(io, message);
+    status = ExitCode.usage;
+  };
+
+  if (options.format === 'json') {
+    // Records of one input chunk are written together; reading waits while stdout is full.
+    let batch = '';
+    const sink = {
+      record: (record: MetadataRecord) => {
+        batch += toJsonLine(recordObject(record, withSource), options.nan) + '\n';
+      },
+      diagnostic: diagnosticWriter(io),
+      afterChunk: async () => {
+        if (batch === '') return;
+        const text = batch;
+        batch = '';
+        await write(io.stdout, text);
+      },
+    };
+    await readInputs(inputs, io.stdin, sink, readOptionsFrom(options), { onError });
+    await sink.afterChunk();
+    return status;
+  }
+
+  // CSV needs the union of keys for its header, so the rows are held until the input ends.
+  const rows: Array<Map<string, JsonValue>> = [];
+  const columns = new Map<string, true>();
+  const sink = {
+    record: (record: MetadataRecord) => {
+      const flat = flattenValues(recordObject(record, withSource));
+      for (const key of flat.keys()) columns.set(key, true);
+      rows.push(flat);
+    },
+    diagnostic: diagnosticWriter(io),
+  };
+  await readInputs(inputs, io.stdin, sink, readOptionsFrom(options), { onError });
+  // `_time` (and `_source`, `_line`) go last, after the metadata keys.
+  const names = [...columns.keys()];
+  const tail = ['_time', '_source', '_line'].filter((name) => columns.has(name));
+  const header = [...names.filter((name) => !tail.includes(name)), ...tail];
+  if (rows.length > 0) {
+    await write(io.stdout, csvRow(header) + '\n');
+    for (const row of rows) {
+      await write(io.stdout, csvRow(header.map((name) => toCsvCell(row.get(name)))) + '\n');
+    }
+  }
+  return status;
+}
+
+function toCsvCell(value: JsonValue | undefined): CsvCell {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return value;
+}
+
+export function registerExtract(program: Command, io: CommandIO, exit: ExitSlot): void {
+  const command = program
+    .command('extract')
+    .description('print the metadata records of training logs as JSON lines (or CSV)')
+    .argument('[files...]', 'log files; - or nothing reads stdin')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
+    .option('--with-source', 'add _source (file as given, - for stdin) and _line to every record')
+    .addOption(new Option('--nan <style>', 'how NaN and ±Infinity are written in JSON: null (valid JSON), string ("NaN"), or python (bare NaN, as json.dumps writes)').choices(['null', 'string', 'python']).default('null'));
+  addInputOptions(command);
+  command.addHelpText('after', `
+Examples:
+  vizmeta extract train.log                      one JSON object per metadata line, with _time
+  python train.py | vizmeta extract --with-source
+  vizmeta extract --format csv logs/*.log > metadata.csv
+  kubectl logs --timestamps job/train | vizmeta extract   the timestamps become _time`);
+  command.action(async (files: string[], options: ExtractOptions) => {
+    if (options.format !== 'json' && options.format !== 'csv') throw new UsageError(`unknown format ${String(options.format)}`);
+    exit.code = await runExtract(resolveInputs(files, io, command), options, io);
+  });
+}

@@ -1,0 +1,11 @@
+/**
+ * Every command, registered on the program. One file per command under src/commands/.
+ */
+import type { Command } from 'commander';
+import type { CommandIO } from '../io.js';
+import type { ExitSlot } from '../program.js';
+import { registerExtract } from './extract.js';
+
+export function registerCommands(program: Command, io: CommandIO, exit: ExitSlot): void {
+  registerExtract(program, io, exit);
+}

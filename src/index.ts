@@ -1,0 +1,13 @@
+/**
+ * vizmeta as a library: the line grammar and record reader other tools can reuse.
+ *
+ *   import { classifyLine, LineReader, readStream } from 'vizmeta';
+ */
+export type { JsonObject, JsonValue, MetadataRecord, Diagnostic } from './types.js';
+export { classifyLine, parseCleanLine, splitTimestampPrefix, type ClassifiedLine, type LineGrammarOptions } from './parsers/line.js';
+export { parseJsonObject, parseObjectAt, JsonSyntaxError, MAX_DEPTH } from './parsers/json.js';
+export { toRecord, unwrapValohai, parseIsoTime, getPath, flattenValues } from './parsers/metadata.js';
+export { LineReader, readStream, DEFAULT_MAX_LINE_BYTES, type ReadOptions, type RecordSink } from './source.js';
+export { escapeForTerminal } from './render/escape.js';
+export { toJsonLine, type NonFiniteStyle } from './render/json.js';
+export { UsageError, InputError, ExitCode } from './errors.js';

@@ -1,0 +1,64 @@
+/**
+ * The edge between commands and the process: streams, terminal facts and environment
+ * come in as one object, so commands can be run in-process by tests with fake streams.
+ */
+import { once } from 'node:events';
+import type { Readable, Writable } from 'node:stream';
+import { escapeForTerminal } from './render/escape.js';
+import type { Diagnostic } from './types.js';
+
+export interface CommandIO {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  stdinIsTTY: boolean;
+  stdoutIsTTY: boolean;
+  /** Terminal width in columns (80 when unknown). */
+  columns: number;
+  /** Terminal height in rows (24 when unknown). */
+  rows: number;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export function processIO(): CommandIO {
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    columns: process.stdout.columns || Number(process.env['COLUMNS']) || 80,
+    rows: process.stdout.rows || Number(process.env['LINES']) || 24,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/**
+ * Colour only when stdout is a terminal, unless told otherwise:
+ * `--no-color` and NO_COLOR turn it off, FORCE_COLOR (not "0") turns it on.
+ */
+export function resolveColor(io: CommandIO, flag: boolean | undefined): boolean {
+  if (flag === false) return false;
+  const noColor = io.env['NO_COLOR'];
+  if (noColor !== undefined && noColor !== '') return false;
+  const force = io.env['FORCE_COLOR'];
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  return io.stdoutIsTTY;
+}
+
+/** Writes and waits for the stream to drain when its buffer is full (backpressure). */
+export async function write(stream: Writable, text: string | Uint8Array): Promise<void> {
+  if (!stream.write(text)) await once(stream, 'drain');
+}
+
+/** One diagnostic line on stderr, compiler style: `file:line: message`, escaped for the terminal. */
+export function formatDiagnostic(diagnostic: Diagnostic): string {
+  const where = diagnostic.source === '-' ? 'stdin' : diagnostic.source;
+  return `${escapeForTerminal(where)}:${diagnostic.line}: ${escapeForTerminal(diagnostic.message)}\n`;
+}
+
+export function warn(io: CommandIO, message: string): void {
+  io.stderr.write(`vizmeta: ${escapeForTerminal(message)}\n`);
+}

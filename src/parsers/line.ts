@@ -1,0 +1,156 @@
+/**
+ * The line grammar: which lines of a training job's output are metadata.
+ *
+ *  1. A line ends at `\n`; a trailing `\r` is dropped (the reader does both).
+ *  2. ANSI escape sequences are removed before deciding.
+ *  3. A leading RFC 3339 timestamp and one space (kubectl/docker `--timestamps`) is removed
+ *     and becomes the records' time.
+ *  4. A bare `\r` splits the rest into segments, as a terminal redraws a progress bar;
+ *     every segment that, trimmed, is exactly one JSON object is a metadata record.
+ *     With `loose`, the first JSON object anywhere in a segment counts instead.
+ *  5. Python's `NaN`, `Infinity` and `-Infinity` are numbers.
+ *
+ * Most lines never get here: the reader passes on only lines holding a `{` byte. The common
+ * case, a clean `{...}` line, is decided by one JSON.parse with no regular expression.
+ */
+import stripAnsi from 'strip-ansi';
+import type { JsonObject } from '../types.js';
+import { JsonSyntaxError, MAX_DEPTH, nestingDepth, parseJsonObject, parseObjectAt } from './json.js';
+
+export interface LineGrammarOptions {
+  /** Take the first JSON object found anywhere in a segment, not only a whole-segment object. Default false. */
+  loose?: boolean;
+}
+
+/** What one line holds. */
+export interface ClassifiedLine {
+  /** The metadata objects, in order (several when `\r` segments hold several). */
+  objects: JsonObject[];
+  /** The line's timestamp prefix as epoch milliseconds, when it had one. */
+  prefixTime?: number;
+  /** Segments that looked like metadata (`{"...`) but were not valid JSON: the reason for each. */
+  rejected: string[];
+}
+
+const NOTHING: ClassifiedLine = Object.freeze({ objects: [], rejected: [] }) as unknown as ClassifiedLine;
+
+// RFC 3339 date-time with a zone, as --timestamps writes it, followed by one space.
+const TIMESTAMP_PREFIX = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2}) /;
+
+/** Parses a leading RFC 3339 timestamp; returns its epoch ms and the text after it, or undefined. */
+export function splitTimestampPrefix(line: string): { time: number; rest: string } | undefined {
+  const c = line.charCodeAt(0);
+  if (!(c >= 0x30 && c <= 0x39)) return undefined;
+  const m = TIMESTAMP_PREFIX.exec(line);
+  if (!m) return undefined;
+  const fraction = (m[3] ?? '').slice(0, 3).padEnd(3, '0');
+  const zone = m[4] === 'z' ? 'Z' : m[4];
+  const time = Date.parse(`${m[1]}T${m[2]}.${fraction}${zone}`);
+  if (Number.isNaN(time)) return undefined;
+  return { time, rest: line.slice(m[0].length) };
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0b || c === 0x0c || c === 0x0d;
+}
+
+/** Parses a segment that, trimmed, must be exactly one object. Returns the object, a rejection reason, or null when it is plainly not metadata. */
+function parseWholeSegment(segment: string): JsonObject | string | null {
+  let start = 0;
+  let end = segment.length;
+  while (start < end && isSpace(segment.charCodeAt(start))) start++;
+  while (end > start && isSpace(segment.charCodeAt(end - 1))) end--;
+  if (segment.charCodeAt(start) !== 0x7b) return null;
+  const body = start === 0 && end === segment.length ? segment : segment.slice(start, end);
+  try {
+    return checkDepth(JSON.parse(body) as JsonObject, body);
+  } catch (error) {
+    if (error instanceof DepthError) return error.message;
+  }
+  try {
+    return parseJsonObject(body);
+  } catch (error) {
+    // Python prints dicts as {'a': 1}; only text that starts like a JSON object is worth a warning.
+    if (body.charCodeAt(1) !== 0x22 && !/^\{\s*"/.test(body)) return null;
+    if (error instanceof JsonSyntaxError) return `not valid JSON (${error.message} at column ${start + error.offset + 1})`;
+    throw error;
+  }
+}
+
+class DepthError extends Error {}
+
+function checkDepth(value: JsonObject, text: string): JsonObject {
+  // A line needs at least 2*MAX_DEPTH brackets to nest that deep; skip the scan for short lines.
+  if (text.length > 2 * MAX_DEPTH && nestingDepth(text) > MAX_DEPTH) {
+    throw new DepthError(`nested deeper than ${MAX_DEPTH} levels`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DepthError('not an object');
+  return value;
+}
+
+/** Finds the first JSON object anywhere in the segment (loose mode). */
+function findFirstObject(segment: string): JsonObject | null {
+  let from = segment.indexOf('{');
+  while (from !== -1) {
+    try {
+      return parseObjectAt(segment, from).value;
+    } catch {
+      from = segment.indexOf('{', from + 1);
+    }
+  }
+  return null;
+}
+
+/**
+ * Classifies one line (without its `\n`; a trailing `\r` may remain and is ignored).
+ * Never throws on any input.
+ */
+export function classifyLine(line: string, options: LineGrammarOptions = {}): ClassifiedLine {
+  let text = line;
+  if (text.indexOf('\x1b') !== -1 || text.indexOf('\x9b') !== -1) text = stripAnsi(text);
+  let prefixTime: number | undefined;
+  const prefix = splitTimestampPrefix(text);
+  if (prefix) {
+    prefixTime = prefix.time;
+    text = prefix.rest;
+  }
+  if (text.indexOf('{') === -1) return prefixTime === undefined ? NOTHING : { objects: [], rejected: [], prefixTime };
+
+  const segments = text.indexOf('\r') === -1 ? [text] : text.split('\r');
+  const objects: JsonObject[] = [];
+  const rejected: string[] = [];
+  for (const segment of segments) {
+    if (options.loose) {
+      const found = findFirstObject(segment);
+      if (found) objects.push(found);
+      continue;
+    }
+    const parsed = parseWholeSegment(segment);
+    if (parsed === null) continue;
+    if (typeof parsed === 'string') rejected.push(parsed);
+    else objects.push(parsed);
+  }
+  const result: ClassifiedLine = { objects, rejected };
+  if (prefixTime !== undefined) result.prefixTime = prefixTime;
+  return result;
+}
+
+/**
+ * The fast path for the common case: a line that is exactly one clean JSON object.
+ * Returns the object, or undefined when the full grammar must decide.
+ */
+export function parseCleanLine(line: string): JsonObject | undefined {
+  if (line.charCodeAt(0) !== 0x7b) return undefined;
+  const last = line.charCodeAt(line.length - 1);
+  if (last !== 0x7d) return undefined;
+  // A raw \r between tokens is valid JSON whitespace, but the grammar splits on it first.
+  if (line.indexOf('\r') !== -1) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (line.length > 2 * MAX_DEPTH && nestingDepth(line) > MAX_DEPTH) return undefined;
+  return value as JsonObject;
+}

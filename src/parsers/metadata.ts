@@ -1,0 +1,100 @@
+/**
+ * From a parsed JSON object to a metadata record: Valohai's deployment wrapper
+ * `{"vh_metadata": {...}}` is unwrapped, and `_time` is settled (the object's own
+ * `_time` wins, then the line's timestamp prefix, then when the line was read).
+ * Also the dotted-path lookup every command uses to name a key.
+ */
+import type { JsonObject, JsonValue, MetadataRecord } from '../types.js';
+
+/** Unwraps `{"vh_metadata": {...}}`, the form Valohai deployments print. */
+export function unwrapValohai(object: JsonObject): JsonObject {
+  if (!Object.hasOwn(object, 'vh_metadata')) return object;
+  const inner = object['vh_metadata'];
+  if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return object;
+  for (const key in object) if (key !== 'vh_metadata' && Object.hasOwn(object, key)) return object;
+  return inner;
+}
+
+// ISO-8601 date-time; the zone is optional because Valohai writes `2017-04-04T15:03:39.321000`.
+const ISO_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+))?(Z|z|[+-]\d{2}:?\d{2})?$/;
+
+/** Reads an ISO-8601 time; one without a zone is UTC, as Valohai's `_time` is. Returns epoch ms or undefined. */
+export function parseIsoTime(text: string): number | undefined {
+  const m = ISO_TIME.exec(text.trim());
+  if (!m) return undefined;
+  const clock = m[2]!.length === 5 ? `${m[2]}:00` : m[2];
+  const fraction = (m[3] ?? '').slice(0, 3).padEnd(3, '0');
+  let zone = m[4] ?? 'Z';
+  if (zone === 'z') zone = 'Z';
+  else if (zone.length === 5) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const time = Date.parse(`${m[1]}T${clock}.${fraction}${zone}`);
+  return Number.isNaN(time) ? undefined : time;
+}
+
+/**
+ * Builds a record from a metadata object. `readTime` is the ISO string for "now", computed once
+ * per chunk by the reader because formatting a date per line is measurable on big logs.
+ */
+export function toRecord(object: JsonObject, source: string, line: number, prefixTime: number | undefined, readTime: string): MetadataRecord {
+  let values = unwrapValohai(object);
+  let time: string | undefined;
+  if (Object.hasOwn(values, '_time')) {
+    const own = values['_time'];
+    const parsed = typeof own === 'string' ? parseIsoTime(own) : undefined;
+    if (parsed !== undefined) time = new Date(parsed).toISOString();
+    values = withoutKey(values, '_time');
+  }
+  if (time === undefined) time = prefixTime === undefined ? readTime : new Date(prefixTime).toISOString();
+  return { values, time, source, line };
+}
+
+function withoutKey(object: JsonObject, drop: string): JsonObject {
+  const out: JsonObject = {};
+  for (const key of Object.keys(object)) {
+    if (key === drop) continue;
+    // Spread-free copy so a `__proto__` data key stays data.
+    Object.defineProperty(out, key, { value: object[key], writable: true, enumerable: true, configurable: true });
+  }
+  return out;
+}
+
+/**
+ * Resolves a key name against a record's values: an exact own key first (a flat `"val.loss"`),
+ * then a dotted path through nested objects (`val.loss` → values.val.loss). Only own properties
+ * are read, so `constructor` or `__proto__` can never reach a prototype.
+ */
+export function getPath(values: JsonObject, path: string): JsonValue | undefined {
+  if (Object.hasOwn(values, path)) return values[path];
+  if (path.indexOf('.') === -1) return undefined;
+  let current: JsonValue | undefined = values;
+  let rest = path;
+  while (rest.length > 0) {
+    if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
+    const object: JsonObject = current;
+    if (Object.hasOwn(object, rest)) return object[rest];
+    // Take the longest own key that is a dotted prefix of what remains, so keys with dots still resolve.
+    let next: string | undefined;
+    for (let dot = rest.lastIndexOf('.'); dot > 0; dot = rest.lastIndexOf('.', dot - 1)) {
+      const head = rest.slice(0, dot);
+      if (Object.hasOwn(object, head)) { next = head; break; }
+    }
+    if (next === undefined) return undefined;
+    current = object[next];
+    rest = rest.slice(next.length + 1);
+  }
+  return current;
+}
+
+/**
+ * Flattens nested objects into dotted keys (`{"val": {"loss": 1}}` → `val.loss`), in order.
+ * Arrays stay whole values. Used where every key is listed: CSV columns, stats, tables.
+ */
+export function flattenValues(values: JsonObject, prefix = '', out: Map<string, JsonValue> = new Map()): Map<string, JsonValue> {
+  for (const key of Object.keys(values)) {
+    const value = values[key] as JsonValue;
+    const name = prefix === '' ? key : `${prefix}.${key}`;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) flattenValues(value, name, out);
+    else out.set(name, value);
+  }
+  return out;
+}

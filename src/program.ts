@@ -1,0 +1,85 @@
+/**
+ * The commander program: declares every command, normalises options, and maps errors to
+ * exit codes in this one place (0 ok, 1 condition failed, 2 usage or input error, 3 internal).
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ExitCode, InputError, UsageError } from './errors.js';
+import { processIO, type CommandIO } from './io.js';
+import { escapeForTerminal } from './render/escape.js';
+import { registerCommands } from './commands/index.js';
+import { NoInputError } from './commands/shared.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Holds the exit status a command's action decided, since commander actions return nothing useful. */
+export interface ExitSlot {
+  code: number;
+}
+
+export function buildProgram(io: CommandIO, exit: ExitSlot): Command {
+  const program = new Command();
+  program
+    .name('vizmeta')
+    .description('Charts, comparisons, confusion matrices, early stopping and CI gates for the JSON-lines metadata training jobs print.')
+    .version(version(), '-V, --version')
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .exitOverride();
+  program.addHelpText('after', `
+Examples:
+  python train.py | vizmeta watch                        live charts while it trains
+  vizmeta extract logs/run.log > run.jsonl               metadata as JSON lines
+  vizmeta sort --by accuracy logs/*.log                  which execution won
+  vizmeta gate --when 'metadata.accuracy >= 0.9' run.log exit 1 when it fails
+
+Exit status: 0 success, 1 a gate or condition failed, 2 usage or input error, 3 internal error.`);
+  registerCommands(program, io, exit);
+  return program;
+}
+
+/** Runs the CLI and returns the exit status. Never throws. */
+export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
+  // A closed pipe (`vizmeta extract big.log | head`) is a normal end, not an error.
+  const quietOnEpipe = (error: NodeJS.ErrnoException): void => {
+    if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+    throw error;
+  };
+  if (io.stdout === process.stdout) process.stdout.on('error', quietOnEpipe);
+  if (io.stderr === process.stderr) process.stderr.on('error', quietOnEpipe);
+
+  const exit: ExitSlot = { code: ExitCode.ok };
+  const program = buildProgram(io, exit);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exit.code;
+  } catch (error) {
+    return exitCodeFor(error, io);
+  }
+}
+
+export function exitCodeFor(error: unknown, io: CommandIO): number {
+  if (error instanceof CommanderError) {
+    // Help and version are successes; commander has already printed its message.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
+    return ExitCode.usage;
+  }
+  if (error instanceof NoInputError) {
+    io.stderr.write(`vizmeta: ${error.message}\n\n${error.command.helpInformation()}`);
+    return ExitCode.usage;
+  }
+  if (error instanceof UsageError || error instanceof InputError) {
+    io.stderr.write(`vizmeta: ${escapeForTerminal(error.message)}\n`);
+    return ExitCode.usage;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`vizmeta: internal error: ${escapeForTerminal(message)}\n`);
+  if (io.env['VIZMETA_DEBUG'] && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  return ExitCode.internal;
+}

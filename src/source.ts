@@ -1,0 +1,268 @@
+/**
+ * Inputs to records: stdin, files (optionally followed as they grow) or any byte stream,
+ * split into lines at the byte level.
+ *
+ * Speed comes from never decoding a line that cannot be metadata: most training output
+ * has no `{` at all, so the splitter looks for `{` bytes with Buffer.indexOf (native code)
+ * and only lines holding one are decoded and handed to the grammar. Memory is bounded by
+ * the longest line allowed (`maxLineBytes`), never by the size of the input.
+ */
+import { createReadStream, promises as fs } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { InputError } from './errors.js';
+import { classifyLine, parseCleanLine, type LineGrammarOptions } from './parsers/line.js';
+import { toRecord } from './parsers/metadata.js';
+import type { Diagnostic, MetadataRecord } from './types.js';
+
+export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+const NEWLINE = 0x0a;
+const BRACE = 0x7b;
+
+/** How lines are read. */
+export interface ReadOptions extends LineGrammarOptions {
+  /** Lines longer than this are skipped with a warning. Default 16 MiB. */
+  maxLineBytes?: number;
+  /** The clock for records without a time of their own; injectable for tests. Default Date.now. */
+  now?: () => number;
+}
+
+/** Where the reader sends what it finds. */
+export interface RecordSink {
+  record(record: MetadataRecord): void;
+  diagnostic(diagnostic: Diagnostic): void;
+  /** Called after each chunk; a returned promise pauses reading until it settles (backpressure). */
+  afterChunk?(): Promise<void> | void;
+}
+
+/**
+ * Splits pushed byte chunks into lines and turns metadata lines into records.
+ * A push-based state machine, so files, pipes and child processes share it.
+ */
+export class LineReader {
+  private lineNumber = 1;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** The current line is longer than the limit: drop bytes until its newline. */
+  private overflowing = false;
+  private atStart = true;
+  private readonly maxLineBytes: number;
+  private readonly now: () => number;
+  private readTime = '';
+
+  constructor(
+    readonly source: string,
+    private readonly sink: RecordSink,
+    private readonly options: ReadOptions = {},
+  ) {
+    this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Number of complete lines seen so far. */
+  get lines(): number {
+    return this.lineNumber - 1;
+  }
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.readTime = new Date(this.now()).toISOString();
+    let start = 0;
+    if (this.atStart) {
+      this.atStart = false;
+      // A UTF-8 byte order mark at the start of input is not content.
+      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) start = 3;
+    }
+    const length = chunk.length;
+    // Position of the next `{` at or after `start`, reused across lines so the scan stays linear.
+    let brace = chunk.indexOf(BRACE, start);
+    while (start < length) {
+      const newline = chunk.indexOf(NEWLINE, start);
+      const end = newline === -1 ? length : newline;
+      if (newline === -1) {
+        this.keepPartial(chunk, start, end);
+        return;
+      }
+      if (this.pendingBytes > 0 || this.overflowing) {
+        this.finishPartial(chunk, start, end);
+      } else if (end - start > this.maxLineBytes) {
+        this.tooLong();
+      } else {
+        if (brace !== -1 && brace < start) brace = chunk.indexOf(BRACE, start);
+        if (brace !== -1 && brace < end) this.handleLine(chunk, start, end);
+      }
+      this.lineNumber++;
+      start = newline + 1;
+    }
+  }
+
+  /** Ends the input: a last line without a newline still counts. */
+  end(): void {
+    if (this.overflowing) {
+      this.overflowing = false;
+      this.lineNumber++;
+      return;
+    }
+    if (this.pendingBytes > 0) {
+      const line = Buffer.concat(this.pending, this.pendingBytes);
+      this.pending = [];
+      this.pendingBytes = 0;
+      if (line.indexOf(BRACE) !== -1) this.handleLine(line, 0, line.length);
+      this.lineNumber++;
+    }
+  }
+
+  private keepPartial(chunk: Buffer, start: number, end: number): void {
+    if (this.overflowing) return;
+    if (this.pendingBytes + (end - start) > this.maxLineBytes) {
+      this.tooLong();
+      this.overflowing = true;
+      this.pending = [];
+      this.pendingBytes = 0;
+      return;
+    }
+    // Copy: the caller may reuse the chunk's memory.
+    this.pending.push(Buffer.from(chunk.subarray(start, end)));
+    this.pendingBytes += end - start;
+  }
+
+  private finishPartial(chunk: Buffer, start: number, end: number): void {
+    if (this.overflowing) {
+      this.overflowing = false;
+      return;
+    }
+    if (this.pendingBytes + (end - start) > this.maxLineBytes) {
+      this.tooLong();
+      this.pending = [];
+      this.pendingBytes = 0;
+      return;
+    }
+    this.pending.push(chunk.subarray(start, end));
+    const line = Buffer.concat(this.pending, this.pendingBytes + (end - start));
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (line.indexOf(BRACE) !== -1) this.handleLine(line, 0, line.length);
+  }
+
+  private tooLong(): void {
+    this.sink.diagnostic({
+      source: this.source,
+      line: this.lineNumber,
+      message: `line longer than ${formatBytes(this.maxLineBytes)}, skipped`,
+    });
+  }
+
+  private handleLine(buffer: Buffer, start: number, end: number): void {
+    let stop = end;
+    if (stop > start && buffer[stop - 1] === 0x0d) stop--;
+    const text = buffer.toString('utf8', start, stop);
+    const clean = this.options.loose ? undefined : parseCleanLine(text);
+    if (clean !== undefined) {
+      this.sink.record(toRecord(clean, this.source, this.lineNumber, undefined, this.readTime));
+      return;
+    }
+    const classified = classifyLine(text, this.options);
+    for (const object of classified.objects) {
+      this.sink.record(toRecord(object, this.source, this.lineNumber, classified.prefixTime, this.readTime));
+    }
+    for (const reason of classified.rejected) {
+      this.sink.diagnostic({ source: this.source, line: this.lineNumber, message: `looks like metadata but is ${reason}, skipped` });
+    }
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
+/** Reads a whole stream through a LineReader; resolves with the number of lines. */
+export async function readStream(stream: Readable, source: string, sink: RecordSink, options: ReadOptions = {}): Promise<number> {
+  const reader = new LineReader(source, sink, options);
+  for await (const chunk of stream) {
+    reader.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+    const waiting = sink.afterChunk?.();
+    if (waiting) await waiting;
+  }
+  reader.end();
+  return reader.lines;
+}
+
+/** Describes why a path cannot be read, in the words a user expects. */
+export function describeFsError(path: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT': return `${path}: no such file`;
+    case 'EACCES':
+    case 'EPERM': return `${path}: permission denied`;
+    case 'EISDIR': return `${path}: is a directory`;
+    default: return `${path}: cannot read (${(error as Error)?.message ?? String(error)})`;
+  }
+}
+
+/** Checks that a path names a readable regular file (or FIFO/character device); throws InputError. */
+export async function checkReadable(path: string): Promise<void> {
+  let stats;
+  try {
+    stats = await fs.stat(path);
+  } catch (error) {
+    throw new InputError(describeFsError(path, error));
+  }
+  if (stats.isDirectory()) throw new InputError(`${path}: is a directory`);
+  try {
+    await fs.access(path, fs.constants.R_OK);
+  } catch (error) {
+    throw new InputError(describeFsError(path, error));
+  }
+}
+
+/** Opens a file for reading with a large buffer: fewer, bigger chunks are faster to scan. */
+export function openFile(path: string): Readable {
+  return createReadStream(path, { highWaterMark: 1024 * 1024 });
+}
+
+export interface InputResult {
+  /** Inputs that could not be read, with the one-line reason already reported. */
+  failed: string[];
+}
+
+/**
+ * Reads each input in order (`-` is stdin) and sends records and diagnostics to the sink.
+ * An input that cannot be read is reported through `onError` and skipped; the rest are still read.
+ */
+export async function readInputs(
+  inputs: readonly string[],
+  stdin: Readable,
+  sink: RecordSink,
+  options: ReadOptions,
+  hooks: { onError(message: string): void; onInputStart?(source: string): void; onInputEnd?(source: string, lines: number): void },
+): Promise<InputResult> {
+  const failed: string[] = [];
+  for (const input of inputs) {
+    let stream: Readable;
+    if (input === '-') {
+      stream = stdin;
+    } else {
+      try {
+        await checkReadable(input);
+      } catch (error) {
+        hooks.onError((error as Error).message);
+        failed.push(input);
+        continue;
+      }
+      stream = openFile(input);
+    }
+    hooks.onInputStart?.(input);
+    let lines: number;
+    try {
+      lines = await readStream(stream, input, sink, options);
+    } catch (error) {
+      hooks.onError(describeFsError(input, error));
+      failed.push(input);
+      continue;
+    }
+    hooks.onInputEnd?.(input, lines);
+  }
+  return { failed };
+}
