@@ -1,0 +1,414 @@
+// `npm run bench`: vizmeta against jq and a naive Node parser, side by side, on seeded corpora.
+// A benchmark, not a test: nothing here is part of `npm test`.
+//
+//   node bench/run.mjs                   full run (~100 MB corpora, 5 rounds); writes bench/RESULTS.md
+//   node bench/run.mjs --quick           smaller corpora, 3 rounds; writes to the temp folder instead
+//   node bench/run.mjs --only extract,sort
+//       groups: extract, sort, gate, many, version, watch
+//   --rounds N   rounds per group (default 5, quick 3)      --fresh   regenerate the corpora
+//   --out FILE   where the markdown goes
+//
+// Every group runs its commands interleaved (A B C A B C …) after one untimed warm-up round, so
+// drift in the machine's speed lands on all of them alike; figures are medians. Each command is a
+// child process with stdout on /dev/null; its peak RSS comes from `/usr/bin/time -f %M` when that
+// exists, else from polling /proc/<pid>/status (VmHWM).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, openSync, readFileSync, writeFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate, metadataStream } from './generate.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'vizmeta.js');
+const NAIVE = join(ROOT, 'bench', 'naive.mjs');
+const NODE = process.execPath;
+const GROUPS = ['extract', 'sort', 'gate', 'many', 'version', 'watch'];
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+function parseArgs(argv) {
+  const options = { quick: false, fresh: false, only: new Set(GROUPS), rounds: undefined, out: undefined, watchLines: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${arg} needs a value`);
+      return next;
+    };
+    if (arg === '--quick') options.quick = true;
+    else if (arg === '--fresh') options.fresh = true;
+    else if (arg === '--only') {
+      options.only = new Set(value().split(',').map((s) => s.trim()).filter(Boolean));
+      for (const name of options.only) if (!GROUPS.includes(name)) throw new Error(`--only: unknown group ${name} (groups: ${GROUPS.join(', ')})`);
+    } else if (arg === '--rounds') options.rounds = Math.max(1, Number(value()));
+    else if (arg === '--out') options.out = value();
+    else if (arg === '--watch-lines') options.watchLines = Number(value());
+    else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).slice(0, 12).map((l) => l.slice(3)).join('\n') + '\n');
+      process.exit(0);
+    } else throw new Error(`unknown option ${arg}`);
+  }
+  options.rounds ??= options.quick ? 3 : 5;
+  options.watchLines ??= options.quick ? 2_000_000 : 10_000_000;
+  return options;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running one command
+
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const DEV_NULL = openSync('/dev/null', 'w');
+
+function readVmHWM(pid) {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The pid of the real command when it runs under /usr/bin/time. */
+function childOf(pid) {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0]) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function countFds(pid) {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Runs `command args` once. Returns { seconds, rssKB, status, stdoutLines, stderrBytes, maxFds }.
+ * stdout goes to /dev/null unless `countOutput` (then newlines are counted); `feed` writes stdin.
+ */
+function runOnce(spec, { countOutput = false, pollFds = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const timeFile = TIME ? join(scratch, `time-${process.hrtime.bigint()}`) : undefined;
+    const argv = TIME ? [TIME, '-f', '%M', '-o', timeFile, spec.command, ...spec.args] : [spec.command, ...spec.args];
+    const started = process.hrtime.bigint();
+    const child = spawn(argv[0], argv.slice(1), {
+      stdio: [spec.feed ? 'pipe' : 'ignore', countOutput ? 'pipe' : DEV_NULL, 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', ...spec.env },
+    });
+    let stdoutLines = 0;
+    if (countOutput) {
+      child.stdout.on('data', (chunk) => {
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) stdoutLines++;
+      });
+    }
+    let stderrBytes = 0;
+    let stderrHead = '';
+    child.stderr.on('data', (chunk) => {
+      stderrBytes += chunk.length;
+      if (stderrHead.length < 2000) stderrHead += chunk.toString('utf8', 0, 2000);
+    });
+    let polledRss = 0;
+    let maxFds = 0;
+    const poll = (!TIME || pollFds)
+      ? setInterval(() => {
+          const pid = TIME ? childOf(child.pid) : child.pid;
+          if (pid === undefined) return;
+          if (!TIME) polledRss = Math.max(polledRss, readVmHWM(pid));
+          if (pollFds) maxFds = Math.max(maxFds, countFds(pid));
+        }, 5)
+      : undefined;
+    if (spec.feed) spec.feed(child.stdin).catch(() => {});
+    child.on('error', reject);
+    child.on('close', (status) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (poll) clearInterval(poll);
+      let rssKB = polledRss;
+      if (timeFile) {
+        try {
+          const text = readFileSync(timeFile, 'utf8').trim().split('\n');
+          rssKB = Number(text[text.length - 1]) || 0;
+          rmSync(timeFile, { force: true });
+        } catch {
+          // time writes nothing when the child could not start
+        }
+      }
+      resolve({ seconds, rssKB, status, stdoutLines, stderrBytes, stderrHead, maxFds });
+    });
+  });
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/**
+ * Times the contenders of one group, interleaved, after a warm-up round that also counts
+ * each one's output lines and checks its exit status.
+ */
+async function timeGroup(title, contenders, rounds, { pollFds = false } = {}) {
+  log(`\n## ${title}`);
+  const results = new Map(contenders.map((c) => [c.name, { ...c, times: [], rss: [], fds: [] }]));
+  for (const c of contenders) {
+    const warm = await runOnce(c, { countOutput: true, pollFds });
+    const ok = (c.okStatus ?? [0]).includes(warm.status);
+    const entry = results.get(c.name);
+    entry.outputLines = warm.stdoutLines;
+    entry.status = warm.status;
+    entry.stderrBytes = warm.stderrBytes;
+    if (!ok) {
+      entry.failed = `exit ${warm.status}: ${warm.stderrHead.split('\n')[0]}`;
+      log(`  ${c.name}: FAILED (${entry.failed})`);
+    }
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const c of contenders) {
+      const entry = results.get(c.name);
+      if (entry.failed) continue;
+      const run = await runOnce(c, { pollFds });
+      entry.times.push(run.seconds);
+      entry.rss.push(run.rssKB);
+      entry.fds.push(run.maxFds);
+    }
+    if (process.stderr.isTTY) process.stderr.write(`  round ${round + 1}/${rounds}\r`);
+  }
+  if (process.stderr.isTTY) process.stderr.write(' '.repeat(20) + '\r');
+  const rows = [];
+  for (const entry of results.values()) {
+    if (entry.failed) {
+      rows.push({ ...entry, median: NaN });
+      continue;
+    }
+    const row = { ...entry, median: median(entry.times), peakRssMB: Math.max(...entry.rss) / 1024, maxFds: Math.max(...entry.fds) };
+    rows.push(row);
+    log(`  ${entry.name.padEnd(34)} ${row.median.toFixed(3).padStart(8)} s  ${entry.bytes ? `${(entry.bytes / 1e6 / row.median).toFixed(1).padStart(7)} MB/s` : ''}  ${entry.lines ? `${Math.round(entry.lines / row.median).toLocaleString('en-US').padStart(11)} lines/s` : ''}  RSS ${row.peakRssMB.toFixed(0)} MB  out ${entry.outputLines} lines`);
+  }
+  return { title, rows };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+function log(text) {
+  process.stdout.write(`${text}\n`);
+}
+
+const fmt = {
+  s: (x) => (Number.isFinite(x) ? x.toFixed(3) : '—'),
+  mbs: (bytes, s) => (bytes && Number.isFinite(s) ? (bytes / 1e6 / s).toFixed(1) : '—'),
+  lps: (count, s) => (count && Number.isFinite(s) ? Math.round(count / s).toLocaleString('en-US') : '—'),
+  ratio: (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—'),
+};
+
+function groupTable(group, baselines) {
+  const out = [];
+  out.push(`### ${group.title}`, '');
+  out.push(`| command | median s | MB/s | lines/s | peak RSS MB | output lines | ${baselines.map((b) => `vs ${b}`).join(' | ')} |`);
+  out.push(`|---|---:|---:|---:|---:|---:|${baselines.map(() => '---:').join('|')}|`);
+  for (const row of group.rows) {
+    const ratios = baselines.map((b) => {
+      const base = group.rows.find((r) => r.name === b);
+      return base && row.name !== b ? fmt.ratio(base.median / row.median) : '';
+    });
+    const code = `\`${row.display.replaceAll('|', '\\|')}\``;
+    const command = row.failed ? `${code} (failed: ${row.failed.replaceAll('|', '\\|')})` : code;
+    out.push(`| ${command} | ${fmt.s(row.median)} | ${fmt.mbs(row.bytes, row.median)} | ${fmt.lps(row.lines, row.median)} | ${Number.isFinite(row.peakRssMB) ? row.peakRssMB.toFixed(0) : '—'} | ${row.outputLines ?? '—'} | ${ratios.join(' | ')} |`);
+  }
+  out.push('');
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The groups
+
+let scratch;
+
+function available(args) {
+  const result = spawnSync(NODE, [BIN, ...args], { encoding: 'utf8' });
+  return { ok: result.status === 0, text: `${result.stdout}${result.stderr}` };
+}
+
+function jqVersion() {
+  const result = spawnSync('jq', ['--version'], { encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  scratch = mkdtempSync(join(tmpdir(), 'vizmeta-bench-run-'));
+  const started = Date.now();
+  const jq = jqVersion();
+  const notes = [];
+  if (!jq) notes.push('jq is not installed: the jq columns are skipped (`apt-get install -y jq`).');
+  if (!TIME) notes.push('/usr/bin/time is missing: peak RSS is polled from /proc/<pid>/status (VmHWM) every 5 ms.');
+  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does)');
+
+  log(`vizmeta bench: ${options.quick ? 'quick' : 'full'}, ${options.rounds} rounds, groups ${[...options.only].join(', ')}`);
+  const corpora = generate({ quick: options.quick, fresh: options.fresh, log });
+  const { mixed, metadata, many } = corpora;
+
+  const vizmeta = (name, args, input, extra = {}) => ({ name, command: NODE, args: [BIN, ...args, ...input], display: `vizmeta ${args.join(' ')}`, ...extra });
+  const naive = (args, input, extra = {}) => ({ name: 'naive', command: NODE, args: [NAIVE, ...args, ...input], display: `node bench/naive.mjs ${args.join(' ')}`, ...extra });
+  const jqc = (args, input, extra = {}) => ({ name: 'jq', command: 'jq', args: [...args, ...input], display: `jq ${args.map((a) => (a.startsWith('-') ? a : `'${a}'`)).join(' ')}`, ...extra });
+
+  const help = Object.fromEntries(['sort', 'gate', 'watch'].map((name) => [name, available([name, '--help'])]));
+  const sortJobs = help.sort.ok && /--jobs\b/.test(help.sort.text);
+  const gateWhen = help.gate.ok && /--when\b/.test(help.gate.text);
+
+  const jqSort = ['-nrR', 'reduce (inputs | fromjson? | objects | select(.accuracy | type == "number")) as $r ({}; .[input_filename] = $r.accuracy) | to_entries | sort_by(-.value) | .[] | "\\(.key)\\t\\(.value)"'];
+  const jqGate = ['-enR', 'reduce (inputs | fromjson? | objects | .accuracy | numbers) as $a (null; $a) | . >= 0.5'];
+  const jqExtract = ['-cR', 'fromjson? | objects'];
+
+  const corpusOf = {
+    mixed: { label: 'mixed', files: [mixed.path], bytes: mixed.bytes, lines: mixed.lines },
+    metadata: { label: 'metadata-only', files: [metadata.path], bytes: metadata.bytes, lines: metadata.lines },
+  };
+  const groups = [];
+  const targets = [];
+  const target = (what, measured, holds, note = '') => targets.push({ what, measured, holds, note });
+  const ratioOf = (group, name, base) => {
+    const a = group.rows.find((r) => r.name === name);
+    const b = group.rows.find((r) => r.name === base);
+    return a && b && Number.isFinite(a.median) && Number.isFinite(b.median) ? b.median / a.median : NaN;
+  };
+
+  const threeWay = async (command, corpus, viz, naiveArgs, jqArgs) => {
+    const sized = { bytes: corpus.bytes, lines: corpus.lines };
+    const contenders = [vizmeta('vizmeta', viz, corpus.files, { ...sized, okStatus: [0, 1] }), naive(naiveArgs, corpus.files, { ...sized, okStatus: [0, 1] })];
+    if (jq) contenders.push(jqc(jqArgs, corpus.files, { ...sized, okStatus: [0, 1] }));
+    const group = await timeGroup(`${command} on ${corpus.label} (${(corpus.bytes / 1e6).toFixed(0)} MB, ${corpus.lines.toLocaleString('en-US')} lines)`, contenders, options.rounds);
+    groups.push({ ...group, baselines: jq ? ['naive', 'jq'] : ['naive'] });
+    return group;
+  };
+
+  const verdict = (group, label, vsJq, vsNaive) => {
+    const j = ratioOf(group, 'vizmeta', 'jq');
+    const n = ratioOf(group, 'vizmeta', 'naive');
+    if (vsJq !== undefined) target(`${label}: ≥ ${vsJq}× jq`, jq ? fmt.ratio(j) : 'jq missing', jq ? j >= vsJq : undefined);
+    if (vsNaive !== undefined) target(`${label}: ≥ ${vsNaive}× naive`, fmt.ratio(n), n >= vsNaive);
+  };
+
+  if (options.only.has('extract')) {
+    const group = await threeWay('extract', corpusOf.mixed, ['extract'], ['extract'], jqExtract);
+    verdict(group, 'extract on mixed', 3);
+  }
+
+  if (options.only.has('sort')) {
+    if (!help.sort.ok) notes.push('`vizmeta sort` is not available in this build: sort skipped.');
+    else {
+      for (const key of ['mixed', 'metadata']) {
+        const group = await threeWay('sort --by accuracy', corpusOf[key], ['sort', '--by', 'accuracy'], ['sort', '--by', 'accuracy'], jqSort);
+        verdict(group, `sort on ${corpusOf[key].label}`, key === 'mixed' ? 5 : 6, key === 'mixed' ? 2 : 1.3);
+      }
+    }
+  }
+
+  if (options.only.has('gate')) {
+    if (!help.gate.ok || !gateWhen) notes.push('`vizmeta gate --when` is not available in this build: gate skipped.');
+    else {
+      for (const key of ['mixed', 'metadata']) {
+        const group = await threeWay("gate --when 'accuracy >= 0.5'", corpusOf[key], ['gate', '--when', 'accuracy >= 0.5'], ['gate', '--key', 'accuracy', '--min', '0.5'], jqGate);
+        verdict(group, `gate on ${corpusOf[key].label}`, key === 'mixed' ? 5 : 6, key === 'mixed' ? 2 : 1.3);
+      }
+    }
+  }
+
+  if (options.only.has('many')) {
+    if (!help.sort.ok) notes.push('`vizmeta sort` is not available in this build: the many-files group is skipped.');
+    else {
+      const sized = { bytes: many.bytes, lines: many.lines };
+      const contenders = [
+        vizmeta('vizmeta', ['sort', '--by', 'accuracy'], many.paths, sized),
+      ];
+      if (sortJobs) contenders.push(vizmeta('vizmeta --jobs 1', ['sort', '--by', 'accuracy', '--jobs', '1'], many.paths, sized));
+      else notes.push('`vizmeta sort` has no `--jobs` option: the one-worker comparison is skipped.');
+      contenders.push(naive(['sort', '--by', 'accuracy'], many.paths, sized));
+      if (jq) contenders.push(jqc(jqSort, many.paths, sized));
+      const group = await timeGroup(`sort --by accuracy on many (${many.paths.length} files, ${(many.bytes / 1e6).toFixed(0)} MB)`, contenders, options.rounds, { pollFds: true });
+      for (const row of group.rows) row.display = row.display.replace(/$/, ` <${many.paths.length} files>`);
+      groups.push({ ...group, baselines: [...(sortJobs ? ['vizmeta --jobs 1'] : []), 'naive', ...(jq ? ['jq'] : [])] });
+      if (sortJobs) {
+        const speedup = ratioOf(group, 'vizmeta', 'vizmeta --jobs 1');
+        target('sort on many: ≥ 1.6× one worker', fmt.ratio(speedup), speedup >= 1.6, `${cpus().length} cores`);
+      }
+      const fds = group.rows.find((r) => r.name === 'vizmeta')?.maxFds;
+      if (fds) target('sort on many: bounded open files', `peak ${fds} fds (of ${many.paths.length} files)`, fds < 64, 'sampled every 5 ms from /proc/<pid>/fd');
+    }
+  }
+
+  if (options.only.has('version')) {
+    const contenders = [
+      { name: 'vizmeta --version', command: NODE, args: [BIN, '--version'], display: 'vizmeta --version' },
+      { name: 'node -e 0', command: NODE, args: ['-e', '0'], display: 'node -e 0' },
+    ];
+    const group = await timeGroup('start-up', contenders, Math.max(options.rounds * 4, 10));
+    groups.push({ ...group, baselines: ['node -e 0'] });
+    const ratio = 1 / ratioOf(group, 'vizmeta --version', 'node -e 0');
+    target('`vizmeta --version` ≤ 2× `node -e 0`', `${fmt.ratio(ratio)} (${(group.rows[0].median * 1000).toFixed(0)} ms vs ${(group.rows[1].median * 1000).toFixed(0)} ms)`, ratio <= 2);
+  }
+
+  if (options.only.has('watch')) {
+    if (!help.watch.ok) notes.push('`vizmeta watch` is not available in this build: the watch footprint is not measured.');
+    else {
+      const total = options.watchLines;
+      let bytes = 0;
+      const feed = async (stdin) => {
+        for (const text of metadataStream(7, total)) {
+          bytes += text.length;
+          if (!stdin.write(text)) await new Promise((resolve) => stdin.once('drain', resolve));
+        }
+        stdin.end();
+      };
+      log(`\n## watch --quiet over ${total.toLocaleString('en-US')} metadata lines (as fast as it reads)`);
+      const run = await runOnce({ command: NODE, args: [BIN, 'watch', '--quiet'], feed }, {});
+      const linesPerSecond = total / run.seconds;
+      const row = { name: 'vizmeta watch --quiet', display: `<${total.toLocaleString('en-US')} lines> | vizmeta watch --quiet`, median: run.seconds, bytes, lines: total, peakRssMB: run.rssKB / 1024, outputLines: '—', status: run.status };
+      if (run.status !== 0) row.failed = `exit ${run.status}: ${run.stderrHead.split('\n')[0]}`;
+      log(`  ${run.seconds.toFixed(1)} s, ${Math.round(linesPerSecond).toLocaleString('en-US')} lines/s, peak RSS ${row.peakRssMB.toFixed(0)} MB${row.failed ? `, FAILED ${row.failed}` : ''}`);
+      groups.push({ title: `watch --quiet over an endless stream (${total.toLocaleString('en-US')} lines, one run)`, rows: [row], baselines: [] });
+      target('watch: peak RSS ≤ 150 MB', `${row.peakRssMB.toFixed(0)} MB`, !row.failed && row.peakRssMB <= 150, `${total.toLocaleString('en-US')} lines`);
+      target('watch: keeps up with 200,000 lines/s', `${Math.round(linesPerSecond).toLocaleString('en-US')} lines/s`, !row.failed && linesPerSecond >= 200_000, 'fed as fast as it reads');
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  const elapsed = (Date.now() - started) / 1000;
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  const md = [];
+  md.push('# vizmeta benchmark results', '');
+  md.push('Written by `npm run bench` (bench/run.mjs); do not edit by hand. Medians of interleaved rounds (A B C A B C …) after one warm-up round; ratios are baseline time ÷ vizmeta time, so higher is better for vizmeta.', '');
+  md.push(`- Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${jq ?? 'jq missing'}`);
+  md.push(`- Commit ${commit || 'unknown'}, ${new Date().toISOString().slice(0, 10)}; ${options.quick ? 'quick run' : 'full run'}, ${options.rounds} rounds; total ${(elapsed / 60).toFixed(1)} min`);
+  md.push(`- Corpora (seed ${corpora.seed}, bench/generate.mjs): mixed ${(mixed.bytes / 1e6).toFixed(1)} MB / ${mixed.lines.toLocaleString('en-US')} lines; metadata-only ${(metadata.bytes / 1e6).toFixed(1)} MB / ${metadata.lines.toLocaleString('en-US')} lines; many ${many.paths.length} files, ${(many.bytes / 1e6).toFixed(1)} MB / ${many.lines.toLocaleString('en-US')} lines`);
+  md.push('- Baselines: `naive` is bench/naive.mjs (readline + JSON.parse on lines starting with `{`); jq reads with `-R` and `fromjson?`. vizmeta reads more of the records than either (timestamp prefixes, ANSI, `\\r` segments, Python NaN), so its output line counts are higher.', '');
+  md.push('## Targets', '');
+  md.push('| target | measured | holds |', '|---|---|---|');
+  for (const t of targets) md.push(`| ${t.what} | ${t.measured}${t.note ? ` (${t.note})` : ''} | ${t.holds === undefined ? 'n/a' : t.holds ? 'yes' : '**no**'} |`);
+  md.push('');
+  if (notes.length) md.push('## Notes', '', ...notes.map((n) => `- ${n}`), '');
+  md.push('## Measurements', '');
+  for (const group of groups) md.push(...groupTable(group, group.baselines));
+  const text = md.join('\n');
+
+  log('\n' + ['Targets:', ...targets.map((t) => `  ${t.holds === undefined ? 'n/a' : t.holds ? 'ok  ' : 'MISS'}  ${t.what}: ${t.measured}`)].join('\n'));
+  for (const n of notes) log(`note: ${n}`);
+  const partial = options.quick || options.only.size !== GROUPS.length;
+  const out = options.out ?? (partial ? join(tmpdir(), 'vizmeta-bench-RESULTS.md') : join(ROOT, 'bench', 'RESULTS.md'));
+  writeFileSync(out, text + '\n');
+  log(`\nwrote ${out} (${elapsed.toFixed(0)} s)`);
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+try {
+  await main();
+} catch (error) {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}
