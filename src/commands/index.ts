@@ -5,7 +5,9 @@ import type { Command } from 'commander';
 import type { CommandIO } from '../io.js';
 import type { ExitSlot } from '../program.js';
 import { registerExtract } from './extract.js';
+import { registerSort } from './sort.js';
 
 export function registerCommands(program: Command, io: CommandIO, exit: ExitSlot): void {
   registerExtract(program, io, exit);
+  registerSort(program, io, exit);
 }

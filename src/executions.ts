@@ -1,0 +1,271 @@
+/**
+ * Many executions: one summary per input, built through one function (`summarizeFile`), with a
+ * driver that reads many inputs with bounded concurrency and, when there are many files and
+ * more than one core, a pool of worker threads. Results always come back in input order.
+ *
+ * Never more than `jobs` files are open at once (in-process: at most IN_PROCESS_CONCURRENCY),
+ * so `sort` over 1,000 logs stays within file-descriptor limits and memory grows with
+ * executions × keys only.
+ */
+import { existsSync, promises as fs } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { formatDiagnostic, warn, type CommandIO } from './io.js';
+import { KUBEFLOW_MAX_BYTES, mightBeKubeflowMetrics, parseKubeflowMetrics } from './parsers/kubeflow-metrics.js';
+import { compileSchema, violationDiagnostic, type LoadedSchema, type RecordValidator } from './schema.js';
+import { Series } from './series.js';
+import { checkReadable, describeFsError, LineReader, openFile, readStream, type ReadOptions, type RecordSink } from './source.js';
+import { failedSummary, SummaryBuilder, type ExecutionSummary } from './summary.js';
+
+/** Points kept per key history: enough for a sparkline or a chart 200 columns wide. */
+export const DEFAULT_HISTORY_POINTS = 256;
+
+/** What to summarise. Plain data only: it is posted to worker threads as is. */
+export interface SummarizeOptions {
+  /** Keys to aggregate: a set of dotted paths, or `all`. Default `all`. A set makes reading cheaper on wide logs. */
+  keys?: ReadonlySet<string> | 'all';
+  /** Keys whose bounded history to keep (sparklines, charts). Default none. */
+  history?: ReadonlySet<string>;
+  /** Points kept per history. Default 256. */
+  historyPoints?: number;
+  /** Line grammar options (`--loose`, `--max-line-bytes`). */
+  read?: Pick<ReadOptions, 'loose' | 'maxLineBytes'>;
+  /** Validate every record against this schema (`--schema`). */
+  schema?: LoadedSchema;
+}
+
+const validators = new Map<string, RecordValidator>();
+
+/** One compiled validator per distinct schema, so 1,000 files do not compile it 1,000 times. */
+function validatorFor(schema: LoadedSchema): RecordValidator {
+  const key = JSON.stringify(schema.schema);
+  let validator = validators.get(key);
+  if (validator === undefined) {
+    validator = compileSchema(schema);
+    validators.set(key, validator);
+  }
+  return validator;
+}
+
+function builderFor(execution: string, options: SummarizeOptions): { builder: SummaryBuilder; sink: RecordSink } {
+  const points = options.historyPoints ?? DEFAULT_HISTORY_POINTS;
+  const builder = new SummaryBuilder(execution, {
+    keys: options.keys ?? 'all',
+    history: options.history ?? new Set(),
+    makeHistory: () => new Series(Math.max(16, points)),
+  });
+  const validator = options.schema ? validatorFor(options.schema) : undefined;
+  const sink: RecordSink = {
+    record: (record) => {
+      builder.add(record);
+      if (validator) for (const violation of validator(record.values, record.line)) builder.violation(violation);
+    },
+    diagnostic: (diagnostic) => builder.diagnostic(diagnostic),
+  };
+  return { builder, sink };
+}
+
+/**
+ * Summarises one file. Never throws for the file's sake: an unreadable file gives a summary
+ * with `error` set. A small file that is one Kubeflow `mlpipeline-metrics.json` document is read
+ * as a single record.
+ */
+export async function summarizeFile(path: string, options: SummarizeOptions = {}): Promise<ExecutionSummary> {
+  let size: number;
+  try {
+    await checkReadable(path);
+    size = (await fs.stat(path)).size;
+  } catch (error) {
+    return failedSummary(path, (error as Error).message);
+  }
+  const { builder, sink } = builderFor(path, options);
+  try {
+    if (size <= KUBEFLOW_MAX_BYTES) {
+      // Small files are read whole: one read, and a chance to recognise a Kubeflow document.
+      const bytes = await fs.readFile(path);
+      if (mightBeKubeflowMetrics(bytes.toString('utf8', 0, Math.min(bytes.length, 4096)))) {
+        const kubeflow = parseKubeflowMetrics(bytes.toString('utf8'));
+        if (kubeflow !== undefined) {
+          const mtime = (await fs.stat(path)).mtime.toISOString();
+          sink.record({ values: kubeflow.values, time: mtime, source: path, line: 1 });
+          for (const message of kubeflow.skipped) sink.diagnostic({ source: path, line: 1, message });
+          return builder.finish(bytes.toString('utf8').split('\n').length, 'kubeflow');
+        }
+      }
+      const reader = new LineReader(path, sink, options.read ?? {});
+      reader.push(bytes);
+      reader.end();
+      return builder.finish(reader.lines);
+    }
+    const lines = await readStream(openFile(path), path, sink, options.read ?? {});
+    return builder.finish(lines);
+  } catch (error) {
+    return failedSummary(path, describeFsError(path, error));
+  }
+}
+
+/** Summarises a stream (stdin). */
+export async function summarizeStream(stream: Readable, execution: string, options: SummarizeOptions = {}): Promise<ExecutionSummary> {
+  const { builder, sink } = builderFor(execution, options);
+  try {
+    const lines = await readStream(stream, execution, sink, options.read ?? {});
+    return builder.finish(lines);
+  } catch (error) {
+    return failedSummary(execution, describeFsError(execution, error));
+  }
+}
+
+/** Files read at once in-process: enough to overlap reads with parsing, far from fd limits. */
+const IN_PROCESS_CONCURRENCY = 4;
+/** Below this many files, starting worker threads costs more than it saves. */
+export const WORKER_THRESHOLD = 8;
+
+export interface DriverOptions extends SummarizeOptions {
+  /** Worker threads: 1 reads in-process; default: the available cores, used from 8 files on. */
+  jobs?: number;
+  /** Where `-` reads from. */
+  stdin: Readable;
+}
+
+/** How many worker threads to use for `files` files; 0 or 1 means in-process. */
+export function plannedJobs(files: number, jobs: number | undefined): number {
+  if (jobs !== undefined) return files >= 2 ? Math.max(1, Math.min(jobs, files)) : 1;
+  const cores = availableParallelism();
+  if (cores < 2 || files < WORKER_THRESHOLD) return 1;
+  return Math.min(cores, files);
+}
+
+function workerUrl(): URL | undefined {
+  const url = new URL('./summary-worker.js', import.meta.url);
+  // Under a TypeScript test runner this module is src/executions.ts and there is no built worker.
+  return existsSync(fileURLToPath(url)) ? url : undefined;
+}
+
+/**
+ * Summarises every input, in input order. `-` is stdin, read in-process. Uses a worker pool when
+ * `plannedJobs` says so and the built worker exists; otherwise reads in-process, a few at a time.
+ */
+export async function summarizeExecutions(inputs: readonly string[], options: DriverOptions): Promise<ExecutionSummary[]> {
+  const { jobs, stdin, ...summarize } = options;
+  const results: ExecutionSummary[] = new Array<ExecutionSummary>(inputs.length);
+  const files = inputs.filter((input) => input !== '-').length;
+  const threads = plannedJobs(files, jobs);
+  const url = threads > 1 ? workerUrl() : undefined;
+  const pool = url ? new SummaryPool(url, threads) : undefined;
+  try {
+    const limit = pool ? threads : IN_PROCESS_CONCURRENCY;
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < inputs.length) {
+        const index = next++;
+        const input = inputs[index] as string;
+        if (input === '-') results[index] = await summarizeStream(stdin, '-', summarize);
+        else results[index] = pool ? await pool.run(input, summarize) : await summarizeFile(input, summarize);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, lane));
+  } finally {
+    await pool?.close();
+  }
+  return results;
+}
+
+interface Task {
+  id: number;
+  path: string;
+  options: SummarizeOptions;
+  resolve(summary: ExecutionSummary): void;
+  reject(error: Error): void;
+}
+
+/** Messages between the pool and `summary-worker.ts`. */
+export type WorkerRequest = { id: number; path: string; options: SummarizeOptions };
+export type WorkerReply = { id: number; summary: ExecutionSummary } | { id: number; error: string };
+
+/** A fixed set of worker threads, each summarising one file at a time. */
+class SummaryPool {
+  private readonly idle: Worker[] = [];
+  private readonly busy = new Map<Worker, Task>();
+  private readonly queue: Task[] = [];
+  private readonly all: Worker[] = [];
+  private nextId = 0;
+
+  constructor(url: URL, size: number) {
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(url);
+      worker.on('message', (reply: WorkerReply) => this.settle(worker, reply));
+      worker.on('error', (error) => this.fail(worker, error));
+      worker.on('exit', (code) => {
+        if (this.busy.has(worker)) this.fail(worker, new Error(`summary worker exited with code ${code}`));
+      });
+      // An idle worker must not keep the process alive.
+      worker.unref();
+      this.all.push(worker);
+      this.idle.push(worker);
+    }
+  }
+
+  run(path: string, options: SummarizeOptions): Promise<ExecutionSummary> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, path, options, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const worker = this.idle.pop() as Worker;
+      const task = this.queue.shift() as Task;
+      this.busy.set(worker, task);
+      worker.ref();
+      const request: WorkerRequest = { id: task.id, path: task.path, options: task.options };
+      worker.postMessage(request);
+    }
+  }
+
+  private settle(worker: Worker, reply: WorkerReply): void {
+    const task = this.busy.get(worker);
+    if (!task || task.id !== reply.id) return;
+    this.busy.delete(worker);
+    worker.unref();
+    this.idle.push(worker);
+    if ('error' in reply) task.reject(new Error(reply.error));
+    else task.resolve(reply.summary);
+    this.dispatch();
+  }
+
+  private fail(worker: Worker, error: Error): void {
+    const task = this.busy.get(worker);
+    this.busy.delete(worker);
+    task?.reject(error);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((worker) => worker.terminate()));
+  }
+}
+
+/**
+ * Writes what went wrong with the inputs to stderr, in input order: unreadable inputs, line
+ * diagnostics, schema violations. Returns true when an input could not be read (exit status 2).
+ */
+export function reportInputProblems(io: CommandIO, executions: readonly ExecutionSummary[]): boolean {
+  let failed = false;
+  for (const execution of executions) {
+    if (execution.error !== undefined) {
+      warn(io, execution.error);
+      failed = true;
+      continue;
+    }
+    for (const diagnostic of execution.diagnostics) io.stderr.write(formatDiagnostic(diagnostic));
+    if (execution.droppedDiagnostics > 0) {
+      warn(io, `${execution.execution === '-' ? 'stdin' : execution.execution}: ${execution.droppedDiagnostics} more warnings not shown`);
+    }
+    for (const violation of execution.violations) io.stderr.write(formatDiagnostic(violationDiagnostic(execution.execution, violation)));
+    const hidden = execution.violationCount - execution.violations.length;
+    if (hidden > 0) warn(io, `${execution.execution === '-' ? 'stdin' : execution.execution}: ${hidden} more schema violations not shown`);
+  }
+  return failed;
+}

@@ -1,0 +1,212 @@
+/**
+ * Tables for `sort`, `compare`, `table`, `stats` and `gate`: aligned text (colour optional),
+ * GitHub markdown, CSV (through csv.ts, with its formula guard) and JSON. Pure: rows in, string out.
+ *
+ * Text cells from input are escaped for the terminal here, so callers pass raw strings; cells a
+ * renderer made itself (sparklines) may be marked `safe`. Widths are measured with string-width,
+ * so wide characters and emoji line up. A table wider than `maxWidth` first truncates its longest
+ * cells (with `…`), then drops columns from the right and says which.
+ */
+import { Chalk } from 'chalk';
+import stringWidth from 'string-width';
+import { csvRow, type CsvCell } from './csv.js';
+import { escapeForTerminal } from './escape.js';
+
+export type Align = 'left' | 'right';
+/** What a cell means, for colour: better, worse, unimportant, attention, emphasis. */
+export type Tone = 'good' | 'bad' | 'dim' | 'warn' | 'strong';
+
+export interface Cell {
+  text: string;
+  tone?: Tone;
+  /** Made by vizmeta (a sparkline), not from input: not escaped. */
+  safe?: boolean;
+}
+
+export type CellInput = Cell | string;
+
+export interface Column {
+  header: string;
+  align?: Align;
+  /** Never truncated or dropped to fit (the row's name, the sort key). */
+  keep?: boolean;
+}
+
+export interface TextTableOptions {
+  /** Emit ANSI colours for tones and the header. */
+  color: boolean;
+  /** Total width available; default unlimited. */
+  maxWidth?: number;
+  /** Longest cell before truncation with `…`. Default 40. */
+  maxCellWidth?: number;
+}
+
+const chalk = new Chalk({ level: 1 });
+
+function paint(text: string, tone: Tone | undefined, color: boolean): string {
+  if (!color || tone === undefined) return text;
+  switch (tone) {
+    case 'good': return chalk.green(text);
+    case 'bad': return chalk.red(text);
+    case 'dim': return chalk.dim(text);
+    case 'warn': return chalk.yellow(text);
+    case 'strong': return chalk.bold(text);
+  }
+}
+
+function toCell(input: CellInput): Cell {
+  return typeof input === 'string' ? { text: input } : input;
+}
+
+/** Cuts text to at most `width` columns, ending in `…` when cut. */
+export function truncateText(text: string, width: number): string {
+  if (stringWidth(text) <= width) return text;
+  if (width <= 1) return width === 1 ? '…' : '';
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    const w = stringWidth(ch);
+    if (used + w > width - 1) break;
+    out += ch;
+    used += w;
+  }
+  return `${out}…`;
+}
+
+function pad(text: string, width: number, align: Align): string {
+  const gap = Math.max(0, width - stringWidth(text));
+  return align === 'right' ? ' '.repeat(gap) + text : text + ' '.repeat(gap);
+}
+
+const GAP = 2;
+
+/** Aligned text with a header and a rule under it. */
+export function renderTextTable(columns: readonly Column[], rows: ReadonlyArray<readonly CellInput[]>, options: TextTableOptions): string {
+  const maxCell = options.maxCellWidth ?? 40;
+  const headers = columns.map((column) => escapeForTerminal(column.header));
+  const body = rows.map((row) => columns.map((_, i) => {
+    const cell = toCell(row[i] ?? '');
+    return { text: cell.safe ? cell.text : escapeForTerminal(cell.text), tone: cell.tone };
+  }));
+  const widths = columns.map((column, i) => {
+    let width = stringWidth(headers[i] ?? '');
+    for (const row of body) width = Math.max(width, stringWidth(row[i]?.text ?? ''));
+    return column.keep ? width : Math.min(width, Math.max(maxCell, stringWidth(headers[i] ?? '')));
+  });
+  const visible = columns.map(() => true);
+  if (options.maxWidth !== undefined) {
+    const limit = options.maxWidth;
+    const total = (): number => {
+      let sum = 0;
+      let count = 0;
+      widths.forEach((w, i) => { if (visible[i]) { sum += w; count++; } });
+      return sum + GAP * Math.max(0, count - 1);
+    };
+    // Shrink the widest shrinkable column down to 12 columns wide, then drop columns from the right.
+    while (total() > limit) {
+      let widest = -1;
+      for (let i = 0; i < columns.length; i++) {
+        if (columns[i]?.keep || !visible[i]) continue;
+        if ((widths[i] ?? 0) > 12 && (widest === -1 || (widths[i] ?? 0) > (widths[widest] ?? 0))) widest = i;
+      }
+      if (widest === -1) break;
+      widths[widest] = Math.max(12, (widths[widest] ?? 0) - (total() - limit));
+    }
+    for (let i = columns.length - 1; i >= 0 && total() > limit; i--) {
+      if (!columns[i]?.keep) visible[i] = false;
+    }
+  }
+  const dropped = columns.filter((_, i) => !visible[i]).map((column) => column.header);
+  const lines: string[] = [];
+  const line = (cells: Array<{ text: string; tone?: Tone | undefined }>, header: boolean): string => {
+    const parts: string[] = [];
+    for (let i = 0; i < columns.length; i++) {
+      if (!visible[i]) continue;
+      const cell = cells[i] ?? { text: '' };
+      const width = widths[i] ?? 0;
+      const text = pad(truncateText(cell.text, width), width, columns[i]?.align ?? 'left');
+      parts.push(paint(text, header ? 'strong' : cell.tone, options.color));
+    }
+    return parts.join(' '.repeat(GAP)).trimEnd();
+  };
+  lines.push(line(headers.map((text) => ({ text })), true));
+  lines.push(paint(widths.filter((_, i) => visible[i]).map((w) => '─'.repeat(w)).join(' '.repeat(GAP)), 'dim', options.color));
+  for (const row of body) lines.push(line(row, false));
+  if (dropped.length > 0) {
+    const names = dropped.length <= 4 ? dropped.map((name) => escapeForTerminal(name)).join(', ') : `${dropped.slice(0, 3).map((name) => escapeForTerminal(name)).join(', ')}, …`;
+    lines.push(paint(`(${dropped.length} more column${dropped.length === 1 ? '' : 's'} not shown: ${names}; widen the terminal, choose fewer keys, or use --format csv)`, 'dim', options.color));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Escapes a cell for a GitHub markdown table. */
+export function markdownCell(text: string): string {
+  return escapeForTerminal(text)
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/`/g, '\\`');
+}
+
+/** A GitHub-flavoured markdown table (for `$GITHUB_STEP_SUMMARY` and PR comments). */
+export function renderMarkdownTable(columns: readonly Column[], rows: ReadonlyArray<readonly CellInput[]>): string {
+  const head = `| ${columns.map((column) => markdownCell(column.header)).join(' | ')} |`;
+  const rule = `|${columns.map((column) => (column.align === 'right' ? '---:' : '---')).join('|')}|`;
+  const body = rows.map((row) => `| ${columns.map((_, i) => {
+    const cell = toCell(row[i] ?? '');
+    const text = cell.safe ? cell.text : markdownCell(cell.text);
+    return cell.tone === 'strong' && text !== '' ? `**${text}**` : text;
+  }).join(' | ')} |`);
+  return [head, rule, ...body].join('\n') + '\n';
+}
+
+/** CSV with a header row; text cells go through the formula guard. */
+export function renderCsvTable(headers: readonly string[], rows: ReadonlyArray<readonly CsvCell[]>): string {
+  return [csvRow(headers), ...rows.map((row) => csvRow(row))].join('\n') + '\n';
+}
+
+/**
+ * A number for people: integers as they are, others to 6 significant digits without trailing
+ * zeros (0.9247000813484192 → 0.9247), exponent form only for very large or small magnitudes.
+ */
+export function formatNumber(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return 'Infinity';
+  if (value === -Infinity) return '-Infinity';
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs >= 1e9 || abs < 1e-5)) return value.toExponential(3).replace(/\.?0+e/, 'e');
+  return String(Number(value.toPrecision(6)));
+}
+
+/** Any metadata value as table text: numbers formatted, arrays and objects as compact JSON. */
+export function formatValue(value: unknown): string {
+  if (value === undefined) return '';
+  if (value === null) return 'null';
+  if (typeof value === 'number') return formatNumber(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'number' && !Number.isFinite(item) ? formatNumber(item) : item)) ?? '';
+}
+
+/** A signed difference: `+0.012`, `-3`, `±0`. */
+export function formatDelta(delta: number): string {
+  if (delta === 0) return '±0';
+  const text = formatNumber(delta);
+  return delta > 0 ? `+${text}` : text;
+}
+
+/** A value as a CSV cell: numbers stay numbers, arrays and objects become JSON text. */
+export function csvValue(value: unknown): CsvCell {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  return JSON.stringify(value);
+}
+
+/** A value for JSON output: NaN and ±Infinity become null, so the output stays valid JSON. */
+export function jsonValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (typeof value === 'number' && !Number.isFinite(value)) return null;
+  return value;
+}
