@@ -1,0 +1,520 @@
+/**
+ * Line charts for the terminal: a wrapper over asciichart's `plot` that adds what it lacks
+ * (it throws on NaN, has no width limit and no x-axis). Pure: data in, string out; colour is a
+ * parameter, never detected here.
+ *
+ * Layout, top to bottom: optional title, legend, `height` plot rows (y labels, axis, lines),
+ * the x-axis with marks for non-finite values, the x labels.
+ */
+import { plot } from 'asciichart';
+import { Chalk, type ForegroundColorName } from 'chalk';
+import stringWidth from 'string-width';
+import { countNonFinite, nonFiniteKind, type NonFiniteCounts, type Point } from '../series.js';
+import { escapeForTerminal } from './escape.js';
+
+export interface ChartSeries {
+  /** Name shown in the legend (escaped before printing). */
+  label: string;
+  /** Points to draw; y may be NaN/±Infinity (a gap in the line and a mark on the x-axis). */
+  points: readonly Point[];
+  /** Unsmoothed points, drawn faint behind `points` when colour is on; not drawn without colour. */
+  raw?: readonly Point[];
+  /** Legend totals when `points` is a downsampled view (e.g. `Series.nonFinite`); default: counted from `points`. */
+  nonFinite?: NonFiniteCounts;
+}
+
+export interface ChartOptions {
+  /** Total columns available, y labels included; no line is wider. */
+  width: number;
+  /** Plot rows; default 10, at least 2. */
+  height?: number;
+  /** Emit ANSI colours (one per series). Without it the output holds no escape bytes. */
+  color: boolean;
+  /** First line, escaped. */
+  title?: string;
+  /** Name of the x quantity ('step', 'elapsed', ...), shown on the x label line when it fits. */
+  xLabel?: string;
+  /** Formats x labels; default {@link formatX}. Use {@link formatElapsed} for seconds. */
+  xFormat?: (x: number) => string;
+}
+
+/** Marks drawn on the x-axis under columns where a series had non-finite values. */
+export const MARKS: Readonly<Record<keyof NonFiniteCounts, string>> = { nan: '×', posInf: '↑', negInf: '↓' };
+
+/** Fewer plot columns than this show too little to be worth a chart; a message says so instead. */
+const MIN_COLUMNS = 8;
+
+/** Longest x name (`--x` key) shown under the y labels; longer ones are cut with …. */
+const MAX_X_NAME = 13;
+
+type Symbols = [string, string, string, string, string, string, string, string, string, string];
+
+/**
+ * asciichart's glyphs, and variants so that series stay distinguishable without colour.
+ * Order: ┼ ┤ ╶ ╴ ─ ╰ ╭ ╮ ╯ │ (see asciichart's `defaultSymbols`).
+ */
+const GLYPHS: readonly Symbols[] = [
+  ['┼', '┤', '╶', '╴', '─', '╰', '╭', '╮', '╯', '│'],
+  ['┼', '┤', '╶', '╴', '━', '┗', '┏', '┓', '┛', '┃'],
+  ['┼', '┤', '╶', '╴', '═', '╚', '╔', '╗', '╝', '║'],
+  ['┼', '┤', '╶', '╴', '┄', '╰', '╭', '╮', '╯', '┆'],
+];
+
+const PALETTE: readonly ForegroundColorName[] = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red'];
+
+// Level 1 (16 colours) is understood by every colour terminal; the caller decides whether to use it.
+const chalk = new Chalk({ level: 1 });
+
+type Paint = (text: string) => string;
+
+interface Cell {
+  ch: string;
+  paint?: Paint | undefined;
+}
+
+interface Style {
+  glyphs: Symbols;
+  paint: Paint | undefined;
+  rawPaint: Paint | undefined;
+}
+
+function styleFor(index: number, color: boolean): Style {
+  const name = PALETTE[index % PALETTE.length] as ForegroundColorName;
+  if (color) return { glyphs: GLYPHS[0] as Symbols, paint: chalk[name], rawPaint: chalk.dim[name] };
+  return { glyphs: GLYPHS[index % GLYPHS.length] as Symbols, paint: undefined, rawPaint: undefined };
+}
+
+/**
+ * Renders series as one chart `options.width` columns wide. Series share the x range, so they line
+ * up by x (step or time), not by index. Each series is reduced to the plot's columns by min/max
+ * buckets, so spikes survive; empty buckets between data are bridged; buckets mostly NaN or
+ * ±Infinity are gaps, and every bucket holding one gets a mark on the x-axis.
+ * Empty input, all-NaN input or a width too small for a plot give a one-line message, never a throw.
+ */
+export function renderChart(series: readonly ChartSeries[], options: ChartOptions): string {
+  const width = Number.isFinite(options.width) ? Math.floor(options.width) : 80;
+  if (width <= 0) return '';
+  const height = Math.max(2, Number.isFinite(options.height) ? Math.floor(options.height as number) : 10);
+  const title = options.title === undefined ? [] : [truncate(escapeForTerminal(options.title), width)];
+  const prefix = options.title === undefined ? '' : `${escapeForTerminal(options.title)}: `;
+
+  // Raw points are drawn only in colour, so only then do they widen the ranges.
+  const all = series.flatMap((s) => (options.color && s.raw ? [...s.points, ...s.raw] : s.points)).filter((p) => Number.isFinite(p.x));
+  if (all.length === 0) return truncate(`${prefix}no data yet`, width);
+  const finiteY = all.filter((p) => Number.isFinite(p.y));
+  if (finiteY.length === 0) {
+    const counts = series.map((s) => `${escapeForTerminal(s.label)}: ${describeNonFinite(s.nonFinite ?? countNonFinite(s.points))}`);
+    return truncate(`${prefix}no finite values to plot (${counts.join('; ')})`, width);
+  }
+
+  const scale = yScale(finiteY, height);
+  const labels = yLabels(scale, height);
+  const yWidth = labels.reduce((w, l) => Math.max(w, stringWidth(l)), 0);
+  // The x name ends under the axis corner, so it may widen the label column, by at most 12 columns
+  // and only while the plot keeps its minimum width.
+  let xName = options.xLabel === undefined ? '' : truncate(escapeForTerminal(options.xLabel), MAX_X_NAME);
+  if (width - Math.max(yWidth, stringWidth(xName) - 1) - 2 < MIN_COLUMNS) xName = '';
+  const labelWidth = Math.max(yWidth, stringWidth(xName) - 1);
+  const columns = width - labelWidth - 2;
+  if (columns < MIN_COLUMNS) return truncate(`${prefix}too narrow for a chart (${width} columns)`, width);
+
+  const xr = xRange(all);
+  const grid = newGrid(height, columns);
+  const axis: Cell[] = Array.from({ length: columns }, () => ({ ch: '─' }));
+  const yAxis: Cell[] = labels.map(() => ({ ch: '┤' }));
+  const styles = series.map((_, i) => styleFor(i, options.color));
+
+  // Raw first, so the smoothed lines of every series are drawn over it.
+  if (options.color) {
+    series.forEach((s, i) => {
+      const style = styles[i] as Style;
+      if (s.raw) drawSlots(grid, layout(s.raw, xr, columns, scale, height).slots, height, style.glyphs, style.rawPaint);
+    });
+  }
+  series.forEach((s, i) => {
+    const style = styles[i] as Style;
+    const { slots, marks } = layout(s.points, xr, columns, scale, height);
+    drawSlots(grid, slots, height, style.glyphs, style.paint);
+    const start = slots[0];
+    if (start !== undefined) yAxis[rowOf(start, height)] = { ch: '┼', paint: style.paint };
+    marks.forEach((kind, col) => (axis[col] = { ch: MARKS[kind], paint: style.paint }));
+  });
+
+  const plotRows = grid.map((row, r) => `${(labels[r] as string).padStart(labelWidth)} ${renderCells([yAxis[r] as Cell, ...row])}`);
+  const xLines = xAxis(xr, columns, labelWidth, axis, xName, options.xFormat ?? formatX);
+  const legend = legendLines(series, styles, width);
+  return [...title, ...legend, ...plotRows, ...xLines].join('\n');
+}
+
+/** The x range shared by every series (a loop, not Math.min(...xs), which overflows the stack on big inputs). */
+function xRange(points: readonly Point[]): { lo: number; hi: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of points) {
+    if (p.x < lo) lo = p.x;
+    if (p.x > hi) hi = p.x;
+  }
+  return { lo, hi };
+}
+
+interface YScale {
+  lo: number;
+  hi: number;
+}
+
+/**
+ * The y range of the finite values. A constant series gets a small range around its value with the
+ * value exactly on the middle row, so it draws as a flat line there, labelled with its value.
+ */
+function yScale(points: readonly Point[], height: number): YScale {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of points) {
+    if (p.y < lo) lo = p.y;
+    if (p.y > hi) hi = p.y;
+  }
+  // Values so close that half their difference underflows draw as a constant too.
+  if (hi / 2 - lo / 2 > 0) return { lo, hi };
+  const v = lo / 2 + hi / 2;
+  let step = Math.abs(v) / 100;
+  if (v + step === v) step = 1;
+  const mid = Math.round((height - 1) / 2);
+  return { lo: v - mid * step, hi: v + (height - 1 - mid) * step };
+}
+
+/** Position of y in [0, 1] of the scale; halves keep `hi - lo` finite even for ±1e308. */
+function fraction(y: number, s: YScale): number {
+  const t = (y / 2 - s.lo / 2) / (s.hi / 2 - s.lo / 2);
+  return t > 0 ? Math.min(1, t) : 0;
+}
+
+/** Row from the top for a value already scaled to [0, height - 1], rounded as asciichart rounds. */
+function rowOf(scaled: number, height: number): number {
+  return height - 1 - Math.round(scaled);
+}
+
+/** Value at each row, top row first. */
+function rowValues(s: YScale, height: number): number[] {
+  return Array.from({ length: height }, (_, r) => {
+    const k = height - 1 - r;
+    if (k === height - 1) return s.hi;
+    return 2 * (s.lo / 2 + (k / (height - 1)) * (s.hi / 2 - s.lo / 2));
+  });
+}
+
+/**
+ * Labels for each row, top first, with just enough precision that adjacent rows read differently
+ * (0.9247 vs 0.9262, not 0.92 twice): decimals come from the row step; exponent form (2.5e-7)
+ * from 1e7 up or when more than 6 decimals would be needed.
+ */
+function yLabels(s: YScale, height: number): string[] {
+  const values = rowValues(s, height);
+  const step = 2 * ((s.hi / 2 - s.lo / 2) / (height - 1));
+  const maxAbs = Math.max(Math.abs(s.lo), Math.abs(s.hi));
+  // A last-digit unit of at most half a row step: neighbours always differ, and rounding shifts a
+  // label by at most a quarter step, so 1.4-apart rows read 7.0 5.6 4.2, not 7 6 4.
+  const decimals = Math.max(0, Math.ceil(-Math.log10(step / 2)));
+  const fixed = maxAbs < 1e7 && decimals <= 6;
+  const exponent = Math.floor(Math.log10(maxAbs));
+  let digits = fixed ? decimals : Math.min(15, Math.max(1, Math.ceil(exponent - Math.log10(step / 2))));
+  const render = (): string[] => values.map((v) => cleanZero(fixed ? v.toFixed(digits) : v.toExponential(digits).replace('e+', 'e')));
+  let labels = render();
+  // Rounding at a boundary can still make neighbours equal; another digit or two settles it.
+  while (digits < 15 && labels.some((l, i) => i > 0 && l === labels[i - 1])) {
+    digits++;
+    labels = render();
+  }
+  return labels;
+}
+
+/** "-0.00" reads like a bug. */
+function cleanZero(label: string): string {
+  return Number(label) === 0 ? label.replace(/^-/, '') : label;
+}
+
+interface Layout {
+  /** Values scaled to [0, height - 1] at the columns + 1 points asciichart joins; undefined = gap. */
+  slots: (number | undefined)[];
+  /** Column → the non-finite kind to mark there (NaN first, then +Inf, then -Inf). */
+  marks: Map<number, keyof NonFiniteCounts>;
+}
+
+interface Extreme {
+  x: number;
+  y: number;
+  i: number;
+}
+
+interface XBucket {
+  lo?: Extreme;
+  hi?: Extreme;
+  finite: number;
+  nonFiniteCount: number;
+  nonFinite?: keyof NonFiniteCounts;
+}
+
+/**
+ * Places a series on the plot's columns. asciichart draws n values in n - 1 columns, each joining
+ * two neighbours, so `columns` columns take `columns + 1` slots. The shared x range is cut into
+ * buckets of two slots; a bucket's slots hold its lowest and highest finite value in x order, so
+ * the column between them spans the bucket's full range and no spike is lost.
+ */
+function layout(points: readonly Point[], xr: { lo: number; hi: number }, columns: number, scale: YScale, height: number): Layout {
+  const slotsCount = columns + 1;
+  const nb = Math.floor(slotsCount / 2);
+  const buckets: XBucket[] = Array.from({ length: nb }, () => ({ finite: 0, nonFiniteCount: 0 }));
+  points.forEach((p, i) => {
+    if (!Number.isFinite(p.x)) return;
+    const b = buckets[bucketOfX(p.x, xr, nb)] as XBucket;
+    const kind = nonFiniteKind(p.y);
+    if (kind) {
+      if (!b.nonFinite || markPriority(kind) < markPriority(b.nonFinite)) b.nonFinite = kind;
+      b.nonFiniteCount++;
+      return;
+    }
+    b.finite++;
+    const e = { x: p.x, y: p.y, i };
+    if (!b.lo || p.y < b.lo.y) b.lo = e;
+    if (!b.hi || p.y > b.hi.y) b.hi = e;
+  });
+
+  const slots: (number | undefined)[] = new Array<number | undefined>(slotsCount).fill(undefined);
+  const marks = new Map<number, keyof NonFiniteCounts>();
+  const scaled = (y: number): number => fraction(y, scale) * (height - 1);
+  let previous = -1; // last slot filled with data, while no gap has followed it
+  buckets.forEach((b, k) => {
+    if (b.nonFinite) marks.set(Math.min(2 * k, columns - 1), b.nonFinite);
+    // A bucket mostly NaN/±Infinity is a gap: a NaN stretch shows as a break, a lone NaN only as a mark.
+    if (!b.lo || !b.hi || b.nonFiniteCount > b.finite) {
+      if (b.nonFiniteCount > 0) previous = -1;
+      return;
+    }
+    const [first, second] = b.lo.x < b.hi.x || (b.lo.x === b.hi.x && b.lo.i <= b.hi.i) ? [b.lo, b.hi] : [b.hi, b.lo];
+    slots[2 * k] = scaled(first.y);
+    slots[2 * k + 1] = scaled(second.y);
+    if (previous >= 0) bridge(slots, previous, 2 * k);
+    previous = 2 * k + 1;
+  });
+  // The odd slot left when columns is even continues the last bucket's line.
+  if (slotsCount % 2 === 1) slots[slotsCount - 1] = slots[slotsCount - 2];
+  // All points at one x: draw them across the whole width rather than as a dot at the left edge.
+  if (xr.hi === xr.lo && slots[1] !== undefined) slots.fill(slots[1], 2);
+  return { slots, marks };
+}
+
+function markPriority(kind: keyof NonFiniteCounts): number {
+  return kind === 'nan' ? 0 : kind === 'posInf' ? 1 : 2;
+}
+
+function bucketOfX(x: number, xr: { lo: number; hi: number }, nb: number): number {
+  return Math.min(nb - 1, Math.floor(xFraction(x, xr) * nb));
+}
+
+/** Position of x in [0, 1] of the shared range; 0 when the range is a single x (or underflows). */
+function xFraction(x: number, xr: { lo: number; hi: number }): number {
+  const t = (x / 2 - xr.lo / 2) / (xr.hi / 2 - xr.lo / 2);
+  return t > 0 ? Math.min(1, t) : 0;
+}
+
+/** Fills the empty slots between two data slots by linear interpolation, so sparse series stay connected. */
+function bridge(slots: (number | undefined)[], from: number, to: number): void {
+  const a = slots[from] as number;
+  const b = slots[to] as number;
+  for (let k = from + 1; k < to; k++) slots[k] = a + ((b - a) * (k - from)) / (to - from);
+}
+
+function newGrid(height: number, columns: number): Cell[][] {
+  return Array.from({ length: height }, () => Array.from({ length: columns }, () => ({ ch: ' ' })));
+}
+
+/**
+ * Draws each unbroken run of slots with asciichart (values already scaled to rows, so its own
+ * scaling is the identity) and copies the glyphs onto the grid at the run's columns.
+ */
+function drawSlots(grid: Cell[][], slots: readonly (number | undefined)[], height: number, glyphs: Symbols, paint: Paint | undefined): void {
+  const columns = slots.length - 1;
+  for (const [from, to] of runs(slots)) {
+    const values = slots.slice(from, to + 1) as number[];
+    if (values.length === 1) {
+      // A lone value joins nothing; show it as a dash rather than not at all.
+      const row = grid[rowOf(values[0] as number, height)] as Cell[];
+      row[Math.min(from, columns - 1)] = { ch: glyphs[4], paint };
+      continue;
+    }
+    const text = plot(values, { min: 0, max: height - 1, height: height - 1, offset: 1, padding: ' ', format: () => ' ', symbols: glyphs });
+    text.split('\n').forEach((line, r) => {
+      const chars = Array.from(line);
+      const row = grid[r];
+      if (!row) return;
+      // chars[0] is asciichart's own axis; the run's columns follow it.
+      for (let j = 0; j < values.length - 1; j++) {
+        const ch = chars[j + 1];
+        if (ch !== undefined && ch !== ' ') row[from + j] = { ch, paint };
+      }
+    });
+  }
+}
+
+/** Inclusive [from, to] index ranges of consecutive defined slots. */
+function runs(slots: readonly (number | undefined)[]): [number, number][] {
+  const out: [number, number][] = [];
+  let start = -1;
+  slots.forEach((v, i) => {
+    if (v !== undefined && start < 0) start = i;
+    if (v === undefined && start >= 0) {
+      out.push([start, i - 1]);
+      start = -1;
+    }
+  });
+  if (start >= 0) out.push([start, slots.length - 1]);
+  return out;
+}
+
+/** Joins cells, dropping trailing blanks and colouring runs of the same paint in one escape. */
+function renderCells(cells: readonly Cell[]): string {
+  let end = cells.length;
+  while (end > 0 && (cells[end - 1] as Cell).ch === ' ') end--;
+  let out = '';
+  let run = '';
+  let paint: Paint | undefined;
+  const flush = (): void => {
+    out += paint ? paint(run) : run;
+    run = '';
+  };
+  for (const cell of cells.slice(0, end)) {
+    if (cell.paint !== paint && cell.ch !== ' ') {
+      flush();
+      paint = cell.paint;
+    }
+    run += cell.ch;
+  }
+  flush();
+  return out;
+}
+
+interface XLabel {
+  text: string;
+  /** First column of the text within the plot area. */
+  start: number;
+  /** Column the label describes (gets a tick). */
+  col: number;
+}
+
+/** The x-axis line (ticks at labelled columns, marks for non-finite values) and the label line. */
+function xAxis(xr: { lo: number; hi: number }, columns: number, labelWidth: number, axis: Cell[], xName: string, format: (x: number) => string): string[] {
+  const colOf = (x: number): number => Math.round(xFraction(x, xr) * (columns - 1));
+  const mid = Number.isInteger(xr.lo) && Number.isInteger(xr.hi) ? Math.round(xr.lo / 2 + xr.hi / 2) : xr.lo / 2 + xr.hi / 2;
+  const make = (x: number, align: 'left' | 'center' | 'right'): XLabel => {
+    const text = escapeForTerminal(format(x));
+    const w = stringWidth(text);
+    const col = colOf(x);
+    const start = align === 'left' ? col : align === 'right' ? col - w + 1 : col - Math.floor(w / 2);
+    return { text, start: Math.max(0, Math.min(start, columns - w)), col };
+  };
+  // First and last matter most; the middle one goes in only where it does not crowd them.
+  const candidates = xr.hi === xr.lo ? [make(xr.lo, 'left')] : [make(xr.lo, 'left'), make(xr.hi, 'right'), make(mid, 'center')];
+  const placed: XLabel[] = [];
+  for (const c of candidates) {
+    const w = stringWidth(c.text);
+    if (w > columns) continue;
+    if (placed.every((p) => c.start + w + 1 <= p.start || p.start + stringWidth(p.text) + 1 <= c.start)) placed.push(c);
+  }
+  placed.sort((a, b) => a.start - b.start);
+
+  const axisCells = axis.map((cell, col) => (cell.ch === '─' && placed.some((p) => p.col === col) ? { ch: '┬' } : cell));
+  const axisLine = `${' '.repeat(labelWidth + 1)}${renderCells([{ ch: '└' }, ...axisCells])}`;
+
+  let text = '';
+  for (const p of placed) text += ' '.repeat(p.start - stringWidth(text)) + p.text;
+  const line = `${xName.padStart(labelWidth + 1 + xName.length - stringWidth(xName))} ${text}`;
+  return [axisLine, line.trimEnd()];
+}
+
+/** Legend entries (`── loss 0.2345  × 2 NaN`), wrapped to the width. */
+function legendLines(series: readonly ChartSeries[], styles: readonly Style[], width: number): string[] {
+  const entries = series.map((s, i) => {
+    const style = styles[i] as Style;
+    const key = style.glyphs[4].repeat(2);
+    const latest = s.points[s.points.length - 1];
+    const rawLatest = s.raw?.[s.raw.length - 1];
+    const counts = s.nonFinite ?? countNonFinite(s.points);
+    const parts = [escapeForTerminal(s.label), latest === undefined ? '–' : formatValue(latest.y)];
+    if (rawLatest !== undefined && latest !== undefined && !Object.is(rawLatest.y, latest.y)) parts.push(`(raw ${formatValue(rawLatest.y)})`);
+    const note = describeNonFinite(counts, true);
+    const body = truncate(`${parts.join(' ')}${note ? `  ${note}` : ''}`, Math.max(0, width - 3));
+    return { text: `${style.paint ? style.paint(key) : key} ${body}`, width: 3 + stringWidth(body) };
+  });
+  const lines: string[] = [];
+  let line = '';
+  let used = 0;
+  for (const e of entries) {
+    if (used > 0 && used + 3 + e.width > width) {
+      lines.push(line);
+      line = '';
+      used = 0;
+    }
+    line += (used > 0 ? '   ' : '') + e.text;
+    used += (used > 0 ? 3 : 0) + e.width;
+  }
+  if (used > 0) lines.push(line);
+  return lines.map((l) => (stringWidth(l) > width ? truncate(l, width) : l));
+}
+
+/** "2 NaN, 1 +Inf" (with marks: "× 2 NaN, ↑ 1 +Inf"); '' when all finite. */
+function describeNonFinite(c: NonFiniteCounts, withMarks = false): string {
+  const parts: string[] = [];
+  const add = (kind: keyof NonFiniteCounts, name: string): void => {
+    if (c[kind] > 0) parts.push(`${withMarks ? `${MARKS[kind]} ` : ''}${c[kind]} ${name}`);
+  };
+  add('nan', 'NaN');
+  add('posInf', '+Inf');
+  add('negInf', '-Inf');
+  return parts.join(', ');
+}
+
+/** Cuts text to `width` columns, ending with … when cut. Plain text only (no escapes). */
+export function truncate(text: string, width: number): string {
+  if (stringWidth(text) <= width) return text;
+  if (width <= 0) return '';
+  let out = '';
+  let used = 0;
+  for (const { segment } of new Intl.Segmenter().segment(text)) {
+    const w = stringWidth(segment);
+    if (used + w > width - 1) break;
+    out += segment;
+    used += w;
+  }
+  return `${out}…`;
+}
+
+/** A legend value: 4 significant digits (0.9262, 12.35, 1235), exponent form for tiny or huge values. */
+export function formatValue(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  if (v === 0) return '0';
+  const abs = Math.abs(v);
+  if (abs >= 1e6 || abs < 1e-4) return v.toExponential(3).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  if (abs >= 1000) return String(Math.round(v));
+  return String(Number(v.toPrecision(4)));
+}
+
+/** Default x label: integers as they are (steps), other numbers to 3 significant digits. */
+export function formatX(x: number): string {
+  if (Number.isInteger(x)) return String(x);
+  if (Math.abs(x) >= 100) return String(Math.round(x));
+  return String(Number(x.toPrecision(3)));
+}
+
+/** Seconds as a compact duration for an elapsed-time axis: 4.5s, 42s, 1m05s, 1h02m, 2d03h. */
+export function formatElapsed(seconds: number): string {
+  if (!Number.isFinite(seconds)) return String(seconds);
+  if (seconds < 0) return `-${formatElapsed(-seconds)}`;
+  if (seconds < 10 && !Number.isInteger(seconds)) return `${Number(seconds.toFixed(1))}s`;
+  const s = Math.round(seconds);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${two(s % 60)}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h${two(Math.floor(s / 60) % 60)}m`;
+  return `${Math.floor(s / 86400)}d${two(Math.floor(s / 3600) % 24)}h`;
+}
