@@ -6,8 +6,10 @@ import type { CommandIO } from '../io.js';
 import type { ExitSlot } from '../program.js';
 import { registerExtract } from './extract.js';
 import { registerSort } from './sort.js';
+import { registerWatch } from './watch.js';
 
 export function registerCommands(program: Command, io: CommandIO, exit: ExitSlot): void {
   registerExtract(program, io, exit);
   registerSort(program, io, exit);
+  registerWatch(program, io, exit);
 }

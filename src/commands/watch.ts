@@ -1,0 +1,145 @@
+/**
+ * `vizmeta watch`: pass a job's output through and chart its metadata live; stop reading when an
+ * early-stop rule fires.
+ */
+import type { Readable } from 'node:stream';
+import { addAbortSignal } from 'node:stream';
+import type { Command } from 'commander';
+import { ExitCode } from '../errors.js';
+import { resolveColor, warn, type CommandIO } from '../io.js';
+import { followFile } from '../live/follow.js';
+import { addDashboardOptions, addStopOptions, checkStopFlags, type DashboardFlags, type StopFlags } from '../live/options.js';
+import { buildStopRule } from '../live/rules.js';
+import { LiveSession, type StopRule } from '../live/session.js';
+import type { Timers } from '../live/scheduler.js';
+import { checkReadable, describeFsError, openFile } from '../source.js';
+import type { ExitSlot } from '../program.js';
+import { addInputOptions, readOptionsFrom, resolveInputs, type InputOptions } from './shared.js';
+
+export interface WatchOptions extends InputOptions, DashboardFlags, StopFlags {
+  /** Keep reading files as they grow, like `tail -F`. Default false. */
+  follow?: boolean;
+}
+
+/** Test seams: the clock and timers of the live dashboard, and whether stdout counts as a terminal. */
+export interface LiveDeps {
+  now?: () => number;
+  timers?: Timers;
+  live?: boolean;
+}
+
+const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+
+export async function runWatch(inputs: readonly string[], options: WatchOptions, io: CommandIO, deps: LiveDeps = {}): Promise<number> {
+  checkStopFlags(options);
+  const stopRule: StopRule | undefined = buildStopRule(options);
+  const live = deps.live ?? io.stdoutIsTTY;
+  const label = (input: string): string => (input === '-' ? 'stdin' : input);
+  const session = new LiveSession(io, {
+    ...options,
+    live,
+    color: resolveColor(io, options.color),
+    title: `vizmeta watch · ${inputs.map(label).join(', ')}`,
+    stopRule,
+    readOptions: readOptionsFrom(options),
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.timers ? { timers: deps.timers } : {}),
+  });
+
+  const abort = new AbortController();
+  session.onStop(() => abort.abort());
+  let signalled: number | undefined;
+  const handlers = Object.entries(SIGNALS).map(([name, number]) => {
+    const handler = (): void => {
+      signalled ??= number;
+      abort.abort();
+    };
+    process.on(name, handler);
+    return () => process.off(name, handler);
+  });
+
+  let status: number = ExitCode.ok;
+  session.start();
+  try {
+    const read = async (input: string): Promise<void> => {
+      const source = label(input);
+      const reader = session.reader(input, source);
+      let chunks: AsyncIterable<Buffer>;
+      if (input !== '-' && options.follow) {
+        chunks = followFile(input, { signal: abort.signal, notice: (message) => warn(io, message) });
+      } else {
+        let stream: Readable;
+        if (input === '-') {
+          stream = io.stdin;
+        } else {
+          try {
+            await checkReadable(input);
+          } catch (error) {
+            warn(io, (error as Error).message);
+            status = ExitCode.usage;
+            return;
+          }
+          stream = openFile(input);
+        }
+        chunks = addAbortSignal(abort.signal, stream) as AsyncIterable<Buffer>;
+      }
+      try {
+        for await (const chunk of chunks) {
+          const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+          await session.passthrough(bytes);
+          reader.push(bytes);
+          if (abort.signal.aborted) break;
+        }
+      } catch (error) {
+        if (!abort.signal.aborted) {
+          warn(io, describeFsError(source, error));
+          status = ExitCode.usage;
+        }
+      }
+      reader.end();
+    };
+    if (options.follow) {
+      await Promise.all(inputs.map(read));
+    } else {
+      for (const input of inputs) {
+        if (abort.signal.aborted) break;
+        await read(input);
+      }
+    }
+  } catch (error) {
+    session.abort();
+    throw error;
+  } finally {
+    for (const off of handlers) off();
+  }
+  await session.finish(session.stopped ? 'stopped' : signalled !== undefined ? 'interrupted' : 'done');
+  if (session.stopped) return options.stopExitCode ?? ExitCode.ok;
+  if (signalled !== undefined) return 128 + signalled;
+  return status;
+}
+
+export function registerWatch(program: Command, io: CommandIO, exit: ExitSlot): void {
+  const command = program
+    .command('watch')
+    .description('pass a job\'s output through and chart its metadata live; stop when a rule says so')
+    .argument('[files...]', 'log files; - or nothing reads stdin')
+    .option('-f, --follow', 'keep reading the files as they grow, like tail -F (also across rotation and truncation)');
+  addDashboardOptions(command);
+  addStopOptions(command);
+  addInputOptions(command);
+  command.addHelpText('after', `
+On a terminal the dashboard is redrawn in place below the scrolling log (at most 10 times a
+second). Otherwise the input is passed through as it comes and the dashboard is printed once at
+the end. When a rule fires, one line on stderr names it and watch stops reading.
+
+Examples:
+  python train.py | vizmeta watch
+  python train.py | vizmeta watch --keys loss,val_loss --smooth 0.6
+  vizmeta watch --follow logs/train.log
+  python train.py | vizmeta watch --x _time --quiet
+  python train.py | vizmeta watch --stop-when 'isnan(loss) or val_loss > 5'
+  python train.py | vizmeta watch --monitor val_loss --patience 5 --min-delta 0.001`);
+  command.action(async (files: string[], options: WatchOptions) => {
+    exit.code = await runWatch(resolveInputs(files, io, command), options, io);
+  });
+}

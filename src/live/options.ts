@@ -1,0 +1,99 @@
+/**
+ * The options `watch`, `run` and `demo` share — what to chart and when to stop — declared once
+ * and normalised into typed objects before any work.
+ */
+import { Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
+
+/** What the dashboard shows. */
+export interface DashboardFlags {
+  /** `--keys a,b`: only these keys (dotted paths), in this order. Default: every numeric key. */
+  keys?: string[];
+  /** `--x KEY`: the horizontal axis. Default `step` when present, else the record index; `_time` for elapsed time. */
+  x?: string;
+  /** `--smooth W`: TensorBoard smoothing weight in [0, 1). Default 0 (off). */
+  smooth?: number;
+  /** `--quiet`: do not pass the input through. Default false. */
+  quiet?: boolean;
+  /** `--no-color` sets this to false. */
+  color?: boolean;
+}
+
+/** When to stop. */
+export interface StopFlags {
+  /** `--stop-when EXPR`, repeatable: stop when any is true for the latest values. */
+  stopWhen?: string[];
+  /** `--monitor KEY`: the plateau rule's metric (Keras EarlyStopping). */
+  monitor?: string;
+  /** `--patience N`: records without improvement before stopping. Default 0. */
+  patience?: number;
+  /** `--min-delta D`: least change that counts as an improvement. Default 0. */
+  minDelta?: number;
+  /** `--mode min|max|auto`. Default auto (max for acc, accuracy, auc, f1, precision, recall; min otherwise). */
+  mode?: 'min' | 'max' | 'auto';
+  /** `--baseline B`: the value to beat before patience resets. */
+  baseline?: number;
+  /** `--start-from N`: records of `monitor` ignored at the start (warm-up). Default 0. */
+  startFrom?: number;
+  /** `--stop-exit-code N`: exit status after an early stop. Default 0. */
+  stopExitCode?: number;
+}
+
+export function parseKeys(text: string, previous: string[] | undefined): string[] {
+  const keys = text.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  if (keys.length === 0) throw new UsageError(`--keys: expected key names separated by commas, got '${text}'`);
+  return [...(previous ?? []), ...keys];
+}
+
+export function parseSmoothing(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value >= 1) {
+    throw new UsageError(`--smooth: expected a weight from 0 up to (not including) 1, such as 0.6, got '${text}'`);
+  }
+  return value;
+}
+
+function number(flag: string, what: string, test: (n: number) => boolean) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value) || !test(value)) throw new UsageError(`${flag}: expected ${what}, got '${text}'`);
+    return value;
+  };
+}
+
+export const parseCount = (flag: string) => number(flag, 'a whole number >= 0', (n) => Number.isInteger(n) && n >= 0);
+export const parseFinite = (flag: string) => number(flag, 'a number', () => true);
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export function addDashboardOptions(command: Command): Command {
+  return command
+    .option('--keys <keys>', 'chart only these keys, comma-separated (dotted paths reach nested values); repeatable', parseKeys)
+    .option('--x <key>', 'horizontal axis: a metadata key, or _time for elapsed time (default: step when present, else the record index)')
+    .option('--smooth <weight>', 'TensorBoard smoothing weight in [0, 1), e.g. 0.6; raw values drawn faintly behind', parseSmoothing)
+    .option('-q, --quiet', 'do not pass the input through; show only the dashboard')
+    .option('--no-color', 'no colours');
+}
+
+export function addStopOptions(command: Command): Command {
+  return command
+    .option('--stop-when <expr>', "stop as soon as EXPR is true for the latest values, e.g. 'val_loss > 5 or isnan(loss)'; repeatable", collect)
+    .option('--monitor <key>', 'plateau rule (Keras EarlyStopping): the metric to watch')
+    .option('--patience <n>', 'plateau rule: records without improvement before stopping (default 0)', parseCount('--patience'))
+    .option('--min-delta <d>', 'plateau rule: least change that counts as an improvement (default 0)', parseFinite('--min-delta'))
+    .addOption(new Option('--mode <mode>', 'plateau rule: which direction improves; auto is max for names ending in acc, accuracy, auc, f1, precision, recall').choices(['min', 'max', 'auto']))
+    .option('--baseline <value>', 'plateau rule: stop unless the metric beats this value within the patience', parseFinite('--baseline'))
+    .option('--start-from <n>', 'plateau rule: ignore the first N values of the metric (warm-up, default 0)', parseCount('--start-from'))
+    .option('--stop-exit-code <n>', 'exit status after an early stop (default 0: an early stop is a normal end)', number('--stop-exit-code', 'a whole number from 0 to 255', (n) => Number.isInteger(n) && n >= 0 && n <= 255));
+}
+
+/** Plateau flags without `--monitor` are a mistake worth reporting. */
+export function checkStopFlags(flags: StopFlags): void {
+  const plateauOnly = (['patience', 'minDelta', 'mode', 'baseline', 'startFrom'] as const).filter((k) => flags[k] !== undefined);
+  if (flags.monitor === undefined && plateauOnly.length > 0) {
+    const names = plateauOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    throw new UsageError(`${names.join(', ')} ${names.length === 1 ? 'needs' : 'need'} --monitor KEY`);
+  }
+}
