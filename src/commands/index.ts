@@ -6,10 +6,12 @@ import type { CommandIO } from '../io.js';
 import type { ExitSlot } from '../program.js';
 import { registerExtract } from './extract.js';
 import { registerSort } from './sort.js';
+import { registerGate } from './gate.js';
 import { registerWatch } from './watch.js';
 
 export function registerCommands(program: Command, io: CommandIO, exit: ExitSlot): void {
   registerExtract(program, io, exit);
   registerSort(program, io, exit);
+  registerGate(program, io, exit);
   registerWatch(program, io, exit);
 }
