@@ -155,6 +155,7 @@ export class LineReader {
   private handleLine(buffer: Buffer, start: number, end: number): void {
     let stop = end;
     if (stop > start && buffer[stop - 1] === 0x0d) stop--;
+    if (!this.options.loose && cannotBeMetadata(buffer, start, stop)) return;
     const text = buffer.toString('utf8', start, stop);
     const clean = this.options.loose ? undefined : parseCleanLine(text);
     if (clean !== undefined) {
@@ -169,6 +170,26 @@ export class LineReader {
       this.sink.diagnostic({ source: this.source, line: this.lineNumber, message: `looks like metadata but is ${reason}, skipped` });
     }
   }
+}
+
+/**
+ * A byte-level verdict for a line holding a `{`, before it is decoded: outside loose mode a record
+ * must start (after blanks) with `{`, or with a digit (a timestamp prefix), unless ANSI sequences
+ * (ESC, or CSI U+009B) or `\r` segments could move the start. `INFO:root:{...}`, `config = {...}`
+ * and `{name}` templates are settled here without a string being made.
+ */
+function cannotBeMetadata(buffer: Buffer, start: number, stop: number): boolean {
+  let i = start;
+  let c = buffer[i];
+  // The grammar's blanks, minus \n (never inside a line) and \r (handled below as a segment break).
+  while (i < stop && (c === 0x20 || c === 0x09 || c === 0x0b || c === 0x0c)) c = buffer[++i];
+  if (i >= stop) return true;
+  if (c === BRACE || (c !== undefined && c >= 0x30 && c <= 0x39)) return false;
+  for (let j = i; j < stop; j++) {
+    const b = buffer[j];
+    if (b === 0x1b || b === 0x9b || b === 0x0d) return false;
+  }
+  return true;
 }
 
 export function formatBytes(bytes: number): string {

@@ -36,7 +36,12 @@ class Parser {
   }
 
   fail(message: string): never {
-    throw new JsonSyntaxError(message, this.pos);
+    // Broken lines are common input, not bugs: skip the stack trace, which costs more than the parse.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    const error = new JsonSyntaxError(message, this.pos);
+    Error.stackTraceLimit = limit;
+    throw error;
   }
 
   skipSpace(): void {

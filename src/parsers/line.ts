@@ -15,7 +15,7 @@
  */
 import stripAnsi from 'strip-ansi';
 import type { JsonObject } from '../types.js';
-import { JsonSyntaxError, MAX_DEPTH, nestingDepth, parseJsonObject, parseObjectAt } from './json.js';
+import { JsonSyntaxError, MAX_DEPTH, parseJsonObject, parseObjectAt } from './json.js';
 
 export interface LineGrammarOptions {
   /** Take the first JSON object found anywhere in a segment, not only a whole-segment object. Default false. */
@@ -62,10 +62,19 @@ function parseWholeSegment(segment: string): JsonObject | string | null {
   while (end > start && isSpace(segment.charCodeAt(end - 1))) end--;
   if (segment.charCodeAt(start) !== 0x7b) return null;
   const body = start === 0 && end === segment.length ? segment : segment.slice(start, end);
-  try {
-    return checkDepth(JSON.parse(body) as JsonObject, body);
-  } catch (error) {
-    if (error instanceof DepthError) return error.message;
+  // After `{` JSON allows only a key or `}`: anything else (a Python dict, `{name}` templates) fails
+  // both parsers, so skip straight to the verdict instead of paying for two thrown errors.
+  let first = 1;
+  while (isJsonSpace(body.charCodeAt(first))) first++;
+  const next = body.charCodeAt(first);
+  if (next !== 0x22 && next !== 0x7d && !/^\{\s*"/.test(body)) return null;
+  // JSON.parse can only succeed on text ending in `}`; otherwise go straight to the parser that explains why.
+  if (body.charCodeAt(body.length - 1) === 0x7d) {
+    try {
+      return checkDepth(JSON.parse(body) as JsonObject, body);
+    } catch (error) {
+      if (error instanceof DepthError) return error.message;
+    }
   }
   try {
     return parseJsonObject(body);
@@ -79,9 +88,36 @@ function parseWholeSegment(segment: string): JsonObject | string | null {
 
 class DepthError extends Error {}
 
+function isJsonSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/**
+ * Whether the value JSON.parse made of `text` nests deeper than MAX_DEPTH. Deeper needs more than
+ * 2*MAX_DEPTH characters, and a flat record (the usual kind) has no second bracket at all, so most
+ * lines are settled by two native indexOf calls; the rest walk the parsed value, not the text.
+ */
+export function tooDeep(value: unknown, text: string): boolean {
+  if (text.length <= 2 * MAX_DEPTH) return false;
+  if (text.indexOf('{', 1) === -1 && text.indexOf('[') === -1) return false;
+  return depthExceeds(value, MAX_DEPTH);
+}
+
+/** True when the structural depth of `value` (an object or array counts 1) is more than `limit`. */
+function depthExceeds(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (limit === 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (depthExceeds(value[i], limit - 1)) return true;
+    return false;
+  }
+  const object = value as Record<string, unknown>;
+  for (const key in object) if (depthExceeds(object[key], limit - 1)) return true;
+  return false;
+}
+
 function checkDepth(value: JsonObject, text: string): JsonObject {
-  // A line needs at least 2*MAX_DEPTH brackets to nest that deep; skip the scan for short lines.
-  if (text.length > 2 * MAX_DEPTH && nestingDepth(text) > MAX_DEPTH) {
+  if (tooDeep(value, text)) {
     throw new DepthError(`nested deeper than ${MAX_DEPTH} levels`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DepthError('not an object');
@@ -145,12 +181,19 @@ export function parseCleanLine(line: string): JsonObject | undefined {
   if (last !== 0x7d) return undefined;
   // A raw \r between tokens is valid JSON whitespace, but the grammar splits on it first.
   if (line.indexOf('\r') !== -1) return undefined;
+  // U+009B (CSI) is legal inside a JSON string, but the grammar strips ANSI sequences first.
+  if (line.indexOf('\x9b') !== -1) return undefined;
+  // Only a key or `}` may follow `{`; a Python dict print would just cost a thrown SyntaxError.
+  let first = 1;
+  while (isJsonSpace(line.charCodeAt(first))) first++;
+  const next = line.charCodeAt(first);
+  if (next !== 0x22 && next !== 0x7d) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch {
     return undefined;
   }
-  if (line.length > 2 * MAX_DEPTH && nestingDepth(line) > MAX_DEPTH) return undefined;
+  if (tooDeep(value, line)) return undefined;
   return value as JsonObject;
 }
