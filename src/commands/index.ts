@@ -7,11 +7,15 @@ import type { ExitSlot } from '../program.js';
 import { registerExtract } from './extract.js';
 import { registerSort } from './sort.js';
 import { registerGate } from './gate.js';
+import { registerStats } from './stats.js';
+import { registerRun } from './run.js';
 import { registerWatch } from './watch.js';
 
 export function registerCommands(program: Command, io: CommandIO, exit: ExitSlot): void {
   registerExtract(program, io, exit);
   registerSort(program, io, exit);
   registerGate(program, io, exit);
+  registerStats(program, io, exit);
   registerWatch(program, io, exit);
+  registerRun(program, io, exit);
 }

@@ -167,17 +167,17 @@ export function renderCsvTable(headers: readonly string[], rows: ReadonlyArray<r
 }
 
 /**
- * A number for people: integers as they are, others to 6 significant digits without trailing
+ * A number for people: integers as they are, others to `digits` (default 6) significant digits without trailing
  * zeros (0.9247000813484192 → 0.9247), exponent form only for very large or small magnitudes.
  */
-export function formatNumber(value: number): string {
+export function formatNumber(value: number, digits = 6): string {
   if (Number.isNaN(value)) return 'NaN';
   if (value === Infinity) return 'Infinity';
   if (value === -Infinity) return '-Infinity';
   if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
   const abs = Math.abs(value);
-  if (abs !== 0 && (abs >= 1e9 || abs < 1e-5)) return value.toExponential(3).replace(/\.?0+e/, 'e');
-  return String(Number(value.toPrecision(6)));
+  if (abs !== 0 && (abs >= 1e9 || abs < 1e-5)) return value.toExponential(Math.min(3, digits - 1)).replace(/\.?0+e/, 'e');
+  return String(Number(value.toPrecision(digits)));
 }
 
 /** Any metadata value as table text: numbers formatted, arrays and objects as compact JSON. */
