@@ -16,8 +16,10 @@ import { formatDiagnostic, warn, type CommandIO } from './io.js';
 import { KUBEFLOW_MAX_BYTES, mightBeKubeflowMetrics, parseKubeflowMetrics } from './parsers/kubeflow-metrics.js';
 import { compileSchema, violationDiagnostic, type LoadedSchema, type RecordValidator } from './schema.js';
 import { Series } from './series.js';
-import { checkReadable, describeFsError, LineReader, openFile, readStream, type ReadOptions, type RecordSink } from './source.js';
+import { flattenValues, getPath } from './parsers/metadata.js';
+import { checkReadable, describeFsError, LineReader, openFile, readInputs, readStream, type ReadOptions, type RecordSink } from './source.js';
 import { failedSummary, SummaryBuilder, type ExecutionSummary } from './summary.js';
+import type { Diagnostic, JsonValue } from './types.js';
 
 /** Points kept per key history: enough for a sparkline or a chart 200 columns wide. */
 export const DEFAULT_HISTORY_POINTS = 256;
@@ -26,8 +28,8 @@ export const DEFAULT_HISTORY_POINTS = 256;
 export interface SummarizeOptions {
   /** Keys to aggregate: a set of dotted paths, or `all`. Default `all`. A set makes reading cheaper on wide logs. */
   keys?: ReadonlySet<string> | 'all';
-  /** Keys whose bounded history to keep (sparklines, charts). Default none. */
-  history?: ReadonlySet<string>;
+  /** Keys whose bounded history to keep (sparklines, charts), or `all`. Default none. */
+  history?: ReadonlySet<string> | 'all';
   /** Points kept per history. Default 256. */
   historyPoints?: number;
   /** Line grammar options (`--loose`, `--max-line-bytes`). */
@@ -268,4 +270,61 @@ export function reportInputProblems(io: CommandIO, executions: readonly Executio
     if (hidden > 0) warn(io, `${execution.execution === '-' ? 'stdin' : execution.execution}: ${hidden} more schema violations not shown`);
   }
   return failed;
+}
+
+/** Records of several inputs merged on a key: W&B's merged view. */
+export interface JoinedTable {
+  /** The join key's distinct values, sorted (numbers ascending, then strings). */
+  rows: Array<{ value: JsonValue; cells: Array<Map<string, JsonValue>> }>;
+  /** Per input, the keys seen besides the join key, in first-seen order. */
+  keys: string[][];
+}
+
+function joinOrder(a: JsonValue, b: JsonValue): number {
+  const na = typeof a === 'number';
+  const nb = typeof b === 'number';
+  if (na && nb) return (a as number) - (b as number);
+  if (na !== nb) return na ? -1 : 1;
+  const sa = typeof a === 'string' ? a : JSON.stringify(a);
+  const sb = typeof b === 'string' ? b : JSON.stringify(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/**
+ * Joins the records of each input on `key` (such as `step`). Records of one input with the
+ * same key value merge, later values winning, so train and validation lines of one step form one
+ * row. Records without the key are skipped. Memory grows with distinct key values × columns.
+ * `onError` reports an input that cannot be read; the others are still joined.
+ */
+export async function joinInputs(
+  inputs: readonly string[], key: string, wanted: ReadonlySet<string> | 'all', stdin: Readable, read: Pick<ReadOptions, 'loose' | 'maxLineBytes'>,
+  hooks: { onError(message: string): void; onDiagnostic(diagnostic: Diagnostic): void },
+): Promise<JoinedTable> {
+  const byValue = new Map<string, { value: JsonValue; cells: Array<Map<string, JsonValue>> }>();
+  const keys: string[][] = inputs.map(() => []);
+  let index = 0;
+  const sink: RecordSink = {
+    record: (record) => {
+      const joinValue = getPath(record.values, key);
+      if (joinValue === undefined || joinValue === null || typeof joinValue === 'object') return;
+      const id = `${typeof joinValue}:${String(joinValue)}`;
+      let row = byValue.get(id);
+      if (!row) {
+        row = { value: joinValue, cells: inputs.map(() => new Map()) };
+        byValue.set(id, row);
+      }
+      const cell = row.cells[index] as Map<string, JsonValue>;
+      const seen = keys[index] as string[];
+      for (const [name, value] of flattenValues(record.values)) {
+        if (name === key || (wanted !== 'all' && !wanted.has(name))) continue;
+        if (!seen.includes(name)) seen.push(name);
+        cell.set(name, value);
+      }
+    },
+    diagnostic: (diagnostic) => hooks.onDiagnostic(diagnostic),
+  };
+  for (index = 0; index < inputs.length; index++) {
+    await readInputs([inputs[index] as string], stdin, sink, read, { onError: hooks.onError });
+  }
+  return { rows: [...byValue.values()].sort((a, b) => joinOrder(a.value, b.value)), keys };
 }

@@ -95,8 +95,8 @@ export interface HistoryStore {
 export interface SummaryOptions {
   /** Which keys to aggregate: a set of dotted paths, or `all` (every leaf key, nested keys dotted). Default `all`. */
   keys?: ReadonlySet<string> | 'all';
-  /** Keys whose history to keep for sparklines and charts. Default none. */
-  history?: ReadonlySet<string>;
+  /** Keys whose history to keep for sparklines and charts, or `all`. Default none. */
+  history?: ReadonlySet<string> | 'all';
   /** Creates the bounded store for one key's history. Required when `history` is not empty. */
   makeHistory?: () => HistoryStore;
 }
@@ -129,7 +129,7 @@ export class SummaryBuilder {
   private readonly violations: SchemaViolation[] = [];
   private violationCount = 0;
   private readonly wanted: ReadonlySet<string> | 'all';
-  private readonly history: ReadonlySet<string>;
+  private readonly history: ReadonlySet<string> | 'all';
 
   constructor(readonly execution: string, private readonly options: SummaryOptions = {}) {
     this.wanted = options.keys ?? 'all';
@@ -169,7 +169,7 @@ export class SummaryBuilder {
         latest: value, latestLine: line, latestStep: step, first: value,
         min: undefined, max: undefined, minStep: undefined, maxStep: undefined, sum: 0,
       };
-      if (this.history.has(key) && this.options.makeHistory) summary.store = this.options.makeHistory();
+      if ((this.history === 'all' || this.history.has(key)) && this.options.makeHistory) summary.store = this.options.makeHistory();
       this.keys.set(key, summary);
     }
     summary.count++;

@@ -8,14 +8,20 @@ import { registerExtract } from './extract.js';
 import { registerSort } from './sort.js';
 import { registerGate } from './gate.js';
 import { registerStats } from './stats.js';
+import { registerCompare } from './compare.js';
+import { registerDemo } from './demo.js';
 import { registerRun } from './run.js';
 import { registerWatch } from './watch.js';
+import { registerMatrix } from './matrix.js';
 
 export function registerCommands(program: Command, io: CommandIO, exit: ExitSlot): void {
   registerExtract(program, io, exit);
   registerSort(program, io, exit);
   registerGate(program, io, exit);
   registerStats(program, io, exit);
+  registerCompare(program, io, exit);
   registerWatch(program, io, exit);
   registerRun(program, io, exit);
+  registerMatrix(program, io, exit);
+  registerDemo(program, io, exit);
 }

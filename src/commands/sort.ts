@@ -134,10 +134,10 @@ export function renderSort(view: SortView, format: TableFormat, options: { color
   }
   const columns: Column[] = [
     { header: '#', align: 'right', keep: true },
-    { header: 'execution' },
+    { header: 'execution', cut: 'start' },
     { header: label, align: 'right', keep: true },
     { header: 'history', keep: true },
-    ...view.others.map((key): Column => ({ header: key, align: 'right' })),
+    ...view.others.map((key): Column => ({ header: key, align: 'right', shrink: false })),
   ];
   const body = view.rows.map((row): CellInput[] => [
     row.rank === undefined ? { text: '–', tone: 'dim' } : String(row.rank),

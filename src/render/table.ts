@@ -30,6 +30,10 @@ export interface Column {
   align?: Align;
   /** Never truncated or dropped to fit (the row's name, the sort key). */
   keep?: boolean;
+  /** May be truncated to fit. Default true; numbers with deltas are better dropped than cut. */
+  shrink?: boolean;
+  /** Where a truncated cell loses text: `end` (default) or `start`, for paths whose end is telling. */
+  cut?: 'start' | 'end';
 }
 
 export interface TextTableOptions {
@@ -58,19 +62,22 @@ function toCell(input: CellInput): Cell {
   return typeof input === 'string' ? { text: input } : input;
 }
 
-/** Cuts text to at most `width` columns, ending in `…` when cut. */
-export function truncateText(text: string, width: number): string {
+/** Cuts text to at most `width` columns, with `…` where it was cut (at the end, or at the start). */
+export function truncateText(text: string, width: number, cut: 'start' | 'end' = 'end'): string {
   if (stringWidth(text) <= width) return text;
   if (width <= 1) return width === 1 ? '…' : '';
-  let out = '';
+  const chars = [...text];
+  if (cut === 'start') chars.reverse();
+  let out: string[] = [];
   let used = 0;
-  for (const ch of text) {
+  for (const ch of chars) {
     const w = stringWidth(ch);
     if (used + w > width - 1) break;
-    out += ch;
+    out.push(ch);
     used += w;
   }
-  return `${out}…`;
+  if (cut === 'start') out = out.reverse();
+  return cut === 'start' ? `…${out.join('')}` : `${out.join('')}…`;
 }
 
 function pad(text: string, width: number, align: Align): string {
@@ -91,7 +98,7 @@ export function renderTextTable(columns: readonly Column[], rows: ReadonlyArray<
   const widths = columns.map((column, i) => {
     let width = stringWidth(headers[i] ?? '');
     for (const row of body) width = Math.max(width, stringWidth(row[i]?.text ?? ''));
-    return column.keep ? width : Math.min(width, Math.max(maxCell, stringWidth(headers[i] ?? '')));
+    return column.keep || column.shrink === false ? width : Math.min(width, Math.max(maxCell, stringWidth(headers[i] ?? '')));
   });
   const visible = columns.map(() => true);
   if (options.maxWidth !== undefined) {
@@ -106,7 +113,7 @@ export function renderTextTable(columns: readonly Column[], rows: ReadonlyArray<
     while (total() > limit) {
       let widest = -1;
       for (let i = 0; i < columns.length; i++) {
-        if (columns[i]?.keep || !visible[i]) continue;
+        if (columns[i]?.keep || columns[i]?.shrink === false || !visible[i]) continue;
         if ((widths[i] ?? 0) > 12 && (widest === -1 || (widths[i] ?? 0) > (widths[widest] ?? 0))) widest = i;
       }
       if (widest === -1) break;
@@ -124,7 +131,7 @@ export function renderTextTable(columns: readonly Column[], rows: ReadonlyArray<
       if (!visible[i]) continue;
       const cell = cells[i] ?? { text: '' };
       const width = widths[i] ?? 0;
-      const text = pad(truncateText(cell.text, width), width, columns[i]?.align ?? 'left');
+      const text = pad(truncateText(cell.text, width, header ? 'end' : columns[i]?.cut), width, columns[i]?.align ?? 'left');
       parts.push(paint(text, header ? 'strong' : cell.tone, options.color));
     }
     return parts.join(' '.repeat(GAP)).trimEnd();
