@@ -2,12 +2,28 @@
  * The early-stop rules of `--stop-when` and the plateau flags, built before any input is read or
  * any command is spawned, so a bad expression exits 2 first.
  */
-import { UsageError } from '../errors.js';
+import { createStopper } from '../early-stop.js';
+import { compileExpression } from '../expr.js';
 import type { StopFlags } from './options.js';
 import type { StopRule } from './session.js';
 
+/** The stopper for the flags, or undefined when no rule is given. Throws UsageError for a bad rule. */
 export function buildStopRule(flags: StopFlags): StopRule | undefined {
-  if ((flags.stopWhen?.length ?? 0) === 0 && flags.monitor === undefined) return undefined;
-  // Placeholder until src/early-stop.ts lands.
-  throw new UsageError('early stopping is not available yet');
+  const expressions = (flags.stopWhen ?? []).map((text) => compileExpression(text));
+  if (expressions.length === 0 && flags.monitor === undefined) return undefined;
+  return createStopper({
+    expressions,
+    ...(flags.monitor !== undefined
+      ? {
+          plateau: {
+            monitor: flags.monitor,
+            ...(flags.patience !== undefined ? { patience: flags.patience } : {}),
+            ...(flags.minDelta !== undefined ? { minDelta: flags.minDelta } : {}),
+            ...(flags.mode !== undefined ? { mode: flags.mode } : {}),
+            ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}),
+            ...(flags.startFrom !== undefined ? { startFrom: flags.startFrom } : {}),
+          },
+        }
+      : {}),
+  });
 }

@@ -32,6 +32,8 @@ export interface SchedulerOptions {
 export class FrameScheduler {
   private last = -Infinity;
   private timer: unknown;
+  /** When the pending timer fires (timers.now() time). */
+  private due = Infinity;
   private dirty = false;
   private stopped = false;
   private readonly interval: number;
@@ -74,8 +76,15 @@ export class FrameScheduler {
     this.timer = undefined;
   }
 
+  /** Makes sure a tick happens within `delay` ms: a pending later one (the heartbeat) is brought forward. */
   private arm(delay: number): void {
-    if (this.timer !== undefined || this.stopped) return;
+    if (this.stopped) return;
+    const due = this.timers.now() + delay;
+    if (this.timer !== undefined) {
+      if (due >= this.due) return;
+      this.timers.clearTimeout(this.timer);
+    }
+    this.due = due;
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
       this.tick();

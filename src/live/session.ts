@@ -17,7 +17,7 @@ export interface StopNotice {
   rule: string;
   message: string;
   step?: number | undefined;
-  value?: number | undefined;
+  value?: unknown;
 }
 
 /** Anything that looks at each record and may decide the job should stop. */

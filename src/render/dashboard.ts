@@ -90,7 +90,7 @@ export function dashboardLines(state: DashboardState, options: DashboardOptions)
     return fit(out, height);
   }
 
-  const columns = Math.max(1, options.columns ?? Math.min(3, Math.max(1, Math.floor(width / 60))));
+  const columns = Math.max(1, options.columns ?? (width >= 180 ? 3 : width >= 100 ? 2 : 1));
   const rowsPerKey = multi ? state.model.sources.length : 1;
   const tableWanted = keys.length * rowsPerKey + 1;
   // The table may take at most a third of the room when charts fit below it, all of it otherwise.

@@ -1,0 +1,40 @@
+/**
+ * `vizmeta demo`: the bundled simulated training job (examples/train.mjs) under `vizmeta run`,
+ * so a new user sees the live dashboard with one command.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import type { CommandIO } from '../io.js';
+import { addDashboardOptions, addStopOptions } from '../live/options.js';
+import type { ExitSlot } from '../program.js';
+import { runRun, type RunOptions } from './run.js';
+import type { LiveDeps } from './watch.js';
+
+/** The demo job; the same relative path from src/commands/ and dist/commands/. */
+export const DEMO_SCRIPT = fileURLToPath(new URL('../../examples/train.mjs', import.meta.url));
+
+export async function runDemo(options: RunOptions, io: CommandIO, deps: LiveDeps = {}): Promise<number> {
+  return runRun([process.execPath, DEMO_SCRIPT], options, io, { ...deps, title: 'demo: examples/train.mjs' });
+}
+
+export function registerDemo(program: Command, io: CommandIO, exit: ExitSlot): void {
+  const command = program
+    .command('demo')
+    .description('run a bundled simulated training job (about 10 s) under vizmeta run, to see the live dashboard')
+    .option('--save <file>', 'also write its output to FILE with a timestamp per line');
+  addDashboardOptions(command);
+  addStopOptions(command);
+  command.addHelpText('after', `
+The job is examples/train.mjs: loss, accuracy and a learning rate per step, validation metrics
+every 20 steps, one NaN, a warning on stderr and a confusion matrix at the end.
+
+Examples:
+  vizmeta demo
+  vizmeta demo --smooth 0.6 --keys loss,val_loss
+  vizmeta demo --monitor val_loss --patience 2      stopped by the plateau rule
+  vizmeta demo --stop-when 'accuracy > 0.8'
+  vizmeta demo --save demo.log && vizmeta extract demo.log`);
+  command.action(async (options: RunOptions) => {
+    exit.code = await runDemo(options, io);
+  });
+}
