@@ -9,10 +9,12 @@ import { registerSort } from './sort.js';
 import { registerGate } from './gate.js';
 import { registerStats } from './stats.js';
 import { registerCompare } from './compare.js';
+import { registerChart } from './chart.js';
 import { registerDemo } from './demo.js';
 import { registerRun } from './run.js';
 import { registerWatch } from './watch.js';
 import { registerMatrix } from './matrix.js';
+import { registerRoc } from './roc.js';
 
 export function registerCommands(program: Command, io: CommandIO, exit: ExitSlot): void {
   registerExtract(program, io, exit);
@@ -23,5 +25,7 @@ export function registerCommands(program: Command, io: CommandIO, exit: ExitSlot
   registerWatch(program, io, exit);
   registerRun(program, io, exit);
   registerMatrix(program, io, exit);
+  registerRoc(program, io, exit);
   registerDemo(program, io, exit);
+  registerChart(program, io, exit);
 }

@@ -37,6 +37,8 @@ export interface DashboardOptions {
   chartHeight?: number;
   /** Charts side by side: a number, or undefined for one column per 60 terminal columns (at most 3) with a height, 1 without. */
   columns?: number;
+  /** Show the table of latest, min, max, count and trend. Default true. */
+  table?: boolean;
 }
 
 /** Rows a chart needs besides its plot: legend, x-axis, x labels. */
@@ -74,7 +76,7 @@ export function dashboardLines(state: DashboardState, options: DashboardOptions)
       out.push(paint.dim(emptyMessage(state)));
       return out;
     }
-    out.push(...tableLines(keys, multi, width, keys.length * (multi ? state.model.sources.length : 1) + 1, paint));
+    if (options.table !== false) out.push(...tableLines(keys, multi, width, keys.length * (multi ? state.model.sources.length : 1) + 1, paint));
     const columns = Math.max(1, options.columns ?? 1);
     const plotRows = Math.max(2, options.chartHeight ?? 10);
     const charts = keys.map((k) => chartLines(k, state.model, chartWidth(width, columns), plotRows, undefined, options.color));

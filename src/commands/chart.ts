@@ -1,0 +1,125 @@
+/**
+ * `vizmeta chart`: the live dashboard's charts for saved logs, printed once. Several files overlay
+ * per key, one colour per execution, the legend naming the files.
+ */
+import type { Command } from 'commander';
+import { loadRenderer, runRenderer, type CustomRenderer } from '../custom-renderer.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { resolveColor, warn, write, type CommandIO } from '../io.js';
+import { DashboardModel } from '../live/model.js';
+import { parseKeys, parseSmoothing } from '../live/options.js';
+import { dashboardLines } from '../render/dashboard.js';
+import { readInputs } from '../source.js';
+import type { MetadataRecord } from '../types.js';
+import type { ExitSlot } from '../program.js';
+import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from './shared.js';
+
+export interface ChartOptions extends InputOptions {
+  /** Only these keys, in this order. Default: every numeric key. */
+  keys?: string[];
+  /** Horizontal axis. Default `step` when present, else the record index; `_time` for elapsed time. */
+  x?: string;
+  /** Smoothing weight in [0, 1). Default 0. */
+  smooth?: number;
+  /** Plot rows per chart. Default 10. */
+  height?: number;
+  /** Columns. Default: the terminal's width (80 when unknown). */
+  width?: number;
+  /** Charts side by side. Default 1. */
+  columns?: number;
+  /** Leave out the table of latest, min, max and trend. Default false. */
+  noTable?: boolean;
+  color?: boolean;
+  /** An ES module whose default export renders the records instead. */
+  renderer?: string;
+}
+
+const label = (input: string): string => (input === '-' ? 'stdin' : input);
+
+export async function runChart(inputs: readonly string[], options: ChartOptions, io: CommandIO): Promise<number> {
+  // A bad renderer is reported before any input is read.
+  const renderer: CustomRenderer | undefined = options.renderer === undefined ? undefined : await loadRenderer(options.renderer, io.cwd);
+  const model = new DashboardModel({
+    ...(options.keys ? { keys: options.keys } : {}),
+    ...(options.x !== undefined ? { x: options.x } : {}),
+    ...(options.smooth !== undefined ? { smooth: options.smooth } : {}),
+  });
+  // Only a custom renderer needs the records themselves; the charts keep bounded series.
+  const records: MetadataRecord[] = [];
+  let status: number = ExitCode.ok;
+  await readInputs(
+    inputs,
+    io.stdin,
+    {
+      record: (record) => {
+        if (renderer) records.push(record);
+        else model.observe(record, label(record.source));
+      },
+      diagnostic: diagnosticWriter(io),
+    },
+    readOptionsFrom(options),
+    {
+      onError: (message) => {
+        warn(io, message);
+        status = ExitCode.usage;
+      },
+    },
+  );
+
+  const width = Math.max(20, options.width ?? io.columns);
+  const color = resolveColor(io, options.color);
+  if (renderer) {
+    const text = await runRenderer(renderer, records, {
+      files: inputs.map(label),
+      keys: options.keys,
+      x: options.x,
+      smooth: options.smooth,
+      width,
+      height: options.height,
+      color,
+    });
+    await write(io.stdout, text);
+    return status;
+  }
+
+  const lines = dashboardLines(
+    { model: model.view(), title: inputs.map(label).join(', ') },
+    { width, color, chartHeight: options.height ?? 10, columns: options.columns ?? 1, table: !options.noTable },
+  );
+  await write(io.stdout, `${lines.join('\n')}\n`);
+  return status;
+}
+
+function positiveInt(flag: string, least: number) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < least) throw new UsageError(`${flag}: expected a whole number >= ${least}, got '${text}'`);
+    return value;
+  };
+}
+
+export function registerChart(program: Command, io: CommandIO, exit: ExitSlot): void {
+  const command = program
+    .command('chart')
+    .description('chart the metadata of saved logs, printed once; several files overlay per key')
+    .argument('[files...]', 'log files; - or nothing reads stdin')
+    .option('--keys <keys>', 'chart only these keys, comma-separated (dotted paths reach nested values)', parseKeys)
+    .option('--x <key>', 'horizontal axis: a metadata key, or _time for elapsed time (default: step when present, else the record index)')
+    .option('--smooth <weight>', 'TensorBoard smoothing weight in [0, 1), e.g. 0.6', parseSmoothing)
+    .option('--height <rows>', 'plot rows per chart (default 10)', positiveInt('--height', 2))
+    .option('--width <columns>', 'total width (default: the terminal\'s, else 80)', positiveInt('--width', 20))
+    .option('--columns <n>', 'charts side by side (default 1)', positiveInt('--columns', 1))
+    .option('--no-table', 'leave out the table of latest, min, max and trend')
+    .option('--renderer <module>', 'render with your own ES module instead: its default export (records, options) => string')
+    .option('--no-color', 'no colours');
+  addInputOptions(command);
+  command.addHelpText('after', `
+Examples:
+  vizmeta chart logs/run.log
+  vizmeta chart logs/*.log --keys val_loss,val_accuracy      one colour per file
+  vizmeta chart run.log --x _time --smooth 0.6 --height 15
+  vizmeta chart run.log --renderer ./my-viz.mjs              my-viz.mjs: export default (records, options) => '...'`);
+  command.action(async (files: string[], options: ChartOptions & { table?: boolean }) => {
+    exit.code = await runChart(resolveInputs(files, io, command), { ...options, noTable: options.table === false }, io);
+  });
+}
