@@ -9,6 +9,7 @@ import { registerSort } from './sort.js';
 import { registerGate } from './gate.js';
 import { registerStats } from './stats.js';
 import { registerCompare } from './compare.js';
+import { registerTable } from './table.js';
 import { registerChart } from './chart.js';
 import { registerDemo } from './demo.js';
 import { registerRun } from './run.js';
@@ -22,6 +23,7 @@ export function registerCommands(program: Command, io: CommandIO, exit: ExitSlot
   registerGate(program, io, exit);
   registerStats(program, io, exit);
   registerCompare(program, io, exit);
+  registerTable(program, io, exit);
   registerWatch(program, io, exit);
   registerRun(program, io, exit);
   registerMatrix(program, io, exit);

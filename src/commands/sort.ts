@@ -50,26 +50,32 @@ function sortClass(value: JsonValue | undefined): number {
 }
 
 /**
+ * Orders two values for sorting: numbers, then strings, then NaN and other types, then missing
+ * (undefined), whatever the direction; within numbers and strings `ascending` decides. 0 on ties.
+ */
+export function compareValues(a: JsonValue | undefined, b: JsonValue | undefined, ascending: boolean): number {
+  const ca = sortClass(a);
+  const cb = sortClass(b);
+  if (ca !== cb) return ca - cb;
+  const sign = ascending ? 1 : -1;
+  if (ca === 0) {
+    const d = (a as number) - (b as number);
+    if (d !== 0 && !Number.isNaN(d)) return sign * d;
+  } else if (ca === 1) {
+    const d = (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
+    if (d !== 0) return sign * d;
+  }
+  return 0;
+}
+
+/**
  * Ranks executions by one aggregate of a key. Descending unless `ascending`; ties keep input
  * order; executions lacking the key come last whatever the direction, then NaN and odd types
  * just before them. Pure.
  */
 export function sortExecutions(executions: readonly ExecutionSummary[], key: string, aggregate: Aggregate, ascending: boolean): SortedRow[] {
   const rows = executions.map((execution, index) => ({ execution, index, value: aggregateOf(execution, key, aggregate) }));
-  const sign = ascending ? 1 : -1;
-  rows.sort((a, b) => {
-    const ca = sortClass(a.value);
-    const cb = sortClass(b.value);
-    if (ca !== cb) return ca - cb;
-    if (ca === 0) {
-      const d = (a.value as number) - (b.value as number);
-      if (d !== 0 && !Number.isNaN(d)) return sign * d;
-    } else if (ca === 1) {
-      const d = (a.value as string) < (b.value as string) ? -1 : (a.value as string) > (b.value as string) ? 1 : 0;
-      if (d !== 0) return sign * d;
-    }
-    return a.index - b.index;
-  });
+  rows.sort((a, b) => compareValues(a.value, b.value, ascending) || a.index - b.index);
   let rank = 0;
   return rows.map((row) => ({ execution: row.execution, value: row.value, rank: row.value === undefined ? undefined : ++rank }));
 }

@@ -87,14 +87,26 @@ function pad(text: string, width: number, align: Align): string {
 
 const GAP = 2;
 
-/** Aligned text with a header and a rule under it. */
-export function renderTextTable(columns: readonly Column[], rows: ReadonlyArray<readonly CellInput[]>, options: TextTableOptions): string {
+/** A text table's layout, fixed from the rows known so far: streams print later rows with it. */
+export interface TextTableLayout {
+  /** Header line and rule, each ending in a newline. */
+  head: string;
+  /** One row line, ending in a newline; cells wider than their column are cut with `…`. */
+  row(cells: readonly CellInput[]): string;
+  /** The note about columns that did not fit ('' when all fit). */
+  foot: string;
+}
+
+function prepare(cell: CellInput): { text: string; tone?: Tone | undefined } {
+  const c = toCell(cell);
+  return { text: c.safe ? c.text : escapeForTerminal(c.text), tone: c.tone };
+}
+
+/** Decides column widths (and which columns fit) from `sample` rows. */
+export function layoutTextTable(columns: readonly Column[], sample: ReadonlyArray<readonly CellInput[]>, options: TextTableOptions): TextTableLayout {
   const maxCell = options.maxCellWidth ?? 40;
   const headers = columns.map((column) => escapeForTerminal(column.header));
-  const body = rows.map((row) => columns.map((_, i) => {
-    const cell = toCell(row[i] ?? '');
-    return { text: cell.safe ? cell.text : escapeForTerminal(cell.text), tone: cell.tone };
-  }));
+  const body = sample.map((row) => columns.map((_, i) => prepare(row[i] ?? '')));
   const widths = columns.map((column, i) => {
     let width = stringWidth(headers[i] ?? '');
     for (const row of body) width = Math.max(width, stringWidth(row[i]?.text ?? ''));
@@ -124,8 +136,7 @@ export function renderTextTable(columns: readonly Column[], rows: ReadonlyArray<
     }
   }
   const dropped = columns.filter((_, i) => !visible[i]).map((column) => column.header);
-  const lines: string[] = [];
-  const line = (cells: Array<{ text: string; tone?: Tone | undefined }>, header: boolean): string => {
+  const line = (cells: ReadonlyArray<{ text: string; tone?: Tone | undefined }>, header: boolean): string => {
     const parts: string[] = [];
     for (let i = 0; i < columns.length; i++) {
       if (!visible[i]) continue;
@@ -134,16 +145,22 @@ export function renderTextTable(columns: readonly Column[], rows: ReadonlyArray<
       const text = pad(truncateText(cell.text, width, header ? 'end' : columns[i]?.cut), width, columns[i]?.align ?? 'left');
       parts.push(paint(text, header ? 'strong' : cell.tone, options.color));
     }
-    return parts.join(' '.repeat(GAP)).trimEnd();
+    return parts.join(' '.repeat(GAP)).trimEnd() + '\n';
   };
-  lines.push(line(headers.map((text) => ({ text })), true));
-  lines.push(paint(widths.filter((_, i) => visible[i]).map((w) => '─'.repeat(w)).join(' '.repeat(GAP)), 'dim', options.color));
-  for (const row of body) lines.push(line(row, false));
+  const head = line(headers.map((text) => ({ text })), true)
+    + paint(widths.filter((_, i) => visible[i]).map((w) => '─'.repeat(w)).join(' '.repeat(GAP)), 'dim', options.color) + '\n';
+  let foot = '';
   if (dropped.length > 0) {
     const names = dropped.length <= 4 ? dropped.map((name) => escapeForTerminal(name)).join(', ') : `${dropped.slice(0, 3).map((name) => escapeForTerminal(name)).join(', ')}, …`;
-    lines.push(paint(`(${dropped.length} more column${dropped.length === 1 ? '' : 's'} not shown: ${names}; widen the terminal, choose fewer keys, or use --format csv)`, 'dim', options.color));
+    foot = paint(`(${dropped.length} more column${dropped.length === 1 ? '' : 's'} not shown: ${names}; widen the terminal, choose fewer keys, or use --format csv)`, 'dim', options.color) + '\n';
   }
-  return lines.join('\n') + '\n';
+  return { head, row: (cells) => line(columns.map((_, i) => prepare(cells[i] ?? '')), false), foot };
+}
+
+/** Aligned text with a header and a rule under it. */
+export function renderTextTable(columns: readonly Column[], rows: ReadonlyArray<readonly CellInput[]>, options: TextTableOptions): string {
+  const layout = layoutTextTable(columns, rows, options);
+  return layout.head + rows.map((row) => layout.row(row)).join('') + layout.foot;
 }
 
 /** Escapes a cell for a GitHub markdown table. */
@@ -156,16 +173,25 @@ export function markdownCell(text: string): string {
     .replace(/`/g, '\\`');
 }
 
-/** A GitHub-flavoured markdown table (for `$GITHUB_STEP_SUMMARY` and PR comments). */
-export function renderMarkdownTable(columns: readonly Column[], rows: ReadonlyArray<readonly CellInput[]>): string {
+/** A markdown table's header and rule lines. */
+export function markdownHead(columns: readonly Column[]): string {
   const head = `| ${columns.map((column) => markdownCell(column.header)).join(' | ')} |`;
   const rule = `|${columns.map((column) => (column.align === 'right' ? '---:' : '---')).join('|')}|`;
-  const body = rows.map((row) => `| ${columns.map((_, i) => {
+  return `${head}\n${rule}\n`;
+}
+
+/** One markdown table row line. */
+export function markdownRow(columns: readonly Column[], row: readonly CellInput[]): string {
+  return `| ${columns.map((_, i) => {
     const cell = toCell(row[i] ?? '');
     const text = cell.safe ? cell.text : markdownCell(cell.text);
     return cell.tone === 'strong' && text !== '' ? `**${text}**` : text;
-  }).join(' | ')} |`);
-  return [head, rule, ...body].join('\n') + '\n';
+  }).join(' | ')} |\n`;
+}
+
+/** A GitHub-flavoured markdown table (for `$GITHUB_STEP_SUMMARY` and PR comments). */
+export function renderMarkdownTable(columns: readonly Column[], rows: ReadonlyArray<readonly CellInput[]>): string {
+  return markdownHead(columns) + rows.map((row) => markdownRow(columns, row)).join('');
 }
 
 /** CSV with a header row; text cells go through the formula guard. */
