@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 import { InputError } from './errors.js';
 import { classifyLine, parseCleanLine, type LineGrammarOptions } from './parsers/line.js';
 import { toRecord } from './parsers/metadata.js';
+import { restrictKeys, scanSelected, selectKeys, type KeySelection } from './parsers/partial.js';
 import type { Diagnostic, MetadataRecord } from './types.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -25,6 +26,13 @@ export interface ReadOptions extends LineGrammarOptions {
   maxLineBytes?: number;
   /** The clock for records without a time of their own; injectable for tests. Default Date.now. */
   now?: () => number;
+  /**
+   * Keep only these top-level keys in each record's values (a command that needs a few keys need
+   * not build the rest). Records, times and diagnostics are the same as without it; values are the
+   * full values restricted to these keys. For dotted paths pass `topLevelKeysFor(paths)`.
+   * Default: every key.
+   */
+  keys?: ReadonlySet<string>;
 }
 
 /** Where the reader sends what it finds. */
@@ -49,6 +57,7 @@ export class LineReader {
   private readonly maxLineBytes: number;
   private readonly now: () => number;
   private readTime = '';
+  private readonly selection: KeySelection | undefined;
 
   constructor(
     readonly source: string,
@@ -57,6 +66,8 @@ export class LineReader {
   ) {
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.now = options.now ?? Date.now;
+    // Loose mode finds objects inside lines: only the full grammar does that.
+    this.selection = options.keys && !options.loose ? selectKeys(options.keys) : undefined;
   }
 
   /** Number of complete lines seen so far. */
@@ -156,19 +167,32 @@ export class LineReader {
     let stop = end;
     if (stop > start && buffer[stop - 1] === 0x0d) stop--;
     if (!this.options.loose && cannotBeMetadata(buffer, start, stop)) return;
+    if (this.selection !== undefined) {
+      // Only the wanted keys of a clean line, straight from the bytes; undefined means "parse it all".
+      const picked = scanSelected(buffer, start, stop, this.selection);
+      if (picked !== undefined) {
+        this.sink.record(toRecord(picked, this.source, this.lineNumber, undefined, this.readTime));
+        return;
+      }
+    }
     const text = buffer.toString('utf8', start, stop);
     const clean = this.options.loose ? undefined : parseCleanLine(text);
     if (clean !== undefined) {
-      this.sink.record(toRecord(clean, this.source, this.lineNumber, undefined, this.readTime));
+      this.emit(toRecord(clean, this.source, this.lineNumber, undefined, this.readTime));
       return;
     }
     const classified = classifyLine(text, this.options);
     for (const object of classified.objects) {
-      this.sink.record(toRecord(object, this.source, this.lineNumber, classified.prefixTime, this.readTime));
+      this.emit(toRecord(object, this.source, this.lineNumber, classified.prefixTime, this.readTime));
     }
     for (const reason of classified.rejected) {
       this.sink.diagnostic({ source: this.source, line: this.lineNumber, message: `looks like metadata but is ${reason}, skipped` });
     }
+  }
+
+  private emit(record: MetadataRecord): void {
+    if (this.options.keys !== undefined) record.values = restrictKeys(record.values, this.options.keys);
+    this.sink.record(record);
   }
 }
 

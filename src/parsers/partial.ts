@@ -1,0 +1,330 @@
+/**
+ * Reading only the keys a command uses. `sort --by accuracy` over a log of 8-key records needs one
+ * number per line, yet JSON.parse builds every key, value and string. This scanner walks a clean
+ * `{...}` line as bytes, checks that the whole line is valid JSON (so exactly the same lines become
+ * records), and converts only the values of the wanted top-level keys.
+ *
+ * It is a fast path with a fallback: whenever the answer could differ from the full grammar — a
+ * line that is not one plain object, Python's NaN tokens, an escape or non-ASCII byte in a key that
+ * might be wanted, a `vh_metadata` wrapper, nesting near the depth limit, anything it does not
+ * expect — it returns undefined and the reader parses the line the ordinary way, then keeps only
+ * the wanted keys (`restrictKeys`). Either way the record equals the full parse restricted to the
+ * wanted keys; test/fastpath.property.test.ts checks that on fuzzed input.
+ */
+import type { JsonObject, JsonValue } from '../types.js';
+import { defineKey, MAX_DEPTH } from './json.js';
+
+/** The wanted keys, prepared for byte comparison. `_time` is always read: it settles the record's time. */
+export interface KeySelection {
+  /** The keys a record may keep. */
+  readonly keys: ReadonlySet<string>;
+  /** Names to pick from a line (the keys plus `_time`) and their UTF-8 bytes. */
+  readonly names: readonly string[];
+  readonly bytes: readonly Uint8Array[];
+  /** Some wanted name has a non-ASCII character: lines with non-ASCII keys then need the full parse. */
+  readonly nonAscii: boolean;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const VH_METADATA = Buffer.from('vh_metadata');
+
+export function selectKeys(keys: ReadonlySet<string>): KeySelection {
+  const names = [...new Set([...keys, '_time'])];
+  const bytes = names.map((name) => Buffer.from(name, 'utf8'));
+  // A lone surrogate cannot be written as UTF-8; such a name is matched only by the full parse.
+  const nonAscii = names.some((name) => /[^\x00-\x7f]/.test(name));
+  return { keys, names, bytes, nonAscii };
+}
+
+/**
+ * Every dotted prefix of every path, so a top-level key that a dotted path may go through is kept:
+ * `val.loss` needs `val` (nested) and `val.loss` (a flat key with a dot), as getPath tries both.
+ */
+export function topLevelKeysFor(paths: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const path of paths) {
+    out.add(path);
+    for (let dot = path.indexOf('.'); dot !== -1; dot = path.indexOf('.', dot + 1)) out.add(path.slice(0, dot));
+  }
+  return out;
+}
+
+/** The values with only the wanted keys, in their order; the same object when nothing is dropped. */
+export function restrictKeys(values: JsonObject, keys: ReadonlySet<string>): JsonObject {
+  const names = Object.keys(values);
+  let keep = 0;
+  for (const name of names) if (keys.has(name)) keep++;
+  if (keep === names.length) return values;
+  const out: JsonObject = {};
+  for (const name of names) if (keys.has(name)) defineKey(out, name, values[name] as JsonValue);
+  return out;
+}
+
+/**
+ * Scans `bytes[start, stop)`, a line that must be exactly one JSON object with nothing around it,
+ * and returns an object holding only the selected keys (and `_time`), or undefined when the line
+ * needs the full grammar. Never reads outside `[start, stop)`.
+ */
+export function scanSelected(bytes: Buffer, start: number, stop: number, selection: KeySelection): JsonObject | undefined {
+  if (stop - start < 2 || bytes[start] !== OPEN_BRACE || bytes[stop - 1] !== CLOSE_BRACE) return undefined;
+  const out: JsonObject = {};
+  let i = skipSpace(bytes, start + 1, stop);
+  if (bytes[i] === CLOSE_BRACE) return i + 1 === stop ? out : undefined;
+  for (;;) {
+    if (i >= stop || bytes[i] !== QUOTE) return undefined;
+    // The key: plain bytes only; an escape could spell a wanted name, so it takes the full parse.
+    const keyStart = i + 1;
+    let k = keyStart;
+    let ascii = true;
+    for (;;) {
+      if (k >= stop) return undefined;
+      const c = bytes[k] as number;
+      if (c === QUOTE) break;
+      if (c === BACKSLASH || c < 0x20) return undefined;
+      if (c >= 0x80) ascii = false;
+      k++;
+    }
+    const keyEnd = k;
+    if (!ascii && selection.nonAscii) return undefined;
+    i = skipSpace(bytes, k + 1, stop);
+    if (bytes[i] !== COLON) return undefined;
+    i = skipSpace(bytes, i + 1, stop);
+    if (i >= stop) return undefined;
+    // Whether `vh_metadata` is unwrapped depends on every other key: leave such lines to toRecord.
+    if (keyEnd - keyStart === VH_METADATA.length && sameBytes(bytes, keyStart, VH_METADATA)) return undefined;
+    const wanted = ascii ? matchName(bytes, keyStart, keyEnd, selection) : -1;
+    if (wanted === -1) {
+      i = skipValue(bytes, i, stop, 1);
+      if (i < 0) return undefined;
+    } else {
+      const valueStart = i;
+      const c = bytes[i] as number;
+      let value: JsonValue;
+      if (c === QUOTE) {
+        i = skipString(bytes, i, stop);
+        if (i < 0) return undefined;
+        value = stringValue(bytes, valueStart, i);
+      } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        i = skipValue(bytes, i, stop, 1);
+        if (i < 0) return undefined;
+        try {
+          value = JSON.parse(bytes.toString('utf8', valueStart, i)) as JsonValue;
+        } catch {
+          return undefined;
+        }
+      } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+        i = skipNumber(bytes, i, stop);
+        if (i < 0) return undefined;
+        value = numberValue(bytes as LatinSliceable, valueStart, i);
+      } else {
+        const end = skipLiteral(bytes, i, stop);
+        if (end < 0) return undefined;
+        value = c === 0x74 ? true : c === 0x66 ? false : null;
+        i = end;
+      }
+      // Assigning again keeps the first position and the last value, as JSON.parse does with duplicates.
+      defineKey(out, selection.names[wanted] as string, value);
+    }
+    i = skipSpace(bytes, i, stop);
+    const c = bytes[i];
+    if (c === COMMA) {
+      i = skipSpace(bytes, i + 1, stop);
+      continue;
+    }
+    if (c === CLOSE_BRACE) return i + 1 === stop ? out : undefined;
+    return undefined;
+  }
+}
+
+function matchName(bytes: Uint8Array, start: number, end: number, selection: KeySelection): number {
+  const length = end - start;
+  const names = selection.bytes;
+  for (let n = 0; n < names.length; n++) {
+    const name = names[n] as Uint8Array;
+    if (name.length === length && name[0] === bytes[start] && sameBytes(bytes, start, name)) return n;
+  }
+  return -1;
+}
+
+function sameBytes(bytes: Uint8Array, start: number, name: Uint8Array): boolean {
+  for (let j = 0; j < name.length; j++) if (bytes[start + j] !== name[j]) return false;
+  return true;
+}
+
+/** JSON whitespace the clean-line path accepts: space and tab (a \r splits segments first; \n ends the line). */
+function skipSpace(bytes: Uint8Array, i: number, stop: number): number {
+  while (i < stop) {
+    const c = bytes[i];
+    if (c !== 0x20 && c !== 0x09) break;
+    i++;
+  }
+  return i;
+}
+
+/** Index after the string starting at `i` (a quote), or -1. Rejects what JSON.parse or the grammar would treat differently. */
+function skipString(bytes: Uint8Array, i: number, stop: number): number {
+  i++;
+  for (;;) {
+    if (i >= stop) return -1;
+    const c = bytes[i] as number;
+    if (c === QUOTE) return i + 1;
+    if (c === BACKSLASH) {
+      const e = bytes[i + 1];
+      if (e === 0x75) {
+        if (i + 6 > stop) return -1;
+        for (let h = i + 2; h < i + 6; h++) if (!isHex(bytes[h] as number)) return -1;
+        i += 6;
+        continue;
+      }
+      if (e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+        i += 2;
+        continue;
+      }
+      return -1;
+    }
+    if (c < 0x20) return -1;
+    // U+009B (CSI) is stripped by the grammar's ANSI rule before JSON is parsed.
+    if (c === 0xc2 && bytes[i + 1] === 0x9b) return -1;
+    i++;
+  }
+}
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+}
+
+function isDigit(c: number | undefined): boolean {
+  return c !== undefined && c >= 0x30 && c <= 0x39;
+}
+
+/** Index after a JSON number starting at `i`, or -1 (Python's -Infinity included: the full parse reads it). */
+function skipNumber(bytes: Uint8Array, i: number, stop: number): number {
+  if (bytes[i] === 0x2d) i++;
+  if (i >= stop) return -1;
+  const first = bytes[i];
+  if (first === 0x30) i++;
+  else if (isDigit(first)) {
+    i++;
+    while (i < stop && isDigit(bytes[i])) i++;
+  } else return -1;
+  if (i < stop && bytes[i] === 0x2e) {
+    i++;
+    if (i >= stop || !isDigit(bytes[i])) return -1;
+    while (i < stop && isDigit(bytes[i])) i++;
+  }
+  if (i < stop && (bytes[i] === 0x65 || bytes[i] === 0x45)) {
+    i++;
+    if (i < stop && (bytes[i] === 0x2b || bytes[i] === 0x2d)) i++;
+    if (i >= stop || !isDigit(bytes[i])) return -1;
+    while (i < stop && isDigit(bytes[i])) i++;
+  }
+  return i;
+}
+
+const TRUE = [0x74, 0x72, 0x75, 0x65];
+const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];
+const NULL = [0x6e, 0x75, 0x6c, 0x6c];
+
+/** Index after `true`, `false` or `null` at `i`, or -1 (NaN and Infinity take the full parse). */
+function skipLiteral(bytes: Uint8Array, i: number, stop: number): number {
+  const c = bytes[i];
+  const word = c === 0x74 ? TRUE : c === 0x66 ? FALSE : c === 0x6e ? NULL : undefined;
+  if (word === undefined || i + word.length > stop) return -1;
+  for (let j = 1; j < word.length; j++) if (bytes[i + j] !== word[j]) return -1;
+  return i + word.length;
+}
+
+/** Index after the value at `i` inside a container at `depth` (the line's object is depth 1), or -1. */
+function skipValue(bytes: Uint8Array, i: number, stop: number, depth: number): number {
+  const c = bytes[i] as number;
+  if (c === QUOTE) return skipString(bytes, i, stop);
+  if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return skipNumber(bytes, i, stop);
+  if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+    // The full grammar rejects records nested deeper than MAX_DEPTH; leave those to it.
+    if (depth + 1 > MAX_DEPTH) return -1;
+    return c === OPEN_BRACE ? skipObject(bytes, i, stop, depth + 1) : skipArray(bytes, i, stop, depth + 1);
+  }
+  return skipLiteral(bytes, i, stop);
+}
+
+function skipObject(bytes: Uint8Array, i: number, stop: number, depth: number): number {
+  i = skipSpace(bytes, i + 1, stop);
+  if (bytes[i] === CLOSE_BRACE) return i + 1;
+  for (;;) {
+    if (i >= stop || bytes[i] !== QUOTE) return -1;
+    i = skipString(bytes, i, stop);
+    if (i < 0) return -1;
+    i = skipSpace(bytes, i, stop);
+    if (bytes[i] !== COLON) return -1;
+    i = skipSpace(bytes, i + 1, stop);
+    if (i >= stop) return -1;
+    i = skipValue(bytes, i, stop, depth);
+    if (i < 0) return -1;
+    i = skipSpace(bytes, i, stop);
+    const c = bytes[i];
+    if (c === COMMA) {
+      i = skipSpace(bytes, i + 1, stop);
+      continue;
+    }
+    return c === CLOSE_BRACE ? i + 1 : -1;
+  }
+}
+
+function skipArray(bytes: Uint8Array, i: number, stop: number, depth: number): number {
+  i = skipSpace(bytes, i + 1, stop);
+  if (bytes[i] === CLOSE_BRACKET) return i + 1;
+  for (;;) {
+    if (i >= stop) return -1;
+    i = skipValue(bytes, i, stop, depth);
+    if (i < 0) return -1;
+    i = skipSpace(bytes, i, stop);
+    const c = bytes[i];
+    if (c === COMMA) {
+      i = skipSpace(bytes, i + 1, stop);
+      continue;
+    }
+    return c === CLOSE_BRACKET ? i + 1 : -1;
+  }
+}
+
+function stringValue(bytes: Buffer, start: number, end: number): string {
+  const view = bytes;
+  for (let i = start + 1; i < end - 1; i++) {
+    // skipString has checked every escape, so JSON.parse cannot throw here.
+    if (bytes[i] === BACKSLASH) return JSON.parse(view.toString('utf8', start, end)) as string;
+  }
+  return view.toString('utf8', start + 1, end - 1);
+}
+
+/** Buffer's own latin1 slicer: the public toString('latin1', ...) adds two layers of argument checks per call. */
+interface LatinSliceable extends Buffer {
+  latin1Slice(start: number, end: number): string;
+}
+
+/**
+ * The value of a checked JSON number token. Integers of up to 15 digits (steps, epochs) are
+ * exact in a double and summed digit by digit; anything else goes through Number, which rounds
+ * exactly as JSON.parse does.
+ */
+function numberValue(bytes: LatinSliceable, start: number, end: number): number {
+  let i = start;
+  const negative = bytes[i] === 0x2d;
+  if (negative) i++;
+  if (end - i <= 15) {
+    let value = 0;
+    for (; i < end; i++) {
+      const c = bytes[i] as number;
+      if (c < 0x30 || c > 0x39) break;
+      value = value * 10 + (c - 0x30);
+    }
+    if (i === end) return negative ? -value : value;
+  }
+  return Number(bytes.latin1Slice(start, end));
+}

@@ -1,0 +1,189 @@
+/**
+ * Every fast path against the plain parser, on fuzzed input:
+ *  - parseCleanLine (JSON.parse on a clean line) against classifyLine, the full grammar;
+ *  - LineReader (byte-level dismissal, clean-line fast path) against a plain reader that decodes
+ *    every line holding a `{` and hands it to classifyLine;
+ *  - LineReader with `keys` (the byte scanner of src/parsers/partial.ts) against the full parse
+ *    restricted to those keys;
+ *  - tooDeep (depth from the parsed value) against nestingDepth (depth from the text).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MAX_DEPTH, nestingDepth } from '../src/parsers/json.js';
+import { classifyLine, parseCleanLine, tooDeep } from '../src/parsers/line.js';
+import { toRecord } from '../src/parsers/metadata.js';
+import { restrictKeys, topLevelKeysFor } from '../src/parsers/partial.js';
+import { LineReader, type ReadOptions } from '../src/source.js';
+import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../src/types.js';
+
+const RUNS = 10_000;
+const NOW = Date.parse('2026-11-23T12:00:00.000Z');
+
+/** Python's json.dumps, with a choice of separators, NaN tokens included. */
+function dumps(value: JsonValue, comma = ', ', colon = ': '): string {
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return 'NaN';
+    if (value === Infinity) return 'Infinity';
+    if (value === -Infinity) return '-Infinity';
+    return JSON.stringify(value);
+  }
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((item) => dumps(item, comma, colon)).join(comma)}]`;
+  return `{${Object.keys(value).map((k) => `${JSON.stringify(k)}${colon}${dumps(value[k]!, comma, colon)}`).join(comma)}}`;
+}
+
+/** Equality that sees NaN, ±Infinity, -0 and key order. */
+function normalise(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? (Object.is(value, -0) ? '-0' : value) : String(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(normalise);
+  return Object.keys(value).map((k) => [k, normalise((value as Record<string, unknown>)[k])]);
+}
+
+const KEYS = ['accuracy', 'loss', 'step', 'epoch', 'val', 'val.loss', '_time', 'vh_metadata', '__proto__', 'constructor', '10', '2', 'naïve', 'a\u009bb', '\ufffd'];
+const key = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...KEYS) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 6 }) });
+const number = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(NaN, Infinity, -Infinity, -0, 0.1, 1e21, 1e-7, 123456789012345680000));
+const text = fc.oneof(fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom('2017-04-04T15:03:39.321000', 'soon', '\x1b[31mred', 'a\u009bb', '"q"\\', 'NaN'));
+const leaf = fc.oneof(number, text, fc.boolean(), fc.constant(null));
+const tree = fc.letrec<{ value: JsonValue; object: JsonObject }>((tie) => ({
+  value: fc.oneof({ depthSize: 'small' }, leaf, leaf, fc.array(tie('value'), { maxLength: 3 }), tie('object')),
+  object: fc.dictionary(key, tie('value'), { maxKeys: 6 }),
+}));
+
+/** Lines near the interesting boundaries: valid records in several spellings, and the ways they break. */
+const recordLine = fc
+  .tuple(tree.object, fc.constantFrom<[string, string]>([', ', ': '], [',', ':'], [' ,\t', ' : '], [',  ', ':']), fc.nat(100))
+  .map(([object, [comma, colon], roll]) => {
+    const line = dumps(object, comma, colon);
+    if (roll < 55) return line;
+    if (roll < 60) return `{"vh_metadata": ${line}}`;
+    if (roll < 64) return `2026-11-22T10:00:01.5Z ${line}`;
+    if (roll < 67) return `\x1b[32m${line}\x1b[0m`;
+    if (roll < 70) return `  ${line}\t`;
+    if (roll < 73) return `${line}\r`;
+    if (roll < 75) return `progress 3%\r${line}`;
+    if (roll < 78) return line.replace(/"/g, (q, at: number) => (at % 7 === 1 ? '\\u0022' : q));
+    if (roll < 81) return line.slice(0, Math.max(1, line.length - 1 - (roll % 4)));
+    if (roll < 84) return `${line.slice(0, -1)}, "accuracy": ${roll % 2 ? 'NaN' : '0.5'}}`;
+    if (roll < 87) return `${line}${line}`;
+    if (roll < 89) return `INFO:root:${line}`;
+    if (roll < 91) return line.replace(/\d/, 'x');
+    if (roll < 93) return `{"accuracy": 1, "accuracy": 2, "loss": {"a": [1, {"b": ${line}}]}}`;
+    if (roll < 95) return `${'{"val": '.repeat(MAX_DEPTH - 2 + (roll % 4))}${line}${'}'.repeat(MAX_DEPTH - 2 + (roll % 4))}`;
+    return line.replace(/: /, ':\u00a0');
+  });
+const anyLine = fc.oneof({ weight: 6, arbitrary: recordLine }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) }, { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map((s) => `{${s}}`) });
+
+/** The plain reader: split at \n, drop one trailing \r, decode every line with a `{`, classify it. */
+function plainRead(input: Buffer, options: ReadOptions = {}): { records: MetadataRecord[]; diagnostics: Diagnostic[] } {
+  const records: MetadataRecord[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const readTime = new Date(NOW).toISOString();
+  let bytes = input;
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  let start = 0;
+  let line = 1;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    const last = end === -1;
+    if (last) end = bytes.length;
+    let stop = end;
+    if (stop > start && bytes[stop - 1] === 0x0d) stop--;
+    if (bytes.subarray(start, end).indexOf(0x7b) !== -1) {
+      const classified = classifyLine(bytes.toString('utf8', start, stop), options);
+      for (const object of classified.objects) {
+        const record = toRecord(object, 'x', line, classified.prefixTime, readTime);
+        if (options.keys) record.values = restrictKeys(record.values, options.keys);
+        records.push(record);
+      }
+      for (const reason of classified.rejected) diagnostics.push({ source: 'x', line, message: `looks like metadata but is ${reason}, skipped` });
+    }
+    line++;
+    start = end + 1;
+  }
+  return { records, diagnostics };
+}
+
+function fastRead(input: Buffer, cuts: number[], options: ReadOptions = {}): { records: MetadataRecord[]; diagnostics: Diagnostic[] } {
+  const records: MetadataRecord[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const reader = new LineReader('x', { record: (r) => records.push(r), diagnostic: (d) => diagnostics.push(d) }, { ...options, now: () => NOW });
+  let from = 0;
+  for (const cut of [...new Set(cuts.map((c) => Math.min(c, input.length)))].sort((a, b) => a - b)) {
+    reader.push(input.subarray(from, cut));
+    from = cut;
+  }
+  reader.push(input.subarray(from));
+  reader.end();
+  return { records, diagnostics };
+}
+
+const comparable = (result: { records: MetadataRecord[]; diagnostics: Diagnostic[] }) => ({
+  records: result.records.map((r) => [r.line, r.time, normalise(r.values), Object.getPrototypeOf(r.values) === Object.prototype]),
+  diagnostics: result.diagnostics,
+});
+
+describe('fast paths agree with the plain parser', () => {
+  it('parseCleanLine returns what classifyLine finds, or defers', () => {
+    fc.assert(
+      fc.property(anyLine, (line) => {
+        const fast = parseCleanLine(line);
+        if (fast === undefined) return;
+        const full = classifyLine(line);
+        expect(full.rejected).toEqual([]);
+        expect(full.objects.map(normalise)).toEqual([normalise(fast)]);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('LineReader reads what a plain line-by-line reader reads, in any chunking', () => {
+    fc.assert(
+      fc.property(fc.array(anyLine, { maxLength: 6 }), fc.array(fc.nat(600), { maxLength: 3 }), fc.boolean(), (lines, cuts, loose) => {
+        const input = Buffer.from(lines.join('\n'));
+        expect(comparable(fastRead(input, cuts, { loose }))).toEqual(comparable(plainRead(input, { loose })));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('with keys, records are the full records restricted to those keys', () => {
+    const keySets = fc.oneof(
+      fc.constantFrom(['accuracy'], ['accuracy', 'step', 'epoch'], ['val.loss'], ['_time'], ['__proto__', 'constructor'], ['10', '2'], ['naïve'], ['\ufffd'], ['vh_metadata'], [] as string[]),
+      fc.array(fc.constantFrom(...KEYS), { maxLength: 4 }),
+    );
+    fc.assert(
+      fc.property(fc.array(anyLine, { maxLength: 6 }), keySets, fc.array(fc.nat(600), { maxLength: 2 }), fc.boolean(), (lines, names, cuts, loose) => {
+        const keys = topLevelKeysFor(names);
+        const input = Buffer.from(lines.join('\n'));
+        expect(comparable(fastRead(input, cuts, { keys, loose }))).toEqual(comparable(plainRead(input, { keys, loose })));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('tooDeep agrees with the text nesting depth', () => {
+    const nested = fc.tuple(fc.nat(MAX_DEPTH + 5), fc.nat(MAX_DEPTH + 5), tree.value).map(([objects, arrays, inner]) => {
+      let line = dumps(inner);
+      for (let i = 0; i < arrays; i++) line = `[${line}, 1]`;
+      for (let i = 0; i < objects; i++) line = `{"k${i % 3}": ${line}, "s": "{[{["}`;
+      return `{"a": ${line}}`;
+    });
+    fc.assert(
+      fc.property(nested, (line) => {
+        let value: unknown;
+        try {
+          value = JSON.parse(line);
+        } catch {
+          return;
+        }
+        expect(tooDeep(value, line)).toBe(nestingDepth(line) > MAX_DEPTH);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('topLevelKeysFor keeps every dotted prefix', () => {
+    expect([...topLevelKeysFor(['val.loss.top1', 'accuracy'])]).toEqual(['val.loss.top1', 'val', 'val.loss', 'accuracy']);
+  });
+});
