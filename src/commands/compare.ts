@@ -60,7 +60,12 @@ export function compareExecutions(executions: readonly ExecutionSummary[], keys:
   return keys.map((key) => {
     const values = executions.map((execution) => aggregateOf(execution, key, 'latest'));
     const base = values[0];
-    const deltas = values.map((value) => (typeof value === 'number' && typeof base === 'number' && !Number.isNaN(value) && !Number.isNaN(base) ? value - base : undefined));
+    const deltas = values.map((value) => {
+      if (typeof value !== 'number' || typeof base !== 'number' || Number.isNaN(value) || Number.isNaN(base)) return undefined;
+      const delta = value - base;
+      // Two computations of the same value (0.001 vs 0.0010000000000000002) are equal, not a change.
+      return Math.abs(delta) <= 1e-12 * Math.max(Math.abs(value), Math.abs(base)) ? 0 : delta;
+    });
     return { key, direction: directionOf(key, directions), values, deltas };
   });
 }
@@ -70,10 +75,17 @@ function verdict(delta: number | undefined, direction: 'max' | 'min'): 'better' 
   return (delta > 0) === (direction === 'max') ? 'better' : 'worse';
 }
 
-/** The numeric keys worth comparing when none are named, step-like keys first. */
-function defaultCompareKeys(executions: readonly ExecutionSummary[]): string[] {
+/**
+ * The numeric keys worth comparing when none are named: step-like keys, then metrics (logged more
+ * than once somewhere), then settings printed once (`lr0`, `batch_size`). Charts go to metrics.
+ */
+export function defaultCompareKeys(executions: readonly ExecutionSummary[]): { keys: string[]; metrics: string[] } {
   const numeric = unionKeys(executions).filter((key) => executions.some((execution) => typeof execution.keys.get(key)?.latest === 'number'));
-  return [...numeric.filter((key) => STEP_KEYS.includes(key)), ...numeric.filter((key) => !STEP_KEYS.includes(key))];
+  const logged = (key: string): boolean => executions.some((execution) => (execution.keys.get(key)?.count ?? 0) > 1);
+  const steps = numeric.filter((key) => STEP_KEYS.includes(key));
+  const metrics = numeric.filter((key) => !STEP_KEYS.includes(key) && logged(key));
+  const settings = numeric.filter((key) => !STEP_KEYS.includes(key) && !logged(key));
+  return { keys: [...steps, ...metrics, ...settings], metrics };
 }
 
 export function renderComparison(rows: readonly ComparedKey[], names: readonly string[], executions: readonly string[], format: TableFormat, options: { color: boolean; width: number }): string {
@@ -110,8 +122,8 @@ export function renderComparison(rows: readonly ComparedKey[], names: readonly s
       const delta = row.deltas[i];
       if (delta === undefined) return text;
       const change = verdict(delta, row.direction);
-      if (markdown) return { text: `${text} (${formatDelta(delta)}${change ? `, ${change}` : ''})`, ...(change === 'worse' ? { tone: 'strong' as const } : {}) };
-      return { text: `${text} (${formatDelta(delta)})`, ...(change ? { tone: change === 'better' ? 'good' as const : 'bad' as const } : {}) };
+      if (markdown) return { text: `${text} (${formatDelta(delta, 4)}${change ? `, ${change}` : ''})`, ...(change === 'worse' ? { tone: 'strong' as const } : {}) };
+      return { text: `${text} (${formatDelta(delta, 4)})`, ...(change ? { tone: change === 'better' ? 'good' as const : 'bad' as const } : {}) };
     }),
   ]);
   if (markdown) return renderMarkdownTable(columns, body);
@@ -184,11 +196,12 @@ export async function runCompare(inputs: string[], options: CompareOptions, io: 
   });
   const failed = reportInputProblems(io, executions);
   if (executions[0]?.error !== undefined) return ExitCode.usage;
-  const keys = chosen.length > 0 ? chosen : defaultCompareKeys(executions);
+  const defaults = defaultCompareKeys(executions);
+  const keys = chosen.length > 0 ? chosen : defaults.keys;
   const rows = compareExecutions(executions, keys, directions);
   let out = renderComparison(rows, names, inputs, format, { color: context.color, width: io.columns });
   if (format === 'text' && options.charts !== false) {
-    const chartKeys = chosen.length > 0 ? chosen : keys.filter((key) => !STEP_KEYS.includes(key)).slice(0, MAX_DEFAULT_CHARTS);
+    const chartKeys = chosen.length > 0 ? chosen : defaults.metrics.slice(0, MAX_DEFAULT_CHARTS);
     for (const key of chartKeys) {
       const series = executions.map((execution, i) => ({ label: names[i] ?? execution.execution, points: lookupKey(execution, key)?.history ?? [] }));
       if (series.every((s) => s.points.length === 0)) continue;

@@ -10,7 +10,7 @@ import { write, type CommandIO } from '../io.js';
 import { reportInputProblems, summarizeExecutions } from '../executions.js';
 import { sparkline } from '../render/sparkline.js';
 import { formatValue, jsonValue, csvValue, renderCsvTable, renderMarkdownTable, renderTextTable, type CellInput, type Column } from '../render/table.js';
-import { AGGREGATES, aggregateOf, lookupKey, normalizeKey, unionKeys, type Aggregate, type ExecutionSummary } from '../summary.js';
+import { AGGREGATES, aggregateOf, lookupKey, normalizeKey, STEP_KEYS, unionKeys, type Aggregate, type ExecutionSummary } from '../summary.js';
 import type { JsonValue } from '../types.js';
 import type { ExitSlot } from '../program.js';
 import { addInputOptions, readOptionsFrom, resolveInputs, type InputOptions } from './shared.js';
@@ -81,17 +81,27 @@ export function sortExecutions(executions: readonly ExecutionSummary[], key: str
 }
 
 /**
- * The other columns when none are named: up to `count` keys with numeric values, the ones most
- * executions have first (then in first-seen order).
+ * The other columns when none are named: up to `count` numeric keys, metrics before settings
+ * (a key logged more than once in more executions ranks higher; `lr0` printed once in a config
+ * line ranks low), then by how many executions have it, then first seen. Step-like keys
+ * (`step`, `epoch`) go last: they say how far a run got.
  */
 export function defaultKeys(executions: readonly ExecutionSummary[], exclude: readonly string[], count = 4): string[] {
-  const seen = new Map<string, number>();
-  for (const key of unionKeys(executions)) {
-    if (exclude.includes(key)) continue;
-    const having = executions.filter((execution) => typeof execution.keys.get(key)?.latest === 'number').length;
-    if (having > 0) seen.set(key, having);
-  }
-  return [...seen.entries()].sort((a, b) => b[1] - a[1]).slice(0, count).map(([key]) => key);
+  const ranked: Array<{ key: string; logged: number; having: number; order: number; step: boolean }> = [];
+  unionKeys(executions).forEach((key, order) => {
+    if (exclude.includes(key)) return;
+    let having = 0;
+    let logged = 0;
+    for (const execution of executions) {
+      const summary = execution.keys.get(key);
+      if (typeof summary?.latest !== 'number') continue;
+      having++;
+      if (summary.count > 1) logged++;
+    }
+    if (having > 0) ranked.push({ key, logged, having, order, step: STEP_KEYS.includes(key) });
+  });
+  ranked.sort((a, b) => Number(a.step) - Number(b.step) || b.logged - a.logged || b.having - a.having || a.order - b.order);
+  return ranked.slice(0, count).map((entry) => entry.key);
 }
 
 /** The column name for the sort key: `accuracy`, or `max(accuracy)` for another aggregate. */

@@ -209,7 +209,7 @@ export function formatNumber(value: number, digits = 6): string {
   if (value === -Infinity) return '-Infinity';
   if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
   const abs = Math.abs(value);
-  if (abs !== 0 && (abs >= 1e9 || abs < 1e-5)) return value.toExponential(Math.min(3, digits - 1)).replace(/\.?0+e/, 'e');
+  if (abs !== 0 && (abs >= 1e9 || abs < 1e-4)) return value.toExponential(Math.min(3, digits - 1)).replace(/\.?0+e/, 'e');
   return String(Number(value.toPrecision(digits)));
 }
 
@@ -224,9 +224,9 @@ export function formatValue(value: unknown): string {
 }
 
 /** A signed difference: `+0.012`, `-3`, `±0`. */
-export function formatDelta(delta: number): string {
+export function formatDelta(delta: number, digits = 6): string {
   if (delta === 0) return '±0';
-  const text = formatNumber(delta);
+  const text = formatNumber(delta, digits);
   return delta > 0 ? `+${text}` : text;
 }
 
