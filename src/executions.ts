@@ -17,8 +17,9 @@ import { KUBEFLOW_MAX_BYTES, mightBeKubeflowMetrics, parseKubeflowMetrics } from
 import { compileSchema, violationDiagnostic, type LoadedSchema, type RecordValidator } from './schema.js';
 import { Series } from './series.js';
 import { flattenValues, getPath } from './parsers/metadata.js';
+import { topLevelKeysFor } from './parsers/partial.js';
 import { checkReadable, describeFsError, LineReader, openFile, readInputs, readStream, type ReadOptions, type RecordSink } from './source.js';
-import { failedSummary, SummaryBuilder, type ExecutionSummary } from './summary.js';
+import { failedSummary, STEP_KEYS, SummaryBuilder, type ExecutionSummary } from './summary.js';
 import type { Diagnostic, JsonValue } from './types.js';
 
 /** Points kept per key history: enough for a sparkline or a chart 200 columns wide. */
@@ -49,6 +50,16 @@ function validatorFor(schema: LoadedSchema): RecordValidator {
     validators.set(key, validator);
   }
   return validator;
+}
+
+/**
+ * Reader options for a summary: when only some keys are aggregated (and no schema needs whole
+ * records), the reader converts only those keys and the step keys, which is much cheaper.
+ */
+function readOptionsFor(options: SummarizeOptions): ReadOptions {
+  const read: ReadOptions = { ...(options.read ?? {}) };
+  if (options.keys !== undefined && options.keys !== 'all' && options.schema === undefined) read.keys = topLevelKeysFor([...options.keys, ...STEP_KEYS]);
+  return read;
 }
 
 function builderFor(execution: string, options: SummarizeOptions): { builder: SummaryBuilder; sink: RecordSink } {
@@ -96,12 +107,12 @@ export async function summarizeFile(path: string, options: SummarizeOptions = {}
           return builder.finish(bytes.toString('utf8').split('\n').length, 'kubeflow');
         }
       }
-      const reader = new LineReader(path, sink, options.read ?? {});
+      const reader = new LineReader(path, sink, readOptionsFor(options));
       reader.push(bytes);
       reader.end();
       return builder.finish(reader.lines);
     }
-    const lines = await readStream(openFile(path), path, sink, options.read ?? {});
+    const lines = await readStream(openFile(path), path, sink, readOptionsFor(options));
     return builder.finish(lines);
   } catch (error) {
     return failedSummary(path, describeFsError(path, error));
@@ -112,7 +123,7 @@ export async function summarizeFile(path: string, options: SummarizeOptions = {}
 export async function summarizeStream(stream: Readable, execution: string, options: SummarizeOptions = {}): Promise<ExecutionSummary> {
   const { builder, sink } = builderFor(execution, options);
   try {
-    const lines = await readStream(stream, execution, sink, options.read ?? {});
+    const lines = await readStream(stream, execution, sink, readOptionsFor(options));
     return builder.finish(lines);
   } catch (error) {
     return failedSummary(execution, describeFsError(execution, error));
