@@ -228,17 +228,18 @@ function formatAuc(value: number): string {
   return value.toFixed(4);
 }
 
-interface Named {
+/** A curve and the name it has in the legend and the AUC table. */
+export interface NamedCurve {
   name: string;
   item: FoundCurve;
 }
 
-function namedCurves(results: readonly InputCurves[], all: boolean): Named[] {
+function namedCurves(results: readonly InputCurves[], all: boolean): NamedCurve[] {
   return results.flatMap((result) => result.found.map((item) => ({ name: curveName(item, result, all), item })));
 }
 
 /** The chart: every curve plotted at its true fpr (x) against tpr, with the chance diagonal. */
-export function renderRocChart(curves: readonly Named[], options: { width: number; height: number; color: boolean }): string {
+export function renderRocChart(curves: readonly NamedCurve[], options: { width: number; height: number; color: boolean }): string {
   // The diagonal comes first so the curves are drawn over it; it also pins both axes to [0, 1].
   const series: ChartSeries[] = [{ label: 'chance (AUC 0.5)', points: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }];
   for (const { name, item } of curves) {
@@ -258,7 +259,7 @@ export function renderRocChart(curves: readonly Named[], options: { width: numbe
   return chart;
 }
 
-function aucLines(curves: readonly Named[]): string[] {
+function aucLines(curves: readonly NamedCurve[]): string[] {
   const width = Math.max(5, ...curves.map(({ name }) => escapeForTerminal(name).length));
   return [
     `${'curve'.padEnd(width)}  ${'AUC'.padStart(6)}  points`,
@@ -267,10 +268,14 @@ function aucLines(curves: readonly Named[]): string[] {
 }
 
 export function renderRoc(results: readonly InputCurves[], options: RocOptions, render: { color: boolean; width: number }): string {
-  const curves = namedCurves(results, Boolean(options.all));
+  return renderCurves(namedCurves(results, Boolean(options.all)), options.format === 'markdown' ? 'markdown' : 'text', { ...render, height: options.height ?? 16 });
+}
+
+/** The chart and the AUC table of named curves, as text or markdown (the chart in a code block). */
+export function renderCurves(curves: readonly NamedCurve[], format: 'text' | 'markdown', render: { color: boolean; width: number; height: number }): string {
   if (curves.length === 0) return '';
-  const chart = renderRocChart(curves, { width: render.width, height: options.height ?? 16, color: render.color });
-  if (options.format === 'markdown') {
+  const chart = renderRocChart(curves, { width: render.width, height: render.height, color: format === 'markdown' ? false : render.color });
+  if (format === 'markdown') {
     const rows = curves.map(({ name, item }) => `| ${markdownCell(name)} | ${formatAuc(item.auc)} | ${item.curve.fpr.length} |`);
     return ['### ROC curves', '', '| curve | AUC | points |', '|---|---:|---:|', ...rows, '', '```text', chart.replace(/```/g, '`\u200b``'), '```', ''].join('\n');
   }
