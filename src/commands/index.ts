@@ -16,6 +16,7 @@ import { registerRun } from './run.js';
 import { registerWatch } from './watch.js';
 import { registerMatrix } from './matrix.js';
 import { registerRoc } from './roc.js';
+import { registerView } from './view.js';
 
 export function registerCommands(program: Command, io: CommandIO, exit: ExitSlot): void {
   registerExtract(program, io, exit);
@@ -28,6 +29,7 @@ export function registerCommands(program: Command, io: CommandIO, exit: ExitSlot
   registerRun(program, io, exit);
   registerMatrix(program, io, exit);
   registerRoc(program, io, exit);
+  registerView(program, io, exit);
   registerDemo(program, io, exit);
   registerChart(program, io, exit);
 }
