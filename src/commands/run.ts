@@ -4,7 +4,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { resolve as resolvePath } from 'node:path';
+import { basename, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, InputError, UsageError } from '../errors.js';
 import { resolveColor, warn, type CommandIO } from '../io.js';
@@ -43,7 +43,7 @@ export async function runRun(argv: readonly string[], options: RunOptions, io: C
   const saveStream = options.save === undefined ? undefined : await openSave(resolvePath(io.cwd, options.save));
   const save = saveStream ? new TimestampedLog(saveStream, deps.now) : undefined;
 
-  const label = deps.title ?? [command, ...args].join(' ');
+  const label = deps.title ?? [basename(command), ...args].join(' ');
   const session = new LiveSession(io, {
     ...options,
     live: deps.live ?? io.stdoutIsTTY,
@@ -99,16 +99,17 @@ export async function runRun(argv: readonly string[], options: RunOptions, io: C
   try {
     end = await child.wait(() => (session.stopped || forwarded ? DRAIN_AFTER_STOP_MS : undefined));
   } catch (error) {
+    for (const off of handlers) off();
     session.abort();
     throw error;
-  } finally {
-    for (const off of handlers) off();
   }
   stdoutReader.end();
   stderrReader?.end();
   const status = exitStatus(end);
   const how = session.stopped ? 'stopped' : end.signal ? `killed by ${end.signal}` : `exited ${status}`;
   await session.finish(how);
+  // Until the terminal is given back, a second signal must not kill vizmeta with the screen split.
+  for (const off of handlers) off();
   if (save) {
     try {
       await save.end();

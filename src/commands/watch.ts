@@ -12,7 +12,7 @@ import { addDashboardOptions, addStopOptions, checkStopFlags, type DashboardFlag
 import { buildStopRule } from '../live/rules.js';
 import { LiveSession, type StopRule } from '../live/session.js';
 import type { Timers } from '../live/scheduler.js';
-import { checkReadable, describeFsError, openFile } from '../source.js';
+import { checkReadable, describeFsError, openFile, type LineReader } from '../source.js';
 import type { ExitSlot } from '../program.js';
 import { addInputOptions, readOptionsFrom, resolveInputs, type InputOptions } from './shared.js';
 
@@ -86,8 +86,14 @@ export async function runWatch(inputs: readonly string[], options: WatchOptions,
       try {
         for await (const chunk of chunks) {
           const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-          await session.passthrough(bytes);
-          reader.push(bytes);
+          if (!stopRule) {
+            await session.passthrough(bytes);
+            reader.push(bytes);
+          } else {
+            // Line by line, so reading ends exactly after the line at which a rule fires.
+            const end = feedUntilStop(bytes, reader, () => session.stopped !== undefined);
+            await session.passthrough(end === bytes.length ? bytes : bytes.subarray(0, end));
+          }
           if (abort.signal.aborted) break;
         }
       } catch (error) {
@@ -116,6 +122,19 @@ export async function runWatch(inputs: readonly string[], options: WatchOptions,
   if (session.stopped) return options.stopExitCode ?? ExitCode.ok;
   if (signalled !== undefined) return 128 + signalled;
   return status;
+}
+
+/** Pushes the chunk's lines one by one until `stopped()`; returns how many bytes were consumed. */
+export function feedUntilStop(bytes: Buffer, reader: LineReader, stopped: () => boolean): number {
+  let start = 0;
+  while (start < bytes.length) {
+    const newline = bytes.indexOf(0x0a, start);
+    const end = newline === -1 ? bytes.length : newline + 1;
+    reader.push(bytes.subarray(start, end));
+    start = end;
+    if (stopped()) return end;
+  }
+  return bytes.length;
 }
 
 export function registerWatch(program: Command, io: CommandIO, exit: ExitSlot): void {

@@ -122,15 +122,21 @@ function emptyMessage(state: DashboardState): string {
 function headerLines(state: DashboardState, width: number, paint: Paint): string[] {
   const out: string[] = [];
   const parts: string[] = [];
-  if (state.title !== undefined) parts.push(escapeForTerminal(state.title));
   if (state.status !== undefined) parts.push(state.status);
   if (state.elapsedSeconds !== undefined) parts.push(formatElapsed(Math.floor(state.elapsedSeconds)));
-  if (state.lines !== undefined) parts.push(`${formatCount(state.lines)} lines`);
-  parts.push(`${formatCount(state.model.records)} records`);
-  if (state.model.droppedKeys > 0) parts.push(`${state.model.droppedKeys} more keys not charted`);
-  out.push(paint.dim(truncate(parts.join(' · '), width)));
+  if (state.lines !== undefined) parts.push(plural(state.lines, 'line'));
+  parts.push(plural(state.model.records, 'record'));
+  if (state.model.droppedKeys > 0) parts.push(`${plural(state.model.droppedKeys, 'more key')} not charted`);
+  const facts = parts.join(' · ');
+  // A long title (a command line) gives way to the facts, not the other way round.
+  const title = state.title === undefined ? '' : truncate(escapeForTerminal(state.title), Math.max(12, width - stringWidth(facts) - 3));
+  out.push(paint.dim(truncate(title === '' ? facts : `${title} · ${facts}`, width)));
   if (state.notice !== undefined) out.push(paint.alert(truncate(escapeForTerminal(state.notice), width)));
   return out;
+}
+
+function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function formatCount(n: number): string {
