@@ -244,7 +244,7 @@ function matrixFromCsv(text: string, name: string, labels: string[] | undefined,
 function titleOf(item: FoundMatrix, inputTotal: number, all: boolean): string {
   const where = item.line === undefined ? displayName(item.source) : `${displayName(item.source)}:${item.line}`;
   const what = item.key ?? (item.form === 'kubeflow-csv' ? 'target,predicted,count' : 'per-sample predictions');
-  const latest = !all && inputTotal > 1 ? ` (latest of ${inputTotal}; --all shows every one)` : '';
+  const latest = !all && inputTotal > 1 ? ` (latest of ${inputTotal})` : '';
   return `${what} · ${where}${latest}`;
 }
 
