@@ -175,10 +175,11 @@ function checkMaxDrop(execution: ExecutionSummary, baseline: ExecutionSummary, d
   const allowed = drop.relative ? drop.amount * Math.abs(reference) : drop.amount;
   const dirText = direction === 'max' ? 'higher is better' : 'lower is better';
   const base = `${describeUsed(used[0] as UsedValue)}, baseline ${formatNumber(reference)} (${dirText})`;
+  const diff = (value: number): string => formatNumber(value, 4);
   if (worse > allowed) {
-    return { condition, status: 'fail', message: `${base} — dropped ${formatNumber(worse)}, allowed ${drop.relative ? `${drop.text} = ${formatNumber(allowed)}` : formatNumber(allowed)}`, used };
+    return { condition, status: 'fail', message: `${base} — dropped ${diff(worse)}, allowed ${drop.relative ? `${drop.text} = ${diff(allowed)}` : formatNumber(allowed)}`, used };
   }
-  const change = worse > 0 ? `dropped ${formatNumber(worse)}` : worse < 0 ? `improved ${formatNumber(-worse)}` : 'unchanged';
+  const change = worse > 0 ? `dropped ${diff(worse)}` : worse < 0 ? `improved ${diff(-worse)}` : 'unchanged';
   return { condition, status: 'pass', message: `${base}, ${change}`, used };
 }
 
