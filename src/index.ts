@@ -11,3 +11,5 @@ export { LineReader, readStream, DEFAULT_MAX_LINE_BYTES, type ReadOptions, type 
 export { escapeForTerminal } from './render/escape.js';
 export { toJsonLine, type NonFiniteStyle } from './render/json.js';
 export { UsageError, InputError, ExitCode } from './errors.js';
+export { DashboardModel, type ModelOptions, type ModelView } from './live/model.js';
+export { renderDashboard, dashboardLines, type DashboardState, type DashboardOptions } from './render/dashboard.js';
