@@ -126,7 +126,9 @@ export function describeConfigError(errors: readonly ErrorObject[]): string {
   }
   // anyOf reports each branch and then itself; the branches say more.
   const useful = errors.filter((error) => error.keyword !== 'anyOf');
-  const error = useful.sort((a, b) => b.instancePath.length - a.instancePath.length)[0] ?? errors[0];
+  // The deepest field; among its errors, the one that says what a value of the given type should be.
+  const rank = (error: ErrorObject): number => (error.keyword === 'type' ? 1 : 0);
+  const error = useful.sort((a, b) => b.instancePath.length - a.instancePath.length || rank(a) - rank(b))[0] ?? errors[0];
   if (!error) return 'invalid';
   const field = fieldName(error.instancePath) || '(top level)';
   if (error.keyword === 'enum') {

@@ -33,7 +33,8 @@ type AnyAjv = Ajv | Ajv2019 | Ajv2020;
 export function ajvFor(schema: Record<string, unknown>): AnyAjv {
   const declared = typeof schema['$schema'] === 'string' ? schema['$schema'] : '';
   // strict: false because user schemas carry keywords and formats ajv does not know (`title`, `format: "uri"`).
-  const options = { allErrors: true, strict: false, validateFormats: false, logger: false as const };
+  // strictNumbers: NaN and ±Infinity are not numbers (ajv's strict mode has it, but strict is off).
+  const options = { allErrors: true, strict: false, strictNumbers: true, validateFormats: false, logger: false as const };
   if (declared.includes('2020-12')) return new Ajv2020(options);
   if (declared.includes('2019-09')) return new Ajv2019(options);
   return new Ajv(options);
