@@ -71,8 +71,12 @@ export function parseUiMetadata(text: string, name: string): UiMetadata {
   let unescaped = false;
   let value = parseJson(body);
   if (value === undefined) {
-    // Kubeflow's UI does the same for files written through one JSON encoding too many.
-    value = parseJson(body.replace(/\r\n|\n|\r/g, '').replace(/\\/g, ''));
+    // Written through one JSON encoding too many: first undo exactly one level of escaping
+    // (the text read as the inside of a JSON string), then Kubeflow UI's own retry, which
+    // drops newlines and backslashes.
+    const once = parseJson(`"${body.trim()}"`);
+    value = typeof once === 'string' ? parseJson(once) : undefined;
+    value ??= parseJson(body.replace(/\r\n|\n|\r/g, '').replace(/\\/g, ''));
     unescaped = value !== undefined;
   }
   // A JSON string whose content is the JSON (json.dumps applied twice).
