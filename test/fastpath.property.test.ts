@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_DEPTH, nestingDepth } from '../src/parsers/json.js';
 import { classifyLine, parseCleanLine, tooDeep } from '../src/parsers/line.js';
 import { toRecord } from '../src/parsers/metadata.js';
-import { restrictKeys, topLevelKeysFor } from '../src/parsers/partial.js';
+import { numberValue, restrictKeys, topLevelKeysFor } from '../src/parsers/partial.js';
 import { LineReader, type ReadOptions } from '../src/source.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../src/types.js';
 
@@ -180,6 +180,21 @@ describe('fast paths agree with the plain parser', () => {
         expect(tooDeep(value, line)).toBe(nestingDepth(line) > MAX_DEPTH);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('numberValue converts JSON number tokens exactly as Number does', () => {
+    const digits = (min: number, max: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: min, maxLength: max }).map((d) => d.join(''));
+    const token = fc
+      .tuple(fc.boolean(), fc.oneof(fc.constant('0'), fc.tuple(fc.constantFrom(...'123456789'), digits(0, 20)).map(([a, b]) => a + b)), fc.option(digits(1, 25)), fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), digits(1, 3))))
+      .map(([minus, whole, fraction, exponent]) => `${minus ? '-' : ''}${whole}${fraction === null ? '' : `.${fraction}`}${exponent === null ? '' : exponent.join('')}`);
+    const printed = fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => JSON.stringify(x));
+    fc.assert(
+      fc.property(fc.oneof(token, printed), fc.nat(3), (text, pad) => {
+        const bytes = Buffer.from(`${' '.repeat(pad)}${text},`);
+        expect(Object.is(numberValue(bytes, pad, pad + text.length), Number(text))).toBe(true);
+      }),
+      { numRuns: RUNS },
     );
   });
 

@@ -122,7 +122,7 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
       } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
         i = skipNumber(bytes, i, stop);
         if (i < 0) return undefined;
-        value = numberValue(bytes as LatinSliceable, valueStart, i);
+        value = numberValue(bytes, valueStart, i);
       } else {
         const end = skipLiteral(bytes, i, stop);
         if (end < 0) return undefined;
@@ -308,23 +308,44 @@ interface LatinSliceable extends Buffer {
   latin1Slice(start: number, end: number): string;
 }
 
+/** Exact powers of ten: every 10^k up to 10^22 is a double without rounding. */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
 /**
- * The value of a checked JSON number token. Integers of up to 15 digits (steps, epochs) are
- * exact in a double and summed digit by digit; anything else goes through Number, which rounds
- * exactly as JSON.parse does.
+ * The value of a checked JSON number token, as JSON.parse gives it. When the digits, read as an
+ * integer, stay below 2^53 and the decimal exponent is at most 22 either way, the integer and the
+ * power of ten are both exact doubles and one multiplication or division rounds correctly (Clinger's
+ * fast path): that covers steps, epochs and most short decimals. Anything else goes through Number,
+ * which rounds exactly as JSON.parse does.
  */
-function numberValue(bytes: LatinSliceable, start: number, end: number): number {
+export function numberValue(bytes: Buffer, start: number, end: number): number {
   let i = start;
   const negative = bytes[i] === 0x2d;
   if (negative) i++;
-  if (end - i <= 15) {
-    let value = 0;
-    for (; i < end; i++) {
-      const c = bytes[i] as number;
-      if (c < 0x30 || c > 0x39) break;
-      value = value * 10 + (c - 0x30);
-    }
-    if (i === end) return negative ? -value : value;
+  let digits = 0;
+  let scale = 0;
+  let c = bytes[i] as number;
+  while (i < end && c >= 0x30 && c <= 0x39) {
+    digits = digits * 10 + (c - 0x30);
+    c = bytes[++i] as number;
   }
-  return Number(bytes.latin1Slice(start, end));
+  if (i < end && c === 0x2e) {
+    c = bytes[++i] as number;
+    while (i < end && c >= 0x30 && c <= 0x39) {
+      digits = digits * 10 + (c - 0x30);
+      scale++;
+      c = bytes[++i] as number;
+    }
+  }
+  if (i === end && digits < 9007199254740992 && scale <= 22) {
+    const value = scale === 0 ? digits : digits / (POWERS_OF_TEN[scale] as number);
+    return negative ? -value : value;
+  }
+  // Exponents, long mantissas: the native conversion.
+  return Number((bytes as LatinSliceable).latin1Slice(start, end));
+}
+
+/** Buffer's own latin1 slicer: the public toString('latin1', ...) adds two layers of argument checks per call. */
+interface LatinSliceable extends Buffer {
+  latin1Slice(start: number, end: number): string;
 }
