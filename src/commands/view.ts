@@ -138,7 +138,24 @@ function renderRocOutput(output: UiOutput, text: string, render: Render, name: s
 }
 
 function info(render: Render, text: string): string {
-  return `${render.format === 'markdown' ? `> ${escapeForTerminal(text).replace(/[\\`*_[\]<>|]/g, (ch) => `\\${ch}`)}` : escapeForTerminal(text)}\n`;
+  if (render.format === 'markdown') return `> ${escapeForTerminal(text).replace(/[\\`*_[\]<>|]/g, (ch) => `\\${ch}`)}\n`;
+  return wrapWords(escapeForTerminal(text), render.width).join('\n') + '\n';
+}
+
+/** Wraps at spaces; a word longer than the width (a long URL) stays whole on its own line. */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  lines.push(line);
+  return lines;
 }
 
 async function describeWebApp(location: SourceLocation, render: Render): Promise<string> {
