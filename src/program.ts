@@ -75,7 +75,10 @@ export function exitCodeFor(error: unknown, io: CommandIO): number {
     return ExitCode.usage;
   }
   if (error instanceof UsageError || error instanceof InputError) {
-    io.stderr.write(`vizmeta: ${escapeForTerminal(error.message)}\n`);
+    // Our messages may span lines (an expression error shows the expression and a caret);
+    // each line is escaped on its own so input text cannot add lines or escapes of its own.
+    const lines = error.message.split('\n').map(escapeForTerminal);
+    io.stderr.write(`vizmeta: ${lines.join('\n')}\n`);
     return ExitCode.usage;
   }
   const message = error instanceof Error ? error.message : String(error);
