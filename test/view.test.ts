@@ -39,7 +39,7 @@ describe('vizmeta view (in-process)', () => {
     expect(out).toContain('Training summary\n════════════════');
     expect(out).toContain('Best checkpoint: `gs://vizmeta-example/ckpt/epoch-20.pt`');
     expect(out).toMatch(/web-app: an inline HTML page \(\d+ bytes\), not rendered in a terminal/);
-    expect(out).toContain('tensorboard: TensorBoard logs at gs://vizmeta-example/logs/run-42; browse them with: tensorboard --logdir gs://vizmeta-example/logs/run-42');
+    expect(out).toContain('tensorboard: TensorBoard logs at gs://vizmeta-example/logs/run-42; browse them with:\n  tensorboard --logdir gs://vizmeta-example/logs/run-42\n');
     // The order of sections is the order of outputs.
     const at = (text: string): number => out.indexOf(text);
     expect(at('Confusion matrix:')).toBeLessThan(at('ROC curve'));
@@ -66,7 +66,7 @@ describe('vizmeta view (in-process)', () => {
         'not an object',
       ],
     }));
-    const result = await runInProcess(['view', json]);
+    const result = await runInProcess(['view', json], { columns: 200 });
     expect(result.status).toBe(0);
     expect(result.stdout).toBe([
       '1. table · gs://bucket/table.csv',

@@ -180,7 +180,10 @@ async function describeWebApp(location: SourceLocation, render: Render): Promise
 
 function describeTensorboard(output: UiOutput, render: Render): string {
   const logdir = output.source ?? '(no source)';
-  return info(render, `tensorboard: TensorBoard logs at ${logdir}; browse them with: tensorboard --logdir ${logdir}`);
+  // The command gets a line of its own, so it is never broken across lines when copied.
+  const command = `tensorboard --logdir ${logdir}`;
+  if (render.format === 'markdown') return `${info(render, `tensorboard: TensorBoard logs at ${logdir}; browse them with:`)}\n\`\`\`sh\n${escapeForTerminal(command)}\n\`\`\`\n`;
+  return `${info(render, `tensorboard: TensorBoard logs at ${logdir}; browse them with:`)}  ${escapeForTerminal(command)}\n`;
 }
 
 /** Renders one output. Errors in its data become the section's `error`, never a throw. */
