@@ -10,7 +10,7 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { InputError } from './errors.js';
-import { classifyLine, parseCleanLine, type LineGrammarOptions } from './parsers/line.js';
+import { classifyLine, parseCleanLine, splitTimestampPrefix, type LineGrammarOptions } from './parsers/line.js';
 import { toRecord } from './parsers/metadata.js';
 import { restrictKeys, scanSelected, selectKeys, type KeySelection } from './parsers/partial.js';
 import type { Diagnostic, MetadataRecord } from './types.js';
@@ -19,6 +19,8 @@ export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
 const BRACE = 0x7b;
+/** Enough of a line's head to hold an RFC 3339 timestamp with nanoseconds and an offset. */
+const PREFIX_BYTES = 48;
 
 /** How lines are read. */
 export interface ReadOptions extends LineGrammarOptions {
@@ -167,14 +169,7 @@ export class LineReader {
     let stop = end;
     if (stop > start && buffer[stop - 1] === 0x0d) stop--;
     if (!this.options.loose && cannotBeMetadata(buffer, start, stop)) return;
-    if (this.selection !== undefined) {
-      // Only the wanted keys of a clean line, straight from the bytes; undefined means "parse it all".
-      const picked = scanSelected(buffer, start, stop, this.selection);
-      if (picked !== undefined) {
-        this.sink.record(toRecord(picked, this.source, this.lineNumber, undefined, this.readTime));
-        return;
-      }
-    }
+    if (this.selection !== undefined && this.pickKeys(buffer, start, stop, this.selection)) return;
     const text = buffer.toString('utf8', start, stop);
     const clean = this.options.loose ? undefined : parseCleanLine(text);
     if (clean !== undefined) {
@@ -188,6 +183,29 @@ export class LineReader {
     for (const reason of classified.rejected) {
       this.sink.diagnostic({ source: this.source, line: this.lineNumber, message: `looks like metadata but is ${reason}, skipped` });
     }
+  }
+
+  /**
+   * Only the wanted keys of a clean line (`{...}`, or `<RFC 3339 time> {...}`), straight from the
+   * bytes. Returns false when the line needs the full grammar.
+   */
+  private pickKeys(buffer: Buffer, start: number, stop: number, selection: KeySelection): boolean {
+    let from = start;
+    let prefixTime: number | undefined;
+    const first = buffer[start] as number;
+    if (first !== BRACE) {
+      if (first < 0x30 || first > 0x39) return false;
+      // A timestamp prefix is ASCII, so a latin1 view of the line's head reads it as UTF-8 would.
+      const head = (buffer as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(start, Math.min(stop, start + PREFIX_BYTES));
+      const prefix = splitTimestampPrefix(head);
+      if (prefix === undefined) return false;
+      from = start + head.length - prefix.rest.length;
+      prefixTime = prefix.time;
+    }
+    const picked = scanSelected(buffer, from, stop, selection);
+    if (picked === undefined) return false;
+    this.sink.record(toRecord(picked, this.source, this.lineNumber, prefixTime, this.readTime));
+    return true;
   }
 
   private emit(record: MetadataRecord): void {

@@ -1,15 +1,16 @@
 /**
  * Reading only the keys a command uses. `sort --by accuracy` over a log of 8-key records needs one
  * number per line, yet JSON.parse builds every key, value and string. This scanner walks a clean
- * `{...}` line as bytes, checks that the whole line is valid JSON (so exactly the same lines become
- * records), and converts only the values of the wanted top-level keys.
+ * `{...}` line as bytes, checks that the whole line is valid JSON (Python's NaN tokens allowed, as
+ * the grammar allows them), so exactly the same lines become records, and converts only the
+ * values of the wanted top-level keys.
  *
- * It is a fast path with a fallback: whenever the answer could differ from the full grammar — a
- * line that is not one plain object, Python's NaN tokens, an escape or non-ASCII byte in a key that
- * might be wanted, a `vh_metadata` wrapper, nesting near the depth limit, anything it does not
- * expect — it returns undefined and the reader parses the line the ordinary way, then keeps only
- * the wanted keys (`restrictKeys`). Either way the record equals the full parse restricted to the
- * wanted keys; test/fastpath.property.test.ts checks that on fuzzed input.
+ * It is a fast path with a fallback: whenever the answer could differ from the full grammar (a
+ * line that is not one plain object, an escape or non-ASCII byte in a key that might be wanted, a
+ * `vh_metadata` wrapper, nesting near the depth limit, a NaN token inside a wanted array or object,
+ * anything it does not expect) it returns undefined, and the reader parses the line the ordinary
+ * way and then keeps only the wanted keys (`restrictKeys`). Either way the record equals the full
+ * parse restricted to the wanted keys; test/fastpath.property.test.ts checks that on fuzzed input.
  */
 import type { JsonObject, JsonValue } from '../types.js';
 import { defineKey, MAX_DEPTH } from './json.js';
@@ -119,6 +120,10 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
         } catch {
           return undefined;
         }
+      } else if (c === 0x2d && bytes[i + 1] === 0x49) {
+        i = skipLiteral(bytes, i + 1, stop);
+        if (i < 0) return undefined;
+        value = -Infinity;
       } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
         i = skipNumber(bytes, i, stop);
         if (i < 0) return undefined;
@@ -126,7 +131,7 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
       } else {
         const end = skipLiteral(bytes, i, stop);
         if (end < 0) return undefined;
-        value = c === 0x74 ? true : c === 0x66 ? false : null;
+        value = c === 0x74 ? true : c === 0x66 ? false : c === 0x4e ? NaN : c === 0x49 ? Infinity : null;
         i = end;
       }
       // Assigning again keeps the first position and the last value, as JSON.parse does with duplicates.
@@ -231,11 +236,17 @@ function skipNumber(bytes: Uint8Array, i: number, stop: number): number {
 const TRUE = [0x74, 0x72, 0x75, 0x65];
 const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];
 const NULL = [0x6e, 0x75, 0x6c, 0x6c];
+const NAN = [0x4e, 0x61, 0x4e];
+const INFINITY = [0x49, 0x6e, 0x66, 0x69, 0x6e, 0x69, 0x74, 0x79];
 
-/** Index after `true`, `false` or `null` at `i`, or -1 (NaN and Infinity take the full parse). */
+/**
+ * Index after `true`, `false`, `null`, or Python's `NaN` / `Infinity` at `i`, or -1. A line with a
+ * NaN token fails JSON.parse, and the grammar then reads it with parseJsonObject, which accepts
+ * exactly JSON plus these tokens (and `-Infinity`): the same lines, the same values.
+ */
 function skipLiteral(bytes: Uint8Array, i: number, stop: number): number {
   const c = bytes[i];
-  const word = c === 0x74 ? TRUE : c === 0x66 ? FALSE : c === 0x6e ? NULL : undefined;
+  const word = c === 0x74 ? TRUE : c === 0x66 ? FALSE : c === 0x6e ? NULL : c === 0x4e ? NAN : c === 0x49 ? INFINITY : undefined;
   if (word === undefined || i + word.length > stop) return -1;
   for (let j = 1; j < word.length; j++) if (bytes[i + j] !== word[j]) return -1;
   return i + word.length;
@@ -245,6 +256,7 @@ function skipLiteral(bytes: Uint8Array, i: number, stop: number): number {
 function skipValue(bytes: Uint8Array, i: number, stop: number, depth: number): number {
   const c = bytes[i] as number;
   if (c === QUOTE) return skipString(bytes, i, stop);
+  if (c === 0x2d && bytes[i + 1] === 0x49) return skipLiteral(bytes, i + 1, stop);
   if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return skipNumber(bytes, i, stop);
   if (c === OPEN_BRACE || c === OPEN_BRACKET) {
     // The full grammar rejects records nested deeper than MAX_DEPTH; leave those to it.
