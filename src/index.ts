@@ -19,3 +19,6 @@ export { parseKubeflowMetrics } from './parsers/kubeflow-metrics.js';
 export { loadConfig, validateConfig, CONFIG_SCHEMA, type VizmetaConfig } from './config.js';
 export { loadSchemaFile, compileSchema, type LoadedSchema } from './schema.js';
 export { evaluateGate, type GateReport } from './commands/gate.js';
+export { loadRenderer, runRenderer, type CustomRenderer, type RendererFunction } from './custom-renderer.js';
+export { parseUiMetadata, locateSource, readLocalSource, type UiMetadata, type UiOutput, type SourceLocation } from './parsers/kubeflow-ui.js';
+export { renderMarkdownTerminal, type MarkdownTerminalOptions } from './render/markdown-terminal.js';
