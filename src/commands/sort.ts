@@ -113,8 +113,8 @@ function historyOf(execution: ExecutionSummary, key: string): number[] {
   return (lookupKey(execution, key)?.history ?? []).map((point) => point.y);
 }
 
-function valueCell(value: JsonValue | undefined, missingText = 'missing'): CellInput {
-  if (value === undefined) return { text: missingText, tone: 'warn' };
+function valueCell(value: JsonValue | undefined, missingText = 'missing', missingTone: 'warn' | 'dim' = 'warn'): CellInput {
+  if (value === undefined) return { text: missingText, tone: missingTone };
   if (typeof value === 'number' && !Number.isFinite(value)) return { text: formatValue(value), tone: 'bad' };
   return formatValue(value);
 }
@@ -160,7 +160,7 @@ export function renderSort(view: SortView, format: TableFormat, options: { color
     row.execution.execution,
     valueCell(row.value, `no ${view.key}`),
     { text: sparkline(historyOf(row.execution, view.key), SPARK_WIDTH), safe: true },
-    ...view.others.map((key) => valueCell(aggregateOf(row.execution, key, 'latest'), '–')),
+    ...view.others.map((key) => valueCell(aggregateOf(row.execution, key, 'latest'), '–', 'dim')),
   ]);
   const lacking = view.rows.filter((row) => row.rank === undefined).length;
   const notes: string[] = [];

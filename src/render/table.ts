@@ -152,7 +152,8 @@ export function layoutTextTable(columns: readonly Column[], sample: ReadonlyArra
   let foot = '';
   if (dropped.length > 0) {
     const names = dropped.length <= 4 ? dropped.map((name) => escapeForTerminal(name)).join(', ') : `${dropped.slice(0, 3).map((name) => escapeForTerminal(name)).join(', ')}, …`;
-    foot = paint(`(${dropped.length} more column${dropped.length === 1 ? '' : 's'} not shown: ${names}; widen the terminal, choose fewer keys, or use --format csv)`, 'dim', options.color) + '\n';
+    const note = `(${dropped.length} more column${dropped.length === 1 ? '' : 's'} not shown: ${names}; widen the terminal, choose fewer keys, or use --format csv)`;
+    foot = paint(options.maxWidth !== undefined && stringWidth(note) > options.maxWidth ? `${truncateText(note.slice(0, -1), options.maxWidth - 1)})` : note, 'dim', options.color) + '\n';
   }
   return { head, row: (cells) => line(columns.map((_, i) => prepare(cells[i] ?? '')), false), foot };
 }
