@@ -19,9 +19,11 @@ import { defineKey, MAX_DEPTH } from './json.js';
 export interface KeySelection {
   /** The keys a record may keep. */
   readonly keys: ReadonlySet<string>;
-  /** Names to pick from a line (the keys plus `_time`) and their UTF-8 bytes. */
+  /** Names to pick from a line (the keys plus `_time`), their UTF-8 bytes and byte lengths. */
   readonly names: readonly string[];
-  readonly bytes: readonly Uint8Array[];
+  // Plain arrays of small integers: reading them is cheaper than a Buffer's length getter per key.
+  readonly bytes: readonly (readonly number[])[];
+  readonly lengths: readonly number[];
   /** Some wanted name has a non-ASCII character: lines with non-ASCII keys then need the full parse. */
   readonly nonAscii: boolean;
 }
@@ -38,10 +40,11 @@ const VH_METADATA = Buffer.from('vh_metadata');
 
 export function selectKeys(keys: ReadonlySet<string>): KeySelection {
   const names = [...new Set([...keys, '_time'])];
-  const bytes = names.map((name) => Buffer.from(name, 'utf8'));
+  const bytes = names.map((name) => [...Buffer.from(name, 'utf8')]);
+  const lengths = bytes.map((name) => name.length);
   // A lone surrogate cannot be written as UTF-8; such a name is matched only by the full parse.
   const nonAscii = names.some((name) => /[^\x00-\x7f]/.test(name));
-  return { keys, names, bytes, nonAscii };
+  return { keys, names, bytes, lengths, nonAscii };
 }
 
 /**
@@ -150,10 +153,13 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
 
 function matchName(bytes: Uint8Array, start: number, end: number, selection: KeySelection): number {
   const length = end - start;
-  const names = selection.bytes;
-  for (let n = 0; n < names.length; n++) {
-    const name = names[n] as Uint8Array;
-    if (name.length === length && name[0] === bytes[start] && sameBytes(bytes, start, name)) return n;
+  const lengths = selection.lengths;
+  for (let n = 0; n < lengths.length; n++) {
+    if (lengths[n] !== length) continue;
+    const name = selection.bytes[n] as readonly number[];
+    let j = 0;
+    while (j < length && bytes[start + j] === name[j]) j++;
+    if (j === length) return n;
   }
   return -1;
 }
@@ -163,13 +169,13 @@ function sameBytes(bytes: Uint8Array, start: number, name: Uint8Array): boolean 
   return true;
 }
 
-/** JSON whitespace the clean-line path accepts: space and tab (a \r splits segments first; \n ends the line). */
-function skipSpace(bytes: Uint8Array, i: number, stop: number): number {
-  while (i < stop) {
-    const c = bytes[i];
-    if (c !== 0x20 && c !== 0x09) break;
-    i++;
-  }
+/**
+ * JSON whitespace the clean-line path accepts: space and tab (a \r splits segments first; \n ends
+ * the line). Needs no bound check: scanSelected has seen that the line's last byte is `}`.
+ */
+function skipSpace(bytes: Uint8Array, i: number, _stop: number): number {
+  let c = bytes[i];
+  while (c === 0x20 || c === 0x09) c = bytes[++i];
   return i;
 }
 
@@ -205,30 +211,30 @@ function isHex(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
 }
 
-function isDigit(c: number | undefined): boolean {
-  return c !== undefined && c >= 0x30 && c <= 0x39;
-}
-
-/** Index after a JSON number starting at `i`, or -1 (Python's -Infinity included: the full parse reads it). */
-function skipNumber(bytes: Uint8Array, i: number, stop: number): number {
-  if (bytes[i] === 0x2d) i++;
-  if (i >= stop) return -1;
-  const first = bytes[i];
-  if (first === 0x30) i++;
-  else if (isDigit(first)) {
-    i++;
-    while (i < stop && isDigit(bytes[i])) i++;
+/**
+ * Index after a JSON number starting at `i`, or -1. The digit loops need no bound check: the line
+ * ends with `}` (scanSelected checked), which stops every one of them.
+ */
+function skipNumber(bytes: Uint8Array, i: number, _stop: number): number {
+  let c = bytes[i] as number;
+  if (c === 0x2d) c = bytes[++i] as number;
+  if (c === 0x30) c = bytes[++i] as number;
+  else if (c >= 0x31 && c <= 0x39) {
+    do c = bytes[++i] as number;
+    while (c >= 0x30 && c <= 0x39);
   } else return -1;
-  if (i < stop && bytes[i] === 0x2e) {
-    i++;
-    if (i >= stop || !isDigit(bytes[i])) return -1;
-    while (i < stop && isDigit(bytes[i])) i++;
+  if (c === 0x2e) {
+    c = bytes[++i] as number;
+    if (c < 0x30 || c > 0x39) return -1;
+    do c = bytes[++i] as number;
+    while (c >= 0x30 && c <= 0x39);
   }
-  if (i < stop && (bytes[i] === 0x65 || bytes[i] === 0x45)) {
-    i++;
-    if (i < stop && (bytes[i] === 0x2b || bytes[i] === 0x2d)) i++;
-    if (i >= stop || !isDigit(bytes[i])) return -1;
-    while (i < stop && isDigit(bytes[i])) i++;
+  if (c === 0x65 || c === 0x45) {
+    c = bytes[++i] as number;
+    if (c === 0x2b || c === 0x2d) c = bytes[++i] as number;
+    if (c < 0x30 || c > 0x39) return -1;
+    do c = bytes[++i] as number;
+    while (c >= 0x30 && c <= 0x39);
   }
   return i;
 }
