@@ -3,6 +3,12 @@
  * (`2026-11-22T10:00:01.123Z {"loss": 0.3}`), the prefix every vizmeta command reads back as the
  * record's `_time`. Lines of stdout and stderr are kept whole even when the two streams
  * interleave; a line is stamped with the time its first byte arrived.
+ *
+ * The file is always line-based, so vizmeta sometimes has to end a line the job did not end: a
+ * line longer than 16 MiB is written in pieces, and an unfinished last line gets a newline when
+ * the job ends. Such a piece is stamped `+00:00` instead of `Z` (the same instant, still RFC 3339)
+ * so that its newline can be told from the job's: removing every prefix, and the newline after
+ * each `+00:00` piece, gives back the job's bytes exactly ({@link unstampLog}).
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
@@ -51,7 +57,7 @@ export class TimestampedLog {
       held.parts.push(rest);
       held.bytes += rest.length;
       if (held.bytes > MAX_PENDING_BYTES) {
-        parts.push(Buffer.from(`${held.time} `), ...held.parts, Buffer.from('\n'));
+        parts.push(Buffer.from(`${cutStamp(held.time)} `), ...held.parts, Buffer.from('\n'));
         this.pending.delete(stream);
       }
     }
@@ -61,11 +67,42 @@ export class TimestampedLog {
   /** Writes unfinished lines (with a newline, so the file stays line-based) and closes the file. */
   async end(): Promise<void> {
     for (const held of this.pending.values()) {
-      this.out.write(Buffer.concat([Buffer.from(`${held.time} `), ...held.parts, Buffer.from('\n')]));
+      this.out.write(Buffer.concat([Buffer.from(`${cutStamp(held.time)} `), ...held.parts, Buffer.from('\n')]));
     }
     this.pending.clear();
     await new Promise<void>((resolve, reject) => {
       this.out.end((error?: Error | null) => (error ? reject(error) : resolve()));
     });
+  }
+}
+
+/** The stamp of a piece whose newline vizmeta added: the same instant, written `+00:00` instead of `Z`. */
+function cutStamp(time: string): string {
+  return time.endsWith('Z') ? `${time.slice(0, -1)}+00:00` : time;
+}
+
+const STAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|\+00:00) /;
+
+/**
+ * The job's bytes from a saved log: every prefix removed, and the newline vizmeta added after a
+ * `+00:00` piece too. (Lines of stdout and stderr come back in the order they were saved.)
+ */
+export function unstampLog(saved: Buffer): Buffer {
+  const out: Buffer[] = [];
+  unstampEach(saved, (piece) => out.push(piece));
+  return Buffer.concat(out);
+}
+
+/** {@link unstampLog} piece by piece, for logs too big to copy. Throws on a line without a stamp. */
+export function unstampEach(saved: Buffer, piece: (bytes: Buffer) => void): void {
+  let start = 0;
+  while (start < saved.length) {
+    const newline = saved.indexOf(0x0a, start);
+    const end = newline === -1 ? saved.length : newline + 1;
+    const m = STAMP.exec(saved.toString('latin1', start, Math.min(end, start + 32)));
+    if (!m) throw new Error(`not a saved log: no timestamp at byte ${start}`);
+    const cut = m[1] !== 'Z' && newline !== -1;
+    piece(saved.subarray(start + m[0].length, cut ? newline : end));
+    start = end;
   }
 }
