@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_DEPTH, nestingDepth } from '../src/parsers/json.js';
+import { JsonSyntaxError, MAX_DEPTH, nestingDepth, parseJsonObject } from '../src/parsers/json.js';
 import { classifyLine, parseCleanLine, tooDeep } from '../src/parsers/line.js';
 import { toRecord } from '../src/parsers/metadata.js';
 import { numberValue, restrictKeys, topLevelKeysFor } from '../src/parsers/partial.js';
@@ -123,7 +123,43 @@ const comparable = (result: { records: MetadataRecord[]; diagnostics: Diagnostic
   diagnostics: result.diagnostics,
 });
 
+/**
+ * The whole-segment rule as first written: JSON.parse, a depth check on the text, then the
+ * NaN-aware parser for what JSON.parse rejects. classifyLine now skips JSON.parse for Python's
+ * NaN tokens and for Python dict prints; it must still say exactly this.
+ */
+function referenceSegment(segment: string): { objects: unknown[]; rejected: string[] } {
+  const body = segment.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, '');
+  if (body.charCodeAt(0) !== 0x7b) return { objects: [], rejected: [] };
+  try {
+    const value = JSON.parse(body) as unknown;
+    if (body.length > 2 * MAX_DEPTH && nestingDepth(body) > MAX_DEPTH) return { objects: [], rejected: [`nested deeper than ${MAX_DEPTH} levels`] };
+    return { objects: [value], rejected: [] };
+  } catch {
+    // fall through to the NaN-aware parser
+  }
+  try {
+    return { objects: [parseJsonObject(body)], rejected: [] };
+  } catch (error) {
+    if (body.charCodeAt(1) !== 0x22 && !/^\{\s*"/.test(body)) return { objects: [], rejected: [] };
+    const start = segment.length - segment.replace(/^[ \t\n\v\f\r]+/, '').length;
+    return { objects: [], rejected: [`not valid JSON (${(error as JsonSyntaxError).message} at column ${start + (error as JsonSyntaxError).offset + 1})`] };
+  }
+}
+
 describe('fast paths agree with the plain parser', () => {
+  it('classifyLine on one plain segment says what the original JSON.parse-first rule said', () => {
+    const plain = anyLine.filter((line) => !/[\r\x1b\x9b]/.test(line) && !/^\d/.test(line));
+    fc.assert(
+      fc.property(plain, (line) => {
+        const got = classifyLine(line);
+        const want = referenceSegment(line);
+        expect({ objects: got.objects.map(normalise), rejected: got.rejected }).toEqual({ objects: want.objects.map(normalise), rejected: want.rejected });
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('parseCleanLine returns what classifyLine finds, or defers', () => {
     fc.assert(
       fc.property(anyLine, (line) => {
@@ -135,6 +171,18 @@ describe('fast paths agree with the plain parser', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+
+  it('a NaN inside a string does not change the depth rule at its edge', () => {
+    for (const depth of [MAX_DEPTH, MAX_DEPTH + 1, MAX_DEPTH + 2]) {
+      for (const inner of ['{}', '[]', '1', 'NaN']) {
+        // The outer object, depth - 2 nested ones, and the inner value: `{}` or `[]` makes it `depth` deep.
+        const line = `{"note": "NaN", "a": ${'{"a": '.repeat(depth - 2)}${inner}${'}'.repeat(depth - 2)}}`;
+        const got = classifyLine(line);
+        const want = referenceSegment(line);
+        expect({ objects: got.objects.map(normalise), rejected: got.rejected }).toEqual({ objects: want.objects.map(normalise), rejected: want.rejected });
+      }
+    }
   });
 
   it('LineReader reads what a plain line-by-line reader reads, in any chunking', () => {

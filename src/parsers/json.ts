@@ -31,6 +31,8 @@ export function defineKey(target: JsonObject, key: string, value: JsonValue): vo
 
 class Parser {
   pos: number;
+  /** Whether a NaN, Infinity or -Infinity token was read: then the text is not JSON. */
+  sawPythonToken = false;
   constructor(readonly text: string, start: number) {
     this.pos = start;
   }
@@ -79,6 +81,7 @@ class Parser {
   literal<T extends JsonValue>(word: string, value: T): T {
     if (!this.text.startsWith(word, this.pos)) this.fail(`unexpected token, expected ${word}`);
     this.pos += word.length;
+    if (typeof value === 'number') this.sawPythonToken = true;
     return value;
   }
 
@@ -194,6 +197,24 @@ export function parseJsonObject(text: string): JsonObject {
   parser.skipSpace();
   if (parser.pos !== text.length) parser.fail('unexpected text after the object');
   return value;
+}
+
+/**
+ * The object of a text that is exactly one object written the way Python's json.dumps writes
+ * NaN and Infinity, or undefined. Undefined also when the text parsed but held no such token:
+ * then it is plain JSON, and JSON.parse (with its own checks) should read it. Never throws.
+ */
+export function parsePythonObject(text: string): JsonObject | undefined {
+  const parser = new Parser(text, 0);
+  try {
+    parser.skipSpace();
+    if (text.charCodeAt(parser.pos) !== 0x7b) return undefined;
+    const value = parser.object(1);
+    parser.skipSpace();
+    return parser.pos === text.length && parser.sawPythonToken ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Nesting depth of a JSON text, counted without parsing; strings are skipped. Used to vet JSON.parse results cheaply. */

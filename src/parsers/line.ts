@@ -15,7 +15,7 @@
  */
 import stripAnsi from 'strip-ansi';
 import type { JsonObject } from '../types.js';
-import { JsonSyntaxError, MAX_DEPTH, parseJsonObject, parseObjectAt } from './json.js';
+import { JsonSyntaxError, MAX_DEPTH, parseJsonObject, parseObjectAt, parsePythonObject } from './json.js';
 
 export interface LineGrammarOptions {
   /** Take the first JSON object found anywhere in a segment, not only a whole-segment object. Default false. */
@@ -68,6 +68,12 @@ function parseWholeSegment(segment: string): JsonObject | string | null {
   while (isJsonSpace(body.charCodeAt(first))) first++;
   const next = body.charCodeAt(first);
   if (next !== 0x22 && next !== 0x7d && !/^\{\s*"/.test(body)) return null;
+  // Python's NaN tokens make JSON.parse throw, and a thrown SyntaxError costs ten times the parse:
+  // when the text has them outside strings, the one parser that accepts them settles it directly.
+  if (mayHavePythonTokens(body)) {
+    const python = parsePythonObject(body);
+    if (python !== undefined) return python;
+  }
   // JSON.parse can only succeed on text ending in `}`; otherwise go straight to the parser that explains why.
   if (body.charCodeAt(body.length - 1) === 0x7d) {
     try {
@@ -87,6 +93,11 @@ function parseWholeSegment(segment: string): JsonObject | string | null {
 }
 
 class DepthError extends Error {}
+
+/** Whether the text might hold a NaN or Infinity token (a cheap native search; strings may hold them too). */
+function mayHavePythonTokens(text: string): boolean {
+  return text.indexOf('NaN') !== -1 || text.indexOf('Infinity') !== -1;
+}
 
 function isJsonSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
@@ -188,6 +199,8 @@ export function parseCleanLine(line: string): JsonObject | undefined {
   while (isJsonSpace(line.charCodeAt(first))) first++;
   const next = line.charCodeAt(first);
   if (next !== 0x22 && next !== 0x7d) return undefined;
+  // A NaN token would make JSON.parse throw, which is slow; the full grammar reads such lines.
+  if (mayHavePythonTokens(line)) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(line);
