@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JsonSyntaxError, MAX_DEPTH, nestingDepth, parseJsonObject } from '../src/parsers/json.js';
 import { classifyLine, parseCleanLine, tooDeep } from '../src/parsers/line.js';
-import { toRecord } from '../src/parsers/metadata.js';
+import { flattenValues, forEachLeaf, toRecord } from '../src/parsers/metadata.js';
 import { numberValue, restrictKeys, topLevelKeysFor } from '../src/parsers/partial.js';
 import { LineReader, type ReadOptions } from '../src/source.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../src/types.js';
@@ -244,6 +244,20 @@ describe('fast paths agree with the plain parser', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+
+  it('forEachLeaf visits exactly what flattenValues holds, in order', () => {
+    fc.assert(
+      fc.property(tree.object, (object) => {
+        const visited: Array<[string, unknown]> = [];
+        forEachLeaf(object, (name, value) => visited.push([name, normalise(value)]));
+        expect(visited).toEqual([...flattenValues(object)].map(([name, value]) => [name, normalise(value)]));
+      }),
+      { numRuns: RUNS },
+    );
+    const visited: string[] = [];
+    forEachLeaf(JSON.parse('{"a.b": 1, "a": {"b": 2}, "c": [1]}'), (name) => visited.push(name));
+    expect(visited).toEqual(['a.b', 'c']);
   });
 
   it('topLevelKeysFor keeps every dotted prefix', () => {
