@@ -2,7 +2,6 @@
  * The edge between commands and the process: streams, terminal facts and environment
  * come in as one object, so commands can be run in-process by tests with fake streams.
  */
-import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { escapeForTerminal } from './render/escape.js';
 import type { Diagnostic } from './types.js';
@@ -48,9 +47,44 @@ export function resolveColor(io: CommandIO, flag: boolean | undefined): boolean 
   return io.stdoutIsTTY;
 }
 
-/** Writes and waits for the stream to drain when its buffer is full (backpressure). */
+/**
+ * Writes and waits for the stream to drain when its buffer is full (backpressure). A stream that
+ * is closed or fails meanwhile (a reader that went away) ends the wait instead of hanging it:
+ * what a closed pipe means is decided in one place, src/program.ts.
+ */
 export async function write(stream: Writable, text: string | Uint8Array): Promise<void> {
-  if (!stream.write(text)) await once(stream, 'drain');
+  if (stream.destroyed || stream.writableEnded) return;
+  if (stream.write(text)) return;
+  if (stream.destroyed) return;
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.once('drain', done);
+    stream.once('close', done);
+    stream.once('error', done);
+  });
+}
+
+const closedPipeHandlers = new WeakMap<Writable, () => void>();
+
+/**
+ * Lets a command decide what its stdout closing (EPIPE) means instead of the default quiet exit 0
+ * (`run` must still wait for its job and flush its saved log). Returns the undo.
+ */
+export function onClosedPipe(stream: Writable, handler: () => void): () => void {
+  closedPipeHandlers.set(stream, handler);
+  return () => {
+    if (closedPipeHandlers.get(stream) === handler) closedPipeHandlers.delete(stream);
+  };
+}
+
+/** The handler a command registered with {@link onClosedPipe}, if any. */
+export function closedPipeHandler(stream: Writable): (() => void) | undefined {
+  return closedPipeHandlers.get(stream);
 }
 
 /** One diagnostic line on stderr, compiler style: `file:line: message`, escaped for the terminal. */

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, InputError, UsageError } from './errors.js';
-import { processIO, type CommandIO } from './io.js';
+import { closedPipeHandler, processIO, type CommandIO } from './io.js';
 import { escapeForTerminal } from './render/escape.js';
 import { registerCommands } from './commands/index.js';
 import { NoInputError } from './commands/shared.js';
@@ -46,13 +46,21 @@ Exit status: 0 success, 1 a gate or condition failed, 2 usage or input error, 3 
 
 /** Runs the CLI and returns the exit status. Never throws. */
 export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
-  // A closed pipe (`vizmeta extract big.log | head`) is a normal end, not an error.
-  const quietOnEpipe = (error: NodeJS.ErrnoException): void => {
-    if (error.code === 'EPIPE') process.exit(ExitCode.ok);
-    throw error;
+  // A closed stdout (`vizmeta extract big.log | head`) is a normal end, not an error: exit 0 at
+  // once, unless the command takes care of it (`run` still waits for its job).
+  const onStdoutError = (error: NodeJS.ErrnoException): void => {
+    if (error.code !== 'EPIPE') throw error;
+    const handler = closedPipeHandler(process.stdout);
+    if (handler) handler();
+    else process.exit(ExitCode.ok);
   };
-  if (io.stdout === process.stdout) process.stdout.on('error', quietOnEpipe);
-  if (io.stderr === process.stderr) process.stderr.on('error', quietOnEpipe);
+  // A closed stderr loses the diagnostics, nothing else: the command goes on and its status stands
+  // (exiting 0 here would turn a failed gate into a pass).
+  const onStderrError = (error: NodeJS.ErrnoException): void => {
+    if (error.code !== 'EPIPE') throw error;
+  };
+  if (io.stdout === process.stdout) process.stdout.on('error', onStdoutError);
+  if (io.stderr === process.stderr) process.stderr.on('error', onStderrError);
 
   const exit: ExitSlot = { code: ExitCode.ok };
   const program = buildProgram(io, exit);

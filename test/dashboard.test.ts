@@ -277,7 +277,7 @@ describe('--save timestamps', () => {
     await log.end();
     const text = Buffer.concat(chunks).toString();
     expect(text).toBe(
-      '2026-11-22T10:00:00.000Z {"a": 1}\n2026-11-22T10:00:01.000Z warn\n2026-11-22T10:00:00.000Z partial\n2026-11-22T10:00:02.000Z last\n',
+      '2026-11-22T10:00:00.000Z {"a": 1}\n2026-11-22T10:00:01.000Z warn\n2026-11-22T10:00:00.000Z partial\n2026-11-22T10:00:02.000+00:00 last\n',
     );
     const first = classifyLine(text.split('\n')[0] as string);
     expect(first.objects).toEqual([{ a: 1 }]);

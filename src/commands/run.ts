@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { basename, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, InputError, UsageError } from '../errors.js';
-import { resolveColor, warn, type CommandIO } from '../io.js';
+import { onClosedPipe, resolveColor, warn, type CommandIO } from '../io.js';
 import { Child, SpawnError, exitStatus } from '../live/child.js';
 import { addDashboardOptions, addStopOptions, checkStopFlags, type DashboardFlags, type StopFlags } from '../live/options.js';
 import { buildStopRule } from '../live/rules.js';
@@ -93,6 +93,15 @@ export async function runRun(argv: readonly string[], options: RunOptions, io: C
     return () => process.off(name, handler);
   });
   session.onStop(() => child.stop(grace * 1000));
+  // `vizmeta run -- job | head`: when our stdout's reader goes away, the job's stdout is closed as
+  // it would be without vizmeta; vizmeta still waits for the job, saves the log and passes on its status.
+  // The handler stays: later writes (the final dashboard) may fail the same way after runRun returns.
+  let stdoutClosed = false;
+  onClosedPipe(io.stdout, () => {
+    if (stdoutClosed) return;
+    stdoutClosed = true;
+    child.closeStdout();
+  });
   session.start();
 
   let end;

@@ -87,6 +87,14 @@ export class Child {
     }
   }
 
+  /**
+   * Stops reading the job's stdout and closes our end of the pipe: its next write fails (SIGPIPE or
+   * EPIPE), exactly as when the reader of its output goes away without vizmeta in between.
+   */
+  closeStdout(): void {
+    this.process.stdout?.destroy();
+  }
+
   /** SIGTERM now, SIGKILL if it is still running `graceMs` later. */
   stop(graceMs: number): void {
     if (this.ended || this.killTimer) return;
