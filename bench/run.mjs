@@ -14,7 +14,7 @@
 // exists, else from polling /proc/<pid>/status (VmHWM).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, openSync, readFileSync, writeFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate, metadataStream } from './generate.mjs';
@@ -244,6 +244,7 @@ async function main() {
   const options = parseArgs(process.argv.slice(2));
   scratch = mkdtempSync(join(tmpdir(), 'vizmeta-bench-run-'));
   const started = Date.now();
+  const loadBefore = loadavg()[0];
   const jq = jqVersion();
   const notes = [];
   if (!jq) notes.push('jq is not installed: the jq columns are skipped (`apt-get install -y jq`).');
@@ -389,7 +390,7 @@ async function main() {
   md.push('# vizmeta benchmark results', '');
   md.push('Written by `npm run bench` (bench/run.mjs); do not edit by hand. Medians of interleaved rounds (A B C A B C …) after one warm-up round; ratios are baseline time ÷ vizmeta time, so higher is better for vizmeta.', '');
   md.push(`- Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${jq ?? 'jq missing'}`);
-  md.push(`- Commit ${commit || 'unknown'}, ${new Date().toISOString().slice(0, 10)}; ${options.quick ? 'quick run' : 'full run'}, ${options.rounds} rounds; total ${(elapsed / 60).toFixed(1)} min`);
+  md.push(`- Commit ${commit || 'unknown'}, ${new Date().toISOString().slice(0, 10)}; ${options.quick ? 'quick run' : 'full run'}, ${options.rounds} rounds; total ${(elapsed / 60).toFixed(1)} min; 1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after (other work on the machine shows up here)`);
   md.push(`- Corpora (seed ${corpora.seed}, bench/generate.mjs): mixed ${(mixed.bytes / 1e6).toFixed(1)} MB / ${mixed.lines.toLocaleString('en-US')} lines; metadata-only ${(metadata.bytes / 1e6).toFixed(1)} MB / ${metadata.lines.toLocaleString('en-US')} lines; many ${many.paths.length} files, ${(many.bytes / 1e6).toFixed(1)} MB / ${many.lines.toLocaleString('en-US')} lines`);
   md.push('- Baselines: `naive` is bench/naive.mjs (readline + JSON.parse on lines starting with `{`); jq reads with `-R` and `fromjson?`. vizmeta reads more of the records than either (timestamp prefixes, ANSI, `\\r` segments, Python NaN), so its output line counts are higher.', '');
   md.push('- `vizmeta (--keys loss)` rows are informative: the same sort told which other column to show, so it reads only `accuracy`, `loss` and the step keys through the key scanner (`ReadOptions.keys`) instead of parsing every key; targets are judged on the plain command.', '');
