@@ -57,8 +57,10 @@ export interface ModelView {
   keys: KeyView[];
   /** Metadata records read. */
   records: number;
-  /** Numeric keys seen but not followed because of `maxKeys`. */
+  /** Numeric keys seen but not followed because of `maxKeys` (counted up to 10,000). */
   droppedKeys: number;
+  /** More keys than `droppedKeys` were left out: the count stopped at its limit. */
+  droppedKeysCapped?: boolean;
   /** Name of the x quantity, for the axis. */
   xLabel: string;
   /** The x axis is elapsed seconds. */
@@ -98,11 +100,15 @@ export function validateSmoothing(weight: number): void {
   if (!Number.isFinite(weight) || weight < 0 || weight >= 1) throw new RangeError(`smoothing weight must be in [0, 1), got ${weight}`);
 }
 
+/** Left-out keys are remembered (to count each once) up to this many; beyond it the count says "10,000+". */
+const MAX_DROPPED_KEYS = 10_000;
+
 export class DashboardModel {
   private readonly executions = new Map<string, Execution>();
   private readonly keyOrder: string[] = [];
   private readonly keySet = new Set<string>();
   private readonly dropped = new Set<string>();
+  private droppedCapped = false;
   private readonly capacity: number;
   private readonly maxKeys: number;
   private readonly smoothWeight: number;
@@ -141,7 +147,8 @@ export class DashboardModel {
       if (typeof value !== 'number' || key === xKey) continue;
       if (!this.keySet.has(key)) {
         if (this.keyOrder.length >= this.maxKeys) {
-          if (this.dropped.size < 10_000) this.dropped.add(key);
+          if (this.dropped.size < MAX_DROPPED_KEYS) this.dropped.add(key);
+          else if (!this.dropped.has(key)) this.droppedCapped = true;
           continue;
         }
         this.addKey(key);
@@ -165,6 +172,7 @@ export class DashboardModel {
       keys,
       records: this.recordCount,
       droppedKeys: this.dropped.size,
+      ...(this.droppedCapped ? { droppedKeysCapped: true } : {}),
       xLabel: x === '_time' ? 'elapsed' : x ?? (this.sawStep ? 'step' : 'record'),
       xIsTime: x === '_time',
     };

@@ -126,7 +126,10 @@ function headerLines(state: DashboardState, width: number, paint: Paint): string
   if (state.elapsedSeconds !== undefined) parts.push(formatElapsed(Math.floor(state.elapsedSeconds)));
   if (state.lines !== undefined) parts.push(plural(state.lines, 'line'));
   parts.push(plural(state.model.records, 'record'));
-  if (state.model.droppedKeys > 0) parts.push(`${plural(state.model.droppedKeys, 'more key')} not charted`);
+  if (state.model.droppedKeys > 0) {
+    const count = state.model.droppedKeysCapped ? `${formatCount(state.model.droppedKeys)}+ more keys` : plural(state.model.droppedKeys, 'more key');
+    parts.push(`${count} not charted`);
+  }
   const facts = parts.join(' · ');
   // A long title (a command line) gives way to the facts, not the other way round.
   const title = state.title === undefined ? '' : truncate(escapeForTerminal(state.title), Math.max(12, width - stringWidth(facts) - 3));
