@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { Chalk } from 'chalk';
 import { ExitCode, InputError, UsageError } from '../errors.js';
-import { write, type CommandIO } from '../io.js';
+import { onClosedPipe, write, type CommandIO } from '../io.js';
 import { compileExpression, type CompiledExpression, type NameRef } from '../expr.js';
 import { reportInputProblems, summarizeExecutions, summarizeFile, type SummarizeOptions } from '../executions.js';
 import { escapeForTerminal } from '../render/escape.js';
@@ -391,6 +391,13 @@ Examples:
   vizmeta gate --baseline main.log --max-drop accuracy=0.01 --max-drop loss=5% --github pr.log
   vizmeta gate --schema metadata.schema.json --junit gate.xml logs/*.log`);
   command.action(async (files: string[], options: GateOptions) => {
-    exit.code = await runGate(resolveInputs(files, io, command), options, io);
+    // A gate's status is its answer: a reader that closes stdout early (`gate ... | head`) must
+    // not turn a failure into a pass, so a closed pipe only stops the output here.
+    const keepStatusOnClosedPipe = onClosedPipe(io.stdout, () => {});
+    try {
+      exit.code = await runGate(resolveInputs(files, io, command), options, io);
+    } finally {
+      keepStatusOnClosedPipe();
+    }
   });
 }
