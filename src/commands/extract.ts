@@ -7,6 +7,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import { write, warn, type CommandIO } from '../io.js';
 import { flattenValues } from '../parsers/metadata.js';
 import { csvRow, type CsvCell } from '../render/csv.js';
+import { escapeForTerminal, escapeJsonForTerminal } from '../render/escape.js';
 import { toJsonLine, type NonFiniteStyle } from '../render/json.js';
 import { readInputs } from '../source.js';
 import type { JsonObject, JsonValue, MetadataRecord } from '../types.js';
@@ -74,8 +75,10 @@ export async function runExtract(inputs: string[], options: ExtractOptions, io: 
       diagnostic: diagnosticWriter(io),
       afterChunk: async () => {
         if (batch.length === 0) return;
-        const text = batch.join('\n') + '\n';
+        let text = batch.join('\n') + '\n';
         batch = [];
+        // JSON.stringify escapes C0 controls; on a terminal, C1 and bidi controls are escaped too.
+        if (io.stdoutIsTTY) text = escapeJsonForTerminal(text);
         await write(io.stdout, text);
       },
     };
@@ -100,10 +103,12 @@ export async function runExtract(inputs: string[], options: ExtractOptions, io: 
   const names = [...columns.keys()];
   const tail = ['_time', '_source', '_line'].filter((name) => columns.has(name));
   const header = [...names.filter((name) => !tail.includes(name)), ...tail];
+  // On a terminal, CSV is for reading: a cell's control characters are shown escaped, not run.
+  const display = io.stdoutIsTTY ? escapeForTerminal : (row: string) => row;
   if (rows.length > 0) {
-    await write(io.stdout, csvRow(header) + '\n');
+    await write(io.stdout, display(csvRow(header)) + '\n');
     for (const row of rows) {
-      await write(io.stdout, csvRow(header.map((name) => toCsvCell(row.get(name)))) + '\n');
+      await write(io.stdout, display(csvRow(header.map((name) => toCsvCell(row.get(name))))) + '\n');
     }
   }
   return status;

@@ -25,3 +25,18 @@ export function escapeForTerminal(text: string): string {
   UNSAFE.lastIndex = 0;
   return text.replace(UNSAFE, escapeChar);
 }
+
+// What JSON.stringify leaves raw but a terminal may act on: DEL, C1 controls (U+009B is an
+// 8-bit CSI on some terminals), line/paragraph separators and bidi controls.
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Makes JSON text safe for a terminal without changing what it means: the characters above can
+ * only stand inside JSON strings, where `\uXXXX` is the same character to any JSON reader.
+ */
+export function escapeJsonForTerminal(json: string): string {
+  JSON_UNSAFE.lastIndex = 0;
+  if (!JSON_UNSAFE.test(json)) return json;
+  JSON_UNSAFE.lastIndex = 0;
+  return json.replace(JSON_UNSAFE, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
+}
