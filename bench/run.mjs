@@ -94,7 +94,7 @@ function countFds(pid) {
 function runOnce(spec, { countOutput = false, pollFds = false } = {}) {
   return new Promise((resolve, reject) => {
     const timeFile = TIME ? join(scratch, `time-${process.hrtime.bigint()}`) : undefined;
-    const argv = TIME ? [TIME, '-f', '%M', '-o', timeFile, spec.command, ...spec.args] : [spec.command, ...spec.args];
+    const argv = TIME ? [TIME, '-f', '%M %U %S', '-o', timeFile, spec.command, ...spec.args] : [spec.command, ...spec.args];
     const started = process.hrtime.bigint();
     const child = spawn(argv[0], argv.slice(1), {
       stdio: [spec.feed ? 'pipe' : 'ignore', countOutput ? 'pipe' : DEV_NULL, 'pipe'],
@@ -128,16 +128,19 @@ function runOnce(spec, { countOutput = false, pollFds = false } = {}) {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (poll) clearInterval(poll);
       let rssKB = polledRss;
+      let cpuSeconds = NaN;
       if (timeFile) {
         try {
           const text = readFileSync(timeFile, 'utf8').trim().split('\n');
-          rssKB = Number(text[text.length - 1]) || 0;
+          const [rss, user, system] = (text[text.length - 1] ?? '').split(' ').map(Number);
+          rssKB = rss || 0;
+          cpuSeconds = (user ?? NaN) + (system ?? NaN);
           rmSync(timeFile, { force: true });
         } catch {
           // time writes nothing when the child could not start
         }
       }
-      resolve({ seconds, rssKB, status, stdoutLines, stderrBytes, stderrHead, maxFds });
+      resolve({ seconds, rssKB, cpuSeconds, status, stdoutLines, stderrBytes, stderrHead, maxFds });
     });
   });
 }
@@ -154,7 +157,7 @@ const median = (values) => {
  */
 async function timeGroup(title, contenders, rounds, { pollFds = false } = {}) {
   log(`\n## ${title}`);
-  const results = new Map(contenders.map((c) => [c.name, { ...c, times: [], rss: [], fds: [] }]));
+  const results = new Map(contenders.map((c) => [c.name, { ...c, times: [], rss: [], fds: [], cpu: [] }]));
   for (const c of contenders) {
     const warm = await runOnce(c, { countOutput: true, pollFds });
     const ok = (c.okStatus ?? [0]).includes(warm.status);
@@ -174,6 +177,7 @@ async function timeGroup(title, contenders, rounds, { pollFds = false } = {}) {
       const run = await runOnce(c, { pollFds });
       entry.times.push(run.seconds);
       entry.rss.push(run.rssKB);
+      entry.cpu.push(run.cpuSeconds);
       entry.fds.push(run.maxFds);
     }
     if (process.stderr.isTTY) process.stderr.write(`  round ${round + 1}/${rounds}\r`);
@@ -185,7 +189,7 @@ async function timeGroup(title, contenders, rounds, { pollFds = false } = {}) {
       rows.push({ ...entry, median: NaN });
       continue;
     }
-    const row = { ...entry, median: median(entry.times), peakRssMB: Math.max(...entry.rss) / 1024, maxFds: Math.max(...entry.fds) };
+    const row = { ...entry, median: median(entry.times), cpu: median(entry.cpu), peakRssMB: Math.max(...entry.rss) / 1024, maxFds: Math.max(...entry.fds) };
     rows.push(row);
     log(`  ${entry.name.padEnd(34)} ${row.median.toFixed(3).padStart(8)} s  ${entry.bytes ? `${(entry.bytes / 1e6 / row.median).toFixed(1).padStart(7)} MB/s` : ''}  ${entry.lines ? `${Math.round(entry.lines / row.median).toLocaleString('en-US').padStart(11)} lines/s` : ''}  RSS ${row.peakRssMB.toFixed(0)} MB  out ${entry.outputLines} lines`);
   }
@@ -210,8 +214,8 @@ function groupTable(group, baselines) {
   const out = [];
   out.push(`### ${group.title}`, '');
   const tail = (cells) => (cells.length === 0 ? '' : ` ${cells.join(' | ')} |`);
-  out.push(`| command | median s | MB/s | lines/s | peak RSS MB | output lines |${tail(baselines.map((b) => `vs ${b}`))}`);
-  out.push(`|---|---:|---:|---:|---:|---:|${baselines.map(() => '---:|').join('')}`);
+  out.push(`| command | median s | CPU s | MB/s | lines/s | peak RSS MB | output lines |${tail(baselines.map((b) => `vs ${b}`))}`);
+  out.push(`|---|---:|---:|---:|---:|---:|---:|${baselines.map(() => '---:|').join('')}`);
   for (const row of group.rows) {
     const ratios = baselines.map((b) => {
       const base = group.rows.find((r) => r.name === b);
@@ -219,7 +223,7 @@ function groupTable(group, baselines) {
     });
     const code = `\`${row.display.replaceAll('|', '\\|')}\``;
     const command = row.failed ? `${code} (failed: ${row.failed.replaceAll('|', '\\|')})` : code;
-    out.push(`| ${command} | ${fmt.s(row.median)} | ${fmt.mbs(row.bytes, row.median)} | ${fmt.lps(row.lines, row.median)} | ${Number.isFinite(row.peakRssMB) ? row.peakRssMB.toFixed(0) : '—'} | ${row.outputLines ?? '—'} |${tail(ratios)}`);
+    out.push(`| ${command} | ${fmt.s(row.median)} | ${Number.isFinite(row.cpu) ? row.cpu.toFixed(2) : '—'} | ${fmt.mbs(row.bytes, row.median)} | ${fmt.lps(row.lines, row.median)} | ${Number.isFinite(row.peakRssMB) ? row.peakRssMB.toFixed(0) : '—'} | ${row.outputLines ?? '—'} |${tail(ratios)}`);
   }
   out.push('');
   return out;
@@ -384,7 +388,7 @@ async function main() {
       log(`\n## watch --quiet over ${total.toLocaleString('en-US')} metadata lines (as fast as it reads)`);
       const run = await runOnce({ command: NODE, args: [BIN, 'watch', '--quiet'], feed }, {});
       const linesPerSecond = total / run.seconds;
-      const row = { name: 'vizmeta watch --quiet', display: `<${total.toLocaleString('en-US')} lines> | vizmeta watch --quiet`, median: run.seconds, bytes, lines: total, peakRssMB: run.rssKB / 1024, outputLines: '—', status: run.status };
+      const row = { name: 'vizmeta watch --quiet', cpu: run.cpuSeconds, display: `<${total.toLocaleString('en-US')} lines> | vizmeta watch --quiet`, median: run.seconds, bytes, lines: total, peakRssMB: run.rssKB / 1024, outputLines: '—', status: run.status };
       if (run.status !== 0) row.failed = `exit ${run.status}: ${run.stderrHead.split('\n')[0]}`;
       log(`  ${run.seconds.toFixed(1)} s, ${Math.round(linesPerSecond).toLocaleString('en-US')} lines/s, peak RSS ${row.peakRssMB.toFixed(0)} MB${row.failed ? `, FAILED ${row.failed}` : ''}`);
       groups.push({ title: `watch --quiet over an endless stream (${total.toLocaleString('en-US')} lines, one run)`, rows: [row], baselines: [] });
@@ -398,7 +402,7 @@ async function main() {
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
   const md = [];
   md.push('# vizmeta benchmark results', '');
-  md.push('Written by `npm run bench` (bench/run.mjs); do not edit by hand. Medians of interleaved rounds (A B C A B C …) after one warm-up round; ratios are baseline time ÷ vizmeta time, so higher is better for vizmeta.', '');
+  md.push('Written by `npm run bench` (bench/run.mjs); do not edit by hand. Medians of interleaved rounds (A B C A B C …) after one warm-up round; ratios are baseline wall time ÷ vizmeta wall time, so higher is better for vizmeta. CPU s is the median user + system time (/usr/bin/time): when it is well below the wall time of a one-thread command, the machine was busy with other work.', '');
   md.push(`- Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${jq ?? 'jq missing'}`);
   md.push(`- Commit ${commit || 'unknown'}, ${new Date().toISOString().slice(0, 10)}; ${options.quick ? 'quick run' : 'full run'}, ${options.rounds} rounds; total ${(elapsed / 60).toFixed(1)} min; 1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after (other work on the machine shows up here)`);
   md.push(`- Corpora (seed ${corpora.seed}, bench/generate.mjs): mixed ${(mixed.bytes / 1e6).toFixed(1)} MB / ${mixed.lines.toLocaleString('en-US')} lines; metadata-only ${(metadata.bytes / 1e6).toFixed(1)} MB / ${metadata.lines.toLocaleString('en-US')} lines; many ${many.paths.length} files, ${(many.bytes / 1e6).toFixed(1)} MB / ${many.lines.toLocaleString('en-US')} lines`);
