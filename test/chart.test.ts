@@ -200,6 +200,17 @@ describe('renderChart behaviour', () => {
     expect(renderChart([{ label: 'loss', points, nonFinite: { nan: 40, posInf: 0, negInf: 0 } }], { ...plain, width: 60 }).split('\n')[0]).toBe('── loss 2  × 40 NaN');
   });
 
+  it('leaves the latest values out of the legend with legendValue: false, and keeps everything else', () => {
+    const points = [{ x: 0, y: 1 }, { x: 1, y: NaN }, { x: 2, y: 2 }];
+    const raw = [{ x: 0, y: 1 }, { x: 1, y: NaN }, { x: 2, y: 3 }];
+    expect(renderChart([{ label: 'loss', points, raw }], { ...plain, width: 60 }).split('\n')[0]).toBe('── loss 2 (raw 3)  × 1 NaN');
+    const without = renderChart([{ label: 'loss', points, raw }, { label: 'val', points: [{ x: 0, y: 5 }] }], { ...plain, width: 60, legendValue: false });
+    expect(without.split('\n')[0]).toBe('── loss  × 1 NaN   ━━ val');
+    // Only the legend changes: the plot, axis and labels are the same as with values.
+    const withValues = renderChart([{ label: 'loss', points, raw }, { label: 'val', points: [{ x: 0, y: 5 }] }], { ...plain, width: 60 });
+    expect(without.split('\n').slice(1)).toEqual(withValues.split('\n').slice(1));
+  });
+
   it('property: random series with NaN and infinities never throw and never exceed the width', () => {
     const y = fc.oneof({ arbitrary: fc.double(), weight: 6 }, { arbitrary: fc.double({ min: -10, max: 10, noNaN: true }), weight: 6 }, { arbitrary: fc.constantFrom(NaN, Infinity, -Infinity, 0, -0), weight: 2 });
     const x = fc.oneof(fc.integer({ min: -1000, max: 100_000 }), fc.double());
@@ -211,6 +222,7 @@ describe('renderChart behaviour', () => {
       color: fc.boolean(),
       title: fc.option(fc.string({ unit: 'binary', maxLength: 30 }), { nil: undefined }),
       xLabel: fc.option(fc.string({ maxLength: 12 }), { nil: undefined }),
+      legendValue: fc.option(fc.boolean(), { nil: undefined }),
     });
     fc.assert(
       fc.property(fc.array(series, { maxLength: 4 }), options, (s, o) => {

@@ -53,6 +53,18 @@ describe('vizmeta roc (in-process)', () => {
     expect(lines.every((line) => line.length <= 90)).toBe(true);
   });
 
+  it('leaves the latest tpr (always 1) out of the legend, even where a legend entry fills the width', async () => {
+    for (const columns of [40, 90]) {
+      const result = await runInProcess(['roc', `${R}/roc.log`, `${R}/scores.csv`], { columns });
+      const legend = result.stdout.split('\n').slice(1).filter((line) => line.includes('AUC'));
+      expect(legend.join('\n')).toContain('fixtures/roc/scores.csv (AUC 0.9220)');
+      for (const line of legend) {
+        expect(line).not.toMatch(/\) 1\b/);
+        expect(line).not.toContain('…');
+      }
+    }
+  });
+
   it('plots fpr on its true scale: a step at fpr 0.5 lands in the middle column', async () => {
     const log = file('step.log', '{"fpr": [0, 0.5, 0.5, 1], "tpr": [0, 0, 1, 1]}\n');
     const result = await runInProcess(['roc', '--height', '4', log], { columns: 60 });

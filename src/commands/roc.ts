@@ -10,7 +10,7 @@ import { ExitCode, InputError, UsageError } from '../errors.js';
 import { resolveColor, warn, write, type CommandIO } from '../io.js';
 import { getPath } from '../parsers/metadata.js';
 import { parseCsv, parseCsvObjects, parseNumberCell } from '../parsers/confusion.js';
-import { formatValue, renderChart, type ChartSeries } from '../render/chart.js';
+import { renderChart, type ChartSeries } from '../render/chart.js';
 import { escapeForTerminal } from '../render/escape.js';
 import { auc, rocFromGeneratedCsv, rocFromRows, type RocCurve } from '../roc.js';
 import type { ExitSlot } from '../program.js';
@@ -248,15 +248,8 @@ export function renderRocChart(curves: readonly NamedCurve[], options: { width: 
       points: item.curve.fpr.map((x, i) => ({ x, y: item.curve.tpr[i] as number })),
     });
   }
-  let chart = renderChart(series, { width: options.width, height: options.height, color: options.color, title: 'ROC curve: true-positive rate (y) by false-positive rate (x)', xLabel: 'fpr' });
-  // The legend shows each series' last y, which for a ROC curve is always tpr 1 and says nothing.
-  for (const s of series) {
-    const last = s.points[s.points.length - 1];
-    if (last === undefined) continue;
-    const label = escapeForTerminal(s.label);
-    chart = chart.replace(`${label} ${formatValue(last.y)}`, label);
-  }
-  return chart;
+  // No latest y in the legend: a ROC curve always ends at tpr 1, which says nothing.
+  return renderChart(series, { width: options.width, height: options.height, color: options.color, title: 'ROC curve: true-positive rate (y) by false-positive rate (x)', xLabel: 'fpr', legendValue: false });
 }
 
 function aucLines(curves: readonly NamedCurve[]): string[] {

@@ -36,6 +36,11 @@ export interface ChartOptions {
   xLabel?: string;
   /** Formats x labels; default {@link formatX}. Use {@link formatElapsed} for seconds. */
   xFormat?: (x: number) => string;
+  /**
+   * Show each series' latest y (and its raw latest when smoothed) after its name in the legend.
+   * Default true; off where the last y says nothing (a ROC curve always ends at tpr 1).
+   */
+  legendValue?: boolean;
 }
 
 /** Marks drawn on the x-axis under columns where a series had non-finite values. */
@@ -142,7 +147,7 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
 
   const plotRows = grid.map((row, r) => `${(labels[r] as string).padStart(labelWidth)} ${renderCells([yAxis[r] as Cell, ...row])}`);
   const xLines = xAxis(xr, columns, labelWidth, axis, xName, options.xFormat ?? formatX);
-  const legend = legendLines(series, styles, width);
+  const legend = legendLines(series, styles, width, options.legendValue ?? true);
   return [...title, ...legend, ...plotRows, ...xLines].join('\n');
 }
 
@@ -430,16 +435,19 @@ function xAxis(xr: { lo: number; hi: number }, columns: number, labelWidth: numb
   return [axisLine, line.trimEnd()];
 }
 
-/** Legend entries (`── loss 0.2345  × 2 NaN`), wrapped to the width. */
-function legendLines(series: readonly ChartSeries[], styles: readonly Style[], width: number): string[] {
+/** Legend entries (`── loss 0.2345  × 2 NaN`, or `── loss  × 2 NaN` without values), wrapped to the width. */
+function legendLines(series: readonly ChartSeries[], styles: readonly Style[], width: number, showValue: boolean): string[] {
   const entries = series.map((s, i) => {
     const style = styles[i] as Style;
     const key = style.glyphs[4].repeat(2);
     const latest = s.points[s.points.length - 1];
     const rawLatest = s.raw?.[s.raw.length - 1];
     const counts = s.nonFinite ?? countNonFinite(s.points);
-    const parts = [escapeForTerminal(s.label), latest === undefined ? '–' : formatValue(latest.y)];
-    if (rawLatest !== undefined && latest !== undefined && !Object.is(rawLatest.y, latest.y)) parts.push(`(raw ${formatValue(rawLatest.y)})`);
+    const parts = [escapeForTerminal(s.label)];
+    if (showValue) {
+      parts.push(latest === undefined ? '–' : formatValue(latest.y));
+      if (rawLatest !== undefined && latest !== undefined && !Object.is(rawLatest.y, latest.y)) parts.push(`(raw ${formatValue(rawLatest.y)})`);
+    }
     const note = describeNonFinite(counts, true);
     const body = truncate(`${parts.join(' ')}${note ? `  ${note}` : ''}`, Math.max(0, width - 3));
     return { text: `${style.paint ? style.paint(key) : key} ${body}`, width: 3 + stringWidth(body) };
