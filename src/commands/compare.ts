@@ -16,6 +16,8 @@ import type { ExitSlot } from '../program.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from './shared.js';
 import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, parseKeyList, type ExecutionCommandOptions } from './execution-options.js';
 import type { TableFormat } from './sort.js';
+import { escapeForTerminal } from '../render/escape.js';
+import { folderNote, shortNames } from '../names.js';
 
 export interface CompareOptions extends InputOptions, ExecutionCommandOptions {
   /** Keys to compare and chart. Default: the config's `keys`, else every numeric key. */
@@ -32,18 +34,10 @@ export interface CompareOptions extends InputOptions, ExecutionCommandOptions {
 
 /**
  * Short, still unique, names for column headers: the common leading directories are dropped
- * (`logs/a/run1.log`, `logs/b/run1.log` → `a/run1.log`, `b/run1.log`).
+ * (`logs/a/run1.log`, `logs/b/run1.log` → `a/run1.log`, `b/run1.log`). See {@link shortNames}.
  */
 export function displayNames(paths: readonly string[]): string[] {
-  if (paths.length < 2) return paths.map((path) => (path === '-' ? 'stdin' : path));
-  const split = paths.map((path) => (path === '-' ? ['stdin'] : path.split('/')));
-  let common = 0;
-  for (;;) {
-    const part = split[0]?.[common];
-    if (part === undefined || !split.every((parts) => parts.length - 1 > common && parts[common] === part)) break;
-    common++;
-  }
-  return split.map((parts) => parts.slice(common).join('/'));
+  return shortNames(paths).names;
 }
 
 /** One key across the executions. */
@@ -88,7 +82,18 @@ export function defaultCompareKeys(executions: readonly ExecutionSummary[]): { k
   return { keys: [...steps, ...metrics, ...settings], metrics };
 }
 
-export function renderComparison(rows: readonly ComparedKey[], names: readonly string[], executions: readonly string[], format: TableFormat, options: { color: boolean; width: number }): string {
+/** Text options of the comparison tables; `folder` is the one shortened names share, said once under the table. */
+export interface CompareView {
+  color: boolean;
+  width: number;
+  folder?: string | undefined;
+}
+
+function folderLine(format: TableFormat, view: CompareView): string {
+  return format === 'text' && view.folder !== undefined ? `${escapeForTerminal(folderNote(view.folder))}\n` : '';
+}
+
+export function renderComparison(rows: readonly ComparedKey[], names: readonly string[], executions: readonly string[], format: TableFormat, options: CompareView): string {
   if (format === 'json') {
     return JSON.stringify({
       baseline: executions[0],
@@ -127,11 +132,11 @@ export function renderComparison(rows: readonly ComparedKey[], names: readonly s
     }),
   ]);
   if (markdown) return renderMarkdownTable(columns, body);
-  return renderTextTable(columns, body, { color: options.color, maxWidth: options.width });
+  return renderTextTable(columns, body, { color: options.color, maxWidth: options.width }) + folderLine(format, options);
 }
 
 /** The merged rows of a join as a table: the key, then `name:key` for every input and key. */
-export function renderJoined(joined: JoinedTable, joinKey: string, names: readonly string[], keys: readonly string[] | undefined, format: TableFormat, options: { color: boolean; width: number }): string {
+export function renderJoined(joined: JoinedTable, joinKey: string, names: readonly string[], keys: readonly string[] | undefined, format: TableFormat, options: CompareView): string {
   const columns: Array<{ input: number; key: string; header: string }> = [];
   const shown = keys ?? [...new Set(joined.keys.flat())];
   for (const key of shown) {
@@ -157,7 +162,7 @@ export function renderJoined(joined: JoinedTable, joinKey: string, names: readon
     return value === undefined ? { text: '–', tone: 'dim' } : formatValue(value);
   })]);
   if (format === 'markdown') return renderMarkdownTable(tableColumns, body);
-  return renderTextTable(tableColumns, body, { color: options.color, maxWidth: options.width });
+  return renderTextTable(tableColumns, body, { color: options.color, maxWidth: options.width }) + folderLine(format, options);
 }
 
 const CHART_HEIGHT = 10;
@@ -170,7 +175,8 @@ export async function runCompare(inputs: string[], options: CompareOptions, io: 
   const directions = directionOverrides(options, context);
   const named = parseKeyList(options.keys);
   const chosen = named.length > 0 ? named : parseKeyList(context.config.config.keys);
-  const names = displayNames(inputs);
+  const { names, folder } = shortNames(inputs);
+  const view: CompareView = { color: context.color, width: io.columns, folder };
 
   if (options.join !== undefined) {
     const joinKey = normalizeKey(options.join);
@@ -180,7 +186,7 @@ export async function runCompare(inputs: string[], options: CompareOptions, io: 
       onDiagnostic: diagnosticWriter(io),
     });
     if (joined.rows.length === 0) warn(io, `no records with ${joinKey} to join on`);
-    await write(io.stdout, renderJoined(joined, joinKey, names, chosen.length > 0 ? chosen : undefined, format, { color: context.color, width: io.columns }));
+    await write(io.stdout, renderJoined(joined, joinKey, names, chosen.length > 0 ? chosen : undefined, format, view));
     return failed ? ExitCode.usage : ExitCode.ok;
   }
 
@@ -199,7 +205,7 @@ export async function runCompare(inputs: string[], options: CompareOptions, io: 
   const defaults = defaultCompareKeys(executions);
   const keys = chosen.length > 0 ? chosen : defaults.keys;
   const rows = compareExecutions(executions, keys, directions);
-  let out = renderComparison(rows, names, inputs, format, { color: context.color, width: io.columns });
+  let out = renderComparison(rows, names, inputs, format, view);
   if (format === 'text' && options.charts !== false) {
     const chartKeys = chosen.length > 0 ? chosen : defaults.metrics.slice(0, MAX_DEFAULT_CHARTS);
     for (const key of chartKeys) {

@@ -15,6 +15,7 @@ import { onClosedPipe, write, type CommandIO } from '../io.js';
 import { compileExpression, type CompiledExpression, type NameRef } from '../expr.js';
 import { reportInputProblems, summarizeExecutions, summarizeFile, type SummarizeOptions } from '../executions.js';
 import { escapeForTerminal } from '../render/escape.js';
+import { folderNote, shortNames } from '../names.js';
 import { formatNumber, formatValue, jsonValue, markdownCell } from '../render/table.js';
 import { aggregateOf, directionOf, lookupKey, normalizeKey, type DirectionOverrides, type ExecutionSummary } from '../summary.js';
 import type { ExitSlot } from '../program.js';
@@ -214,8 +215,11 @@ const LABEL = { pass: 'PASS', fail: 'FAIL', error: 'ERROR' } as const;
 export function renderGateText(report: GateReport, color: boolean): string {
   const chalk = new Chalk({ level: color ? 1 : 0 });
   const lines: string[] = [];
-  for (const execution of report.executions) {
-    lines.push(chalk.bold(escapeForTerminal(execution.execution === '-' ? 'stdin' : execution.execution)));
+  // Short names under a line saying where they are: `files in logs/`, then `run-1.log`, `run-2.log`.
+  const short = shortNames(report.executions.map((execution) => execution.execution));
+  if (short.folder !== undefined) lines.push(chalk.dim(escapeForTerminal(folderNote(short.folder))));
+  for (const [i, execution] of report.executions.entries()) {
+    lines.push(chalk.bold(escapeForTerminal(short.names[i] ?? execution.execution)));
     for (const check of execution.checks) {
       const label = LABEL[check.status].padEnd(5);
       const painted = check.status === 'pass' ? chalk.green(label) : chalk.red(label);

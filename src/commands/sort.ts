@@ -9,7 +9,9 @@ import { ExitCode, UsageError } from '../errors.js';
 import { write, type CommandIO } from '../io.js';
 import { reportInputProblems, summarizeExecutions } from '../executions.js';
 import { sparkline } from '../render/sparkline.js';
-import { formatValue, jsonValue, csvValue, renderCsvTable, renderMarkdownTable, renderTextTable, type CellInput, type Column } from '../render/table.js';
+import { escapeForTerminal } from '../render/escape.js';
+import { formatValue, jsonValue, csvValue, renderCsvTable, renderMarkdownTable, renderTextTable, wrapText, type CellInput, type Column } from '../render/table.js';
+import { folderNote, shortNames } from '../names.js';
 import { AGGREGATES, aggregateOf, lookupKey, normalizeKey, STEP_KEYS, unionKeys, type Aggregate, type ExecutionSummary } from '../summary.js';
 import type { JsonValue } from '../types.js';
 import type { ExitSlot } from '../program.js';
@@ -148,16 +150,19 @@ export function renderSort(view: SortView, format: TableFormat, options: { color
       row.execution.execution, csvValue(row.value), ...view.others.map((key) => csvValue(aggregateOf(row.execution, key, 'latest'))),
     ]));
   }
+  const markdown = format === 'markdown';
+  // People read short names (`run-4.log`, and once where they are); markdown keeps the file as given.
+  const short = shortNames(view.rows.map((row) => row.execution.execution));
   const columns: Column[] = [
     { header: '#', align: 'right', keep: true },
-    { header: 'execution', cut: 'start' },
+    { header: 'execution', cut: 'start', name: true },
     { header: label, align: 'right', keep: true },
     { header: 'history', keep: true },
     ...view.others.map((key): Column => ({ header: key, align: 'right', shrink: false })),
   ];
-  const body = view.rows.map((row): CellInput[] => [
+  const body = view.rows.map((row, i): CellInput[] => [
     row.rank === undefined ? { text: '–', tone: 'dim' } : String(row.rank),
-    row.execution.execution,
+    markdown ? row.execution.execution : short.names[i] ?? row.execution.execution,
     valueCell(row.value, `no ${view.key}`),
     { text: sparkline(historyOf(row.execution, view.key), SPARK_WIDTH), safe: true },
     ...view.others.map((key) => valueCell(aggregateOf(row.execution, key, 'latest'), '–', 'dim')),
@@ -166,12 +171,13 @@ export function renderSort(view: SortView, format: TableFormat, options: { color
   const notes: string[] = [];
   if (lacking > 0) notes.push(`${lacking} execution${lacking === 1 ? '' : 's'} without ${view.key}, listed last`);
   if (view.hidden > 0) notes.push(`${view.hidden} more not shown (--top)`);
-  if (format === 'markdown') {
+  if (markdown) {
     const table = renderMarkdownTable(columns, body);
     return notes.length === 0 ? table : `${table}\n${notes.map((note) => `_${note}_`).join('  \n')}\n`;
   }
+  if (short.folder !== undefined) notes.unshift(folderNote(short.folder));
   const table = renderTextTable(columns, body, { color: options.color, maxWidth: options.width });
-  return notes.length === 0 ? table : `${table}${notes.join('; ')}\n`;
+  return table + notes.flatMap((note) => wrapText(escapeForTerminal(note), options.width, '  ')).map((line) => `${line}\n`).join('');
 }
 
 export async function runSort(inputs: string[], options: SortOptions, io: CommandIO): Promise<number> {

@@ -16,6 +16,7 @@ import { joinInputs } from '../executions.js';
 import { warn, write, type CommandIO } from '../io.js';
 import { flattenValues, getPath } from '../parsers/metadata.js';
 import { toJsonLine } from '../render/json.js';
+import { escapeForTerminal } from '../render/escape.js';
 import { csvRow } from '../render/csv.js';
 import { csvValue, formatValue, layoutTextTable, markdownHead, markdownRow, renderCsvTable, renderMarkdownTable, renderTextTable, type CellInput, type Column, type TextTableLayout } from '../render/table.js';
 import { readInputs } from '../source.js';
@@ -24,7 +25,8 @@ import type { JsonValue, MetadataRecord } from '../types.js';
 import type { ExitSlot } from '../program.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from './shared.js';
 import { collect, commandContext, parseKeyList, parsePositiveInt, type ExecutionCommandOptions } from './execution-options.js';
-import { displayNames, renderJoined } from './compare.js';
+import { renderJoined } from './compare.js';
+import { folderNote, shortNames } from '../names.js';
 import { compareValues, type TableFormat } from './sort.js';
 
 /** Rows that fix a streamed table's columns and widths. */
@@ -179,7 +181,8 @@ class RowStream {
     private readonly format: TableFormat,
     private readonly chosen: string[] | undefined,
     private readonly withSource: boolean,
-    private readonly display: Map<string, string>,
+    /** Short names for text (`run-1.log`), and the folder they share; other formats keep the file as given. */
+    private readonly display: { names: Map<string, string>; folder: string | undefined },
     private readonly options: { color: boolean; width: number },
     private readonly onNote: (message: string) => void,
   ) {}
@@ -210,7 +213,7 @@ class RowStream {
       keys = [...seen];
     }
     this.names = [...(this.withSource ? ['execution'] : []), ...keys];
-    this.columns = this.names.map((name): Column => ({ header: name, ...(name === 'execution' ? { cut: 'start' as const } : {}) }));
+    this.columns = this.names.map((name, i): Column => ({ header: name, ...(this.withSource && i === 0 ? { cut: 'start' as const, name: true } : {}) }));
     const rows = this.sample.map((row) => this.valuesOf(row.source, row.values));
     alignNumbers(this.columns, rows);
     if (this.format === 'text') {
@@ -228,7 +231,8 @@ class RowStream {
 
   private valuesOf(source: string, values: MetadataRecord['values']): Array<JsonValue | undefined> {
     const keys = (this.names ?? []).slice(this.withSource ? 1 : 0);
-    return [...(this.withSource ? [this.display.get(source) ?? source] : []), ...keys.map((key) => getPath(values, key))];
+    const execution = this.format === 'text' ? this.display.names.get(source) ?? source : source;
+    return [...(this.withSource ? [execution] : []), ...keys.map((key) => getPath(values, key))];
   }
 
   private emit(source: string, values: MetadataRecord['values']): void {
@@ -265,7 +269,10 @@ class RowStream {
       if (this.sample.length > 0 || this.chosen !== undefined) this.fix();
     }
     if (this.format === 'json') this.out += this.rowsWritten === 0 ? '[]\n' : '\n]\n';
-    if (this.format === 'text' && this.layout) this.out += this.layout.foot;
+    if (this.format === 'text' && this.layout) {
+      this.out += this.layout.foot;
+      if (this.withSource && this.display.folder !== undefined) this.out += `${escapeForTerminal(folderNote(this.display.folder))}\n`;
+    }
     return this.take();
   }
 }
@@ -301,7 +308,8 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
   const aggregates = options.agg ? parseAggregates(options.agg) : [];
   if (aggregates.length > 0 && options.groupBy === undefined) throw new UsageError('--agg needs --group-by KEY');
   const withSource = inputs.length > 1;
-  const display = new Map(inputs.map((input, i) => [input, displayNames(inputs)[i] ?? input]));
+  const short = shortNames(inputs);
+  const display = { names: new Map(inputs.map((input, i) => [input, short.names[i] ?? input])), folder: short.folder };
   let status: number = ExitCode.ok;
   const onError = (message: string): void => { warn(io, message); status = ExitCode.usage; };
   const read = readOptionsFrom(options);
@@ -316,7 +324,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
     const joinKey = normalizeKey(options.join);
     const joined = await joinInputs(inputs, joinKey, chosen ? new Set(chosen) : 'all', io.stdin, read, { onError, onDiagnostic: diagnosticWriter(io) });
     if (options.limit !== undefined) joined.rows.splice(options.limit);
-    await write(io.stdout, renderJoined(joined, joinKey, displayNames(inputs), chosen, format, view));
+    await write(io.stdout, renderJoined(joined, joinKey, short.names, chosen, format, { ...view, folder: short.folder }));
     return status;
   }
 

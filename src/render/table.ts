@@ -34,6 +34,28 @@ export interface Column {
   shrink?: boolean;
   /** Where a truncated cell loses text: `end` (default) or `start`, for paths whose end is telling. */
   cut?: 'start' | 'end';
+  /**
+   * The row's name (an execution): when space is short, optional columns are dropped before it
+   * is cut below {@link NAME_WIDTH} columns or so far that two names would read the same.
+   * Default false.
+   */
+  name?: boolean;
+}
+
+/** How narrow a `name` column gets before optional columns give way to it. */
+export const NAME_WIDTH = 24;
+
+/**
+ * The narrowest width, from `least` up, at which cutting `texts` (as `cut` does) keeps distinct
+ * texts distinct; their widest width when none is narrower.
+ */
+export function distinctWidth(texts: readonly string[], cut: 'start' | 'end', least = 1): number {
+  const unique = [...new Set(texts)];
+  const widest = Math.max(0, ...unique.map((text) => stringWidth(text)));
+  for (let width = least; width < widest; width++) {
+    if (new Set(unique.map((text) => truncateText(text, width, cut))).size === unique.length) return width;
+  }
+  return Math.max(least, widest);
 }
 
 export interface TextTableOptions {
@@ -80,6 +102,26 @@ export function truncateText(text: string, width: number, cut: 'start' | 'end' =
   return cut === 'start' ? `…${out.join('')}` : `${out.join('')}…`;
 }
 
+/**
+ * Breaks text at spaces into lines of at most `width` columns; lines after the first start with
+ * `indent`. A word longer than a line is cut with `…`.
+ */
+export function wrapText(text: string, width: number, indent = ''): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const candidate = line === '' ? `${lines.length > 0 ? indent : ''}${word}` : `${line} ${word}`;
+    if (line === '' || stringWidth(candidate) <= width) {
+      line = candidate;
+      continue;
+    }
+    lines.push(line);
+    line = `${indent}${word}`;
+  }
+  lines.push(line);
+  return lines.map((item) => truncateText(item, width));
+}
+
 function pad(text: string, width: number, align: Align): string {
   const gap = Math.max(0, width - stringWidth(text));
   return align === 'right' ? ' '.repeat(gap) + text : text + ' '.repeat(gap);
@@ -107,10 +149,12 @@ export function layoutTextTable(columns: readonly Column[], sample: ReadonlyArra
   const maxCell = options.maxCellWidth ?? 40;
   const headers = columns.map((column) => escapeForTerminal(column.header));
   const body = sample.map((row) => columns.map((_, i) => prepare(row[i] ?? '')));
+  // Names are never cut so far that two read the same.
+  const distinct = columns.map((column, i) => (column.name ? distinctWidth(body.map((row) => row[i]?.text ?? ''), column.cut ?? 'end', 12) : 0));
   const widths = columns.map((column, i) => {
     let width = stringWidth(headers[i] ?? '');
     for (const row of body) width = Math.max(width, stringWidth(row[i]?.text ?? ''));
-    return column.keep || column.shrink === false ? width : Math.min(width, Math.max(maxCell, stringWidth(headers[i] ?? '')));
+    return column.keep || column.shrink === false ? width : Math.min(width, Math.max(maxCell, distinct[i] ?? 0, stringWidth(headers[i] ?? '')));
   });
   const visible = columns.map(() => true);
   if (options.maxWidth !== undefined) {
@@ -121,19 +165,32 @@ export function layoutTextTable(columns: readonly Column[], sample: ReadonlyArra
       widths.forEach((w, i) => { if (visible[i]) { sum += w; count++; } });
       return sum + GAP * Math.max(0, count - 1);
     };
-    // Shrink the widest shrinkable column down to 12 columns wide, then drop columns from the right.
-    while (total() > limit) {
-      let widest = -1;
-      for (let i = 0; i < columns.length; i++) {
-        if (columns[i]?.keep || columns[i]?.shrink === false || !visible[i]) continue;
-        if ((widths[i] ?? 0) > 12 && (widest === -1 || (widths[i] ?? 0) > (widths[widest] ?? 0))) widest = i;
+    // A name keeps NAME_WIDTH columns (less when it is shorter), and always enough to tell names apart.
+    const nameFloors = columns.map((column, i) => Math.min(widths[i] ?? 0, Math.max(NAME_WIDTH, distinct[i] ?? 0)));
+    // Shrink the widest shrinkable column towards `floor` (a name column towards its name floor).
+    const shrink = (floor: number, nameFloor: boolean): void => {
+      while (total() > limit) {
+        let widest = -1;
+        const floorOf = (i: number): number => (columns[i]?.name && nameFloor ? nameFloors[i] ?? floor : floor);
+        for (let i = 0; i < columns.length; i++) {
+          if (columns[i]?.keep || columns[i]?.shrink === false || !visible[i]) continue;
+          if ((widths[i] ?? 0) > floorOf(i) && (widest === -1 || (widths[i] ?? 0) > (widths[widest] ?? 0))) widest = i;
+        }
+        if (widest === -1) return;
+        widths[widest] = Math.max(floorOf(widest), (widths[widest] ?? 0) - (total() - limit));
       }
-      if (widest === -1) break;
-      widths[widest] = Math.max(12, (widths[widest] ?? 0) - (total() - limit));
-    }
-    for (let i = columns.length - 1; i >= 0 && total() > limit; i--) {
-      if (!columns[i]?.keep) visible[i] = false;
-    }
+    };
+    const drop = (spareNames: boolean): void => {
+      for (let i = columns.length - 1; i >= 0 && total() > limit; i--) {
+        if (!columns[i]?.keep && !(spareNames && columns[i]?.name)) visible[i] = false;
+      }
+    };
+    // Other columns shrink to 12 and names to NAME_WIDTH; then optional columns are dropped from the
+    // right, and only then are names cut further and, last, dropped.
+    shrink(12, true);
+    drop(true);
+    shrink(12, false);
+    drop(false);
   }
   const dropped = columns.filter((_, i) => !visible[i]).map((column) => column.header);
   const line = (cells: ReadonlyArray<{ text: string; tone?: Tone | undefined }>, header: boolean): string => {
@@ -152,8 +209,8 @@ export function layoutTextTable(columns: readonly Column[], sample: ReadonlyArra
   let foot = '';
   if (dropped.length > 0) {
     const names = dropped.length <= 4 ? dropped.map((name) => escapeForTerminal(name)).join(', ') : `${dropped.slice(0, 3).map((name) => escapeForTerminal(name)).join(', ')}, …`;
-    const note = `(${dropped.length} more column${dropped.length === 1 ? '' : 's'} not shown: ${names}; widen the terminal, choose fewer keys, or use --format csv)`;
-    foot = paint(options.maxWidth !== undefined && stringWidth(note) > options.maxWidth ? `${truncateText(note.slice(0, -1), options.maxWidth - 1)})` : note, 'dim', options.color) + '\n';
+    const note = `(${dropped.length} more column${dropped.length === 1 ? '' : 's'} not shown: ${names}; widen the terminal, choose fewer keys or use --format csv)`;
+    foot = wrapText(note, options.maxWidth ?? Infinity, ' ').map((text) => paint(text, 'dim', options.color) + '\n').join('');
   }
   return { head, row: (cells) => line(columns.map((_, i) => prepare(cells[i] ?? '')), false), foot };
 }
