@@ -54,6 +54,18 @@ describe('table grouping', () => {
 });
 
 describe('vizmeta table (built binary)', () => {
+  it('names several files shortly in text, with their folder once, and as given in CSV and JSON', async () => {
+    const files = ['fixtures/runs/run-1.log', 'fixtures/runs/run-2.log'];
+    const text = await runCli(['table', '--columns', 'step', '--where', 'step == 50', ...files]);
+    expect(text.stdout).toBe('execution  step\n─────────  ────\nrun-1.log    50\nrun-2.log    50\nfiles in fixtures/runs/\n');
+    const csv = await runCli(['table', '--format', 'csv', '--columns', 'step', '--where', 'step == 50', ...files]);
+    expect(csv.stdout).toBe('execution,step\nfixtures/runs/run-1.log,50\nfixtures/runs/run-2.log,50\n');
+    for (const columns of [['--columns', 'step'], []]) {
+      const json = await runCli(['table', '--format', 'json', ...columns, '--where', 'step == 50', ...files]);
+      expect((JSON.parse(json.stdout) as Array<{ execution: string }>).map((row) => row.execution)).toEqual(files);
+    }
+  });
+
   it('streams rows from stdin with no row cap and a header fixed by the first rows', async () => {
     const input = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ step: i, loss: 1 / (i + 1) })).join('\n') + '\n{"step": 3000, "late": 1}\n';
     const result = await runCli(['table', '--format', 'csv'], { input });
