@@ -56,7 +56,12 @@ export async function write(stream: Writable, text: string | Uint8Array): Promis
   if (stream.destroyed || stream.writableEnded) return;
   if (stream.write(text)) return;
   if (stream.destroyed) return;
-  await new Promise<void>((resolve) => {
+  await drained(stream);
+}
+
+/** Resolves when a full stream drains, or closes or fails (a reader that went away must not hang us). */
+export function drained(stream: Writable): Promise<void> {
+  return new Promise<void>((resolve) => {
     const done = (): void => {
       stream.off('drain', done);
       stream.off('close', done);

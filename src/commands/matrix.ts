@@ -29,7 +29,7 @@ import {
 import { renderMatrixMarkdown, renderMatrixText } from '../render/matrix.js';
 import type { ExitSlot } from '../program.js';
 import type { JsonValue, MetadataRecord } from '../types.js';
-import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from './shared.js';
+import { addInputOptions, concurrentlyInOrder, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from './shared.js';
 import { displayName, locateMessage, readVisualInput } from './visual-input.js';
 
 export type MatrixFormat = 'text' | 'json' | 'markdown';
@@ -287,26 +287,19 @@ export async function runMatrix(inputs: string[], options: MatrixOptions, io: Co
   let status: number = ExitCode.ok;
   const color = resolveColor(io, options.color);
   const width = Math.max(20, io.columns);
-  // Every input is read at once; each is printed when it and the ones before it are done.
-  const pending = inputs.map((input) => readMatrices(input, options, io).then(
-    (result) => ({ ok: true as const, result }),
-    (error: unknown) => ({ ok: false as const, error }),
-  ));
   const results: InputMatrices[] = [];
   let printed = false;
-  for (const promise of pending) {
-    const outcome = await promise;
-    if (!outcome.ok) {
-      if (!(outcome.error instanceof InputError || outcome.error instanceof UsageError)) throw outcome.error;
-      warn(io, outcome.error.message);
-      status = ExitCode.usage;
-      continue;
-    }
+  const onInputError = (error: Error): void => {
+    warn(io, error.message);
+    status = ExitCode.usage;
+  };
+  // Every input is read at once; each is printed when it and the ones before it are done.
+  for await (const result of concurrentlyInOrder(inputs, (input) => readMatrices(input, options, io), onInputError)) {
     if (options.format === 'json') {
-      results.push(outcome.result);
+      results.push(result);
       continue;
     }
-    const text = renderMatrices([outcome.result], options, { color, width });
+    const text = renderMatrices([result], options, { color, width });
     await write(io.stdout, (printed ? '\n' : '') + text);
     printed = true;
   }

@@ -4,7 +4,7 @@
  * and how diagnostics reach stderr.
  */
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { formatDiagnostic, type CommandIO } from '../io.js';
 import { DEFAULT_MAX_LINE_BYTES, type ReadOptions } from '../source.js';
 import type { Diagnostic } from '../types.js';
@@ -57,4 +57,29 @@ export function diagnosticWriter(io: CommandIO): (diagnostic: Diagnostic) => voi
   return (diagnostic) => {
     io.stderr.write(formatDiagnostic(diagnostic));
   };
+}
+
+/**
+ * Starts reading every input at once and yields the results in input order, so several files
+ * render without waiting on each other beyond I/O while the output stays in order. An input
+ * that fails with an InputError or UsageError is handed to `onInputError` and skipped.
+ */
+export async function* concurrentlyInOrder<T>(
+  inputs: readonly string[],
+  read: (input: string) => Promise<T>,
+  onInputError: (error: InputError | UsageError) => void,
+): AsyncGenerator<T> {
+  const pending = inputs.map((input) => read(input).then(
+    (result) => ({ ok: true as const, result }),
+    (error: unknown) => ({ ok: false as const, error }),
+  ));
+  for (const promise of pending) {
+    const outcome = await promise;
+    if (outcome.ok) {
+      yield outcome.result;
+      continue;
+    }
+    if (!(outcome.error instanceof InputError || outcome.error instanceof UsageError)) throw outcome.error;
+    onInputError(outcome.error);
+  }
 }

@@ -8,7 +8,7 @@ import { basename, resolve } from 'node:path';
 import { Chalk } from 'chalk';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ExitCode, InputError, UsageError } from '../errors.js';
+import { ExitCode, InputError } from '../errors.js';
 import { resolveColor, warn, write, type CommandIO } from '../io.js';
 import { confusionFromKubeflowCsv, parseCsv, parseNumberCell } from '../parsers/confusion.js';
 import {
@@ -28,7 +28,7 @@ import { markdownCell, renderMarkdownTable, renderTextTable, type Column } from 
 import { auc, rocFromGeneratedCsv } from '../roc.js';
 import { checkReadable, describeFsError } from '../source.js';
 import type { ExitSlot } from '../program.js';
-import { resolveInputs } from './shared.js';
+import { concurrentlyInOrder, resolveInputs } from './shared.js';
 import { renderCurves } from './roc.js';
 import { displayName, locateMessage } from './visual-input.js';
 
@@ -243,20 +243,12 @@ export async function viewFile(input: string, io: CommandIO, render: Render): Pr
 export async function runView(inputs: string[], options: ViewOptions, io: CommandIO): Promise<number> {
   let status: number = ExitCode.ok;
   const render: Render = { format: options.format, color: options.format === 'text' && resolveColor(io, options.color), width: Math.max(20, io.columns) };
-  const pending = inputs.map((input) => viewFile(input, io, render).then(
-    (result) => ({ ok: true as const, result }),
-    (error: unknown) => ({ ok: false as const, error }),
-  ));
+  const onInputError = (error: Error): void => {
+    warn(io, error.message);
+    status = ExitCode.usage;
+  };
   let first = true;
-  for (const promise of pending) {
-    const outcome = await promise;
-    if (!outcome.ok) {
-      if (!(outcome.error instanceof InputError || outcome.error instanceof UsageError)) throw outcome.error;
-      warn(io, outcome.error.message);
-      status = ExitCode.usage;
-      continue;
-    }
-    const { result } = outcome;
+  for await (const result of concurrentlyInOrder(inputs, (input) => viewFile(input, io, render), onInputError)) {
     const name = displayName(result.input);
     for (const note of result.notes) warn(io, note);
     let text = '';

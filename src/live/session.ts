@@ -4,7 +4,7 @@
  * dashboard drawn live on a terminal, or once at the end otherwise.
  */
 import type { Writable } from 'node:stream';
-import { write, warn, formatDiagnostic, type CommandIO } from '../io.js';
+import { drained, write, warn, formatDiagnostic, type CommandIO } from '../io.js';
 import { dashboardLines, type DashboardState } from '../render/dashboard.js';
 import { LineReader, type ReadOptions } from '../source.js';
 import type { JsonObject, MetadataRecord } from '../types.js';
@@ -234,16 +234,3 @@ export class LiveSession {
   }
 }
 
-function drained(stream: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      stream.off('error', done);
-      resolve();
-    };
-    stream.once('drain', done);
-    stream.once('close', done);
-    stream.once('error', done);
-  });
-}
