@@ -357,8 +357,8 @@ describe('properties', () => {
         }
       }
     };
-    fc.assert(fc.property(fc.jsonValue() as fc.Arbitrary<JsonValue>, check), { numRuns: 4000 });
-    fc.assert(fc.property(nearMatrix as fc.Arbitrary<JsonValue>, check), { numRuns: 4000 });
+    fc.assert(fc.property(fc.jsonValue() as fc.Arbitrary<JsonValue>, check), { numRuns: 10_000 });
+    fc.assert(fc.property(nearMatrix as fc.Arbitrary<JsonValue>, check), { numRuns: 10_000 });
   });
 
   const labelArb = fc.string({ minLength: 1, maxLength: 6 }).filter((s) => s.trim() === s && s !== '');
@@ -380,7 +380,7 @@ describe('properties', () => {
         expect(confusionFromKubeflowCsv(toKubeflowCsv(m), m.labels)).toEqual(m);
         expect(confusionFromPairs(toPairs(m), m.labels)).toEqual(m);
       }),
-      { numRuns: 2000 },
+      { numRuns: 10_000 },
     );
   });
 

@@ -36,7 +36,7 @@ describe('grammar properties', () => {
         const result = classifyLine(text, { loose });
         expect(Array.isArray(result.objects)).toBe(true);
       }),
-      { numRuns: 5000 },
+      { numRuns: 10_000 },
     );
   });
 
@@ -49,7 +49,7 @@ describe('grammar properties', () => {
         reader.push(buffer.subarray(cut));
         reader.end();
       }),
-      { numRuns: 3000 },
+      { numRuns: 10_000 },
     );
   });
 
@@ -62,7 +62,7 @@ describe('grammar properties', () => {
         expect(normalise(parsed)).toEqual(normalise(object));
         expect(Object.keys(parsed!)).toEqual(Object.keys(object));
       }),
-      { numRuns: 3000 },
+      { numRuns: 10_000 },
     );
   });
 
@@ -73,7 +73,7 @@ describe('grammar properties', () => {
         const fast = parseCleanLine(text);
         if (fast !== undefined) expect(normalise(fast)).toEqual(normalise(classifyLine(text).objects[0]));
       }),
-      { numRuns: 3000 },
+      { numRuns: 10_000 },
     );
   });
 
@@ -96,7 +96,7 @@ describe('grammar properties', () => {
         parts.push(text.subarray(from));
         expect(read(parts)).toEqual(read([text]));
       }),
-      { numRuns: 2000 },
+      { numRuns: 10_000 },
     );
   });
 });
