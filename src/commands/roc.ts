@@ -17,6 +17,7 @@ import type { ExitSlot } from '../program.js';
 import type { JsonValue, MetadataRecord } from '../types.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from './shared.js';
 import { displayName, locateMessage, readVisualInput } from './visual-input.js';
+import { folderNote, shortNames } from '../names.js';
 
 export type RocFormat = 'text' | 'json' | 'markdown';
 
@@ -219,8 +220,7 @@ function curveFromCsv(text: string, source: string, options: RocOptions, name: s
 // ---------------------------------------------------------------------------------------------
 // Output
 
-function curveName(item: FoundCurve, result: InputCurves, all: boolean): string {
-  const name = displayName(item.source);
+function curveName(item: FoundCurve, result: InputCurves, all: boolean, name = displayName(item.source)): string {
   return all && result.total > 1 && item.line !== undefined ? `${name}:${item.line}` : name;
 }
 
@@ -236,6 +236,13 @@ export interface NamedCurve {
 
 function namedCurves(results: readonly InputCurves[], all: boolean): NamedCurve[] {
   return results.flatMap((result) => result.found.map((item) => ({ name: curveName(item, result, all), item })));
+}
+
+/** For people: curves named by the shortest distinct form of their files, and the folder left out. */
+function shortNamedCurves(results: readonly InputCurves[], all: boolean): { curves: NamedCurve[]; folder: string | undefined } {
+  const short = shortNames(results.map((result) => result.source));
+  const curves = results.flatMap((result, i) => result.found.map((item) => ({ name: curveName(item, result, all, short.names[i]), item })));
+  return { curves, folder: short.folder };
 }
 
 /** The chart: every curve plotted at its true fpr (x) against tpr, with the chance diagonal. */
@@ -261,7 +268,11 @@ function aucLines(curves: readonly NamedCurve[]): string[] {
 }
 
 export function renderRoc(results: readonly InputCurves[], options: RocOptions, render: { color: boolean; width: number }): string {
-  return renderCurves(namedCurves(results, Boolean(options.all)), options.format === 'markdown' ? 'markdown' : 'text', { ...render, height: options.height ?? 16 });
+  const height = options.height ?? 16;
+  if (options.format === 'markdown') return renderCurves(namedCurves(results, Boolean(options.all)), 'markdown', { ...render, height });
+  const { curves, folder } = shortNamedCurves(results, Boolean(options.all));
+  const text = renderCurves(curves, 'text', { ...render, height });
+  return folder === undefined || text === '' ? text : `${text}${escapeForTerminal(folderNote(folder))}\n`;
 }
 
 /** The chart and the AUC table of named curves, as text or markdown (the chart in a code block). */
