@@ -8,8 +8,9 @@
  * (`schema`, `gate.baseline`) are relative to the file. Command-line flags win over the file.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { UsageError } from './errors.js';
 
 export const CONFIG_FILE = 'vizmeta.config.json';
@@ -90,7 +91,19 @@ export const CONFIG_SCHEMA = {
   },
 } as const;
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile(CONFIG_SCHEMA);
+let compiled: ValidateFunction | undefined;
+
+/**
+ * The config validator, compiled on first use: loading ajv and compiling costs ~70 ms, which
+ * every command paid at start-up even when no config file exists.
+ */
+function configValidator(): ValidateFunction {
+  if (compiled === undefined) {
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    compiled = new Ajv({ allErrors: true, strict: false }).compile(CONFIG_SCHEMA);
+  }
+  return compiled;
+}
 
 export interface LoadedConfig {
   config: VizmetaConfig;
@@ -141,6 +154,7 @@ export function describeConfigError(errors: readonly ErrorObject[]): string {
 
 /** Validates parsed config content; throws UsageError naming the file and the bad field. */
 export function validateConfig(content: unknown, name: string): VizmetaConfig {
+  const validate = configValidator();
   if (!validate(content)) throw new UsageError(`${name}: ${describeConfigError(validate.errors ?? [])}`);
   const config = content as VizmetaConfig & { gate?: { when?: string | string[] }; stop?: { when?: string | string[] } };
   // `when` may be one string or a list; commands always see a list.

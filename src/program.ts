@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, InputError, UsageError } from './errors.js';
 import { closedPipeHandler, processIO, type CommandIO } from './io.js';
 import { escapeForTerminal } from './render/escape.js';
+import { reflowHelp } from './render/reflow.js';
 import { registerCommands } from './commands/index.js';
 import { NoInputError } from './commands/shared.js';
 
@@ -20,7 +21,11 @@ export interface ExitSlot {
   code: number;
 }
 
-export function buildProgram(io: CommandIO, exit: ExitSlot): Command {
+/**
+ * The program with its commands: with `argv`, only the command it invokes is loaded (see
+ * commands/index.ts); without, every command.
+ */
+export async function buildProgram(io: CommandIO, exit: ExitSlot, argv?: readonly string[]): Promise<Command> {
   const program = new Command();
   program
     .name('vizmeta')
@@ -28,7 +33,7 @@ export function buildProgram(io: CommandIO, exit: ExitSlot): Command {
     .version(version(), '-V, --version')
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
+      writeOut: (text) => io.stdout.write(reflowHelp(text, io.columns)),
       writeErr: (text) => io.stderr.write(text),
     })
     .exitOverride();
@@ -40,7 +45,7 @@ Examples:
   vizmeta gate --when 'metadata.accuracy >= 0.9' run.log exit 1 when it fails
 
 Exit status: 0 success, 1 a gate or condition failed, 2 usage or input error, 3 internal error.`);
-  registerCommands(program, io, exit);
+  await registerCommands(program, io, exit, argv);
   return program;
 }
 
@@ -63,8 +68,8 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
   if (io.stderr === process.stderr) process.stderr.on('error', onStderrError);
 
   const exit: ExitSlot = { code: ExitCode.ok };
-  const program = buildProgram(io, exit);
   try {
+    const program = await buildProgram(io, exit, argv);
     await program.parseAsync(argv, { from: 'user' });
     return exit.code;
   } catch (error) {

@@ -9,10 +9,11 @@
  * that asks for a number also catches a metric that went NaN.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import type { Ajv2019 } from 'ajv/dist/2019.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { UsageError } from './errors.js';
 import type { SchemaViolation } from './summary.js';
 import type { Diagnostic, JsonObject } from './types.js';
@@ -35,9 +36,11 @@ export function ajvFor(schema: Record<string, unknown>): AnyAjv {
   // strict: false because user schemas carry keywords and formats ajv does not know (`title`, `format: "uri"`).
   // strictNumbers: NaN and ±Infinity are not numbers (ajv's strict mode has it, but strict is off).
   const options = { allErrors: true, strict: false, strictNumbers: true, validateFormats: false, logger: false as const };
-  if (declared.includes('2020-12')) return new Ajv2020(options);
-  if (declared.includes('2019-09')) return new Ajv2019(options);
-  return new Ajv(options);
+  // ajv is loaded here, when a schema is used, not at start-up (it is most of a command's load time).
+  const require = createRequire(import.meta.url);
+  if (declared.includes('2020-12')) return new (require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')).Ajv2020(options);
+  if (declared.includes('2019-09')) return new (require('ajv/dist/2019.js') as typeof import('ajv/dist/2019.js')).Ajv2019(options);
+  return new (require('ajv') as typeof import('ajv')).Ajv(options);
 }
 
 function compile(loaded: LoadedSchema): ValidateFunction {
