@@ -11,7 +11,7 @@
  * Everything in an ExecutionSummary is plain data that survives structured cloning, so a
  * summary can be built in a worker thread and posted back.
  */
-import { flattenValues, getPath } from './parsers/metadata.js';
+import { forEachLeaf, getPath } from './parsers/metadata.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from './types.js';
 
 /** Aggregates of one key within one execution. */
@@ -130,6 +130,11 @@ export class SummaryBuilder {
   private violationCount = 0;
   private readonly wanted: ReadonlySet<string> | 'all';
   private readonly history: ReadonlySet<string> | 'all';
+  /** The step and line of the record being folded, for `foldLeaf`. */
+  private step = 0;
+  private line = 0;
+  /** One visitor for every record, so folding all keys allocates no closure per record. */
+  private readonly foldLeaf = (key: string, value: JsonValue): void => this.fold(key, value, this.step, this.line);
 
   constructor(readonly execution: string, private readonly options: SummaryOptions = {}) {
     this.wanted = options.keys ?? 'all';
@@ -142,7 +147,10 @@ export class SummaryBuilder {
     this.lastTime = record.time;
     const step = stepOf(record.values, this.records);
     if (this.wanted === 'all') {
-      for (const [key, value] of flattenValues(record.values)) this.fold(key, value, step, record.line);
+      // forEachLeaf: no Map per record on the usual flat record (the default `sort` folds every key).
+      this.step = step;
+      this.line = record.line;
+      forEachLeaf(record.values, this.foldLeaf);
       return;
     }
     for (const key of this.wanted) {
