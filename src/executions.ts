@@ -7,11 +7,12 @@
  * so `sort` over 1,000 logs stays within file-descriptor limits and memory grows with
  * executions × keys only.
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, promises as fs, readFileSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { InputError } from './errors.js';
 import { formatDiagnostic, warn, type CommandIO } from './io.js';
 import { KUBEFLOW_MAX_BYTES, mightBeKubeflowMetrics, parseKubeflowMetrics } from './parsers/kubeflow-metrics.js';
 import { compileSchema, violationDiagnostic, type LoadedSchema, type RecordValidator } from './schema.js';
@@ -119,6 +120,72 @@ export async function summarizeFile(path: string, options: SummarizeOptions = {}
   }
 }
 
+/** Bytes read at a time by summarizeFileSync from a file too big to read whole. */
+const SYNC_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * summarizeFile without the event loop, for worker threads: there blocking costs nothing, while
+ * each await of an fs call waits for libuv's thread pool, which every worker shares (a worker
+ * sat idle half the time on 100 KB files). Same summary, same messages, as summarizeFile.
+ */
+export function summarizeFileSync(path: string, options: SummarizeOptions = {}): ExecutionSummary {
+  let size: number;
+  try {
+    // As checkReadable: a directory or an unreadable file is named, not read.
+    let stats;
+    try {
+      stats = statSync(path);
+    } catch (error) {
+      throw new InputError(describeFsError(path, error));
+    }
+    if (stats.isDirectory()) throw new InputError(`${path}: is a directory`);
+    try {
+      accessSync(path, constants.R_OK);
+    } catch (error) {
+      throw new InputError(describeFsError(path, error));
+    }
+    size = stats.size;
+  } catch (error) {
+    return failedSummary(path, (error as Error).message);
+  }
+  const { builder, sink } = builderFor(path, options);
+  try {
+    if (size <= KUBEFLOW_MAX_BYTES) {
+      const bytes = readFileSync(path);
+      if (mightBeKubeflowMetrics(bytes.toString('utf8', 0, Math.min(bytes.length, 4096)))) {
+        const kubeflow = parseKubeflowMetrics(bytes.toString('utf8'));
+        if (kubeflow !== undefined) {
+          const mtime = statSync(path).mtime.toISOString();
+          sink.record({ values: kubeflow.values, time: mtime, source: path, line: 1 });
+          for (const message of kubeflow.skipped) sink.diagnostic({ source: path, line: 1, message });
+          return builder.finish(bytes.toString('utf8').split('\n').length, 'kubeflow');
+        }
+      }
+      const reader = new LineReader(path, sink, readOptionsFor(options));
+      reader.push(bytes);
+      reader.end();
+      return builder.finish(reader.lines);
+    }
+    const reader = new LineReader(path, sink, readOptionsFor(options));
+    const fd = openSync(path, 'r');
+    try {
+      for (;;) {
+        // A fresh buffer per chunk: the reader keeps slices of a chunk for a line that goes on.
+        const chunk = Buffer.allocUnsafe(SYNC_CHUNK_BYTES);
+        const read = readSync(fd, chunk, 0, chunk.length, null);
+        if (read === 0) break;
+        reader.push(chunk.subarray(0, read));
+      }
+    } finally {
+      closeSync(fd);
+    }
+    reader.end();
+    return builder.finish(reader.lines);
+  } catch (error) {
+    return failedSummary(path, describeFsError(path, error));
+  }
+}
+
 /** Summarises a stream (stdin). */
 export async function summarizeStream(stream: Readable, execution: string, options: SummarizeOptions = {}): Promise<ExecutionSummary> {
   const { builder, sink } = builderFor(execution, options);
@@ -163,101 +230,90 @@ function workerUrl(): URL | undefined {
 export async function summarizeExecutions(inputs: readonly string[], options: DriverOptions): Promise<ExecutionSummary[]> {
   const { jobs, stdin, ...summarize } = options;
   const results: ExecutionSummary[] = new Array<ExecutionSummary>(inputs.length);
-  const files = inputs.filter((input) => input !== '-').length;
-  const threads = plannedJobs(files, jobs);
+  const fileIndexes: number[] = [];
+  inputs.forEach((input, index) => { if (input !== '-') fileIndexes.push(index); });
+  const threads = plannedJobs(fileIndexes.length, jobs);
   const url = threads > 1 ? workerUrl() : undefined;
-  const pool = url ? new SummaryPool(url, threads) : undefined;
-  try {
-    const limit = pool ? threads : IN_PROCESS_CONCURRENCY;
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < inputs.length) {
-        const index = next++;
-        const input = inputs[index] as string;
-        if (input === '-') results[index] = await summarizeStream(stdin, '-', summarize);
-        else results[index] = pool ? await pool.run(input, summarize) : await summarizeFile(input, summarize);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, lane));
-  } finally {
-    await pool?.close();
+  if (url) {
+    // Files go to the pool; stdin (if named) is read here meanwhile.
+    const paths = fileIndexes.map((index) => inputs[index] as string);
+    const pooled = summarizeInPool(url, threads, paths, summarize);
+    const streams = inputs.map(async (input, index) => {
+      if (input === '-') results[index] = await summarizeStream(stdin, '-', summarize);
+    });
+    const [summaries] = await Promise.all([pooled, Promise.all(streams)]);
+    summaries.forEach((summary, i) => { results[fileIndexes[i] as number] = summary; });
+    return results;
   }
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < inputs.length) {
+      const index = next++;
+      const input = inputs[index] as string;
+      results[index] = input === '-' ? await summarizeStream(stdin, '-', summarize) : await summarizeFile(input, summarize);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(IN_PROCESS_CONCURRENCY, inputs.length) }, lane));
   return results;
 }
 
-interface Task {
-  id: number;
-  path: string;
+/** What a summary worker is started with (`workerData`). */
+export interface WorkerStart {
+  paths: readonly string[];
   options: SummarizeOptions;
-  resolve(summary: ExecutionSummary): void;
-  reject(error: Error): void;
+  /** One Int32: the index of the next path to take, shared by every worker (Atomics.add). */
+  next: SharedArrayBuffer;
 }
 
-/** Messages between the pool and `summary-worker.ts`. */
-export type WorkerRequest = { id: number; path: string; options: SummarizeOptions };
-export type WorkerReply = { id: number; summary: ExecutionSummary } | { id: number; error: string };
+/** Messages from `summary-worker.ts`: summaries (or a failure) with the index of their path. */
+export type WorkerReply = { index: number; summary: ExecutionSummary } | { index: number; error: string };
 
-/** A fixed set of worker threads, each summarising one file at a time. */
-class SummaryPool {
-  private readonly idle: Worker[] = [];
-  private readonly busy = new Map<Worker, Task>();
-  private readonly queue: Task[] = [];
-  private readonly all: Worker[] = [];
-  private nextId = 0;
-
-  constructor(url: URL, size: number) {
-    for (let i = 0; i < size; i++) {
-      const worker = new Worker(url);
-      worker.on('message', (reply: WorkerReply) => this.settle(worker, reply));
-      worker.on('error', (error) => this.fail(worker, error));
-      worker.on('exit', (code) => {
-        if (this.busy.has(worker)) this.fail(worker, new Error(`summary worker exited with code ${code}`));
+/**
+ * Summarises `paths` on `threads` worker threads. The workers take the next path themselves from
+ * a shared counter, so none waits for a round trip through this thread between files; each reads
+ * one file at a time, so at most `threads` files are open.
+ * Results come back in `paths` order. A worker that fails fails the whole call.
+ */
+function summarizeInPool(url: URL, threads: number, paths: readonly string[], options: SummarizeOptions): Promise<ExecutionSummary[]> {
+  const results = new Array<ExecutionSummary>(paths.length);
+  const next = new SharedArrayBuffer(4);
+  const workers: Worker[] = [];
+  return new Promise<ExecutionSummary[]>((resolve, reject) => {
+    let remaining = paths.length;
+    let exited = 0;
+    let settled = false;
+    const finish = (error?: Error): void => {
+      if (settled) return;
+      settled = true;
+      void Promise.all(workers.map((worker) => worker.terminate())).then(() => (error ? reject(error) : resolve(results)), reject);
+    };
+    if (remaining === 0) {
+      finish();
+      return;
+    }
+    for (let i = 0; i < threads; i++) {
+      const start: WorkerStart = { paths, options, next };
+      const worker = new Worker(url, { workerData: start });
+      worker.on('message', (reply: WorkerReply) => {
+        if ('error' in reply) {
+          finish(new Error(reply.error));
+          return;
+        }
+        if (results[reply.index] === undefined) remaining--;
+        results[reply.index] = reply.summary;
+        if (remaining === 0) finish();
       });
-      // An idle worker must not keep the process alive.
-      worker.unref();
-      this.all.push(worker);
-      this.idle.push(worker);
+      worker.on('error', (error) => finish(error));
+      // A worker ends by itself when no path is left; its messages are delivered before 'exit'.
+      worker.on('exit', (code) => {
+        exited++;
+        if (settled) return;
+        if (code !== 0) finish(new Error(`summary worker exited with code ${code}`));
+        else if (exited === threads) finish(new Error(`summary workers ended with ${remaining} files unread`));
+      });
+      workers.push(worker);
     }
-  }
-
-  run(path: string, options: SummarizeOptions): Promise<ExecutionSummary> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, path, options, resolve, reject });
-      this.dispatch();
-    });
-  }
-
-  private dispatch(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.pop() as Worker;
-      const task = this.queue.shift() as Task;
-      this.busy.set(worker, task);
-      worker.ref();
-      const request: WorkerRequest = { id: task.id, path: task.path, options: task.options };
-      worker.postMessage(request);
-    }
-  }
-
-  private settle(worker: Worker, reply: WorkerReply): void {
-    const task = this.busy.get(worker);
-    if (!task || task.id !== reply.id) return;
-    this.busy.delete(worker);
-    worker.unref();
-    this.idle.push(worker);
-    if ('error' in reply) task.reject(new Error(reply.error));
-    else task.resolve(reply.summary);
-    this.dispatch();
-  }
-
-  private fail(worker: Worker, error: Error): void {
-    const task = this.busy.get(worker);
-    this.busy.delete(worker);
-    task?.reject(error);
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.all.map((worker) => worker.terminate()));
-  }
+  });
 }
 
 /**
