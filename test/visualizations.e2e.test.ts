@@ -40,7 +40,8 @@ describe('visualizations (built binary)', () => {
   it('roc: overlay of the fixtures, and markdown', async () => {
     const result = await runCli(['roc', 'fixtures/roc/roc.log', 'fixtures/roc/scores.csv']);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/fixtures\/roc\/roc\.log\s+0\.9220\s+47/);
+    expect(result.stdout).toMatch(/\nroc\.log\s+0\.9220\s+47\n/);
+    expect(result.stdout).toMatch(/files in fixtures\/roc\/\n$/);
     golden('roc-overlay.txt', result.stdout);
     golden('roc-generated.md', (await runCli(['roc', '--format', 'markdown', 'fixtures/roc/generated.csv'])).stdout);
   });
