@@ -82,15 +82,35 @@ function builderFor(execution: string, options: SummarizeOptions): { builder: Su
 }
 
 /**
+ * A small file read whole, by either reader: a Kubeflow `mlpipeline-metrics.json` document is one
+ * record timed by the file's mtime; anything else goes through the line reader.
+ */
+function summarizeWholeFile(path: string, bytes: Buffer, mtime: Date, builder: ReturnType<typeof builderFor>['builder'], sink: ReturnType<typeof builderFor>['sink'], options: SummarizeOptions): ExecutionSummary {
+  if (mightBeKubeflowMetrics(bytes.toString('utf8', 0, Math.min(bytes.length, 4096)))) {
+    const kubeflow = parseKubeflowMetrics(bytes.toString('utf8'));
+    if (kubeflow !== undefined) {
+      sink.record({ values: kubeflow.values, time: mtime.toISOString(), source: path, line: 1 });
+      for (const message of kubeflow.skipped) sink.diagnostic({ source: path, line: 1, message });
+      return builder.finish(bytes.toString('utf8').split('\n').length, 'kubeflow');
+    }
+  }
+  const reader = new LineReader(path, sink, readOptionsFor(options));
+  reader.push(bytes);
+  reader.end();
+  return builder.finish(reader.lines);
+}
+
+/**
  * Summarises one file. Never throws for the file's sake: an unreadable file gives a summary
  * with `error` set. A small file that is one Kubeflow `mlpipeline-metrics.json` document is read
  * as a single record.
  */
 export async function summarizeFile(path: string, options: SummarizeOptions = {}): Promise<ExecutionSummary> {
   let size: number;
+  let mtime: Date;
   try {
     await checkReadable(path);
-    size = (await fs.stat(path)).size;
+    ({ size, mtime } = await fs.stat(path));
   } catch (error) {
     return failedSummary(path, (error as Error).message);
   }
@@ -98,20 +118,7 @@ export async function summarizeFile(path: string, options: SummarizeOptions = {}
   try {
     if (size <= KUBEFLOW_MAX_BYTES) {
       // Small files are read whole: one read, and a chance to recognise a Kubeflow document.
-      const bytes = await fs.readFile(path);
-      if (mightBeKubeflowMetrics(bytes.toString('utf8', 0, Math.min(bytes.length, 4096)))) {
-        const kubeflow = parseKubeflowMetrics(bytes.toString('utf8'));
-        if (kubeflow !== undefined) {
-          const mtime = (await fs.stat(path)).mtime.toISOString();
-          sink.record({ values: kubeflow.values, time: mtime, source: path, line: 1 });
-          for (const message of kubeflow.skipped) sink.diagnostic({ source: path, line: 1, message });
-          return builder.finish(bytes.toString('utf8').split('\n').length, 'kubeflow');
-        }
-      }
-      const reader = new LineReader(path, sink, readOptionsFor(options));
-      reader.push(bytes);
-      reader.end();
-      return builder.finish(reader.lines);
+      return summarizeWholeFile(path, await fs.readFile(path), mtime, builder, sink, options);
     }
     const lines = await readStream(openFile(path), path, sink, readOptionsFor(options));
     return builder.finish(lines);
@@ -130,6 +137,7 @@ const SYNC_CHUNK_BYTES = 1024 * 1024;
  */
 export function summarizeFileSync(path: string, options: SummarizeOptions = {}): ExecutionSummary {
   let size: number;
+  let mtime: Date;
   try {
     // As checkReadable: a directory or an unreadable file is named, not read.
     let stats;
@@ -145,26 +153,14 @@ export function summarizeFileSync(path: string, options: SummarizeOptions = {}):
       throw new InputError(describeFsError(path, error));
     }
     size = stats.size;
+    mtime = stats.mtime;
   } catch (error) {
     return failedSummary(path, (error as Error).message);
   }
   const { builder, sink } = builderFor(path, options);
   try {
     if (size <= KUBEFLOW_MAX_BYTES) {
-      const bytes = readFileSync(path);
-      if (mightBeKubeflowMetrics(bytes.toString('utf8', 0, Math.min(bytes.length, 4096)))) {
-        const kubeflow = parseKubeflowMetrics(bytes.toString('utf8'));
-        if (kubeflow !== undefined) {
-          const mtime = statSync(path).mtime.toISOString();
-          sink.record({ values: kubeflow.values, time: mtime, source: path, line: 1 });
-          for (const message of kubeflow.skipped) sink.diagnostic({ source: path, line: 1, message });
-          return builder.finish(bytes.toString('utf8').split('\n').length, 'kubeflow');
-        }
-      }
-      const reader = new LineReader(path, sink, readOptionsFor(options));
-      reader.push(bytes);
-      reader.end();
-      return builder.finish(reader.lines);
+      return summarizeWholeFile(path, readFileSync(path), mtime, builder, sink, options);
     }
     const reader = new LineReader(path, sink, readOptionsFor(options));
     const fd = openSync(path, 'r');
