@@ -16,6 +16,7 @@ import {
   type ConfusionMatrix,
 } from '../src/parsers/confusion.js';
 import type { JsonObject, JsonValue, MetadataRecord } from '../src/types.js';
+import { inputError } from './helpers/errors.js';
 
 // One matrix, written every way it can arrive. Rows are actual, columns predicted:
 //            predicted: cat dog bird
@@ -59,15 +60,6 @@ function toPairs(m: ConfusionMatrix): Array<{ actual: string; predicted: string 
   return pairs;
 }
 
-function inputError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return (error as Error).message;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('one matrix in every shape', () => {
   it('triples (x = predicted, y = actual)', () => {

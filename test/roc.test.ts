@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { InputError } from '../src/errors.js';
 import { auc, rocCurve, rocFromGeneratedCsv, rocFromRows } from '../src/roc.js';
+import { inputError } from './helpers/errors.js';
 
-function inputError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return (error as Error).message;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('rocCurve (sklearn roc_curve, drop_intermediate=True)', () => {
   it('the sklearn docs example', () => {
