@@ -41,6 +41,13 @@ describe('dashboard frames (golden)', () => {
     await expect(lines.join('\n') + '\n').toMatchFileSnapshot('golden/live/frame-100x30.txt');
   });
 
+  it('a long command line in the header is cut in the middle, keeping the program and its last arguments', () => {
+    const title = `vizmeta run · node /${'deep/'.repeat(30)}emit.mjs --seed 7`;
+    const [header] = dashboardLines({ model: trainingModel().view(), title, status: 'exited 0', elapsedSeconds: 1, lines: 3 }, { width: 80, height: 8, color: false });
+    expect(header).toMatch(/^vizmeta run · node \/.*….*emit\.mjs --seed 7 · exited 0 · 1s · 3 lines · /);
+    expect([...(header as string)].length).toBeLessThanOrEqual(80);
+  });
+
   it('a small frame keeps the header and the table, and cuts charts rather than overflowing', async () => {
     const state = { model: trainingModel().view(), title: 'vizmeta run · python train.py', status: 'running', elapsedSeconds: 5, lines: 160 };
     const lines = dashboardLines(state, { width: 60, height: 8, color: false });

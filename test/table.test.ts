@@ -12,6 +12,8 @@ describe('table rendering', () => {
     expect(text).toContain('(1 more col');
     expect(truncateText('abcdef', 4)).toBe('abc…');
     expect(truncateText('logs/run-1.log', 8, 'start')).toBe('…n-1.log');
+    expect(truncateText('node /very/long/path/train.py --lr 3', 16, 'middle')).toBe('node /ve… --lr 3');
+    expect(truncateText('学習学習学習', 7, 'middle')).toBe('学…学習');
   });
 
   it('escapes markdown and terminal controls in cells', () => {

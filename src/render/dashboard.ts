@@ -12,6 +12,7 @@ import type { KeyView, ModelView, TrackView } from '../live/model.js';
 import { renderChart, formatElapsed, formatValue, truncate, type ChartSeries } from './chart.js';
 import { escapeForTerminal } from './escape.js';
 import { sparkline } from './sparkline.js';
+import { truncateText } from './table.js';
 
 export interface DashboardState {
   model: ModelView;
@@ -131,8 +132,9 @@ function headerLines(state: DashboardState, width: number, paint: Paint): string
     parts.push(`${count} not charted`);
   }
   const facts = parts.join(' · ');
-  // A long title (a command line) gives way to the facts, not the other way round.
-  const title = state.title === undefined ? '' : truncate(escapeForTerminal(state.title), Math.max(12, width - stringWidth(facts) - 3));
+  // A long title (a command line) gives way to the facts, not the other way round. It is cut in
+  // the middle: the program's name and its last arguments tell runs apart, a long path does not.
+  const title = state.title === undefined ? '' : truncateText(escapeForTerminal(state.title), Math.max(12, width - stringWidth(facts) - 3), 'middle');
   out.push(paint.dim(truncate(title === '' ? facts : `${title} · ${facts}`, width)));
   if (state.notice !== undefined) out.push(paint.alert(truncate(escapeForTerminal(state.notice), width)));
   return out;

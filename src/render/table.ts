@@ -85,21 +85,28 @@ function toCell(input: CellInput): Cell {
 }
 
 /** Cuts text to at most `width` columns, with `…` where it was cut (at the end, or at the start). */
-export function truncateText(text: string, width: number, cut: 'start' | 'end' = 'end'): string {
+export function truncateText(text: string, width: number, cut: 'start' | 'middle' | 'end' = 'end'): string {
   if (stringWidth(text) <= width) return text;
   if (width <= 1) return width === 1 ? '…' : '';
   const chars = [...text];
-  if (cut === 'start') chars.reverse();
-  let out: string[] = [];
-  let used = 0;
-  for (const ch of chars) {
-    const w = stringWidth(ch);
-    if (used + w > width - 1) break;
-    out.push(ch);
-    used += w;
-  }
-  if (cut === 'start') out = out.reverse();
-  return cut === 'start' ? `…${out.join('')}` : `${out.join('')}…`;
+  // Takes characters from `from` while they fit in `room` columns.
+  const take = (from: string[], room: number): string[] => {
+    const kept: string[] = [];
+    let used = 0;
+    for (const ch of from) {
+      const w = stringWidth(ch);
+      if (used + w > room) break;
+      kept.push(ch);
+      used += w;
+    }
+    return kept;
+  };
+  if (cut === 'end') return `${take(chars, width - 1).join('')}…`;
+  if (cut === 'start') return `…${take(chars.reverse(), width - 1).reverse().join('')}`;
+  // 'middle' keeps both ends, as a command line's program and its last arguments say the most.
+  const head = take(chars, Math.ceil((width - 1) / 2));
+  const tail = take([...chars].reverse(), width - 1 - stringWidth(head.join(''))).reverse();
+  return `${head.join('')}…${tail.join('')}`;
 }
 
 /**
