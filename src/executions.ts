@@ -38,6 +38,8 @@ export interface SummarizeOptions {
   read?: Pick<ReadOptions, 'loose' | 'maxLineBytes'>;
   /** Validate every record against this schema (`--schema`). */
   schema?: LoadedSchema;
+  /** Keys outside a `keys` set: skipped (default) or kept as count and latest only (SummaryOptions.others). */
+  others?: 'skip' | 'latest';
 }
 
 const validators = new Map<string, RecordValidator>();
@@ -59,7 +61,10 @@ function validatorFor(schema: LoadedSchema): RecordValidator {
  */
 function readOptionsFor(options: SummarizeOptions): ReadOptions {
   const read: ReadOptions = { ...(options.read ?? {}) };
-  if (options.keys !== undefined && options.keys !== 'all' && options.schema === undefined) read.keys = topLevelKeysFor([...options.keys, ...STEP_KEYS]);
+  if (options.keys !== undefined && options.keys !== 'all' && options.schema === undefined) {
+    read.keys = topLevelKeysFor([...options.keys, ...STEP_KEYS]);
+    if (options.others === 'latest') read.otherKeys = true;
+  }
   return read;
 }
 
@@ -69,13 +74,15 @@ function builderFor(execution: string, options: SummarizeOptions): { builder: Su
     keys: options.keys ?? 'all',
     history: options.history ?? new Set(),
     makeHistory: () => new Series(Math.max(16, points)),
+    ...(options.others !== undefined ? { others: options.others } : {}),
   });
   const validator = options.schema ? validatorFor(options.schema) : undefined;
   const sink: RecordSink = {
-    record: (record) => {
-      builder.add(record);
+    record: (record, others) => {
+      builder.add(record, others);
       if (validator) for (const violation of validator(record.values, record.line)) builder.violation(violation);
     },
+    chunkDone: () => builder.chunkDone(),
     diagnostic: (diagnostic) => builder.diagnostic(diagnostic),
   };
   return { builder, sink };

@@ -12,12 +12,13 @@ import type { Readable } from 'node:stream';
 import { InputError } from './errors.js';
 import { classifyLine, parseCleanLine, splitTimestampPrefix, type LineGrammarOptions } from './parsers/line.js';
 import { toRecord } from './parsers/metadata.js';
-import { restrictKeys, scanSelected, selectKeys, type KeySelection } from './parsers/partial.js';
-import type { Diagnostic, MetadataRecord } from './types.js';
+import { OtherEntries, restrictKeys, scanSelected, selectKeys, type KeySelection } from './parsers/partial.js';
+import type { Diagnostic, JsonValue, MetadataRecord } from './types.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
+const EMPTY = Buffer.alloc(0);
 const BRACE = 0x7b;
 /** Enough of a line's head to hold an RFC 3339 timestamp with nanoseconds and an offset. */
 const PREFIX_BYTES = 48;
@@ -35,11 +36,23 @@ export interface ReadOptions extends LineGrammarOptions {
    * Default: every key.
    */
   keys?: ReadonlySet<string>;
+  /**
+   * With `keys`: also hand the sink, with each record, the other top-level keys in the record's
+   * order (OtherEntries), their scalars left as raw bytes, for a sink that keeps only their count
+   * and latest value. Default false.
+   */
+  otherKeys?: boolean;
 }
 
 /** Where the reader sends what it finds. */
 export interface RecordSink {
-  record(record: MetadataRecord): void;
+  /**
+   * A record. With the `otherKeys` option, `others` lists the keys outside `keys`; it is reused
+   * for the next record, and its raw bytes stay valid until `chunkDone`.
+   */
+  record(record: MetadataRecord, others?: OtherEntries): void;
+  /** Called when the reader is done with the chunk last pushed (and at the end of input). */
+  chunkDone?(): void;
   diagnostic(diagnostic: Diagnostic): void;
   /** Called after each chunk; a returned promise pauses reading until it settles (backpressure). */
   afterChunk?(): Promise<void> | void;
@@ -60,6 +73,7 @@ export class LineReader {
   private readonly now: () => number;
   private readTime = '';
   private readonly selection: KeySelection | undefined;
+  private readonly others: OtherEntries | undefined;
 
   constructor(
     readonly source: string,
@@ -70,6 +84,7 @@ export class LineReader {
     this.now = options.now ?? Date.now;
     // Loose mode finds objects inside lines: only the full grammar does that.
     this.selection = options.keys && !options.loose ? selectKeys(options.keys) : undefined;
+    this.others = options.keys && options.otherKeys ? new OtherEntries() : undefined;
   }
 
   /** Number of complete lines seen so far. */
@@ -78,6 +93,11 @@ export class LineReader {
   }
 
   push(chunk: Buffer): void {
+    this.pushLines(chunk);
+    this.sink.chunkDone?.();
+  }
+
+  private pushLines(chunk: Buffer): void {
     if (chunk.length === 0) return;
     this.readTime = new Date(this.now()).toISOString();
     let start = 0;
@@ -111,6 +131,11 @@ export class LineReader {
 
   /** Ends the input: a last line without a newline still counts. */
   end(): void {
+    this.endLines();
+    this.sink.chunkDone?.();
+  }
+
+  private endLines(): void {
     if (this.overflowing) {
       this.overflowing = false;
       this.lineNumber++;
@@ -202,15 +227,29 @@ export class LineReader {
       from = start + head.length - prefix.rest.length;
       prefixTime = prefix.time;
     }
-    const picked = scanSelected(buffer, from, stop, selection);
+    const picked = scanSelected(buffer, from, stop, selection, this.others);
     if (picked === undefined) return false;
-    this.sink.record(toRecord(picked, this.source, this.lineNumber, prefixTime, this.readTime));
+    this.sink.record(toRecord(picked, this.source, this.lineNumber, prefixTime, this.readTime), this.others);
     return true;
   }
 
   private emit(record: MetadataRecord): void {
-    if (this.options.keys !== undefined) record.values = restrictKeys(record.values, this.options.keys);
-    this.sink.record(record);
+    const keys = this.options.keys;
+    if (keys === undefined) {
+      this.sink.record(record);
+      return;
+    }
+    const others = this.others;
+    if (others !== undefined) {
+      // The full grammar's record: every other key is already a value.
+      others.reset(EMPTY);
+      for (const name of Object.keys(record.values)) {
+        if (keys.has(name)) others.addWanted(name);
+        else others.addParsed(name, record.values[name] as JsonValue);
+      }
+    }
+    record.values = restrictKeys(record.values, keys);
+    this.sink.record(record, others);
   }
 }
 

@@ -11,7 +11,8 @@
  * Everything in an ExecutionSummary is plain data that survives structured cloning, so a
  * summary can be built in a worker thread and posted back.
  */
-import { forEachLeaf, getPath } from './parsers/metadata.js';
+import { flattenValues, forEachLeaf, getPath } from './parsers/metadata.js';
+import { EntryKind, scalarValue, type OtherEntries } from './parsers/partial.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from './types.js';
 
 /** Aggregates of one key within one execution. */
@@ -44,6 +45,11 @@ export interface KeySummary {
   sum: number;
   /** Downsampled (step, value) history, when the key was asked for one. */
   history?: Array<{ x: number; y: number }>;
+  /**
+   * Set for a key summarised with `others: 'latest'`: only count, first, latest, latestLine and
+   * latestStep are known; numeric, nan, inf and sum are 0 and min, max undefined.
+   */
+  partial?: true;
 }
 
 /** Where a record failed the `--schema` contract. */
@@ -99,6 +105,12 @@ export interface SummaryOptions {
   history?: ReadonlySet<string> | 'all';
   /** Creates the bounded store for one key's history. Required when `history` is not empty. */
   makeHistory?: () => HistoryStore;
+  /**
+   * Keys outside `keys` (a set): `skip` them (default), or keep their count, first and latest
+   * value only (`partial` summaries): what `sort` needs to choose and fill its default columns,
+   * at a fraction of the cost of converting every value.
+   */
+  others?: 'skip' | 'latest';
 }
 
 /** Keys that name a record's step, in the order they are tried. */
@@ -118,6 +130,21 @@ interface Building extends KeySummary {
   store?: HistoryStore;
 }
 
+/** A key kept with `others: 'latest'`; its latest value may still be raw bytes of the current chunk. */
+interface Light {
+  count: number;
+  first: JsonValue;
+  latest: JsonValue;
+  latestLine: number;
+  latestStep: number;
+  /** Set while `latest` is still the bytes `[rawStart, rawEnd)` of this buffer. */
+  raw: Buffer | undefined;
+  rawStart: number;
+  rawEnd: number;
+  /** The record that last counted this key, so a key twice in a record counts once. */
+  stamp: number;
+}
+
 /** Folds the records of one execution into its summary. Pure: no I/O. */
 export class SummaryBuilder {
   private readonly keys = new Map<string, Building>();
@@ -135,17 +162,29 @@ export class SummaryBuilder {
   private line = 0;
   /** One visitor for every record, so folding all keys allocates no closure per record. */
   private readonly foldLeaf = (key: string, value: JsonValue): void => this.fold(key, value, this.step, this.line);
+  /** With `others: 'latest'`: the other keys, where every key was first seen, and raw values to read before the chunk goes. */
+  private readonly light: Map<string, Light> | undefined;
+  private readonly order = new Map<string, number>();
+  /** Light entries by the reader's name-table slot: a Map lookup saved per key per line. */
+  private readonly bySlot: Array<Light | undefined> = [];
+  private readonly unsettled: Light[] = [];
 
   constructor(readonly execution: string, private readonly options: SummaryOptions = {}) {
     this.wanted = options.keys ?? 'all';
     this.history = options.history ?? new Set();
+    this.light = options.others === 'latest' && this.wanted !== 'all' ? new Map() : undefined;
   }
 
-  add(record: MetadataRecord): void {
+  /**
+   * Folds one record. `others` (from a reader with the `otherKeys` option) lists the keys outside
+   * `keys`; without it, with `others: 'latest'`, they are taken from the record's values.
+   */
+  add(record: MetadataRecord, others?: OtherEntries): void {
     this.records++;
     if (this.firstTime === undefined) this.firstTime = record.time;
     this.lastTime = record.time;
     const step = stepOf(record.values, this.records);
+    if (this.light !== undefined) this.addOthers(record, step, others);
     if (this.wanted === 'all') {
       // forEachLeaf: no Map per record on the usual flat record (the default `sort` folds every key).
       this.step = step;
@@ -157,6 +196,91 @@ export class SummaryBuilder {
       const value = getPath(record.values, key);
       if (value !== undefined) this.fold(key, value, step, record.line);
     }
+  }
+
+  /**
+   * Notes every leaf of the record in its order (flattenValues' order, so first-seen order is the
+   * same as when all keys are folded), and keeps count and latest of those outside `keys`.
+   */
+  private addOthers(record: MetadataRecord, step: number, others: OtherEntries | undefined): void {
+    const stamp = this.records;
+    const values = record.values;
+    if (others === undefined) {
+      for (const [name, value] of flattenValues(values)) this.noteValue(name, value, stamp, step, record.line);
+      return;
+    }
+    for (let n = 0; n < others.length; n++) {
+      const name = others.names[n] as string;
+      const kind = others.kinds[n];
+      if (kind === EntryKind.Raw) {
+        const slot = others.slots[n] as number;
+        let light = slot === -1 ? undefined : this.bySlot[slot];
+        if (light === undefined) {
+          // A key outside the reader's wanted set is never one folded in full.
+          light = this.lightFor(name) as Light;
+          if (slot !== -1) this.bySlot[slot] = light;
+        }
+        this.noteRaw(light, others.buffer, others.starts[n] as number, others.ends[n] as number, stamp, step, record.line);
+        continue;
+      }
+      const value = kind === EntryKind.Wanted ? values[name] : others.values[n];
+      if (value === undefined) continue;
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [leaf, leafValue] of flattenValues({ [name]: value })) this.noteValue(leaf, leafValue, stamp, step, record.line);
+      } else {
+        this.noteValue(name, value, stamp, step, record.line);
+      }
+    }
+  }
+
+  /** The light entry of a key outside `keys`, or undefined for a key that is folded in full; notes first-seen order. */
+  private lightFor(name: string): Light | undefined {
+    const light = this.light as Map<string, Light>;
+    const known = light.get(name);
+    if (known !== undefined) return known;
+    if (!this.order.has(name)) this.order.set(name, this.order.size);
+    if ((this.wanted as ReadonlySet<string>).has(name)) return undefined;
+    const created: Light = { count: 0, first: null, latest: null, latestLine: 0, latestStep: 0, raw: undefined, rawStart: 0, rawEnd: 0, stamp: 0 };
+    light.set(name, created);
+    return created;
+  }
+
+  private noteValue(name: string, value: JsonValue, stamp: number, step: number, line: number): void {
+    const light = this.lightFor(name);
+    if (light === undefined) return;
+    if (light.stamp !== stamp) {
+      light.stamp = stamp;
+      light.count++;
+    }
+    // A key twice in one record has the later value, as JSON.parse gives it; so has `first`.
+    if (light.count === 1) light.first = value;
+    light.latest = value;
+    light.raw = undefined;
+    light.latestLine = line;
+    light.latestStep = step;
+  }
+
+  private noteRaw(light: Light, buffer: Buffer, start: number, end: number, stamp: number, step: number, line: number): void {
+    if (light.stamp !== stamp) {
+      light.stamp = stamp;
+      light.count++;
+    }
+    if (light.count === 1) light.first = scalarValue(buffer, start, end);
+    if (light.raw === undefined) this.unsettled.push(light);
+    light.raw = buffer;
+    light.rawStart = start;
+    light.rawEnd = end;
+    light.latestLine = line;
+    light.latestStep = step;
+  }
+
+  /** Reads the raw latest values that point into the reader's current chunk, before it is released. */
+  chunkDone(): void {
+    for (const light of this.unsettled) {
+      if (light.raw !== undefined) light.latest = scalarValue(light.raw, light.rawStart, light.rawEnd);
+      light.raw = undefined;
+    }
+    this.unsettled.length = 0;
   }
 
   diagnostic(diagnostic: Diagnostic): void {
@@ -205,11 +329,25 @@ export class SummaryBuilder {
   }
 
   finish(lines: number, kind: ExecutionSummary['kind'] = 'log'): ExecutionSummary {
-    const keys = new Map<string, KeySummary>();
+    this.chunkDone();
+    let keys = new Map<string, KeySummary>();
     for (const [key, building] of this.keys) {
       const { store, ...plain } = building;
       if (store) plain.history = store.points().map((point) => ({ x: point.x, y: point.y }));
       keys.set(key, plain);
+    }
+    if (this.light !== undefined) {
+      for (const [key, light] of this.light) {
+        if (light.count === 0) continue;
+        keys.set(key, {
+          count: light.count, numeric: 0, nan: 0, inf: 0, sum: 0,
+          latest: light.latest, latestLine: light.latestLine, latestStep: light.latestStep, first: light.first,
+          min: undefined, max: undefined, minStep: undefined, maxStep: undefined, partial: true,
+        });
+      }
+      // First-seen order, as when every key is folded.
+      const rank = (key: string): number => this.order.get(key) ?? Number.MAX_SAFE_INTEGER;
+      keys = new Map([...keys].sort((a, b) => rank(a[0]) - rank(b[0])));
     }
     const summary: ExecutionSummary = {
       execution: this.execution,

@@ -190,10 +190,13 @@ export async function runSort(inputs: string[], options: SortOptions, io: Comman
   const named = parseKeyList(options.keys);
   const all = named.length === 1 && named[0] === 'all';
   const chosen = all ? [] : named.length > 0 ? named : parseKeyList(context.config.config.keys);
-  // Reading only the keys that are shown is cheaper on wide logs; defaults need every key.
-  const keys = all || chosen.length === 0 ? 'all' as const : new Set([key, ...chosen]);
+  // Reading only the keys that are shown is cheaper on wide logs. Default columns depend on every
+  // key, but only on its count and latest value: those are kept without converting each value.
+  const defaults = !all && chosen.length === 0;
+  const keys = all ? 'all' as const : new Set([key, ...chosen]);
   const executions = await summarizeExecutions(inputs, {
     keys,
+    ...(defaults ? { others: 'latest' as const } : {}),
     history: new Set([key]),
     read: readOptionsFrom(options),
     ...(context.schema ? { schema: context.schema } : {}),

@@ -76,9 +76,10 @@ export function restrictKeys(values: JsonObject, keys: ReadonlySet<string>): Jso
  * and returns an object holding only the selected keys (and `_time`), or undefined when the line
  * needs the full grammar. Never reads outside `[start, stop)`.
  */
-export function scanSelected(bytes: Buffer, start: number, stop: number, selection: KeySelection): JsonObject | undefined {
+export function scanSelected(bytes: Buffer, start: number, stop: number, selection: KeySelection, others?: OtherEntries): JsonObject | undefined {
   if (stop - start < 2 || bytes[start] !== OPEN_BRACE || bytes[stop - 1] !== CLOSE_BRACE) return undefined;
   const out: JsonObject = {};
+  others?.reset(bytes);
   let i = skipSpace(bytes, start + 1, stop);
   if (bytes[i] === CLOSE_BRACE) return i + 1 === stop ? out : undefined;
   for (;;) {
@@ -105,8 +106,25 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
     if (keyEnd - keyStart === VH_METADATA.length && sameBytes(bytes, keyStart, VH_METADATA)) return undefined;
     const wanted = ascii ? matchName(bytes, keyStart, keyEnd, selection) : -1;
     if (wanted === -1) {
+      const valueStart = i;
       i = skipValue(bytes, i, stop, 1);
       if (i < 0) return undefined;
+      if (others !== undefined) {
+        const name = others.nameAt(bytes, keyStart, keyEnd, ascii);
+        const c = bytes[valueStart] as number;
+        if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+          // Containers are parsed now (a NaN token inside one needs the full grammar); scalars wait.
+          let value: JsonValue;
+          try {
+            value = JSON.parse(bytes.toString('utf8', valueStart, i)) as JsonValue;
+          } catch {
+            return undefined;
+          }
+          others.addParsed(name, value, true);
+        } else {
+          others.addRaw(name, valueStart, i);
+        }
+      }
     } else {
       const valueStart = i;
       const c = bytes[i] as number;
@@ -138,7 +156,9 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
         i = end;
       }
       // Assigning again keeps the first position and the last value, as JSON.parse does with duplicates.
-      defineKey(out, selection.names[wanted] as string, value);
+      const name = selection.names[wanted] as string;
+      defineKey(out, name, value);
+      if (others !== undefined && name !== '_time') others.addWanted(name);
     }
     i = skipSpace(bytes, i, stop);
     const c = bytes[i];
@@ -363,7 +383,118 @@ export function numberValue(bytes: Buffer, start: number, end: number): number {
   return Number((bytes as LatinSliceable).latin1Slice(start, end));
 }
 
-/** Buffer's own latin1 slicer: the public toString('latin1', ...) adds two layers of argument checks per call. */
-interface LatinSliceable extends Buffer {
-  latin1Slice(start: number, end: number): string;
+/**
+ * The value of a scalar token `bytes[start, end)` that skipValue has checked: a string, a number,
+ * `true`, `false`, `null`, or Python's `NaN`, `Infinity`, `-Infinity`.
+ */
+export function scalarValue(bytes: Buffer, start: number, end: number): JsonValue {
+  const c = bytes[start] as number;
+  if (c === QUOTE) return stringValue(bytes, start, end);
+  if (c === 0x2d && bytes[start + 1] === 0x49) return -Infinity;
+  if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return numberValue(bytes, start, end);
+  return c === 0x74 ? true : c === 0x66 ? false : c === 0x4e ? NaN : c === 0x49 ? Infinity : null;
+}
+
+/** What an entry of OtherEntries holds. */
+export const EntryKind = {
+  /** A wanted key: its value is in the record's values. Listed to keep the keys' order. */
+  Wanted: 0,
+  /** A scalar not yet converted: bytes `[start, end)` of `buffer`. */
+  Raw: 1,
+  /** A value already converted (containers, and every value on the full grammar's path). */
+  Parsed: 2,
+} as const;
+export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
+
+/** Names interned by their bytes, found without making a string for keys already seen. */
+const LINEAR_NAMES = 64;
+
+/**
+ * The top-level keys of one record besides the wanted ones, in the record's order, for a reader
+ * that keeps only a count and the latest value of each (`sort`'s default columns): converting
+ * every number of every line costs more than the rest of the reading, and only the last value of
+ * each key is ever shown. Scalars stay raw bytes until `scalarValue` reads the one that is kept.
+ *
+ * One instance per reader, refilled line after line: its entries are valid only during the
+ * sink's `record()` call, and a raw entry's `buffer` only until the reader's `chunkDone()`.
+ */
+export class OtherEntries {
+  length = 0;
+  buffer: Buffer = Buffer.alloc(0);
+  readonly kinds: EntryKind[] = [];
+  readonly names: string[] = [];
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  readonly values: JsonValue[] = [];
+  /** The name's place in this reader's name table (stable from line to line), or -1. */
+  readonly slots: number[] = [];
+  // The name table: the first LINEAR_NAMES names are matched byte for byte (starting after the
+  // last match, since lines repeat their key order); later ones through a Map of decoded names.
+  private readonly tableNames: string[] = [];
+  private readonly tableBytes: Uint8Array[] = [];
+  private readonly tableMap = new Map<string, string>();
+  private cursor = 0;
+
+  reset(buffer: Buffer): void {
+    this.length = 0;
+    this.buffer = buffer;
+  }
+
+  addWanted(name: string): void {
+    this.push(EntryKind.Wanted, name, -1, 0, 0, null);
+  }
+
+  /** A scalar left as bytes; `name` is the one nameAt just gave. */
+  addRaw(name: string, start: number, end: number): void {
+    this.push(EntryKind.Raw, name, this.lastSlot, start, end, null);
+  }
+
+  /** A converted value; `fromTable` when `name` is the one nameAt just gave. */
+  addParsed(name: string, value: JsonValue, fromTable = false): void {
+    this.push(EntryKind.Parsed, name, fromTable ? this.lastSlot : -1, 0, 0, value);
+  }
+
+  private push(kind: EntryKind, name: string, slot: number, start: number, end: number, value: JsonValue): void {
+    const n = this.length++;
+    this.kinds[n] = kind;
+    this.names[n] = name;
+    this.slots[n] = slot;
+    this.starts[n] = start;
+    this.ends[n] = end;
+    this.values[n] = value;
+  }
+
+  private lastSlot = -1;
+
+  /** The key `bytes[start, end)` (no escapes: the scanner has checked) as an interned string. */
+  nameAt(bytes: Buffer, start: number, end: number, ascii: boolean): string {
+    const length = end - start;
+    const count = this.tableNames.length;
+    const linear = Math.min(count, LINEAR_NAMES);
+    for (let step = 0; step < linear; step++) {
+      let n = this.cursor + step;
+      if (n >= linear) n -= linear;
+      const name = this.tableBytes[n] as Uint8Array;
+      if (name.length !== length) continue;
+      let j = 0;
+      while (j < length && bytes[start + j] === name[j]) j++;
+      if (j === length) {
+        this.cursor = n + 1 === linear ? 0 : n + 1;
+        this.lastSlot = n;
+        return this.tableNames[n] as string;
+      }
+    }
+    const decoded = ascii ? (bytes as LatinSliceable).latin1Slice(start, end) : bytes.toString('utf8', start, end);
+    if (count < LINEAR_NAMES) {
+      this.lastSlot = count;
+      this.tableNames.push(decoded);
+      this.tableBytes.push(Uint8Array.from(bytes.subarray(start, end)));
+      return decoded;
+    }
+    this.lastSlot = -1;
+    const known = this.tableMap.get(decoded);
+    if (known !== undefined) return known;
+    this.tableMap.set(decoded, decoded);
+    return decoded;
+  }
 }
