@@ -89,10 +89,11 @@ export function getPath(values: JsonObject, path: string): JsonValue | undefined
  * Flattens nested objects into dotted keys (`{"val": {"loss": 1}}` → `val.loss`), in order.
  * Arrays stay whole values. Used where every key is listed: CSV columns, stats, tables.
  */
-export function flattenValues(values: JsonObject, prefix = '', out: Map<string, JsonValue> = new Map()): Map<string, JsonValue> {
+export function flattenValues(values: JsonObject, prefix?: string, out: Map<string, JsonValue> = new Map()): Map<string, JsonValue> {
   for (const key of Object.keys(values)) {
     const value = values[key] as JsonValue;
-    const name = prefix === '' ? key : `${prefix}.${key}`;
+    // Only the top level has no prefix: under an empty key `""`, `{"lr": 1}` is `.lr`, not `lr`.
+    const name = prefix === undefined ? key : `${prefix}.${key}`;
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) flattenValues(value, name, out);
     else out.set(name, value);
   }
