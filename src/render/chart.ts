@@ -8,7 +8,7 @@
  */
 import { plot } from 'asciichart';
 import { Chalk, type ForegroundColorName } from 'chalk';
-import stringWidth from 'string-width';
+import { displayWidth, graphemes } from './width.js';
 import { countNonFinite, nonFiniteKind, type NonFiniteCounts, type Point } from '../series.js';
 import { escapeForTerminal } from './escape.js';
 
@@ -114,12 +114,12 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
 
   const scale = yScale(finiteY, height);
   const labels = yLabels(scale, height);
-  const yWidth = labels.reduce((w, l) => Math.max(w, stringWidth(l)), 0);
+  const yWidth = labels.reduce((w, l) => Math.max(w, displayWidth(l)), 0);
   // The x name ends under the axis corner, so it may widen the label column, by at most 12 columns
   // and only while the plot keeps its minimum width.
   let xName = options.xLabel === undefined ? '' : truncate(escapeForTerminal(options.xLabel), MAX_X_NAME);
-  if (width - Math.max(yWidth, stringWidth(xName) - 1) - 2 < MIN_COLUMNS) xName = '';
-  const labelWidth = Math.max(yWidth, stringWidth(xName) - 1);
+  if (width - Math.max(yWidth, displayWidth(xName) - 1) - 2 < MIN_COLUMNS) xName = '';
+  const labelWidth = Math.max(yWidth, displayWidth(xName) - 1);
   const columns = width - labelWidth - 2;
   if (columns < MIN_COLUMNS) return truncate(`${prefix}too narrow for a chart (${width} columns)`, width);
 
@@ -411,7 +411,7 @@ function xAxis(xr: { lo: number; hi: number }, columns: number, labelWidth: numb
   const mid = Number.isInteger(xr.lo) && Number.isInteger(xr.hi) ? Math.round(xr.lo / 2 + xr.hi / 2) : xr.lo / 2 + xr.hi / 2;
   const make = (x: number, align: 'left' | 'center' | 'right'): XLabel => {
     const text = escapeForTerminal(format(x));
-    const w = stringWidth(text);
+    const w = displayWidth(text);
     const col = colOf(x);
     const start = align === 'left' ? col : align === 'right' ? col - w + 1 : col - Math.floor(w / 2);
     return { text, start: Math.max(0, Math.min(start, columns - w)), col };
@@ -420,9 +420,9 @@ function xAxis(xr: { lo: number; hi: number }, columns: number, labelWidth: numb
   const candidates = xr.hi === xr.lo ? [make(xr.lo, 'left')] : [make(xr.lo, 'left'), make(xr.hi, 'right'), make(mid, 'center')];
   const placed: XLabel[] = [];
   for (const c of candidates) {
-    const w = stringWidth(c.text);
+    const w = displayWidth(c.text);
     if (w > columns) continue;
-    if (placed.every((p) => c.start + w + 1 <= p.start || p.start + stringWidth(p.text) + 1 <= c.start)) placed.push(c);
+    if (placed.every((p) => c.start + w + 1 <= p.start || p.start + displayWidth(p.text) + 1 <= c.start)) placed.push(c);
   }
   placed.sort((a, b) => a.start - b.start);
 
@@ -430,8 +430,8 @@ function xAxis(xr: { lo: number; hi: number }, columns: number, labelWidth: numb
   const axisLine = `${' '.repeat(labelWidth + 1)}${renderCells([{ ch: '└' }, ...axisCells])}`;
 
   let text = '';
-  for (const p of placed) text += ' '.repeat(p.start - stringWidth(text)) + p.text;
-  const line = `${xName.padStart(labelWidth + 1 + xName.length - stringWidth(xName))} ${text}`;
+  for (const p of placed) text += ' '.repeat(p.start - displayWidth(text)) + p.text;
+  const line = `${xName.padStart(labelWidth + 1 + xName.length - displayWidth(xName))} ${text}`;
   return [axisLine, line.trimEnd()];
 }
 
@@ -450,7 +450,7 @@ function legendLines(series: readonly ChartSeries[], styles: readonly Style[], w
     }
     const note = describeNonFinite(counts, true);
     const body = truncate(`${parts.join(' ')}${note ? `  ${note}` : ''}`, Math.max(0, width - 3));
-    return { text: `${style.paint ? style.paint(key) : key} ${body}`, width: 3 + stringWidth(body) };
+    return { text: `${style.paint ? style.paint(key) : key} ${body}`, width: 3 + displayWidth(body) };
   });
   const lines: string[] = [];
   let line = '';
@@ -465,7 +465,7 @@ function legendLines(series: readonly ChartSeries[], styles: readonly Style[], w
     used += (used > 0 ? 3 : 0) + e.width;
   }
   if (used > 0) lines.push(line);
-  return lines.map((l) => (stringWidth(l) > width ? truncate(l, width) : l));
+  return lines.map((l) => (displayWidth(l) > width ? truncate(l, width) : l));
 }
 
 /** "2 NaN, 1 +Inf" (with marks: "× 2 NaN, ↑ 1 +Inf"); '' when all finite. */
@@ -482,12 +482,12 @@ function describeNonFinite(c: NonFiniteCounts, withMarks = false): string {
 
 /** Cuts text to `width` columns, ending with … when cut. Plain text only (no escapes). */
 export function truncate(text: string, width: number): string {
-  if (stringWidth(text) <= width) return text;
+  if (displayWidth(text) <= width) return text;
   if (width <= 0) return '';
   let out = '';
   let used = 0;
-  for (const { segment } of new Intl.Segmenter().segment(text)) {
-    const w = stringWidth(segment);
+  for (const segment of graphemes(text)) {
+    const w = displayWidth(segment);
     if (used + w > width - 1) break;
     out += segment;
     used += w;

@@ -7,7 +7,7 @@
  * without one it takes the room it needs (the final dashboard printed after a pipe ends, `chart`).
  */
 import { Chalk } from 'chalk';
-import stringWidth from 'string-width';
+import { displayWidth } from './width.js';
 import type { KeyView, ModelView, TrackView } from '../live/model.js';
 import { renderChart, formatElapsed, formatValue, truncate, type ChartSeries } from './chart.js';
 import { escapeForTerminal } from './escape.js';
@@ -134,7 +134,7 @@ function headerLines(state: DashboardState, width: number, paint: Paint): string
   const facts = parts.join(' · ');
   // A long title (a command line) gives way to the facts, not the other way round. It is cut in
   // the middle: the program's name and its last arguments tell runs apart, a long path does not.
-  const title = state.title === undefined ? '' : truncateText(escapeForTerminal(state.title), Math.max(12, width - stringWidth(facts) - 3), 'middle');
+  const title = state.title === undefined ? '' : truncateText(escapeForTerminal(state.title), Math.max(12, width - displayWidth(facts) - 3), 'middle');
   out.push(paint.dim(truncate(title === '' ? facts : `${title} · ${facts}`, width)));
   if (state.notice !== undefined) out.push(paint.alert(truncate(escapeForTerminal(state.notice), width)));
   return out;
@@ -178,11 +178,11 @@ function tableLines(keys: readonly KeyView[], multi: boolean, width: number, row
     formatCount(r.track.count),
   ]);
   const heading = ['key', 'latest', 'min', 'max', 'count'];
-  const widths = heading.map((h, i) => Math.max(stringWidth(h), ...cells.map((c) => stringWidth(c[i] as string))));
+  const widths = heading.map((h, i) => Math.max(displayWidth(h), ...cells.map((c) => displayWidth(c[i] as string))));
   widths[0] = Math.min(widths[0] as number, Math.max(8, Math.floor(width / 3)));
   const line = (c: readonly string[]): string =>
     c.map((text, i) => (i === 0 ? padEnd(truncate(text, widths[0] as number), widths[0] as number) : text.padStart(widths[i] as number))).join('  ');
-  const fixed = stringWidth(line(heading));
+  const fixed = displayWidth(line(heading));
   const noteWidth = shown.some((r) => r.track.nonFinite.nan + r.track.nonFinite.posInf + r.track.nonFinite.negInf > 0) ? 16 : 0;
   const sparkWidth = Math.min(40, width - fixed - 2 - noteWidth);
   const out = [paint.dim(truncate(line(heading) + (sparkWidth >= 4 ? '  trend' : ''), width))];
@@ -243,7 +243,7 @@ function grid(panels: readonly string[][], width: number, columns: number, panel
 }
 
 function padEnd(text: string, width: number): string {
-  const w = stringWidth(text);
+  const w = displayWidth(text);
   return w >= width ? text : text + ' '.repeat(width - w);
 }
 

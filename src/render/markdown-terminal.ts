@@ -8,7 +8,7 @@
  * the terminal, so a control character in a report cannot drive the terminal.
  */
 import { Chalk } from 'chalk';
-import stringWidth from 'string-width';
+import { displayWidth } from './width.js';
 import { escapeForTerminal } from './escape.js';
 
 export interface MarkdownTerminalOptions {
@@ -143,7 +143,7 @@ function decodeEntities(text: string): string {
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 function visibleWidth(text: string): number {
-  return stringWidth(text.replace(ANSI, ''));
+  return displayWidth(text.replace(ANSI, ''));
 }
 
 /** Wraps styled text at spaces; a word longer than the width is left whole on its own line. */

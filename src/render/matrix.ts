@@ -11,7 +11,7 @@
  * The report and the confused pairs always cover every class.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
-import stringWidth from 'string-width';
+import { displayWidth, graphemes } from './width.js';
 import { classificationReport, mostConfusedPairs, type ClassificationReport } from '../classification.js';
 import { normalizeMatrix, type ConfusionMatrix, type Normalization } from '../parsers/confusion.js';
 import { escapeForTerminal } from './escape.js';
@@ -95,7 +95,7 @@ function heatmap(m: ConfusionMatrix, labels: string[], mode: Normalization, widt
   const n = labels.length;
   const values = normalizeMatrix(m.matrix, mode);
   const max = maxOf(values.map(maxOf));
-  const labelWidth = Math.min(maxLabel, maxOf(labels.map((l) => stringWidth(l))));
+  const labelWidth = Math.min(maxLabel, maxOf(labels.map((l) => displayWidth(l))));
   const numberWidth = String(n - 1).length;
   const bare = labelsAreNumbers(labels);
   const numberedRowWidth = Math.max(AXIS_ROWS.length, bare ? numberWidth : numberWidth + 1 + labelWidth);
@@ -109,7 +109,7 @@ function heatmap(m: ConfusionMatrix, labels: string[], mode: Normalization, widt
     // Columns headed by the labels when every label fits a cell and the grid fits the width…
     const labelCell = Math.max(minCell, labelWidth);
     const rowLabelWidth = Math.max(AXIS_ROWS.length, labelWidth);
-    if (gridWidth(labelCell, rowLabelWidth) <= width && labels.every((l) => stringWidth(l) <= labelCell)) {
+    if (gridWidth(labelCell, rowLabelWidth) <= width && labels.every((l) => displayWidth(l) <= labelCell)) {
       return { lines: numberGrid(labels, labels, values, texts, max, labelCell, rowLabelWidth, paint), numbered: false };
     }
     // …else by class numbers, each row label prefixed with its number.
@@ -195,7 +195,7 @@ function compactGrid(
 
 /** A dim note over (or under) the grid columns, moved to the left edge when it would not fit there. */
 function note(indent: number, text: string, width: number, paint: ChalkInstance | undefined): string {
-  const at = indent + stringWidth(text) <= width ? indent : 0;
+  const at = indent + displayWidth(text) <= width ? indent : 0;
   return ' '.repeat(at) + dim(paint, text);
 }
 
@@ -247,7 +247,7 @@ function wrap(text: string, width: number): string[] {
   let line = '';
   for (const word of text.split(' ')) {
     const candidate = line === '' ? word : `${line} ${word}`;
-    if (stringWidth(candidate) <= width) {
+    if (displayWidth(candidate) <= width) {
       line = candidate;
       continue;
     }
@@ -316,7 +316,7 @@ function reportTable(report: ClassificationReport, labels: string[], numbered: b
   const numberWidth = numbered && !labelsAreNumbers(labels) ? String(labels.length - 1).length + 1 : 0;
   const names = labels.map((label, i) => (numberWidth > 0 ? `${String(i).padStart(numberWidth - 1)} ${label}` : label));
   const indent = ' '.repeat(numberWidth);
-  const wanted = Math.max(numberWidth + 'weighted avg'.length, Math.min(numberWidth + maxLabel, maxOf(names.map((l) => stringWidth(l)))));
+  const wanted = Math.max(numberWidth + 'weighted avg'.length, Math.min(numberWidth + maxLabel, maxOf(names.map((l) => displayWidth(l)))));
   // sklearn's column titles when they fit beside a readable class column, short ones otherwise.
   const wide = { titles: ['precision', 'recall', 'f1-score', 'support'], metric: 9, gap: 2 };
   const narrow = { titles: ['prec', 'recall', 'f1', 'n'], metric: 6, gap: 1 };
@@ -349,8 +349,8 @@ function confusedPairs(m: ConfusionMatrix, labels: string[], top: number, width:
   const countWidth = Math.max('count'.length, maxOf(counts.map((c) => c.length)));
   const rateWidth = Math.max('of actual'.length, maxOf(rates.map((r) => r.length)));
   const fixed = 2 + 3 + 2 + countWidth + 2 + rateWidth;
-  let actualWidth = Math.max(AXIS_ROWS.length, Math.min(maxLabel, maxOf(pairs.map((p) => stringWidth(labels[p.actualIndex] as string)))));
-  let predictedWidth = Math.max(AXIS_COLUMNS.length, Math.min(maxLabel, maxOf(pairs.map((p) => stringWidth(labels[p.predictedIndex] as string)))));
+  let actualWidth = Math.max(AXIS_ROWS.length, Math.min(maxLabel, maxOf(pairs.map((p) => displayWidth(labels[p.actualIndex] as string)))));
+  let predictedWidth = Math.max(AXIS_COLUMNS.length, Math.min(maxLabel, maxOf(pairs.map((p) => displayWidth(labels[p.predictedIndex] as string)))));
   // Share what is left between the two label columns when the line would be too wide.
   while (fixed + actualWidth + predictedWidth > width && (actualWidth > 6 || predictedWidth > 6)) {
     if (actualWidth >= predictedWidth) actualWidth--;
@@ -448,27 +448,26 @@ function dim(paint: ChalkInstance | undefined, text: string): string {
 }
 
 function padEnd(text: string, width: number): string {
-  return text + ' '.repeat(Math.max(0, width - stringWidth(text)));
+  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 }
 
 function padStart(text: string, width: number): string {
-  return ' '.repeat(Math.max(0, width - stringWidth(text))) + text;
+  return ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
 }
 
-const segmenter = new Intl.Segmenter();
 const ANSI = /\x1b\[[0-9;]*m/y;
 
 /** Cuts text to `width` terminal columns, ending in `…` when cut; ANSI colour codes are kept and cost nothing. */
 export function truncate(text: string, width: number): string {
-  if (stringWidth(text) <= width) return text;
+  if (displayWidth(text) <= width) return text;
   if (width <= 0) return '';
   let out = '';
   let used = 0;
   let styled = false;
   let plain = '';
   const flush = (): boolean => {
-    for (const { segment } of segmenter.segment(plain)) {
-      const w = stringWidth(segment);
+    for (const segment of graphemes(plain)) {
+      const w = displayWidth(segment);
       if (used + w > width - 1) return false;
       out += segment;
       used += w;

@@ -4,14 +4,14 @@
  * wider than the terminal. Indented lines (options, examples) are left as they are: commander
  * already fits the options, and an example command is better whole than broken.
  */
-import stringWidth from 'string-width';
+import { displayWidth } from './width.js';
 
 function wrapWords(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {
     if (line === '') line = word;
-    else if (stringWidth(line) + 1 + stringWidth(word) <= width) line += ` ${word}`;
+    else if (displayWidth(line) + 1 + displayWidth(word) <= width) line += ` ${word}`;
     else {
       lines.push(line);
       line = word;
@@ -27,7 +27,7 @@ export function reflowHelp(text: string, width: number): string {
   const out: string[] = [];
   let paragraph: string[] = [];
   const flush = (): void => {
-    if (paragraph.some((line) => stringWidth(line) > width)) out.push(...wrapWords(paragraph.join(' '), width));
+    if (paragraph.some((line) => displayWidth(line) > width)) out.push(...wrapWords(paragraph.join(' '), width));
     else out.push(...paragraph);
     paragraph = [];
   };

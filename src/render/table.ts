@@ -3,12 +3,12 @@
  * GitHub markdown, CSV (through csv.ts, with its formula guard) and JSON. Pure: rows in, string out.
  *
  * Text cells from input are escaped for the terminal here, so callers pass raw strings; cells a
- * renderer made itself (sparklines) may be marked `safe`. Widths are measured with string-width,
- * so wide characters and emoji line up. A table wider than `maxWidth` first truncates its longest
- * cells (with `…`), then drops columns from the right and says which.
+ * renderer made itself (sparklines) may be marked `safe`. Widths are measured as string-width
+ * measures them (width.ts), so wide characters and emoji line up. A table wider than `maxWidth`
+ * first truncates its longest cells (with `…`), then drops columns from the right and says which.
  */
 import { Chalk } from 'chalk';
-import stringWidth from 'string-width';
+import { displayWidth } from './width.js';
 import { csvRow, type CsvCell } from './csv.js';
 import { escapeForTerminal } from './escape.js';
 
@@ -51,7 +51,7 @@ export const NAME_WIDTH = 24;
  */
 export function distinctWidth(texts: readonly string[], cut: 'start' | 'end', least = 1): number {
   const unique = [...new Set(texts)];
-  const widest = Math.max(0, ...unique.map((text) => stringWidth(text)));
+  const widest = Math.max(0, ...unique.map((text) => displayWidth(text)));
   for (let width = least; width < widest; width++) {
     if (new Set(unique.map((text) => truncateText(text, width, cut))).size === unique.length) return width;
   }
@@ -86,7 +86,7 @@ function toCell(input: CellInput): Cell {
 
 /** Cuts text to at most `width` columns, with `…` where it was cut (at the end, or at the start). */
 export function truncateText(text: string, width: number, cut: 'start' | 'middle' | 'end' = 'end'): string {
-  if (stringWidth(text) <= width) return text;
+  if (displayWidth(text) <= width) return text;
   if (width <= 1) return width === 1 ? '…' : '';
   const chars = [...text];
   // Takes characters from `from` while they fit in `room` columns.
@@ -94,7 +94,7 @@ export function truncateText(text: string, width: number, cut: 'start' | 'middle
     const kept: string[] = [];
     let used = 0;
     for (const ch of from) {
-      const w = stringWidth(ch);
+      const w = displayWidth(ch);
       if (used + w > room) break;
       kept.push(ch);
       used += w;
@@ -105,7 +105,7 @@ export function truncateText(text: string, width: number, cut: 'start' | 'middle
   if (cut === 'start') return `…${take(chars.reverse(), width - 1).reverse().join('')}`;
   // 'middle' keeps both ends, as a command line's program and its last arguments say the most.
   const head = take(chars, Math.ceil((width - 1) / 2));
-  const tail = take([...chars].reverse(), width - 1 - stringWidth(head.join(''))).reverse();
+  const tail = take([...chars].reverse(), width - 1 - displayWidth(head.join(''))).reverse();
   return `${head.join('')}…${tail.join('')}`;
 }
 
@@ -118,7 +118,7 @@ export function wrapText(text: string, width: number, indent = ''): string[] {
   let line = '';
   for (const word of text.split(' ')) {
     const candidate = line === '' ? `${lines.length > 0 ? indent : ''}${word}` : `${line} ${word}`;
-    if (line === '' || stringWidth(candidate) <= width) {
+    if (line === '' || displayWidth(candidate) <= width) {
       line = candidate;
       continue;
     }
@@ -130,7 +130,7 @@ export function wrapText(text: string, width: number, indent = ''): string[] {
 }
 
 function pad(text: string, width: number, align: Align): string {
-  const gap = Math.max(0, width - stringWidth(text));
+  const gap = Math.max(0, width - displayWidth(text));
   return align === 'right' ? ' '.repeat(gap) + text : text + ' '.repeat(gap);
 }
 
@@ -159,9 +159,9 @@ export function layoutTextTable(columns: readonly Column[], sample: ReadonlyArra
   // Names are never cut so far that two read the same.
   const distinct = columns.map((column, i) => (column.name ? distinctWidth(body.map((row) => row[i]?.text ?? ''), column.cut ?? 'end', 12) : 0));
   const widths = columns.map((column, i) => {
-    let width = stringWidth(headers[i] ?? '');
-    for (const row of body) width = Math.max(width, stringWidth(row[i]?.text ?? ''));
-    return column.keep || column.shrink === false ? width : Math.min(width, Math.max(maxCell, distinct[i] ?? 0, stringWidth(headers[i] ?? '')));
+    let width = displayWidth(headers[i] ?? '');
+    for (const row of body) width = Math.max(width, displayWidth(row[i]?.text ?? ''));
+    return column.keep || column.shrink === false ? width : Math.min(width, Math.max(maxCell, distinct[i] ?? 0, displayWidth(headers[i] ?? '')));
   });
   const visible = columns.map(() => true);
   if (options.maxWidth !== undefined) {

@@ -1,0 +1,54 @@
+/**
+ * Terminal width of text, as string-width measures it, without loading string-width for the
+ * text renderers usually measure.
+ *
+ * Loading string-width costs about 20 ms of start-up (its module graph, get-east-asian-width's
+ * tables and an `Intl.Segmenter`), a fifth of a `vizmeta sort` run. Most measured text is
+ * numbers, key names, file names and our own table rules, sparklines and marks: characters that
+ * are each one column wide and each a grapheme cluster of their own. For text made only of those,
+ * the width is the length, which is exactly what string-width answers for it (test/width.test.ts
+ * checks every such character against string-width). Any other text (wide CJK, emoji, combining
+ * marks, control characters, ANSI escapes) goes to string-width, loaded then (see require-esm.ts).
+ */
+import { CAN_REQUIRE_ESM, requireDependency } from '../require-esm.js';
+
+type StringWidth = typeof import('string-width').default;
+
+/**
+ * Characters one column wide that never join a neighbour into one grapheme cluster: printable
+ * ASCII; Latin-1 letters and signs (± × · ÷ ² é…) but the soft hyphen, which is invisible;
+ * dashes, quotes, bullets and … (U+2010–U+2027, short of the line and paragraph separators);
+ * ← ↑ → ↓; − ≤ ≥; box drawing and block elements (table rules, charts, sparklines ▁▂▃▄▅▆▇█).
+ */
+const SINGLE_COLUMN_TEXT = /^[\u0020-\u007E\u00A0-\u00AC\u00AE-\u00FF\u2010-\u2027\u2190-\u2193\u2212\u2264\u2265\u2500-\u259F]*$/;
+
+/** Where require(esm) is unavailable, string-width is loaded with this module, as before. */
+let stringWidth: StringWidth | undefined = CAN_REQUIRE_ESM ? undefined : (await import('string-width')).default;
+
+function loadStringWidth(): StringWidth {
+  stringWidth ??= (requireDependency('string-width') as typeof import('string-width')).default;
+  return stringWidth;
+}
+
+/** Whether every character of `text` is one column wide and a grapheme cluster of its own. */
+export function isSingleColumnText(text: string): boolean {
+  return SINGLE_COLUMN_TEXT.test(text);
+}
+
+/** Columns `text` takes in a terminal: string-width's answer, with its default options. */
+export function displayWidth(text: string): number {
+  return isSingleColumnText(text) ? text.length : loadStringWidth()(text);
+}
+
+let segmenter: Intl.Segmenter | undefined;
+
+/**
+ * The grapheme clusters of `text` (what a terminal draws as one character), in order. Text of
+ * single-column characters is split by code point, which is the same and needs no
+ * `Intl.Segmenter` (the first one costs several milliseconds to make).
+ */
+export function graphemes(text: string): string[] {
+  if (isSingleColumnText(text)) return [...text];
+  segmenter ??= new Intl.Segmenter();
+  return Array.from(segmenter.segment(text), ({ segment }) => segment);
+}
