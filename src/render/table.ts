@@ -7,7 +7,8 @@
  * measures them (width.ts), so wide characters and emoji line up. A table wider than `maxWidth`
  * first truncates its longest cells (with `…`), then drops columns from the right and says which.
  */
-import { Chalk } from 'chalk';
+import type { ChalkInstance } from 'chalk';
+import { CAN_REQUIRE_ESM, requireDependency } from '../require-esm.js';
 import { displayWidth } from './width.js';
 import { csvRow, type CsvCell } from './csv.js';
 import { escapeForTerminal } from './escape.js';
@@ -67,10 +68,23 @@ export interface TextTableOptions {
   maxCellWidth?: number;
 }
 
-const chalk = new Chalk({ level: 1 });
+type ChalkModule = typeof import('chalk');
+
+/**
+ * chalk is loaded when a table is first painted: output to a pipe or file has no colour, and the
+ * data commands start faster without it (see require-esm.ts; where that cannot be, it is loaded
+ * with this module, as before).
+ */
+let chalkInstance: ChalkInstance | undefined = CAN_REQUIRE_ESM ? undefined : new (await import('chalk')).Chalk({ level: 1 });
+
+function colors(): ChalkInstance {
+  chalkInstance ??= new (requireDependency('chalk') as ChalkModule).Chalk({ level: 1 });
+  return chalkInstance;
+}
 
 function paint(text: string, tone: Tone | undefined, color: boolean): string {
   if (!color || tone === undefined) return text;
+  const chalk = colors();
   switch (tone) {
     case 'good': return chalk.green(text);
     case 'bad': return chalk.red(text);
