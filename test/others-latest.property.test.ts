@@ -74,7 +74,7 @@ const light = (summary: KeySummary) => [summary.count, normalise(summary.first),
 
 describe("summaries with others: 'latest'", () => {
   it('keep count, first and latest of every key, in first-seen order; folded keys in full', () => {
-    const folded = fc.constantFrom(['accuracy'], ['loss'], ['val.loss'], ['loss', 'lr'], ['__proto__'], ['step']);
+    const folded = fc.constantFrom<string[]>(['accuracy'], ['loss'], ['val.loss'], ['loss', 'lr'], ['__proto__'], ['step']);
     fc.assert(
       fc.property(fc.array(line, { maxLength: 8 }), folded, fc.array(fc.nat(400), { maxLength: 4 }), (lines, names, cuts) => {
         const input = Buffer.from(lines.join('\n'));
