@@ -1,11 +1,10 @@
 /**
- * Many executions: one summary per input, built through one function (`summarizeFile`), with a
- * driver that reads many inputs with bounded concurrency and, when there are many files and
- * more than one core, a pool of worker threads. Results always come back in input order.
+ * Many executions: one summary per input (`summarizeFile`, and `summarizeFileSync` with blocking
+ * reads), with a driver that reads files one at a time in-process or, when there are many files
+ * and more than one core, on a pool of threads. Results always come back in input order.
  *
- * Never more than `jobs` files are open at once (in-process: at most IN_PROCESS_CONCURRENCY),
- * so `sort` over 1,000 logs stays within file-descriptor limits and memory grows with
- * executions × keys only.
+ * Never more than `jobs` files are open at once (in-process: one), so `sort` over 1,000 logs
+ * stays within file-descriptor limits and memory grows with executions × keys only.
  */
 import { accessSync, closeSync, constants, existsSync, openSync, promises as fs, readFileSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -200,8 +199,6 @@ export async function summarizeStream(stream: Readable, execution: string, optio
   }
 }
 
-/** Files read at once in-process: enough to overlap reads with parsing, far from fd limits. */
-const IN_PROCESS_CONCURRENCY = 4;
 /** Below this many files, starting worker threads costs more than it saves. */
 export const WORKER_THRESHOLD = 8;
 
@@ -228,7 +225,7 @@ function workerUrl(): URL | undefined {
 
 /**
  * Summarises every input, in input order. `-` is stdin, read in-process. Uses a worker pool when
- * `plannedJobs` says so and the built worker exists; otherwise reads in-process, a few at a time.
+ * `plannedJobs` says so and the built worker exists; otherwise reads in-process, one file at a time.
  */
 export async function summarizeExecutions(inputs: readonly string[], options: DriverOptions): Promise<ExecutionSummary[]> {
   const { jobs, stdin, ...summarize } = options;
@@ -248,15 +245,19 @@ export async function summarizeExecutions(inputs: readonly string[], options: Dr
     summaries.forEach((summary, i) => { results[fileIndexes[i] as number] = summary; });
     return results;
   }
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < inputs.length) {
-      const index = next++;
-      const input = inputs[index] as string;
-      results[index] = input === '-' ? await summarizeStream(stdin, '-', summarize) : await summarizeFile(input, summarize);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(IN_PROCESS_CONCURRENCY, inputs.length) }, lane));
+  // Files are read with blocking calls, one after the other: from the page cache that is faster
+  // than the fs thread pool's round trips (a 100 MB log spent a tenth of its time waiting on them).
+  // Stdin is read meanwhile: the loop yields to the event loop between files.
+  const streams = inputs.map(async (input, index) => {
+    if (input === '-') results[index] = await summarizeStream(stdin, '-', summarize);
+  });
+  for (let index = 0; index < inputs.length; index++) {
+    const input = inputs[index] as string;
+    if (input === '-') continue;
+    results[index] = summarizeFileSync(input, summarize);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  await Promise.all(streams);
   return results;
 }
 
