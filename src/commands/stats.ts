@@ -21,7 +21,7 @@ import type { ExitSlot } from '../program.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from './shared.js';
 import { parseKeyList } from './execution-options.js';
 import { resolveColor } from '../io.js';
-import stringWidth from 'string-width';
+import { displayWidth as stringWidth } from '../render/width.js';
 
 /** Values kept per key for the median and the histogram. */
 export const RESERVOIR = 4096;
