@@ -171,9 +171,11 @@ export function summarizeFileSync(path: string, options: SummarizeOptions = {}):
     const reader = new LineReader(path, sink, readOptionsFor(options));
     const fd = openSync(path, 'r');
     try {
+      // One buffer for every chunk: the reader copies the start of a line that goes on into the
+      // next chunk, and is done with the chunk's bytes when push() returns (chunkDone). Fresh
+      // memory per megabyte cost page faults and a tenth of the read time.
+      const chunk = Buffer.allocUnsafe(SYNC_CHUNK_BYTES);
       for (;;) {
-        // A fresh buffer per chunk: the reader keeps slices of a chunk for a line that goes on.
-        const chunk = Buffer.allocUnsafe(SYNC_CHUNK_BYTES);
         const read = readSync(fd, chunk, 0, chunk.length, null);
         if (read === 0) break;
         reader.push(chunk.subarray(0, read));

@@ -229,7 +229,11 @@ export class LineReader {
     }
     const picked = scanSelected(buffer, from, stop, selection, this.others);
     if (picked === undefined) return false;
-    this.sink.record(toRecord(picked, this.source, this.lineNumber, prefixTime, this.readTime), this.others);
+    // The scanner leaves `vh_metadata` lines to the full grammar, so only `_time` needs toRecord.
+    const record: MetadataRecord = Object.hasOwn(picked, '_time') || prefixTime !== undefined
+      ? toRecord(picked, this.source, this.lineNumber, prefixTime, this.readTime)
+      : { values: picked, time: this.readTime, source: this.source, line: this.lineNumber };
+    this.sink.record(record, this.others);
     return true;
   }
 
