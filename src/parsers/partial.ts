@@ -26,6 +26,40 @@ export interface KeySelection {
   readonly lengths: readonly number[];
   /** Some wanted name has a non-ASCII character: lines with non-ASCII keys then need the full parse. */
   readonly nonAscii: boolean;
+  /** The keys this selection's reader has met (one selection per reader: it learns their order). */
+  readonly table: KeyTable;
+}
+
+/**
+ * The key names a reader has met, as bytes, with whether each is wanted. The lines of a log
+ * repeat their keys in the same order, so the key after a known one is predicted (the one that
+ * followed it last time) and checked with one comparison: no scan for the closing quote, no
+ * search among the wanted names, no string made.
+ */
+export class KeyTable {
+  readonly names: string[] = [];
+  readonly bytes: Uint8Array[] = [];
+  /** Index in the selection's `names`, or -1 for a key that is not wanted. */
+  readonly wanted: number[] = [];
+  /** The slot that followed each slot last time, or -1. */
+  readonly next: number[] = [];
+  /** The slot that began the last line, or -1. */
+  first = -1;
+  private readonly byName = new Map<string, number>();
+
+  /** The slot of the key `bytes[start, end)`, which the scanner has checked has no escape; added if new. */
+  slotOf(bytes: Buffer, start: number, end: number, ascii: boolean, selection: KeySelection): number {
+    const name = ascii ? (bytes as LatinSliceable).latin1Slice(start, end) : bytes.toString('utf8', start, end);
+    const known = this.byName.get(name);
+    if (known !== undefined) return known;
+    const slot = this.names.length;
+    this.byName.set(name, slot);
+    this.names.push(name);
+    this.bytes.push(Uint8Array.from(bytes.subarray(start, end)));
+    this.wanted.push(ascii ? matchName(bytes, start, end, selection) : -1);
+    this.next.push(-1);
+    return slot;
+  }
 }
 
 const QUOTE = 0x22;
@@ -44,7 +78,7 @@ export function selectKeys(keys: ReadonlySet<string>): KeySelection {
   const lengths = bytes.map((name) => name.length);
   // A lone surrogate cannot be written as UTF-8; such a name is matched only by the full parse.
   const nonAscii = names.some((name) => /[^\x00-\x7f]/.test(name));
-  return { keys, names, bytes, lengths, nonAscii };
+  return { keys, names, bytes, lengths, nonAscii, table: new KeyTable() };
 }
 
 /**
@@ -82,35 +116,55 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
   others?.reset(bytes);
   let i = skipSpace(bytes, start + 1, stop);
   if (bytes[i] === CLOSE_BRACE) return i + 1 === stop ? out : undefined;
+  const table = selection.table;
+  let previous = -1;
   for (;;) {
     if (i >= stop || bytes[i] !== QUOTE) return undefined;
-    // The key: plain bytes only; an escape could spell a wanted name, so it takes the full parse.
     const keyStart = i + 1;
-    let k = keyStart;
-    let ascii = true;
-    for (;;) {
-      if (k >= stop) return undefined;
-      const c = bytes[k] as number;
-      if (c === QUOTE) break;
-      if (c === BACKSLASH || c < 0x20) return undefined;
-      if (c >= 0x80) ascii = false;
-      k++;
+    let slot = previous === -1 ? table.first : (table.next[previous] as number);
+    let keyEnd = -1;
+    if (slot !== -1) {
+      // The predicted key: its bytes then a quote. A known name has no quote, escape or control byte.
+      const name = table.bytes[slot] as Uint8Array;
+      const length = name.length;
+      if (keyStart + length < stop && bytes[keyStart + length] === QUOTE) {
+        let j = 0;
+        while (j < length && bytes[keyStart + j] === name[j]) j++;
+        if (j === length) keyEnd = keyStart + length;
+      }
     }
-    const keyEnd = k;
-    if (!ascii && selection.nonAscii) return undefined;
-    i = skipSpace(bytes, k + 1, stop);
+    if (keyEnd === -1) {
+      // The key: plain bytes only; an escape could spell a wanted name, so it takes the full parse.
+      let k = keyStart;
+      let ascii = true;
+      for (;;) {
+        if (k >= stop) return undefined;
+        const c = bytes[k] as number;
+        if (c === QUOTE) break;
+        if (c === BACKSLASH || c < 0x20) return undefined;
+        if (c >= 0x80) ascii = false;
+        k++;
+      }
+      keyEnd = k;
+      if (!ascii && selection.nonAscii) return undefined;
+      // Whether `vh_metadata` is unwrapped depends on every other key: leave such lines to toRecord.
+      if (keyEnd - keyStart === VH_METADATA.length && sameBytes(bytes, keyStart, VH_METADATA)) return undefined;
+      slot = table.slotOf(bytes, keyStart, keyEnd, ascii, selection);
+    }
+    if (previous === -1) table.first = slot;
+    else table.next[previous] = slot;
+    previous = slot;
+    i = skipSpace(bytes, keyEnd + 1, stop);
     if (bytes[i] !== COLON) return undefined;
     i = skipSpace(bytes, i + 1, stop);
     if (i >= stop) return undefined;
-    // Whether `vh_metadata` is unwrapped depends on every other key: leave such lines to toRecord.
-    if (keyEnd - keyStart === VH_METADATA.length && sameBytes(bytes, keyStart, VH_METADATA)) return undefined;
-    const wanted = ascii ? matchName(bytes, keyStart, keyEnd, selection) : -1;
+    const wanted = table.wanted[slot] as number;
     if (wanted === -1) {
       const valueStart = i;
       i = skipValue(bytes, i, stop, 1);
       if (i < 0) return undefined;
       if (others !== undefined) {
-        const name = others.nameAt(bytes, keyStart, keyEnd, ascii);
+        const name = table.names[slot] as string;
         const c = bytes[valueStart] as number;
         if (c === OPEN_BRACE || c === OPEN_BRACKET) {
           // Containers are parsed now (a NaN token inside one needs the full grammar); scalars wait.
@@ -120,9 +174,9 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
           } catch {
             return undefined;
           }
-          others.addParsed(name, value, true);
+          others.addParsed(name, value, slot);
         } else {
-          others.addRaw(name, valueStart, i);
+          others.addRaw(name, slot, valueStart, i);
         }
       }
     } else {
@@ -406,9 +460,6 @@ export const EntryKind = {
 } as const;
 export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
 
-/** Names interned by their bytes, found without making a string for keys already seen. */
-const LINEAR_NAMES = 64;
-
 /**
  * The top-level keys of one record besides the wanted ones, in the record's order, for a reader
  * that keeps only a count and the latest value of each (`sort`'s default columns): converting
@@ -426,75 +477,37 @@ export class OtherEntries {
   readonly starts: number[] = [];
   readonly ends: number[] = [];
   readonly values: JsonValue[] = [];
-  /** The name's place in this reader's name table (stable from line to line), or -1. */
+  /** Raw and Parsed entries: the name's slot in the reader's KeyTable (stable from line to line), or -1. */
   readonly slots: number[] = [];
-  // The name table: the first LINEAR_NAMES names are matched byte for byte (starting after the
-  // last match, since lines repeat their key order); later ones through a Map of decoded names.
-  private readonly tableNames: string[] = [];
-  private readonly tableBytes: Uint8Array[] = [];
-  private readonly tableMap = new Map<string, string>();
-  private cursor = 0;
 
   reset(buffer: Buffer): void {
     this.length = 0;
     this.buffer = buffer;
   }
 
+  // Each kind writes only the fields the reader of that kind looks at (see SummaryBuilder.addOthers).
   addWanted(name: string): void {
-    this.push(EntryKind.Wanted, name, -1, 0, 0, null);
-  }
-
-  /** A scalar left as bytes; `name` is the one nameAt just gave. */
-  addRaw(name: string, start: number, end: number): void {
-    this.push(EntryKind.Raw, name, this.lastSlot, start, end, null);
-  }
-
-  /** A converted value; `fromTable` when `name` is the one nameAt just gave. */
-  addParsed(name: string, value: JsonValue, fromTable = false): void {
-    this.push(EntryKind.Parsed, name, fromTable ? this.lastSlot : -1, 0, 0, value);
-  }
-
-  private push(kind: EntryKind, name: string, slot: number, start: number, end: number, value: JsonValue): void {
     const n = this.length++;
-    this.kinds[n] = kind;
+    this.kinds[n] = EntryKind.Wanted;
+    this.names[n] = name;
+  }
+
+  /** A scalar left as bytes. */
+  addRaw(name: string, slot: number, start: number, end: number): void {
+    const n = this.length++;
+    this.kinds[n] = EntryKind.Raw;
     this.names[n] = name;
     this.slots[n] = slot;
     this.starts[n] = start;
     this.ends[n] = end;
-    this.values[n] = value;
   }
 
-  private lastSlot = -1;
-
-  /** The key `bytes[start, end)` (no escapes: the scanner has checked) as an interned string. */
-  nameAt(bytes: Buffer, start: number, end: number, ascii: boolean): string {
-    const length = end - start;
-    const count = this.tableNames.length;
-    const linear = Math.min(count, LINEAR_NAMES);
-    for (let step = 0; step < linear; step++) {
-      let n = this.cursor + step;
-      if (n >= linear) n -= linear;
-      const name = this.tableBytes[n] as Uint8Array;
-      if (name.length !== length) continue;
-      let j = 0;
-      while (j < length && bytes[start + j] === name[j]) j++;
-      if (j === length) {
-        this.cursor = n + 1 === linear ? 0 : n + 1;
-        this.lastSlot = n;
-        return this.tableNames[n] as string;
-      }
-    }
-    const decoded = ascii ? (bytes as LatinSliceable).latin1Slice(start, end) : bytes.toString('utf8', start, end);
-    if (count < LINEAR_NAMES) {
-      this.lastSlot = count;
-      this.tableNames.push(decoded);
-      this.tableBytes.push(Uint8Array.from(bytes.subarray(start, end)));
-      return decoded;
-    }
-    this.lastSlot = -1;
-    const known = this.tableMap.get(decoded);
-    if (known !== undefined) return known;
-    this.tableMap.set(decoded, decoded);
-    return decoded;
+  /** A converted value; `slot` in the reader's KeyTable, or -1. */
+  addParsed(name: string, value: JsonValue, slot = -1): void {
+    const n = this.length++;
+    this.kinds[n] = EntryKind.Parsed;
+    this.names[n] = name;
+    this.slots[n] = slot;
+    this.values[n] = value;
   }
 }
