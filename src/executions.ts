@@ -6,12 +6,11 @@
  * Never more than `jobs` files are open at once (in-process: one), so `sort` over 1,000 logs
  * stays within file-descriptor limits and memory grows with executions × keys only.
  */
-import { accessSync, closeSync, constants, existsSync, openSync, promises as fs, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, promises as fs, read, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { InputError } from './errors.js';
 import { formatDiagnostic, warn, type CommandIO } from './io.js';
 import { KUBEFLOW_MAX_BYTES, mightBeKubeflowMetrics, parseKubeflowMetrics } from './parsers/kubeflow-metrics.js';
 import { compileSchema, violationDiagnostic, type LoadedSchema, type RecordValidator } from './schema.js';
@@ -133,8 +132,19 @@ export async function summarizeFile(path: string, options: SummarizeOptions = {}
   }
 }
 
-/** Bytes read at a time by summarizeFileSync from a file too big to read whole. */
-const SYNC_CHUNK_BYTES = 1024 * 1024;
+/** Bytes read at a time: a whole small file (a Kubeflow document is at most KUBEFLOW_MAX_BYTES), or a chunk of a big one. */
+const READ_BUFFER_BYTES = Math.max(1024 * 1024, KUBEFLOW_MAX_BYTES + 1);
+
+/** Reads from `fd` until `buffer` is full or the file ends. */
+function fillBuffer(fd: number, buffer: Buffer): { filled: number; ended: boolean } {
+  let filled = 0;
+  while (filled < buffer.length) {
+    const bytesRead = readSync(fd, buffer, filled, buffer.length - filled, null);
+    if (bytesRead === 0) return { filled, ended: true };
+    filled += bytesRead;
+  }
+  return { filled, ended: false };
+}
 
 /**
  * This thread's read buffer, reused file after file: a fresh buffer per file (readFileSync) cost
@@ -149,17 +159,8 @@ let readBuffer: Buffer | undefined;
  * stat, so a FIFO is read as it comes, with bounded memory.
  */
 function summarizeOpenFile(path: string, fd: number, mtime: Date, builder: SummaryBuilder, sink: RecordSink, options: SummarizeOptions): ExecutionSummary {
-  const buffer = (readBuffer ??= Buffer.allocUnsafe(Math.max(SYNC_CHUNK_BYTES, KUBEFLOW_MAX_BYTES + 1)));
-  let filled = 0;
-  let ended = false;
-  while (filled < buffer.length) {
-    const read = readSync(fd, buffer, filled, buffer.length - filled, null);
-    if (read === 0) {
-      ended = true;
-      break;
-    }
-    filled += read;
-  }
+  const buffer = (readBuffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTES));
+  const { filled, ended } = fillBuffer(fd, buffer);
   if (ended && filled <= KUBEFLOW_MAX_BYTES) return summarizeWholeFile(path, buffer.subarray(0, filled), mtime, builder, sink, options);
   const reader = new LineReader(path, sink, readOptionsFor(options));
   reader.push(buffer.subarray(0, filled));
@@ -178,34 +179,84 @@ function summarizeOpenFile(path: string, fd: number, mtime: Date, builder: Summa
  * sat idle half the time on 100 KB files). Same summary, same messages, as summarizeFile.
  */
 export function summarizeFileSync(path: string, options: SummarizeOptions = {}): ExecutionSummary {
-  let mtime: Date;
-  try {
-    // As checkReadable: a directory or an unreadable file is named, not read.
-    let stats;
-    try {
-      stats = statSync(path);
-    } catch (error) {
-      throw new InputError(describeFsError(path, error));
-    }
-    if (stats.isDirectory()) throw new InputError(`${path}: is a directory`);
-    try {
-      accessSync(path, constants.R_OK);
-    } catch (error) {
-      throw new InputError(describeFsError(path, error));
-    }
-    mtime = stats.mtime;
-  } catch (error) {
-    return failedSummary(path, (error as Error).message);
-  }
+  const checked = checkFileSync(path);
+  if ('error' in checked) return failedSummary(path, checked.error);
   const { builder, sink } = builderFor(path, options);
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
-    return summarizeOpenFile(path, fd, mtime, builder, sink, options);
+    return summarizeOpenFile(path, fd, checked.mtime, builder, sink, options);
   } catch (error) {
     return failedSummary(path, describeFsError(path, error));
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** As checkReadable, with blocking calls: a directory or an unreadable file is named, not read. */
+function checkFileSync(path: string): { mtime: Date } | { error: string } {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    return { error: describeFsError(path, error) };
+  }
+  if (stats.isDirectory()) return { error: `${path}: is a directory` };
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (error) {
+    return { error: describeFsError(path, error) };
+  }
+  return { mtime: stats.mtime };
+}
+
+/** summarizeFileAhead's two buffers (one chunk is parsed while the next is read into the other), and whether a call holds them. */
+let aheadBuffers: [Buffer, Buffer] | undefined;
+let aheadBuffersBusy = false;
+
+/**
+ * summarizeFileSync for the one thread reading a big log: the next chunk is read on the fs thread
+ * pool while this one is parsed, so copying from the page cache (a tenth of the time on a 100 MB
+ * log) overlaps the parsing instead of adding to it. Same summary, same messages.
+ */
+export async function summarizeFileAhead(path: string, options: SummarizeOptions = {}): Promise<ExecutionSummary> {
+  const checked = checkFileSync(path);
+  if ('error' in checked) return failedSummary(path, checked.error);
+  const { builder, sink } = builderFor(path, options);
+  // Two calls at once (none today) would each need their own pair.
+  const shared = !aheadBuffersBusy;
+  const buffers = shared ? (aheadBuffers ??= [Buffer.allocUnsafe(READ_BUFFER_BYTES), Buffer.allocUnsafe(READ_BUFFER_BYTES)]) : [Buffer.allocUnsafe(READ_BUFFER_BYTES), Buffer.allocUnsafe(READ_BUFFER_BYTES)];
+  if (shared) aheadBuffersBusy = true;
+  let fd: number | undefined;
+  let pending: Promise<number> | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const file = fd;
+    let [current, spare] = buffers;
+    const first = fillBuffer(file, current);
+    if (first.ended && first.filled <= KUBEFLOW_MAX_BYTES) return summarizeWholeFile(path, current.subarray(0, first.filled), checked.mtime, builder, sink, options);
+    const reader = new LineReader(path, sink, readOptionsFor(options));
+    let length = first.filled;
+    for (;;) {
+      const target = spare;
+      pending = new Promise<number>((resolve, reject) => {
+        read(file, target, 0, target.length, null, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead)));
+      });
+      reader.push(current.subarray(0, length));
+      length = await pending;
+      pending = undefined;
+      if (length === 0) break;
+      [current, spare] = [spare, current];
+    }
+    reader.end();
+    return builder.finish(reader.lines);
+  } catch (error) {
+    return failedSummary(path, describeFsError(path, error));
+  } finally {
+    // A read still under way must end before its descriptor is closed (and perhaps reused).
+    if (pending !== undefined) await pending.catch(() => 0);
+    if (fd !== undefined) closeSync(fd);
+    if (shared) aheadBuffersBusy = false;
   }
 }
 
@@ -275,7 +326,7 @@ export async function summarizeExecutions(inputs: readonly string[], options: Dr
   for (let index = 0; index < inputs.length; index++) {
     const input = inputs[index] as string;
     if (input === '-') continue;
-    results[index] = summarizeFileSync(input, summarize);
+    results[index] = await summarizeFileAhead(input, summarize);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   await Promise.all(streams);

@@ -1,12 +1,13 @@
 /**
- * summarizeFileSync (what the worker threads read with) gives exactly what summarizeFile gives:
- * on every fixture, on a file bigger than one read chunk, and on inputs that cannot be read.
+ * summarizeFileSync (what the worker threads read with) and summarizeFileAhead (one big log read
+ * while parsed) give exactly what summarizeFile gives: on every fixture, on a file bigger than one
+ * read chunk, and on inputs that cannot be read.
  */
 import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { summarizeFile, summarizeFileSync, type SummarizeOptions } from '../src/executions.js';
+import { summarizeFile, summarizeFileAhead, summarizeFileSync, type SummarizeOptions } from '../src/executions.js';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -25,7 +26,11 @@ const variants: SummarizeOptions[] = [
 describe('summarizeFileSync', () => {
   it('equals summarizeFile on every fixture', async () => {
     for (const path of filesUnder('fixtures')) {
-      for (const options of variants) expect(summarizeFileSync(path, options), path).toEqual(await summarizeFile(path, options));
+      for (const options of variants) {
+        const expected = await summarizeFile(path, options);
+        expect(summarizeFileSync(path, options), path).toEqual(expected);
+        expect(await summarizeFileAhead(path, options), path).toEqual(expected);
+      }
     }
   });
 
@@ -36,7 +41,11 @@ describe('summarizeFileSync', () => {
     writeFileSync(big, Array.from({ length: 40_000 }, (_, i) => (i % 7 === 0 ? `epoch ${i} ${'#'.repeat(i % 50)}` : JSON.stringify({ step: i, accuracy: i / 40_000, loss: 1 / (i + 1), val: { loss: i % 13 } }))).join('\n'));
     mkdirSync(join(dir, 'folder'));
     for (const path of [big, join(dir, 'missing.log'), join(dir, 'folder')]) {
-      for (const options of variants) expect(summarizeFileSync(path, options), path).toEqual(await summarizeFile(path, options));
+      for (const options of variants) {
+        const expected = await summarizeFile(path, options);
+        expect(summarizeFileSync(path, options), path).toEqual(expected);
+        expect(await summarizeFileAhead(path, options), path).toEqual(expected);
+      }
     }
     expect(summarizeFileSync(big, variants[0]).records).toBeGreaterThan(30_000);
   });
