@@ -36,6 +36,9 @@ export interface KeySelection {
  * followed it last time) and checked with one comparison: no scan for the closing quote, no
  * search among the wanted names, no string made.
  */
+/** Known names tried one by one when the prediction misses; past these, the key is read and looked up by name. */
+const FIND_SLOTS = 32;
+
 export class KeyTable {
   readonly names: string[] = [];
   readonly bytes: Uint8Array[] = [];
@@ -46,6 +49,25 @@ export class KeyTable {
   /** The slot that began the last line, or -1. */
   first = -1;
   private readonly byName = new Map<string, number>();
+
+  /**
+   * Where the key at `start` ends (its closing quote) if it is slot's name, else -1: the name's
+   * bytes then a quote. A known name has no quote, escape or control byte, so that is the key.
+   */
+  endOf(slot: number, bytes: Buffer, start: number, stop: number): number {
+    const name = this.bytes[slot] as Uint8Array;
+    const length = name.length;
+    if (start + length >= stop || bytes[start + length] !== QUOTE) return -1;
+    for (let j = 0; j < length; j++) if (bytes[start + j] !== name[j]) return -1;
+    return start + length;
+  }
+
+  /** The slot among the first FIND_SLOTS whose name is the key at `start`, or -1. */
+  find(bytes: Buffer, start: number, stop: number): number {
+    const count = Math.min(this.bytes.length, FIND_SLOTS);
+    for (let slot = 0; slot < count; slot++) if (this.endOf(slot, bytes, start, stop) !== -1) return slot;
+    return -1;
+  }
 
   /** The slot of the key `bytes[start, end)`, which the scanner has checked has no escape; added if new. */
   slotOf(bytes: Buffer, start: number, end: number, ascii: boolean, selection: KeySelection): number {
@@ -122,16 +144,11 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
     if (i >= stop || bytes[i] !== QUOTE) return undefined;
     const keyStart = i + 1;
     let slot = previous === -1 ? table.first : (table.next[previous] as number);
-    let keyEnd = -1;
-    if (slot !== -1) {
-      // The predicted key: its bytes then a quote. A known name has no quote, escape or control byte.
-      const name = table.bytes[slot] as Uint8Array;
-      const length = name.length;
-      if (keyStart + length < stop && bytes[keyStart + length] === QUOTE) {
-        let j = 0;
-        while (j < length && bytes[keyStart + j] === name[j]) j++;
-        if (j === length) keyEnd = keyStart + length;
-      }
+    let keyEnd = slot === -1 ? -1 : table.endOf(slot, bytes, keyStart, stop);
+    if (keyEnd === -1) {
+      // Logs alternate a few line shapes: the key is most likely one met before.
+      slot = table.find(bytes, keyStart, stop);
+      if (slot !== -1) keyEnd = table.endOf(slot, bytes, keyStart, stop);
     }
     if (keyEnd === -1) {
       // The key: plain bytes only; an escape could spell a wanted name, so it takes the full parse.
