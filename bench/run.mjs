@@ -344,6 +344,19 @@ async function main() {
       ];
       if (sortJobs) contenders.push(vizmeta('vizmeta --jobs 1', ['sort', '--by', 'accuracy', '--jobs', '1'], many.paths, sized));
       else notes.push('`vizmeta sort` has no `--jobs` option: the one-worker comparison is skipped.');
+      // What this machine allows: the same one-thread command on half the files each, as two
+      // processes at once. No thread pool can split the work better than two separate processes.
+      if (sortJobs) {
+        const half = Math.ceil(many.paths.length / 2);
+        const one = (paths) => [NODE, BIN, 'sort', '--by', 'accuracy', '--jobs', '1', ...paths].map(shellWord).join(' ');
+        contenders.push({
+          name: 'two processes',
+          command: 'bash',
+          args: ['-c', `${one(many.paths.slice(0, half))} >/dev/null & ${one(many.paths.slice(half))} >/dev/null; wait`],
+          display: 'vizmeta sort --by accuracy --jobs 1 in two processes at once, half the files each,',
+          ...sized,
+        });
+      }
       contenders.push(naive(['sort', '--by', 'accuracy'], many.paths, sized));
       if (jq) contenders.push(jqc(jqSort, many.paths, sized));
       const group = await timeGroup(`sort --by accuracy on many (${many.paths.length} files, ${(many.bytes / 1e6).toFixed(0)} MB)`, contenders, options.rounds, { pollFds: true });
@@ -351,7 +364,8 @@ async function main() {
       groups.push({ ...group, baselines: [...(sortJobs ? ['vizmeta --jobs 1'] : []), 'naive', ...(jq ? ['jq'] : [])] });
       if (sortJobs) {
         const speedup = ratioOf(group, 'vizmeta', 'vizmeta --jobs 1');
-        target('sort on many: ≥ 1.6× one worker', fmt.ratio(speedup), speedup >= 1.6, `${cpus().length} cores`);
+        const ceiling = ratioOf(group, 'two processes', 'vizmeta --jobs 1');
+        target('sort on many: ≥ 1.6× one worker', fmt.ratio(speedup), speedup >= 1.6, `${cpus().length} cores; two processes with half the files each: ${fmt.ratio(ceiling)}`);
       }
       const fds = group.rows.find((r) => r.name === 'vizmeta')?.maxFds;
       if (fds) target('sort on many: bounded open files', `peak ${fds} fds (of ${many.paths.length} files)`, fds < 64, 'sampled every 5 ms from /proc/<pid>/fd');
