@@ -130,6 +130,9 @@ interface Building extends KeySummary {
   store?: HistoryStore;
 }
 
+/** In SummaryBuilder's slot cache: the key is folded in full, not kept light. */
+const FOLDED: Light = { count: 0, first: null, latest: null, latestLine: 0, latestStep: 0, raw: undefined, rawStart: 0, rawEnd: 0, stamp: 0 };
+
 /** A key kept with `others: 'latest'`; its latest value may still be raw bytes of the current chunk. */
 interface Light {
   count: number;
@@ -227,9 +230,16 @@ export class SummaryBuilder {
       if (value === undefined) continue;
       if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
         for (const [leaf, leafValue] of flattenValues({ [name]: value })) this.noteValue(leaf, leafValue, stamp, step, record.line);
-      } else {
-        this.noteValue(name, value, stamp, step, record.line);
+        continue;
       }
+      // A leaf named as in the reader's key table: its light entry (or FOLDED) by slot, not by name.
+      const slot = others.slots[n] as number;
+      let light = slot === -1 ? undefined : this.bySlot[slot];
+      if (light === undefined) {
+        light = this.lightFor(name) ?? FOLDED;
+        if (slot !== -1) this.bySlot[slot] = light;
+      }
+      if (light !== FOLDED) this.noteLight(light, value, stamp, step, record.line);
     }
   }
 
@@ -247,7 +257,10 @@ export class SummaryBuilder {
 
   private noteValue(name: string, value: JsonValue, stamp: number, step: number, line: number): void {
     const light = this.lightFor(name);
-    if (light === undefined) return;
+    if (light !== undefined) this.noteLight(light, value, stamp, step, line);
+  }
+
+  private noteLight(light: Light, value: JsonValue, stamp: number, step: number, line: number): void {
     if (light.stamp !== stamp) {
       light.stamp = stamp;
       light.count++;

@@ -229,7 +229,7 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
       // Assigning again keeps the first position and the last value, as JSON.parse does with duplicates.
       const name = selection.names[wanted] as string;
       defineKey(out, name, value);
-      if (others !== undefined && name !== '_time') others.addWanted(name);
+      if (others !== undefined && name !== '_time') others.addWanted(name, slot);
     }
     i = skipSpace(bytes, i, stop);
     const c = bytes[i];
@@ -494,7 +494,7 @@ export class OtherEntries {
   readonly starts: number[] = [];
   readonly ends: number[] = [];
   readonly values: JsonValue[] = [];
-  /** Raw and Parsed entries: the name's slot in the reader's KeyTable (stable from line to line), or -1. */
+  /** The name's slot in the reader's KeyTable (stable from line to line), or -1. */
   readonly slots: number[] = [];
 
   reset(buffer: Buffer): void {
@@ -503,10 +503,12 @@ export class OtherEntries {
   }
 
   // Each kind writes only the fields the reader of that kind looks at (see SummaryBuilder.addOthers).
-  addWanted(name: string): void {
+  /** A wanted key, whose value is in the record; `slot` in the reader's KeyTable, or -1. */
+  addWanted(name: string, slot = -1): void {
     const n = this.length++;
     this.kinds[n] = EntryKind.Wanted;
     this.names[n] = name;
+    this.slots[n] = slot;
   }
 
   /** A scalar left as bytes. */
