@@ -275,13 +275,13 @@ export async function summarizeStream(stream: Readable, execution: string, optio
 export const WORKER_THRESHOLD = 8;
 
 export interface DriverOptions extends SummarizeOptions {
-  /** Worker threads: 1 reads in-process; default: the available cores, used from 8 files on. */
+  /** Threads reading files, this one included: 1 reads in-process; default: the available cores, used from 8 files on. */
   jobs?: number;
   /** Where `-` reads from. */
   stdin: Readable;
 }
 
-/** How many worker threads to use for `files` files; 0 or 1 means in-process. */
+/** How many threads (this one and workers) to use for `files` files; 1 means in-process. */
 export function plannedJobs(files: number, jobs: number | undefined): number {
   if (jobs !== undefined) return files >= 2 ? Math.max(1, Math.min(jobs, files)) : 1;
   const cores = availableParallelism();

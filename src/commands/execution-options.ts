@@ -10,7 +10,7 @@ import { loadSchemaFile, type LoadedSchema } from '../schema.js';
 import { normalizeKey, type DirectionOverrides } from '../summary.js';
 
 export interface ExecutionCommandOptions {
-  /** `--jobs N`: worker threads; 1 reads in-process. Default: the cores, from 8 files on. */
+  /** `--jobs N`: threads reading files, this one included; 1 reads in-process. Default: the cores, from 8 files on. */
   jobs?: number;
   /** `--config FILE`. Default: vizmeta.config.json found upward from the working directory. */
   config?: string;
@@ -48,7 +48,7 @@ export function parseKeyList(texts: string | readonly string[] | undefined): str
 
 export function addExecutionOptions(command: Command, { schema = true }: { schema?: boolean } = {}): Command {
   command
-    .option('--jobs <n>', 'worker threads for reading many files (1 = in-process; default: all cores from 8 files on)', parsePositiveInt('--jobs'))
+    .option('--jobs <n>', 'threads reading many files, this one included (1 = in-process; default: all cores from 8 files on)', parsePositiveInt('--jobs'))
     .option('--config <file>', 'config file (default: vizmeta.config.json here or in a parent directory)');
   if (schema) command.option('--schema <file>', 'validate every record against this JSON Schema; violations are reported as file:line');
   command.option('--no-color', 'no colours, even on a terminal');
