@@ -47,6 +47,8 @@ const line = fc.oneof(
   { weight: 1, arbitrary: record.map((r) => `\x1b[2m${dumps(r)}\x1b[0m`) },
   { weight: 1, arbitrary: record.map((r) => `{"vh_metadata": ${dumps(r)}}`) },
   { weight: 1, arbitrary: fc.constantFrom('{"loss": 1, "loss": 2, "lr": NaN}', '{"a.b": 1, "a": {"b": 2}}', 'epoch 3 done', '{"loss": [1, NaN]}', '{"loss": 0.5', '{"__proto__": {"x": 1}}') },
+  // A key twice in a line, its value changing between object and number: JSON.parse keeps the last.
+  { weight: 1, arbitrary: fc.constantFrom('{"lr": {"b": 1}, "lr": 2}', '{"lr": 2, "lr": {"b": 1}}', '{"val": {"b": 1}, "loss": 3, "val": {"c": 2}}', '{"lo\u009b0mss": 0.5, "x": 1}') },
 );
 
 function summarize(input: Buffer, cuts: number[], folded: string[] | 'all', others: 'skip' | 'latest' = 'latest'): ExecutionSummary {

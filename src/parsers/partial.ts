@@ -48,6 +48,9 @@ export class KeyTable {
   readonly next: number[] = [];
   /** The slot that began the last line, or -1. */
   first = -1;
+  /** Lines scanned, and the last line each slot was met in (to see a key twice in one line). */
+  lines = 0;
+  readonly lineOf: number[] = [];
   private readonly byName = new Map<string, number>();
 
   /**
@@ -80,6 +83,7 @@ export class KeyTable {
     this.bytes.push(Uint8Array.from(bytes.subarray(start, end)));
     this.wanted.push(ascii ? matchName(bytes, start, end, selection) : -1);
     this.next.push(-1);
+    this.lineOf.push(0);
     return slot;
   }
 }
@@ -139,6 +143,7 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
   let i = skipSpace(bytes, start + 1, stop);
   if (bytes[i] === CLOSE_BRACE) return i + 1 === stop ? out : undefined;
   const table = selection.table;
+  table.lines++;
   let previous = -1;
   for (;;) {
     if (i >= stop || bytes[i] !== QUOTE) return undefined;
@@ -159,6 +164,8 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
         const c = bytes[k] as number;
         if (c === QUOTE) break;
         if (c === BACKSLASH || c < 0x20) return undefined;
+        // U+009B (CSI) starts an ANSI sequence the grammar strips first, from keys too.
+        if (c === 0xc2 && bytes[k + 1] === 0x9b) return undefined;
         if (c >= 0x80) ascii = false;
         k++;
       }
@@ -168,6 +175,10 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
       if (keyEnd - keyStart === VH_METADATA.length && sameBytes(bytes, keyStart, VH_METADATA)) return undefined;
       slot = table.slotOf(bytes, keyStart, keyEnd, ascii, selection);
     }
+    // A key twice in a line: JSON.parse keeps the first place and the last value, which may be an
+    // object where the first was a number; the full grammar settles such rare lines.
+    if (table.lineOf[slot] === table.lines) return undefined;
+    table.lineOf[slot] = table.lines;
     if (previous === -1) table.first = slot;
     else table.next[previous] = slot;
     previous = slot;
