@@ -194,7 +194,7 @@ export function summarizeFileSync(path: string, options: SummarizeOptions = {}):
 }
 
 /** As checkReadable, with blocking calls: a directory or an unreadable file is named, not read. */
-function checkFileSync(path: string): { mtime: Date } | { error: string } {
+function checkFileSync(path: string): { mtime: Date; regular: boolean } | { error: string } {
   let stats;
   try {
     stats = statSync(path);
@@ -207,7 +207,7 @@ function checkFileSync(path: string): { mtime: Date } | { error: string } {
   } catch (error) {
     return { error: describeFsError(path, error) };
   }
-  return { mtime: stats.mtime };
+  return { mtime: stats.mtime, regular: stats.isFile() };
 }
 
 /** summarizeFileAhead's two buffers (one chunk is parsed while the next is read into the other), and whether a call holds them. */
@@ -222,6 +222,9 @@ let aheadBuffersBusy = false;
 export async function summarizeFileAhead(path: string, options: SummarizeOptions = {}): Promise<ExecutionSummary> {
   const checked = checkFileSync(path);
   if ('error' in checked) return failedSummary(path, checked.error);
+  // A FIFO or a device may wait on a writer that waits on us (`tee` into it and into stdin):
+  // only a regular file is read with a blocking call.
+  if (!checked.regular) return summarizeFile(path, options);
   const { builder, sink } = builderFor(path, options);
   // Two calls at once (none today) would each need their own pair.
   const shared = !aheadBuffersBusy;
@@ -411,8 +414,13 @@ async function summarizeInPool(url: URL, threads: number, paths: readonly string
   const settled = new Promise<void>((resolve) => { wake = resolve; });
   let finished = false;
   const check = (error?: Error): void => {
-    // Workers stopped by terminate() below exit with code 1: that is no failure.
+    // Workers stopped by terminate() below exit with code 1: that is no failure; nor is a worker
+    // that fails once every result is in.
     if (finished) return;
+    if (remaining === 0 && failure === undefined) {
+      wake();
+      return;
+    }
     failure ??= error;
     if (failure === undefined && remaining > 0 && ownShareDone && exited === workers.length) {
       failure = new Error(`summary workers ended with ${remaining} files unread`);
@@ -442,7 +450,8 @@ async function summarizeInPool(url: URL, threads: number, paths: readonly string
     workers.push(worker);
   }
   for (let index = Atomics.add(counter, 0, 1); index < paths.length && failure === undefined; index = Atomics.add(counter, 0, 1)) {
-    results[index] = summarizeFileSync(paths[index] as string, options);
+    // As in-process: a FIFO is read without blocking this thread, which may also be reading stdin.
+    results[index] = await summarizeFileAhead(paths[index] as string, options);
     remaining--;
     await new Promise<void>((resolve) => setImmediate(resolve));
   }

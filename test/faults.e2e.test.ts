@@ -152,6 +152,33 @@ describe('malformed input: one message, the documented status, the other inputs 
     expect(stdout.trimEnd().split('\n')).toHaveLength(1 + GOOD_RECORDS);
   });
 
+  for (const jobs of ['1', '2']) {
+    it(`sort --jobs ${jobs}: stdin and a FIFO fed by the same writer (tee) are read together, no deadlock`, async () => {
+      const fifo = join(tmp(), 'pipe');
+      execFileSync('mkfifo', [fifo]);
+      const cli = startCli(['sort', '--by', 'loss', '--format', 'json', '--jobs', jobs, '-', fifo, GOOD], ['pipe', 'pipe', 'pipe']);
+      // A deadlocked run must not outlive the test.
+      const deadline = setTimeout(() => cli.kill('SIGKILL'), 25_000);
+      let stdout = '';
+      cli.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+      // As tee does: each chunk goes to both, and the writer waits while either pipe is full.
+      const other = createWriteStream(fifo);
+      const write = (stream: NodeJS.WritableStream, text: string): Promise<void> => new Promise((resolve) => (stream.write(text) ? resolve() : stream.once('drain', () => resolve())));
+      const chunk = Array.from({ length: 1000 }, (_, i) => `{"step": ${i}, "loss": 0.5}`).join('\n') + '\n';
+      for (let i = 0; i < 60; i++) {
+        await write(cli.stdin!, chunk);
+        await write(other, chunk);
+      }
+      cli.stdin!.end();
+      other.end();
+      const { status } = await exited(cli);
+      clearTimeout(deadline);
+      expect(status).toBe(0);
+      const rows = JSON.parse(stdout) as Array<{ execution: string }>;
+      expect(rows.map((row) => row.execution).sort()).toEqual(['-', GOOD, fifo].sort());
+    }, 30_000);
+  }
+
   for (const command of ['extract', 'watch'] as const) {
     it(`${command}: an endless line (64 MB, no newline) with --max-line-bytes 1M: one warning, memory bounded, reading goes on`, async () => {
       const cli = startCli([command, '--max-line-bytes', '1M', ...(command === 'watch' ? ['--quiet'] : [])], ['pipe', 'pipe', 'pipe']);
