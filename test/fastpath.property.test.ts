@@ -14,31 +14,13 @@ import { classifyLine, parseCleanLine, tooDeep } from '../src/parsers/line.js';
 import { flattenValues, forEachLeaf, toRecord } from '../src/parsers/metadata.js';
 import { numberValue, restrictKeys, topLevelKeysFor } from '../src/parsers/partial.js';
 import { LineReader, type ReadOptions } from '../src/source.js';
+import { comparable as normalise, pythonDumps as dumps } from './helpers/python-json.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../src/types.js';
 
 const RUNS = 10_000;
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 
-/** Python's json.dumps, with a choice of separators, NaN tokens included. */
-function dumps(value: JsonValue, comma = ', ', colon = ': '): string {
-  if (typeof value === 'number') {
-    if (Number.isNaN(value)) return 'NaN';
-    if (value === Infinity) return 'Infinity';
-    if (value === -Infinity) return '-Infinity';
-    return JSON.stringify(value);
-  }
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((item) => dumps(item, comma, colon)).join(comma)}]`;
-  return `{${Object.keys(value).map((k) => `${JSON.stringify(k)}${colon}${dumps(value[k]!, comma, colon)}`).join(comma)}}`;
-}
 
-/** Equality that sees NaN, ±Infinity, -0 and key order. */
-function normalise(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isFinite(value) ? (Object.is(value, -0) ? '-0' : value) : String(value);
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(normalise);
-  return Object.keys(value).map((k) => [k, normalise((value as Record<string, unknown>)[k])]);
-}
 
 const KEYS = ['accuracy', 'loss', 'step', 'epoch', 'val', 'val.loss', '_time', 'vh_metadata', '__proto__', 'constructor', '10', '2', 'naïve', 'a\u009bb', '\ufffd'];
 const key = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...KEYS) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 6 }) });

@@ -3,19 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { classifyLine, parseCleanLine } from '../src/parsers/line.js';
 import { LineReader } from '../src/source.js';
 import type { JsonObject, JsonValue, MetadataRecord } from '../src/types.js';
+import { pythonDumps } from './helpers/python-json.js';
 
-// Python's json.dumps output, NaN tokens included, for an arbitrary object.
-function pythonDumps(value: JsonValue): string {
-  if (typeof value === 'number') {
-    if (Number.isNaN(value)) return 'NaN';
-    if (value === Infinity) return 'Infinity';
-    if (value === -Infinity) return '-Infinity';
-    return JSON.stringify(value);
-  }
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(pythonDumps).join(', ')}]`;
-  return `{${Object.keys(value).map((k) => `${JSON.stringify(k)}: ${pythonDumps(value[k]!)}`).join(', ')}}`;
-}
 
 const number = fc.oneof(fc.double(), fc.constantFrom(NaN, Infinity, -Infinity), fc.integer());
 const leaf = fc.oneof(number, fc.string(), fc.boolean(), fc.constant(null));

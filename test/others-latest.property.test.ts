@@ -10,31 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { topLevelKeysFor } from '../src/parsers/partial.js';
 import { LineReader } from '../src/source.js';
 import { defaultKeys } from '../src/commands/sort.js';
+import { comparable as normalise, pythonDumps as dumps } from './helpers/python-json.js';
 import { runCli } from './helpers/run-cli.js';
 import { STEP_KEYS, SummaryBuilder, type ExecutionSummary, type KeySummary } from '../src/summary.js';
-import type { JsonValue } from '../src/types.js';
 
 const RUNS = 10_000;
 
-/** Equality that sees NaN, ±Infinity and -0. */
-function normalise(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isFinite(value) ? (Object.is(value, -0) ? '-0' : value) : String(value);
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(normalise);
-  return Object.keys(value).map((k) => [k, normalise((value as Record<string, unknown>)[k])]);
-}
 
-function dumps(value: JsonValue): string {
-  if (typeof value === 'number') {
-    if (Number.isNaN(value)) return 'NaN';
-    if (value === Infinity) return 'Infinity';
-    if (value === -Infinity) return '-Infinity';
-    return JSON.stringify(value);
-  }
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(dumps).join(', ')}]`;
-  return `{${Object.keys(value).map((k) => `${JSON.stringify(k)}: ${dumps(value[k]!)}`).join(', ')}}`;
-}
 
 const KEYS = ['accuracy', 'loss', 'lr', 'step', 'epoch', 'val', 'val.loss', 'loss.x', '_time', 'vh_metadata', '__proto__', 'constructor', 'naïve', 'k\\"q'];
 const key = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...KEYS) }, { weight: 1, arbitrary: fc.string({ maxLength: 4 }) });
