@@ -1,7 +1,8 @@
 /**
- * Many executions: one summary per input (`summarizeFile`, and `summarizeFileSync` with blocking
- * reads), with a driver that reads files one at a time in-process or, when there are many files
- * and more than one core, on a pool of threads. Results always come back in input order.
+ * Many executions: one summary per input (`summarizeFile` from a stream; `summarizeFileSync` with
+ * blocking reads, for workers; `summarizeFileAhead`, reading the next chunk while parsing), with a
+ * driver that reads files one at a time in-process or, when there are many files and more than
+ * one core, on a pool of threads. Results always come back in input order.
  *
  * Never more than `jobs` files are open at once (in-process: one), so `sort` over 1,000 logs
  * stays within file-descriptor limits and memory grows with executions × keys only.
@@ -165,9 +166,9 @@ function summarizeOpenFile(path: string, fd: number, mtime: Date, builder: Summa
   const reader = new LineReader(path, sink, readOptionsFor(options));
   reader.push(buffer.subarray(0, filled));
   for (;;) {
-    const read = readSync(fd, buffer, 0, buffer.length, null);
-    if (read === 0) break;
-    reader.push(buffer.subarray(0, read));
+    const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
+    if (bytesRead === 0) break;
+    reader.push(buffer.subarray(0, bytesRead));
   }
   reader.end();
   return builder.finish(reader.lines);
