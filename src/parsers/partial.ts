@@ -13,6 +13,7 @@
  * parse restricted to the wanted keys; test/fastpath.property.test.ts checks that on fuzzed input.
  */
 import type { JsonObject, JsonValue } from '../types.js';
+import { decimalValue } from './decimal.js';
 import { defineKey, MAX_DEPTH } from './json.js';
 
 /** The wanted keys, prepared for byte comparison. `_time` is always read: it settles the record's time. */
@@ -428,42 +429,8 @@ interface LatinSliceable extends Buffer {
   latin1Slice(start: number, end: number): string;
 }
 
-/** Exact powers of ten: every 10^k up to 10^22 is a double without rounding. */
-const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
-
-/**
- * The value of a checked JSON number token, as JSON.parse gives it. When the digits, read as an
- * integer, stay below 2^53 and the decimal exponent is at most 22 either way, the integer and the
- * power of ten are both exact doubles and one multiplication or division rounds correctly (Clinger's
- * fast path): that covers steps, epochs and most short decimals. Anything else goes through Number,
- * which rounds exactly as JSON.parse does.
- */
-export function numberValue(bytes: Buffer, start: number, end: number): number {
-  let i = start;
-  const negative = bytes[i] === 0x2d;
-  if (negative) i++;
-  let digits = 0;
-  let scale = 0;
-  let c = bytes[i] as number;
-  while (i < end && c >= 0x30 && c <= 0x39) {
-    digits = digits * 10 + (c - 0x30);
-    c = bytes[++i] as number;
-  }
-  if (i < end && c === 0x2e) {
-    c = bytes[++i] as number;
-    while (i < end && c >= 0x30 && c <= 0x39) {
-      digits = digits * 10 + (c - 0x30);
-      scale++;
-      c = bytes[++i] as number;
-    }
-  }
-  if (i === end && digits < 9007199254740992 && scale <= 22) {
-    const value = scale === 0 ? digits : digits / (POWERS_OF_TEN[scale] as number);
-    return negative ? -value : value;
-  }
-  // Exponents, long mantissas: the native conversion.
-  return Number((bytes as LatinSliceable).latin1Slice(start, end));
-}
+/** The value of a checked JSON number token, as JSON.parse gives it (see decimal.ts). */
+export const numberValue: (bytes: Buffer, start: number, end: number) => number = decimalValue;
 
 /**
  * The value of a scalar token `bytes[start, end)` that skipValue has checked: a string, a number,
