@@ -10,7 +10,7 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { InputError } from './errors.js';
-import { classifyLine, parseCleanLine, splitTimestampPrefix, type LineGrammarOptions } from './parsers/line.js';
+import { classifyLine, parseCleanLine, readTimestampPrefix, type LineGrammarOptions } from './parsers/line.js';
 import { toRecord } from './parsers/metadata.js';
 import { OtherEntries, restrictKeys, scanSelected, selectKeys, type KeySelection } from './parsers/partial.js';
 import type { Diagnostic, JsonValue, MetadataRecord } from './types.js';
@@ -222,9 +222,9 @@ export class LineReader {
       if (first < 0x30 || first > 0x39) return false;
       // A timestamp prefix is ASCII, so a latin1 view of the line's head reads it as UTF-8 would.
       const head = (buffer as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(start, Math.min(stop, start + PREFIX_BYTES));
-      const prefix = splitTimestampPrefix(head);
+      const prefix = readTimestampPrefix(head);
       if (prefix === undefined) return false;
-      from = start + head.length - prefix.rest.length;
+      from = start + prefix.length;
       prefixTime = prefix.time;
     }
     const picked = scanSelected(buffer, from, stop, selection, this.others);

@@ -34,20 +34,86 @@ export interface ClassifiedLine {
 
 const NOTHING: ClassifiedLine = Object.freeze({ objects: [], rejected: [] }) as unknown as ClassifiedLine;
 
-// RFC 3339 date-time with a zone, as --timestamps writes it, followed by one space.
-const TIMESTAMP_PREFIX = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2}) /;
+/** The longest prefix a digit-first line is checked for before the fraction: `2026-11-22T10:00:00`. */
+const DATE_TIME_LENGTH = 19;
+
+// The date of the last prefix read and its epoch ms at midnight UTC: kubectl prints thousands of
+// lines a day, so a prefix's date is read by Date.parse once and its clock by arithmetic.
+let cachedDate = ' '.repeat(10); // matches no line that gets this far
+let cachedDay = NaN;
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** The two-digit number at `i` (both characters already checked to be digits). */
+function twoDigits(line: string, i: number): number {
+  return (line.charCodeAt(i) - 0x30) * 10 + line.charCodeAt(i + 1) - 0x30;
+}
+
+/**
+ * A leading RFC 3339 date-time with a zone, as `--timestamps` writes it, and one space:
+ * `YYYY-MM-DD[Tt ]hh:mm:ss[.fraction](Z|z|±hh:mm) `. Returns its epoch ms (the fraction cut to
+ * milliseconds) and its length with the space, or undefined; a date Date.parse rejects is no prefix.
+ */
+export function readTimestampPrefix(line: string): { time: number; length: number } | undefined {
+  if (line.length <= DATE_TIME_LENGTH + 1) return undefined;
+  for (let i = 0; i < DATE_TIME_LENGTH; i++) {
+    const c = line.charCodeAt(i);
+    switch (i) {
+      case 4: case 7: if (c !== 0x2d) return undefined; break;
+      case 10: if (c !== 0x54 && c !== 0x74 && c !== 0x20) return undefined; break;
+      case 13: case 16: if (c !== 0x3a) return undefined; break;
+      default: if (!isDigit(c)) return undefined;
+    }
+  }
+  let i = DATE_TIME_LENGTH;
+  let millis = 0;
+  if (line.charCodeAt(i) === 0x2e) {
+    i++;
+    // Milliseconds are the first three digits, padded with zeros; the rest are cut.
+    let digits = 0;
+    for (; isDigit(line.charCodeAt(i)); i++, digits++) if (digits < 3) millis = millis * 10 + (line.charCodeAt(i) - 0x30);
+    if (digits === 0) return undefined;
+    if (digits === 1) millis *= 100;
+    else if (digits === 2) millis *= 10;
+  }
+  const zoneStart = i;
+  const z = line.charCodeAt(i);
+  let offsetMinutes = 0;
+  if (z === 0x5a || z === 0x7a) {
+    i++;
+  } else if (z === 0x2b || z === 0x2d) {
+    if (!isDigit(line.charCodeAt(i + 1)) || !isDigit(line.charCodeAt(i + 2)) || line.charCodeAt(i + 3) !== 0x3a || !isDigit(line.charCodeAt(i + 4)) || !isDigit(line.charCodeAt(i + 5))) return undefined;
+    offsetMinutes = (twoDigits(line, i + 1) * 60 + twoDigits(line, i + 4)) * (z === 0x2d ? -1 : 1);
+    i += 6;
+  } else {
+    return undefined;
+  }
+  if (line.charCodeAt(i) !== 0x20) return undefined;
+  const hour = twoDigits(line, 11);
+  const minute = twoDigits(line, 14);
+  const second = twoDigits(line, 17);
+  let time: number;
+  if (hour <= 23 && minute <= 59 && second <= 59 && offsetMinutes > -24 * 60 && offsetMinutes < 24 * 60) {
+    if (!line.startsWith(cachedDate)) {
+      cachedDate = line.slice(0, 10);
+      cachedDay = Date.parse(`${cachedDate}T00:00:00.000Z`);
+    }
+    time = cachedDay + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
+  } else {
+    // Edge values (24:00, a second of 60, odd offsets) are left to Date.parse, which decides them.
+    const zone = line.slice(zoneStart, i);
+    time = Date.parse(`${line.slice(0, 10)}T${line.slice(11, DATE_TIME_LENGTH)}.000${zone === 'z' ? 'Z' : zone}`) + millis;
+  }
+  if (Number.isNaN(time)) return undefined;
+  return { time, length: i + 1 };
+}
 
 /** Parses a leading RFC 3339 timestamp; returns its epoch ms and the text after it, or undefined. */
 export function splitTimestampPrefix(line: string): { time: number; rest: string } | undefined {
-  const c = line.charCodeAt(0);
-  if (!(c >= 0x30 && c <= 0x39)) return undefined;
-  const m = TIMESTAMP_PREFIX.exec(line);
-  if (!m) return undefined;
-  const fraction = (m[3] ?? '').slice(0, 3).padEnd(3, '0');
-  const zone = m[4] === 'z' ? 'Z' : m[4];
-  const time = Date.parse(`${m[1]}T${m[2]}.${fraction}${zone}`);
-  if (Number.isNaN(time)) return undefined;
-  return { time, rest: line.slice(m[0].length) };
+  const prefix = readTimestampPrefix(line);
+  return prefix === undefined ? undefined : { time: prefix.time, rest: line.slice(prefix.length) };
 }
 
 function isSpace(c: number): boolean {
