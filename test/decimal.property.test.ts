@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decimalValue } from '../src/parsers/decimal.js';
+import { decimalValue, spelledAsString } from '../src/parsers/decimal.js';
 
 function convert(text: string, pad = 0): number {
   // Bytes after the token: the scanner's tokens sit inside a line, never at a buffer's end.
@@ -46,7 +46,7 @@ function cutDigits(text: string, significant: number, nudge: number): string | u
   const first = all.search(/[1-9]/);
   if (first === -1) return undefined;
   const keep = Math.min(all.length, first + significant);
-  let digits = BigInt(all.slice(0, keep)) + BigInt(nudge);
+  const digits = BigInt(all.slice(0, keep)) + BigInt(nudge);
   if (digits < 0n) return undefined;
   const padded = digits.toString().padStart(keep, '0');
   const wholeLength = whole.length;
@@ -111,5 +111,67 @@ describe('decimalValue', () => {
     const bytes = Buffer.from('[0.013348490371002166123,7]');
     expect(decimalValue(bytes, 1, 21)).toBe(Number('0.013348490371002166'));
     expect(decimalValue(bytes, 25, 26)).toBe(7);
+  });
+});
+
+/** The definition spelledAsString must match. */
+function printsAs(text: string): boolean {
+  return String(Number(text)) === text;
+}
+
+function spelled(text: string): boolean {
+  const bytes = Buffer.from(`${text},}`);
+  return spelledAsString(bytes, 0, text.length);
+}
+
+/** A decimal's last digit moved by `nudge` (the same number of digits; undefined when it would not be). */
+function nudgeLast(text: string, nudge: number): string | undefined {
+  const last = text.charCodeAt(text.length - 1) - 0x30 + nudge;
+  if (last < 0 || last > 9) return undefined;
+  return text.slice(0, -1) + String(last);
+}
+
+describe('spelledAsString', () => {
+  it('never says so when String would print the value differently', () => {
+    const plain = (x: number) => !/e/.test(String(x));
+    const printed = fc.oneof(
+      fc.double({ min: 1e-6, max: 1e17, noNaN: true }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.integer({ min: -1e6, max: 1e6 }).map((n) => n / 1000),
+    ).filter(plain).map((x) => String(x));
+    // Printed values, and the near misses: one digit more or less, the last digit moved, a zero added.
+    const variant = fc.tuple(printed, fc.constantFrom('same', 'nudge', 'append', 'cut', 'zero', 'minus'), fc.integer({ min: -3, max: 3 }), fc.nat(9))
+      .map(([text, how, nudge, digit]) => {
+        switch (how) {
+          case 'nudge': return nudgeLast(text, nudge) ?? text;
+          case 'append': return text.includes('.') ? `${text}${digit}` : `${text}.${digit}`;
+          case 'cut': return /\.\d\d/.test(text) ? text.slice(0, -1) : text;
+          case 'zero': return text.includes('.') ? `${text}0` : `${text}.0`;
+          case 'minus': return `-${text}`;
+          default: return text;
+        }
+      });
+    fc.assert(fc.property(variant, (text) => {
+      if (spelled(text) && !printsAs(text)) expect.fail(`${text}: spelledAsString says yes, String prints ${String(Number(text))}`);
+    }), { numRuns: 50_000 });
+  });
+
+  it('says so for nearly every value String printed (else the writer gains nothing)', () => {
+    // Random doubles in the range metadata lines carry, as String (and Python's repr) prints them.
+    const texts = fc.sample(fc.oneof(fc.double({ min: 1e-6, max: 1e6, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true })), { numRuns: 20_000, seed: 42 })
+      .map((x) => String(x))
+      .filter((text) => !/e/.test(text) && text !== '0' && text !== '-0');
+    const said = texts.filter((text) => spelled(text)).length;
+    expect(said / texts.length).toBeGreaterThan(0.99);
+  });
+
+  it('tells the usual spellings apart', () => {
+    for (const text of ['0.013348490371002166', '2.3169202775607762', '-1.5', '100', '0.000001', '12345678901234567', '0.1', '9007199254740993']) {
+      expect(spelled(text)).toBe(printsAs(text));
+    }
+    // Not String's spelling: trailing zeros, -0, an exponent, more digits than needed, too small for plain notation.
+    for (const text of ['1.0', '0.50', '-0', '0', '1e5', '0.10000000000000001', '0.0000001', '2.31692027756077620']) {
+      expect(spelled(text)).toBe(false);
+    }
   });
 });
