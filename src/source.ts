@@ -11,7 +11,8 @@ import { createReadStream, promises as fs } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { InputError } from './errors.js';
 import { classifyLine, parseCleanLine, readTimestampPrefix, type LineGrammarOptions } from './parsers/line.js';
-import { toRecord } from './parsers/metadata.js';
+import type { JsonLineWriter } from './parsers/canonical.js';
+import { isoTime, toRecord } from './parsers/metadata.js';
 import { OtherEntries, restrictKeys, scanSelected, selectKeys, type KeySelection } from './parsers/partial.js';
 import type { Diagnostic, JsonValue, MetadataRecord } from './types.js';
 
@@ -36,6 +37,11 @@ export interface ReadOptions extends LineGrammarOptions {
    * Default: every key.
    */
   keys?: ReadonlySet<string>;
+  /**
+   * Write clean metadata lines straight to this writer as extract prints them, instead of making
+   * records of them; other metadata lines still reach the sink as records. Not in loose mode.
+   */
+  jsonLines?: JsonLineWriter;
   /**
    * With `keys`: also hand the sink, with each record, the other top-level keys in the record's
    * order (OtherEntries), their scalars left as raw bytes, for a sink that keeps only their count
@@ -74,6 +80,7 @@ export class LineReader {
   private readTime = '';
   private readonly selection: KeySelection | undefined;
   private readonly others: OtherEntries | undefined;
+  private readonly jsonLines: JsonLineWriter | undefined;
 
   constructor(
     readonly source: string,
@@ -84,6 +91,7 @@ export class LineReader {
     this.now = options.now ?? Date.now;
     // Loose mode finds objects inside lines: only the full grammar does that.
     this.selection = options.keys && !options.loose ? selectKeys(options.keys) : undefined;
+    this.jsonLines = options.loose ? undefined : options.jsonLines;
     this.others = options.keys && options.otherKeys ? new OtherEntries() : undefined;
   }
 
@@ -194,6 +202,7 @@ export class LineReader {
     let stop = end;
     if (stop > start && buffer[stop - 1] === 0x0d) stop--;
     if (!this.options.loose && cannotBeMetadata(buffer, start, stop)) return;
+    if (this.jsonLines !== undefined && this.writeJsonLine(buffer, start, stop, this.jsonLines)) return;
     if (this.selection !== undefined && this.pickKeys(buffer, start, stop, this.selection)) return;
     const text = buffer.toString('utf8', start, stop);
     const clean = this.options.loose ? undefined : parseCleanLine(text);
@@ -210,6 +219,14 @@ export class LineReader {
     }
   }
 
+  /** A clean line (`{...}`, or `<RFC 3339 time> {...}`) written as extract prints it; false when it needs the full grammar. */
+  private writeJsonLine(buffer: Buffer, start: number, stop: number, writer: JsonLineWriter): boolean {
+    if (buffer[start] === BRACE) return writer.writeLine(buffer, start, stop, this.readTime, this.source, this.lineNumber);
+    const prefix = timestampPrefixAt(buffer, start, stop);
+    if (prefix === undefined) return false;
+    return writer.writeLine(buffer, start + prefix.length, stop, isoTime(prefix.time), this.source, this.lineNumber);
+  }
+
   /**
    * Only the wanted keys of a clean line (`{...}`, or `<RFC 3339 time> {...}`), straight from the
    * bytes. Returns false when the line needs the full grammar.
@@ -217,12 +234,8 @@ export class LineReader {
   private pickKeys(buffer: Buffer, start: number, stop: number, selection: KeySelection): boolean {
     let from = start;
     let prefixTime: number | undefined;
-    const first = buffer[start] as number;
-    if (first !== BRACE) {
-      if (first < 0x30 || first > 0x39) return false;
-      // A timestamp prefix is ASCII, so a latin1 view of the line's head reads it as UTF-8 would.
-      const head = (buffer as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(start, Math.min(stop, start + PREFIX_BYTES));
-      const prefix = readTimestampPrefix(head);
+    if (buffer[start] !== BRACE) {
+      const prefix = timestampPrefixAt(buffer, start, stop);
       if (prefix === undefined) return false;
       from = start + prefix.length;
       prefixTime = prefix.time;
@@ -255,6 +268,15 @@ export class LineReader {
     record.values = restrictKeys(record.values, keys);
     this.sink.record(record, others);
   }
+}
+
+/** The RFC 3339 timestamp prefix of the line `buffer[start, stop)`, if it has one. */
+function timestampPrefixAt(buffer: Buffer, start: number, stop: number): { time: number; length: number } | undefined {
+  const first = buffer[start] as number;
+  if (first < 0x30 || first > 0x39) return undefined;
+  // A timestamp prefix is ASCII, so a latin1 view of the line's head reads it as UTF-8 would.
+  const head = (buffer as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(start, Math.min(stop, start + PREFIX_BYTES));
+  return readTimestampPrefix(head);
 }
 
 /**

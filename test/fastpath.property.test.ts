@@ -11,81 +11,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JsonSyntaxError, MAX_DEPTH, nestingDepth, parseJsonObject } from '../src/parsers/json.js';
 import { classifyLine, parseCleanLine, tooDeep } from '../src/parsers/line.js';
-import { flattenValues, forEachLeaf, toRecord } from '../src/parsers/metadata.js';
-import { numberValue, restrictKeys, topLevelKeysFor } from '../src/parsers/partial.js';
+import { flattenValues, forEachLeaf } from '../src/parsers/metadata.js';
+import { numberValue, topLevelKeysFor } from '../src/parsers/partial.js';
 import { LineReader, type ReadOptions } from '../src/source.js';
+import { anyLine, KEYS, NOW, plainRead, tree } from './helpers/log-lines.js';
 import { comparable as normalise, pythonDumps as dumps } from './helpers/python-json.js';
-import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../src/types.js';
+import type { Diagnostic, MetadataRecord } from '../src/types.js';
 
 const RUNS = 10_000;
-const NOW = Date.parse('2026-11-23T12:00:00.000Z');
-
-
-
-const KEYS = ['accuracy', 'loss', 'step', 'epoch', 'val', 'val.loss', '_time', 'vh_metadata', '__proto__', 'constructor', '10', '2', 'naïve', 'a\u009bb', '\ufffd'];
-const key = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...KEYS) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 6 }) });
-const number = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(NaN, Infinity, -Infinity, -0, 0.1, 1e21, 1e-7, 123456789012345680000));
-const text = fc.oneof(fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom('2017-04-04T15:03:39.321000', 'soon', '\x1b[31mred', 'a\u009bb', '"q"\\', 'NaN'));
-const leaf = fc.oneof(number, text, fc.boolean(), fc.constant(null));
-const tree = fc.letrec<{ value: JsonValue; object: JsonObject }>((tie) => ({
-  value: fc.oneof({ depthSize: 'small' }, leaf, leaf, fc.array(tie('value'), { maxLength: 3 }), tie('object')),
-  object: fc.dictionary(key, tie('value'), { maxKeys: 6 }),
-}));
-
-/** Lines near the interesting boundaries: valid records in several spellings, and the ways they break. */
-const recordLine = fc
-  .tuple(tree.object, fc.constantFrom<[string, string]>([', ', ': '], [',', ':'], [' ,\t', ' : '], [',  ', ':']), fc.nat(100))
-  .map(([object, [comma, colon], roll]) => {
-    const line = dumps(object, comma, colon);
-    if (roll < 55) return line;
-    if (roll < 60) return `{"vh_metadata": ${line}}`;
-    if (roll < 64) return `2026-11-22T10:00:01.5Z ${line}`;
-    if (roll < 67) return `\x1b[32m${line}\x1b[0m`;
-    if (roll < 70) return `  ${line}\t`;
-    if (roll < 73) return `${line}\r`;
-    if (roll < 75) return `progress 3%\r${line}`;
-    if (roll < 78) return line.replace(/"/g, (q, at: number) => (at % 7 === 1 ? '\\u0022' : q));
-    if (roll < 81) return line.slice(0, Math.max(1, line.length - 1 - (roll % 4)));
-    if (roll < 84) return `${line.slice(0, -1)}, "accuracy": ${roll % 2 ? 'NaN' : '0.5'}}`;
-    if (roll < 87) return `${line}${line}`;
-    if (roll < 89) return `INFO:root:${line}`;
-    if (roll < 91) return line.replace(/\d/, 'x');
-    if (roll < 93) return `{"accuracy": 1, "accuracy": 2, "loss": {"a": [1, {"b": ${line}}]}}`;
-    if (roll < 95) return `${'{"val": '.repeat(MAX_DEPTH - 2 + (roll % 4))}${line}${'}'.repeat(MAX_DEPTH - 2 + (roll % 4))}`;
-    return line.replace(/: /, ':\u00a0');
-  });
-const anyLine = fc.oneof({ weight: 6, arbitrary: recordLine }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) }, { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map((s) => `{${s}}`) });
-
-/** The plain reader: split at \n, drop one trailing \r, decode every line with a `{`, classify it. */
-function plainRead(input: Buffer, options: ReadOptions = {}): { records: MetadataRecord[]; diagnostics: Diagnostic[] } {
-  const records: MetadataRecord[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const readTime = new Date(NOW).toISOString();
-  let bytes = input;
-  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-  let start = 0;
-  let line = 1;
-  while (start < bytes.length) {
-    let end = bytes.indexOf(0x0a, start);
-    const last = end === -1;
-    if (last) end = bytes.length;
-    let stop = end;
-    if (stop > start && bytes[stop - 1] === 0x0d) stop--;
-    if (bytes.subarray(start, end).indexOf(0x7b) !== -1) {
-      const classified = classifyLine(bytes.toString('utf8', start, stop), options);
-      for (const object of classified.objects) {
-        const record = toRecord(object, 'x', line, classified.prefixTime, readTime);
-        if (options.keys) record.values = restrictKeys(record.values, options.keys);
-        records.push(record);
-      }
-      for (const reason of classified.rejected) diagnostics.push({ source: 'x', line, message: `looks like metadata but is ${reason}, skipped` });
-    }
-    line++;
-    start = end + 1;
-  }
-  return { records, diagnostics };
-}
-
 function fastRead(input: Buffer, cuts: number[], options: ReadOptions = {}): { records: MetadataRecord[]; diagnostics: Diagnostic[] } {
   const records: MetadataRecord[] = [];
   const diagnostics: Diagnostic[] = [];

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ExitCode, UsageError } from '../errors.js';
 import { write, warn, type CommandIO } from '../io.js';
+import { JsonLineWriter } from '../parsers/canonical.js';
 import { flattenValues } from '../parsers/metadata.js';
 import { csvRow, type CsvCell } from '../render/csv.js';
 import { escapeForTerminal, escapeJsonForTerminal } from '../render/escape.js';
@@ -65,20 +66,38 @@ export async function runExtract(inputs: string[], options: ExtractOptions, io: 
   };
 
   if (options.format === 'json') {
-    // Records of one input chunk are written together; reading waits while stdout is full.
-    let batch: string[] = [];
     const plain = options.nan === 'null';
+    const jsonLine = (record: MetadataRecord): string =>
+      plain && canSplice(record.values, withSource) ? fastJsonLine(record, withSource) : toJsonLine(recordObject(record, withSource), options.nan);
+    const diagnostic = diagnosticWriter(io);
+    if (!io.stdoutIsTTY) {
+      // Bytes, not strings: the reader copies clean lines straight into the writer (its output is
+      // what jsonLine would print for them, whatever the --nan style: it takes no NaN), and the
+      // other records are printed here, in their place. One write per input chunk; reading waits
+      // while stdout is full.
+      const writer = new JsonLineWriter(withSource);
+      const sink = {
+        record: (record: MetadataRecord) => writer.appendText(`${jsonLine(record)}\n`),
+        diagnostic,
+        afterChunk: async () => {
+          if (writer.length > 0) await write(io.stdout, writer.take());
+        },
+      };
+      await readInputs(inputs, io.stdin, sink, { ...readOptionsFrom(options), jsonLines: writer }, { onError });
+      await sink.afterChunk();
+      return status;
+    }
+    // On a terminal: JSON.stringify escapes C0 controls; C1 and bidi controls are escaped too.
+    let batch: string[] = [];
     const sink = {
       record: (record: MetadataRecord) => {
-        batch.push(plain && canSplice(record.values, withSource) ? fastJsonLine(record, withSource) : toJsonLine(recordObject(record, withSource), options.nan));
+        batch.push(jsonLine(record));
       },
-      diagnostic: diagnosticWriter(io),
+      diagnostic,
       afterChunk: async () => {
         if (batch.length === 0) return;
-        let text = batch.join('\n') + '\n';
+        const text = escapeJsonForTerminal(batch.join('\n') + '\n');
         batch = [];
-        // JSON.stringify escapes C0 controls; on a terminal, C1 and bidi controls are escaped too.
-        if (io.stdoutIsTTY) text = escapeJsonForTerminal(text);
         await write(io.stdout, text);
       },
     };
