@@ -15,6 +15,7 @@
 import type { JsonObject, JsonValue } from '../types.js';
 import { decimalValue } from './decimal.js';
 import { defineKey, MAX_DEPTH } from './json.js';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-bytes.js';
 
 /** The wanted keys, prepared for byte comparison. `_time` is always read: it settles the record's time. */
 export interface KeySelection {
@@ -89,14 +90,6 @@ export class KeyTable {
   }
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const COMMA = 0x2c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
 const VH_METADATA = Buffer.from('vh_metadata');
 
 export function selectKeys(keys: ReadonlySet<string>): KeySelection {
