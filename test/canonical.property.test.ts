@@ -4,6 +4,8 @@
  * prints: every record the full grammar finds, as JSON.stringify (or the --nan style) prints the
  * parsed values with `_time` (and `_source`, `_line`) added.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -108,6 +110,19 @@ describe('extract copies clean lines exactly as parsing and printing would print
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('on every fixture, cut anywhere', async () => {
+    const files = readdirSync('fixtures', { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+    expect(files.length).toBeGreaterThan(20);
+    for (const file of files) {
+      const input = readFileSync(file);
+      for (const withSource of [false, true]) {
+        const want = plainRead(input).records.map((record) => `${referenceLine(record, withSource, 'null')}\n`).join('');
+        const cuts = [Math.floor(input.length / 3), Math.floor((2 * input.length) / 3)];
+        expect(await extract(cutInto(input, cuts), withSource, 'null'), file).toBe(want);
+      }
+    }
   });
 
   it('copies a Python record without parsing it, and hands back what it cannot copy', () => {
