@@ -202,8 +202,21 @@ export class LineReader {
     let stop = end;
     if (stop > start && buffer[stop - 1] === 0x0d) stop--;
     if (!this.options.loose && cannotBeMetadata(buffer, start, stop)) return;
-    if (this.jsonLines !== undefined && this.writeJsonLine(buffer, start, stop, this.jsonLines)) return;
-    if (this.selection !== undefined && this.pickKeys(buffer, start, stop, this.selection)) return;
+    if (this.jsonLines !== undefined || this.selection !== undefined) {
+      const first = buffer[start] as number;
+      if (first === BRACE || (first >= 0x30 && first <= 0x39)) {
+        if (this.jsonLines !== undefined && this.writeJsonLine(buffer, start, stop, this.jsonLines)) return;
+        if (this.selection !== undefined && this.pickKeys(buffer, start, stop, this.selection)) return;
+      } else {
+        // A coloured record, or a progress bar redrawn with \r and then a record.
+        const segment = recordSegment(buffer, start, stop);
+        if (segment === null) return;
+        if (segment !== undefined) {
+          if (this.jsonLines !== undefined && this.jsonLines.writeLine(buffer, segment.start, segment.end, this.readTime, this.source, this.lineNumber)) return;
+          if (this.selection !== undefined && this.pickKeys(buffer, segment.start, segment.end, this.selection)) return;
+        }
+      }
+    }
     const text = buffer.toString('utf8', start, stop);
     const clean = this.options.loose ? undefined : parseCleanLine(text);
     if (clean !== undefined) {
@@ -268,6 +281,73 @@ export class LineReader {
     record.values = restrictKeys(record.values, keys);
     this.sink.record(record, others);
   }
+}
+
+const ESC = 0x1b;
+const CARRIAGE_RETURN = 0x0d;
+
+/**
+ * Index after the CSI sequence (`ESC [ params intermediates final`, as strip-ansi reads it: colour
+ * codes such as `ESC[32m`) starting at `i`, or -1 when there is none there.
+ */
+function csiEnd(buffer: Buffer, i: number, stop: number): number {
+  if (buffer[i] !== ESC || buffer[i + 1] !== 0x5b) return -1;
+  i += 2;
+  while (i < stop && (buffer[i] as number) >= 0x30 && (buffer[i] as number) <= 0x3f) i++;
+  while (i < stop && (buffer[i] as number) >= 0x20 && (buffer[i] as number) <= 0x2f) i++;
+  return i < stop && (buffer[i] as number) >= 0x40 && (buffer[i] as number) <= 0x7e ? i + 1 : -1;
+}
+
+/**
+ * The one part of a line that can hold a record, found without decoding the line, for a line the
+ * grammar would first strip of ANSI sequences or split at `\r`: a coloured record
+ * (`ESC[32m{...}ESC[0m`) or a progress bar redrawn before a record (`Epoch 1: 40%|... \r{...}`).
+ * The grammar strips the sequences, then reads every `\r` segment that, trimmed, starts with `{`.
+ * Returns that segment, trimmed; null when no segment can be a record (the line holds none); or
+ * undefined when only the full grammar can tell: an escape other than CSI sequences at the line's
+ * start and end, a U+009B, a line starting with a digit (a timestamp prefix), two candidate segments.
+ */
+function recordSegment(buffer: Buffer, start: number, stop: number): { start: number; end: number } | null | undefined {
+  let i = start;
+  while (buffer[i] === ESC) {
+    i = csiEnd(buffer, i, stop);
+    if (i < 0) return undefined;
+  }
+  const first = buffer[i] as number;
+  if (first >= 0x30 && first <= 0x39) return undefined;
+  let segmentStart = i;
+  let found: { start: number; end: number } | null = null;
+  for (;;) {
+    const c = i < stop ? (buffer[i] as number) : -1;
+    if (c === ESC) {
+      // Only CSI sequences may follow, up to the end of the line.
+      let k = i;
+      while (k < stop) {
+        k = csiEnd(buffer, k, stop);
+        if (k < 0) return undefined;
+      }
+    }
+    if (c === 0xc2 && buffer[i + 1] === 0x9b) return undefined;
+    if (c === -1 || c === ESC || c === CARRIAGE_RETURN) {
+      // The segment [segmentStart, i), trimmed of the grammar's blanks.
+      let a = segmentStart;
+      let b = i;
+      while (a < b && isBlank(buffer[a] as number)) a++;
+      while (b > a && isBlank(buffer[b - 1] as number)) b--;
+      if (a < b && buffer[a] === BRACE) {
+        if (found !== null) return undefined;
+        found = { start: a, end: b };
+      }
+      if (c !== CARRIAGE_RETURN) return found;
+      segmentStart = i + 1;
+    }
+    i++;
+  }
+}
+
+/** Blanks the grammar trims from a segment, but for \n (never in a line) and \r (a segment break). */
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0b || c === 0x0c;
 }
 
 /** The RFC 3339 timestamp prefix of the line `buffer[start, stop)`, if it has one. */

@@ -47,7 +47,20 @@ export const recordLine = fc
     if (roll < 95) return `${'{"val": '.repeat(MAX_DEPTH - 2 + (roll % 4))}${line}${'}'.repeat(MAX_DEPTH - 2 + (roll % 4))}`;
     return line.replace(/: /, ':\u00a0');
   });
-export const anyLine = fc.oneof({ weight: 6, arbitrary: recordLine }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) }, { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map((s) => `{${s}}`) });
+/**
+ * Lines the grammar strips or splits before reading: records wrapped in colour codes or other
+ * escape sequences, and progress bars redrawn with \r before, between or after records.
+ */
+const escape = fc.constantFrom('\x1b[0m', '\x1b[32m', '\x1b[1;32m', '\x1b[m', '\x1b[?25l', '\x1b[2K', '\x1b]0;title\x07', '\x1b(B', '\x1b7', '\u009b31m', '\x1b[', '\x1b');
+const bar = fc.constantFrom('Epoch 1:  40%|████      | 400/1000 [00:04<00:06, 98.1it/s, loss=0.5]', 'step 3/10', '', '  ', '\t', '{name}', 'x {"a": 1}', '2026-11-22T10:00:01Z {"a": 1}', '\x0b');
+export const decoratedLine = fc
+  .tuple(recordLine, fc.array(escape, { maxLength: 2 }), fc.array(escape, { maxLength: 2 }), fc.array(fc.oneof(bar, recordLine), { maxLength: 3 }), fc.nat(4), fc.constantFrom('', ' ', '\t', '\x0b', '\f '))
+  .map(([line, before, after, segments, at, pad]) => {
+    const parts = [...segments];
+    parts.splice(Math.min(at, parts.length), 0, `${pad}${line}${pad}`);
+    return `${before.join('')}${parts.join('\r')}${after.join('')}`;
+  });
+export const anyLine = fc.oneof({ weight: 6, arbitrary: recordLine }, { weight: 2, arbitrary: decoratedLine }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) }, { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map((s) => `{${s}}`) });
 
 /** The plain reader: split at \n, drop one trailing \r, decode every line with a `{`, classify it. */
 export function plainRead(input: Buffer, options: ReadOptions = {}): { records: MetadataRecord[]; diagnostics: Diagnostic[] } {
