@@ -28,11 +28,11 @@ const prefixLike = fc
     month: twoDigits,
     day: twoDigits,
     separator: fc.constantFrom('T', 't', ' ', 'x'),
-    hour: twoDigits,
+    hour: fc.oneof(twoDigits, fc.constant('24')),
     minute: twoDigits,
     second: twoDigits,
     fraction: fc.option(fc.oneof(digits(1), digits(3), digits(9), fc.constant(''))),
-    zone: fc.constantFrom('Z', 'z', '+02:00', '-05:30', '+14:00', '+0200', 'UTC', ''),
+    zone: fc.oneof(fc.constantFrom('Z', 'z', '+02:00', '-05:30', '+14:00', '+0200', 'UTC', ''), fc.tuple(fc.constantFrom('+', '-'), twoDigits, twoDigits).map(([sign, h, m]) => `${sign}${h}:${m}`)),
     after: fc.constantFrom(' {"a": 1}', ' x', '', '{"a": 1}', '  '),
   })
   .map((p) => `${p.year}-${p.month}-${p.day}${p.separator}${p.hour}:${p.minute}:${p.second}${p.fraction === null ? '' : `.${p.fraction}`}${p.zone}${p.after}`);
@@ -57,6 +57,11 @@ describe('readTimestampPrefix', () => {
     expect(readTimestampPrefix('2026-11-22T10:00:00+01:00 x')?.time).toBe(Date.parse('2026-11-22T09:00:00Z'));
     expect(readTimestampPrefix('2026-11-22T10:00:01Z x')?.time).toBe(Date.parse('2026-11-22T10:00:01Z'));
     expect(readTimestampPrefix('2026-13-22T10:00:01Z x')).toBeUndefined();
+    // Date.parse refuses offset minutes past 59, and 24:00:00 with milliseconds (found in review).
+    for (const line of ['2026-11-22T10:00:01+05:99 {"a": 1}', '2026-11-22T10:00:01.5+00:60 {"a": 1}', '2026-11-22T10:00:01-01:75 {"a": 1}', '2026-11-22T24:00:00.5Z {"a": 1}', '2026-11-22 24:00:00.120+01:00 {"a": 1}']) {
+      expect(readTimestampPrefix(line)).toBeUndefined();
+    }
+    expect(readTimestampPrefix('2026-11-22T24:00:00.0009Z x')?.time).toBe(Date.parse('2026-11-23T00:00:00Z'));
     expect(readTimestampPrefix('2026-11-22T10:00:01Z x')?.length).toBe(21);
     expect(splitTimestampPrefix('2026-11-22t10:00:01.123456z {"a": 1}')).toEqual({ time: Date.parse('2026-11-22T10:00:01.123Z'), rest: '{"a": 1}' });
   });

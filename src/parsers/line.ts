@@ -81,11 +81,16 @@ export function readTimestampPrefix(line: string): { time: number; length: numbe
   const zoneStart = i;
   const z = line.charCodeAt(i);
   let offsetMinutes = 0;
+  // Offsets Date.parse may refuse (minutes past 59, hours past 23) are left to it below.
+  let plainOffset = true;
   if (z === 0x5a || z === 0x7a) {
     i++;
   } else if (z === 0x2b || z === 0x2d) {
     if (!isDigit(line.charCodeAt(i + 1)) || !isDigit(line.charCodeAt(i + 2)) || line.charCodeAt(i + 3) !== 0x3a || !isDigit(line.charCodeAt(i + 4)) || !isDigit(line.charCodeAt(i + 5))) return undefined;
-    offsetMinutes = (twoDigits(line, i + 1) * 60 + twoDigits(line, i + 4)) * (z === 0x2d ? -1 : 1);
+    const offsetHours = twoDigits(line, i + 1);
+    const offsetMinutesPart = twoDigits(line, i + 4);
+    plainOffset = offsetHours <= 23 && offsetMinutesPart <= 59;
+    offsetMinutes = (offsetHours * 60 + offsetMinutesPart) * (z === 0x2d ? -1 : 1);
     i += 6;
   } else {
     return undefined;
@@ -95,16 +100,17 @@ export function readTimestampPrefix(line: string): { time: number; length: numbe
   const minute = twoDigits(line, 14);
   const second = twoDigits(line, 17);
   let time: number;
-  if (hour <= 23 && minute <= 59 && second <= 59 && offsetMinutes > -24 * 60 && offsetMinutes < 24 * 60) {
+  if (hour <= 23 && minute <= 59 && second <= 59 && plainOffset) {
     if (!line.startsWith(cachedDate)) {
       cachedDate = line.slice(0, 10);
       cachedDay = Date.parse(`${cachedDate}T00:00:00.000Z`);
     }
     time = cachedDay + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
   } else {
-    // Edge values (24:00, a second of 60, odd offsets) are left to Date.parse, which decides them.
+    // Edge values (24:00, a second of 60, odd offsets) are left to Date.parse, which decides them,
+    // with their milliseconds: it takes 24:00:00.000 but not 24:00:00.500.
     const zone = line.slice(zoneStart, i);
-    time = Date.parse(`${line.slice(0, 10)}T${line.slice(11, DATE_TIME_LENGTH)}.000${zone === 'z' ? 'Z' : zone}`) + millis;
+    time = Date.parse(`${line.slice(0, 10)}T${line.slice(11, DATE_TIME_LENGTH)}.${String(millis).padStart(3, '0')}${zone === 'z' ? 'Z' : zone}`);
   }
   if (Number.isNaN(time)) return undefined;
   return { time, length: i + 1 };
