@@ -92,7 +92,7 @@ export class LineReader {
     // Loose mode finds objects inside lines: only the full grammar does that.
     this.selection = options.keys && !options.loose ? selectKeys(options.keys) : undefined;
     this.jsonLines = options.loose ? undefined : options.jsonLines;
-    this.others = options.keys && options.otherKeys ? new OtherEntries() : undefined;
+    this.others = options.keys && options.otherKeys ? new OtherEntries(this.selection?.table.names) : undefined;
   }
 
   /** Number of complete lines seen so far. */
@@ -274,8 +274,8 @@ export class LineReader {
       // The full grammar's record: every other key is already a value.
       others.reset(EMPTY);
       for (const name of Object.keys(record.values)) {
-        if (keys.has(name)) others.addWanted(name);
-        else others.addParsed(name, record.values[name] as JsonValue);
+        if (keys.has(name)) others.addWanted(-1, record.values[name] as JsonValue, name);
+        else others.addParsed(-1, record.values[name] as JsonValue, name);
       }
     }
     record.values = restrictKeys(record.values, keys);

@@ -159,6 +159,8 @@ export class SummaryBuilder {
   private readonly violations: SchemaViolation[] = [];
   private violationCount = 0;
   private readonly wanted: ReadonlySet<string> | 'all';
+  /** `wanted` as an array: iterating a Set allocates an iterator per record. */
+  private readonly wantedList: readonly string[];
   private readonly history: ReadonlySet<string> | 'all';
   /** The step and line of the record being folded, for `foldLeaf`. */
   private step = 0;
@@ -174,6 +176,7 @@ export class SummaryBuilder {
 
   constructor(readonly execution: string, private readonly options: SummaryOptions = {}) {
     this.wanted = options.keys ?? 'all';
+    this.wantedList = this.wanted === 'all' ? [] : [...this.wanted];
     this.history = options.history ?? new Set();
     this.light = options.others === 'latest' && this.wanted !== 'all' ? new Map() : undefined;
   }
@@ -195,7 +198,9 @@ export class SummaryBuilder {
       forEachLeaf(record.values, this.foldLeaf);
       return;
     }
-    for (const key of this.wanted) {
+    const wanted = this.wantedList;
+    for (let k = 0; k < wanted.length; k++) {
+      const key = wanted[k] as string;
       const value = getPath(record.values, key);
       if (value !== undefined) this.fold(key, value, step, record.line);
     }
@@ -212,34 +217,46 @@ export class SummaryBuilder {
       for (const [name, value] of flattenValues(values)) this.noteValue(name, value, stamp, step, record.line);
       return;
     }
+    const { kinds, slots } = others;
     for (let n = 0; n < others.length; n++) {
-      const name = others.names[n] as string;
-      const kind = others.kinds[n];
+      const kind = kinds[n];
+      const slot = slots[n] as number;
       if (kind === EntryKind.Raw) {
-        const slot = others.slots[n] as number;
-        let light = slot === -1 ? undefined : this.bySlot[slot];
+        let light = this.bySlot[slot];
         if (light === undefined) {
           // A key outside the reader's wanted set is never one folded in full.
-          light = this.lightFor(name) as Light;
-          if (slot !== -1) this.bySlot[slot] = light;
+          light = this.lightFor(others.nameOf(n)) as Light;
+          this.bySlot[slot] = light;
         }
         this.noteRaw(light, others.buffer, others.starts[n] as number, others.ends[n] as number, stamp, step, record.line);
         continue;
       }
-      const value = kind === EntryKind.Wanted ? values[name] : others.values[n];
-      if (value === undefined) continue;
+      const value = others.values[n] as JsonValue;
       if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-        for (const [leaf, leafValue] of flattenValues({ [name]: value })) this.noteValue(leaf, leafValue, stamp, step, record.line);
+        this.noteLeaves(others.nameOf(n), value, stamp, step, record.line);
         continue;
       }
       // A leaf named as in the reader's key table: its light entry (or FOLDED) by slot, not by name.
-      const slot = others.slots[n] as number;
       let light = slot === -1 ? undefined : this.bySlot[slot];
       if (light === undefined) {
-        light = this.lightFor(name) ?? FOLDED;
+        light = this.lightFor(others.nameOf(n)) ?? FOLDED;
         if (slot !== -1) this.bySlot[slot] = light;
       }
       if (light !== FOLDED) this.noteLight(light, value, stamp, step, record.line);
+    }
+  }
+
+  /**
+   * Notes the leaves of a nested object as flattenValues names them (`eval.precision`), in its
+   * order. A name met twice (`{"a": {"b.c": 1, "b": {"c": 2}}}`) is counted once with the later
+   * value, as flattenValues' Map keeps it, so the result is the same without building the Map.
+   */
+  private noteLeaves(prefix: string, object: JsonObject, stamp: number, step: number, line: number): void {
+    for (const key of Object.keys(object)) {
+      const value = object[key] as JsonValue;
+      const name = `${prefix}.${key}`;
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) this.noteLeaves(name, value, stamp, step, line);
+      else this.noteValue(name, value, stamp, step, line);
     }
   }
 

@@ -31,6 +31,8 @@ const line = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('{"loss": 1, "loss": 2, "lr": NaN}', '{"a.b": 1, "a": {"b": 2}}', 'epoch 3 done', '{"loss": [1, NaN]}', '{"loss": 0.5', '{"__proto__": {"x": 1}}') },
   // A key twice in a line, its value changing between object and number: JSON.parse keeps the last.
   { weight: 1, arbitrary: fc.constantFrom('{"lr": {"b": 1}, "lr": 2}', '{"lr": 2, "lr": {"b": 1}}', '{"val": {"b": 1}, "loss": 3, "val": {"c": 2}}', '{"lo\u009b0mss": 0.5, "x": 1}') },
+  // One leaf name twice inside a nested object (`val.loss.x`): counted once, the later value kept.
+  { weight: 1, arbitrary: fc.constantFrom('{"val": {"loss.x": 1, "loss": {"x": 2}}}', '{"val": {"loss": {"x": 3}, "loss.x": 4}, "lr": 1}') },
 );
 
 function summarize(input: Buffer, cuts: number[], folded: string[] | 'all', others: 'skip' | 'latest' = 'latest'): ExecutionSummary {

@@ -186,7 +186,6 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
       i = skipValue(bytes, i, stop, 1);
       if (i < 0) return undefined;
       if (others !== undefined) {
-        const name = table.names[slot] as string;
         const c = bytes[valueStart] as number;
         if (c === OPEN_BRACE || c === OPEN_BRACKET) {
           // Containers are parsed now (a NaN token inside one needs the full grammar); scalars wait.
@@ -196,9 +195,9 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
           } catch {
             return undefined;
           }
-          others.addParsed(name, value, slot);
+          others.addParsed(slot, value);
         } else {
-          others.addRaw(name, slot, valueStart, i);
+          others.addRaw(slot, valueStart, i);
         }
       }
     } else {
@@ -234,7 +233,7 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
       // Assigning again keeps the first position and the last value, as JSON.parse does with duplicates.
       const name = selection.names[wanted] as string;
       defineKey(out, name, value);
-      if (others !== undefined && name !== '_time') others.addWanted(name, slot);
+      if (others !== undefined && name !== '_time') others.addWanted(slot, value);
     }
     i = skipSpace(bytes, i, stop);
     const c = bytes[i];
@@ -456,48 +455,76 @@ export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
  *
  * One instance per reader, refilled line after line: its entries are valid only during the
  * sink's `record()` call, and a raw entry's `buffer` only until the reader's `chunkDone()`.
+ * Entries live in typed arrays: on a log of short records this bookkeeping runs for every key of
+ * every line, and plain arrays of mixed content cost several times more to fill and read.
  */
 export class OtherEntries {
   length = 0;
   buffer: Buffer = Buffer.alloc(0);
-  readonly kinds: EntryKind[] = [];
-  readonly names: string[] = [];
-  readonly starts: number[] = [];
-  readonly ends: number[] = [];
+  kinds = new Uint8Array(16);
+  /** The name's slot in the reader's KeyTable (stable from line to line), or -1: then `names[n]` holds it. */
+  slots = new Int32Array(16);
+  /** A raw scalar's bytes `[start, end)` in `buffer`. */
+  starts = new Int32Array(16);
+  ends = new Int32Array(16);
+  /** The value of a wanted or parsed entry. */
   readonly values: JsonValue[] = [];
-  /** The name's slot in the reader's KeyTable (stable from line to line), or -1. */
-  readonly slots: number[] = [];
+  /** The names of entries without a slot (the full grammar's records). */
+  readonly names: string[] = [];
+
+  /** `slotNames`: the reader's KeyTable names, by slot. */
+  constructor(readonly slotNames: readonly string[] = []) {}
 
   reset(buffer: Buffer): void {
     this.length = 0;
     this.buffer = buffer;
   }
 
-  // Each kind writes only the fields the reader of that kind looks at (see SummaryBuilder.addOthers).
-  /** A wanted key, whose value is in the record; `slot` in the reader's KeyTable, or -1. */
-  addWanted(name: string, slot = -1): void {
+  /** The name of entry `n`. */
+  nameOf(n: number): string {
+    const slot = this.slots[n] as number;
+    return slot === -1 ? (this.names[n] as string) : (this.slotNames[slot] as string);
+  }
+
+  private next(kind: EntryKind, slot: number): number {
     const n = this.length++;
-    this.kinds[n] = EntryKind.Wanted;
-    this.names[n] = name;
+    if (n === this.kinds.length) this.grow();
+    this.kinds[n] = kind;
     this.slots[n] = slot;
+    return n;
+  }
+
+  private grow(): void {
+    const size = this.kinds.length * 2;
+    const kinds = new Uint8Array(size);
+    kinds.set(this.kinds);
+    this.kinds = kinds;
+    for (const field of ['slots', 'starts', 'ends'] as const) {
+      const grown = new Int32Array(size);
+      grown.set(this[field]);
+      this[field] = grown;
+    }
+  }
+
+  // Each kind writes only the fields the reader of that kind looks at (see SummaryBuilder.addOthers).
+  /** A wanted key and its value (in the record too). Listed to keep the keys' order. */
+  addWanted(slot: number, value: JsonValue, name?: string): void {
+    const n = this.next(EntryKind.Wanted, slot);
+    this.values[n] = value;
+    if (slot === -1) this.names[n] = name as string;
   }
 
   /** A scalar left as bytes. */
-  addRaw(name: string, slot: number, start: number, end: number): void {
-    const n = this.length++;
-    this.kinds[n] = EntryKind.Raw;
-    this.names[n] = name;
-    this.slots[n] = slot;
+  addRaw(slot: number, start: number, end: number): void {
+    const n = this.next(EntryKind.Raw, slot);
     this.starts[n] = start;
     this.ends[n] = end;
   }
 
-  /** A converted value; `slot` in the reader's KeyTable, or -1. */
-  addParsed(name: string, value: JsonValue, slot = -1): void {
-    const n = this.length++;
-    this.kinds[n] = EntryKind.Parsed;
-    this.names[n] = name;
-    this.slots[n] = slot;
+  /** A converted value. */
+  addParsed(slot: number, value: JsonValue, name?: string): void {
+    const n = this.next(EntryKind.Parsed, slot);
     this.values[n] = value;
+    if (slot === -1) this.names[n] = name as string;
   }
 }
