@@ -10,7 +10,7 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { InputError } from './errors.js';
-import { classifyLine, parseCleanLine, readTimestampPrefix, type LineGrammarOptions } from './parsers/line.js';
+import { classifyLine, parseCleanLine, readTimestampPrefixAt, timestampPrefix, type LineGrammarOptions } from './parsers/line.js';
 import type { JsonLineWriter } from './parsers/canonical.js';
 import { isoTime, toRecord } from './parsers/metadata.js';
 import { OtherEntries, restrictKeys, scanSelected, selectKeys, type KeySelection } from './parsers/partial.js';
@@ -21,8 +21,6 @@ export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 const NEWLINE = 0x0a;
 const EMPTY = Buffer.alloc(0);
 const BRACE = 0x7b;
-/** Enough of a line's head to hold an RFC 3339 timestamp with nanoseconds and an offset. */
-const PREFIX_BYTES = 48;
 
 /** How lines are read. */
 export interface ReadOptions extends LineGrammarOptions {
@@ -235,9 +233,8 @@ export class LineReader {
   /** A clean line (`{...}`, or `<RFC 3339 time> {...}`) written as extract prints it; false when it needs the full grammar. */
   private writeJsonLine(buffer: Buffer, start: number, stop: number, writer: JsonLineWriter): boolean {
     if (buffer[start] === BRACE) return writer.writeLine(buffer, start, stop, this.readTime, this.source, this.lineNumber);
-    const prefix = timestampPrefixAt(buffer, start, stop);
-    if (prefix === undefined) return false;
-    return writer.writeLine(buffer, start + prefix.length, stop, isoTime(prefix.time), this.source, this.lineNumber);
+    if (!timestampPrefixAt(buffer, start, stop)) return false;
+    return writer.writeLine(buffer, start + timestampPrefix.length, stop, isoTime(timestampPrefix.time), this.source, this.lineNumber);
   }
 
   /**
@@ -248,10 +245,9 @@ export class LineReader {
     let from = start;
     let prefixTime: number | undefined;
     if (buffer[start] !== BRACE) {
-      const prefix = timestampPrefixAt(buffer, start, stop);
-      if (prefix === undefined) return false;
-      from = start + prefix.length;
-      prefixTime = prefix.time;
+      if (!timestampPrefixAt(buffer, start, stop)) return false;
+      from = start + timestampPrefix.length;
+      prefixTime = timestampPrefix.time;
     }
     const picked = scanSelected(buffer, from, stop, selection, this.others);
     if (picked === undefined) return false;
@@ -350,13 +346,14 @@ function isBlank(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0b || c === 0x0c;
 }
 
-/** The RFC 3339 timestamp prefix of the line `buffer[start, stop)`, if it has one. */
-function timestampPrefixAt(buffer: Buffer, start: number, stop: number): { time: number; length: number } | undefined {
+/**
+ * Whether the line `buffer[start, stop)` starts with an RFC 3339 timestamp prefix; if so, its time
+ * and length are in `timestampPrefix` until the next call.
+ */
+function timestampPrefixAt(buffer: Buffer, start: number, stop: number): boolean {
   const first = buffer[start] as number;
-  if (first < 0x30 || first > 0x39) return undefined;
-  // A timestamp prefix is ASCII, so a latin1 view of the line's head reads it as UTF-8 would.
-  const head = (buffer as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(start, Math.min(stop, start + PREFIX_BYTES));
-  return readTimestampPrefix(head);
+  if (first < 0x30 || first > 0x39) return false;
+  return readTimestampPrefixAt(buffer, start, stop);
 }
 
 /**

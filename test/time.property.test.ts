@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readTimestampPrefix, splitTimestampPrefix } from '../src/parsers/line.js';
+import { readTimestampPrefix, readTimestampPrefixAt, splitTimestampPrefix, timestampPrefix } from '../src/parsers/line.js';
 import { isoTime } from '../src/parsers/metadata.js';
 
 /** The prefix rule written plainly: the definition the fast reader must match. */
@@ -31,7 +31,7 @@ const prefixLike = fc
     hour: fc.oneof(twoDigits, fc.constant('24')),
     minute: twoDigits,
     second: twoDigits,
-    fraction: fc.option(fc.oneof(digits(1), digits(3), digits(9), fc.constant(''))),
+    fraction: fc.option(fc.oneof(digits(1), digits(3), digits(9), digits(40), fc.constant(''))),
     zone: fc.oneof(fc.constantFrom('Z', 'z', '+02:00', '-05:30', '+14:00', '+0200', 'UTC', ''), fc.tuple(fc.constantFrom('+', '-'), twoDigits, twoDigits).map(([sign, h, m]) => `${sign}${h}:${m}`)),
     after: fc.constantFrom(' {"a": 1}', ' x', '', '{"a": 1}', '  '),
   })
@@ -39,7 +39,7 @@ const prefixLike = fc
 /** Lines of a real log: one second, many lines, in order. */
 const sameSecond = fc.tuple(fc.integer({ min: 0, max: 59 }), fc.array(digits(9), { minLength: 1, maxLength: 5 }))
   .chain(([second, fractions]) => fc.constant(fractions.map((f) => `2026-11-22T10:00:${String(second).padStart(2, '0')}.${f}Z {"a": 1}`)));
-const mangled = fc.tuple(prefixLike, fc.nat(40), fc.string({ maxLength: 3 })).map(([line, at, insert]) => line.slice(0, at) + insert + line.slice(at));
+const mangled = fc.tuple(prefixLike, fc.nat(40), fc.oneof(fc.string({ maxLength: 3 }), fc.string({ unit: 'binary', maxLength: 2 }), fc.constantFrom('\u0131', '\uff11', '\u0660'))).map(([line, at, insert]) => line.slice(0, at) + insert + line.slice(at));
 
 describe('readTimestampPrefix', () => {
   it('reads what the regular expression and Date.parse read, in any order of lines', () => {
@@ -49,6 +49,18 @@ describe('readTimestampPrefix', () => {
     fc.assert(fc.property(sameSecond, (lines) => {
       for (const line of lines) expect(readTimestampPrefix(line)).toEqual(plainPrefix(line));
     }), { numRuns: 500 });
+  });
+
+  it('reads the same from the bytes of a line as from its text, never past the line', () => {
+    fc.assert(fc.property(fc.array(fc.oneof(prefixLike, mangled), { minLength: 1, maxLength: 10 }), fc.nat(60), (lines, cut) => {
+      for (const line of lines) {
+        const text = line.slice(0, Math.max(0, line.length - cut));
+        // The line's bytes sit between other bytes: a digit or a space read past its end would show.
+        const bytes = Buffer.concat([Buffer.from('9 '), Buffer.from(text, 'utf8'), Buffer.from(' 1Z {')]);
+        const found = readTimestampPrefixAt(bytes, 2, bytes.length - 5);
+        expect(found ? { time: timestampPrefix.time, length: timestampPrefix.length } : undefined).toEqual(plainPrefix(Buffer.from(text, 'utf8').toString('latin1')));
+      }
+    }), { numRuns: 3000 });
   });
 
   it('does not let a remembered second leak into a line with another zone or second', () => {

@@ -37,83 +37,121 @@ const NOTHING: ClassifiedLine = Object.freeze({ objects: [], rejected: [] }) as 
 /** The longest prefix a digit-first line is checked for before the fraction: `2026-11-22T10:00:00`. */
 const DATE_TIME_LENGTH = 19;
 
-// The date of the last prefix read and its epoch ms at midnight UTC: kubectl prints thousands of
-// lines a day, so a prefix's date is read by Date.parse once and its clock by arithmetic.
-let cachedDate = ' '.repeat(10); // matches no line that gets this far
+// The date of the last prefix read (its 10 bytes) and its epoch ms at midnight UTC: kubectl prints
+// thousands of lines a day, so a prefix's date is read by Date.parse once and its clock by arithmetic.
+const cachedDate = new Uint8Array(10); // all zeros: matches no line that gets this far
 let cachedDay = NaN;
 
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
-/** The two-digit number at `i` (both characters already checked to be digits). */
-function twoDigits(line: string, i: number): number {
-  return (line.charCodeAt(i) - 0x30) * 10 + line.charCodeAt(i + 1) - 0x30;
+/** The two-digit number at `i` (both bytes already checked to be digits). */
+function twoDigits(bytes: Uint8Array, i: number): number {
+  return ((bytes[i] as number) - 0x30) * 10 + (bytes[i + 1] as number) - 0x30;
 }
+
+/** What readTimestampPrefixAt read: one shared object, so the hot path allocates nothing per line. */
+export const timestampPrefix = { time: 0, length: 0 };
 
 /**
  * A leading RFC 3339 date-time with a zone, as `--timestamps` writes it, and one space:
- * `YYYY-MM-DD[Tt ]hh:mm:ss[.fraction](Z|z|±hh:mm) `. Returns its epoch ms (the fraction cut to
- * milliseconds) and its length with the space, or undefined; a date Date.parse rejects is no prefix.
+ * `YYYY-MM-DD[Tt ]hh:mm:ss[.fraction](Z|z|±hh:mm) ` at `bytes[start]`, read without making a
+ * string. Returns true and fills `timestampPrefix` (epoch ms, the fraction cut to milliseconds;
+ * the length with the space), or false; a date Date.parse rejects is no prefix. Never reads at or
+ * past `stop`.
  */
-export function readTimestampPrefix(line: string): { time: number; length: number } | undefined {
-  if (line.length <= DATE_TIME_LENGTH + 1) return undefined;
-  for (let i = 0; i < DATE_TIME_LENGTH; i++) {
-    const c = line.charCodeAt(i);
-    switch (i) {
-      case 4: case 7: if (c !== 0x2d) return undefined; break;
-      case 10: if (c !== 0x54 && c !== 0x74 && c !== 0x20) return undefined; break;
-      case 13: case 16: if (c !== 0x3a) return undefined; break;
-      default: if (!isDigit(c)) return undefined;
+export function readTimestampPrefixAt(bytes: Uint8Array, start: number, stop: number): boolean {
+  if (stop - start <= DATE_TIME_LENGTH + 1) return false;
+  for (let k = 0; k < DATE_TIME_LENGTH; k++) {
+    const c = bytes[start + k] as number;
+    switch (k) {
+      case 4: case 7: if (c !== 0x2d) return false; break;
+      case 10: if (c !== 0x54 && c !== 0x74 && c !== 0x20) return false; break;
+      case 13: case 16: if (c !== 0x3a) return false; break;
+      default: if (!isDigit(c)) return false;
     }
   }
-  let i = DATE_TIME_LENGTH;
+  // Past the date-time, a read at `stop` or beyond gives -1: no digit, no zone, no space.
+  const at = (i: number): number => (i < stop ? (bytes[i] as number) : -1);
+  let i = start + DATE_TIME_LENGTH;
   let millis = 0;
-  if (line.charCodeAt(i) === 0x2e) {
+  if (at(i) === 0x2e) {
     i++;
     // Milliseconds are the first three digits, padded with zeros; the rest are cut.
     let digits = 0;
-    for (; isDigit(line.charCodeAt(i)); i++, digits++) if (digits < 3) millis = millis * 10 + (line.charCodeAt(i) - 0x30);
-    if (digits === 0) return undefined;
+    for (; isDigit(at(i)); i++, digits++) if (digits < 3) millis = millis * 10 + ((bytes[i] as number) - 0x30);
+    if (digits === 0) return false;
     if (digits === 1) millis *= 100;
     else if (digits === 2) millis *= 10;
   }
   const zoneStart = i;
-  const z = line.charCodeAt(i);
+  const z = at(i);
   let offsetMinutes = 0;
   // Offsets Date.parse may refuse (minutes past 59, hours past 23) are left to it below.
   let plainOffset = true;
   if (z === 0x5a || z === 0x7a) {
     i++;
   } else if (z === 0x2b || z === 0x2d) {
-    if (!isDigit(line.charCodeAt(i + 1)) || !isDigit(line.charCodeAt(i + 2)) || line.charCodeAt(i + 3) !== 0x3a || !isDigit(line.charCodeAt(i + 4)) || !isDigit(line.charCodeAt(i + 5))) return undefined;
-    const offsetHours = twoDigits(line, i + 1);
-    const offsetMinutesPart = twoDigits(line, i + 4);
+    if (!isDigit(at(i + 1)) || !isDigit(at(i + 2)) || at(i + 3) !== 0x3a || !isDigit(at(i + 4)) || !isDigit(at(i + 5))) return false;
+    const offsetHours = twoDigits(bytes, i + 1);
+    const offsetMinutesPart = twoDigits(bytes, i + 4);
     plainOffset = offsetHours <= 23 && offsetMinutesPart <= 59;
     offsetMinutes = (offsetHours * 60 + offsetMinutesPart) * (z === 0x2d ? -1 : 1);
     i += 6;
   } else {
-    return undefined;
+    return false;
   }
-  if (line.charCodeAt(i) !== 0x20) return undefined;
-  const hour = twoDigits(line, 11);
-  const minute = twoDigits(line, 14);
-  const second = twoDigits(line, 17);
+  if (at(i) !== 0x20) return false;
+  const hour = twoDigits(bytes, start + 11);
+  const minute = twoDigits(bytes, start + 14);
+  const second = twoDigits(bytes, start + 17);
   let time: number;
   if (hour <= 23 && minute <= 59 && second <= 59 && plainOffset) {
-    if (!line.startsWith(cachedDate)) {
-      cachedDate = line.slice(0, 10);
-      cachedDay = Date.parse(`${cachedDate}T00:00:00.000Z`);
+    if (!sameDate(bytes, start)) {
+      cachedDate.set(bytes.subarray(start, start + 10));
+      cachedDay = Date.parse(`${latin1(bytes, start, start + 10)}T00:00:00.000Z`);
     }
     time = cachedDay + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
   } else {
     // Edge values (24:00, a second of 60, odd offsets) are left to Date.parse, which decides them,
     // with their milliseconds: it takes 24:00:00.000 but not 24:00:00.500.
-    const zone = line.slice(zoneStart, i);
-    time = Date.parse(`${line.slice(0, 10)}T${line.slice(11, DATE_TIME_LENGTH)}.${String(millis).padStart(3, '0')}${zone === 'z' ? 'Z' : zone}`);
+    const zone = latin1(bytes, zoneStart, i);
+    time = Date.parse(`${latin1(bytes, start, start + 10)}T${latin1(bytes, start + 11, start + DATE_TIME_LENGTH)}.${String(millis).padStart(3, '0')}${zone === 'z' ? 'Z' : zone}`);
   }
-  if (Number.isNaN(time)) return undefined;
-  return { time, length: i + 1 };
+  if (Number.isNaN(time)) return false;
+  timestampPrefix.time = time;
+  timestampPrefix.length = i + 1 - start;
+  return true;
+}
+
+function sameDate(bytes: Uint8Array, start: number): boolean {
+  for (let k = 0; k < 10; k++) if (bytes[start + k] !== cachedDate[k]) return false;
+  return true;
+}
+
+/** ASCII bytes as a string (only the rare paths above make one). */
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return String.fromCharCode(...bytes.subarray(start, end));
+}
+
+let prefixScratch = new Uint8Array(64);
+
+/** readTimestampPrefixAt for text: its epoch ms and its length with the space, or undefined. */
+export function readTimestampPrefix(line: string): { time: number; length: number } | undefined {
+  // The prefix's bytes: the date-time and the `.`, its fraction digits (any number), then at most
+  // a six-character zone and the space.
+  let length = Math.min(line.length, DATE_TIME_LENGTH + 1);
+  while (length < line.length && isDigit(line.charCodeAt(length))) length++;
+  length = Math.min(line.length, length + 7);
+  if (length > prefixScratch.length) prefixScratch = new Uint8Array(length * 2);
+  // A prefix is ASCII: any other character becomes 0x80, which no part of it matches.
+  for (let k = 0; k < length; k++) {
+    const c = line.charCodeAt(k);
+    prefixScratch[k] = c < 0x80 ? c : 0x80;
+  }
+  if (!readTimestampPrefixAt(prefixScratch, 0, length)) return undefined;
+  return { time: timestampPrefix.time, length: timestampPrefix.length };
 }
 
 /** Parses a leading RFC 3339 timestamp; returns its epoch ms and the text after it, or undefined. */
