@@ -12,7 +12,7 @@
  * summary can be built in a worker thread and posted back.
  */
 import { flattenValues, forEachLeaf, getPath } from './parsers/metadata.js';
-import { EntryKind, scalarValue, type OtherEntries } from './parsers/partial.js';
+import { EntryKind, rawValue, type OtherEntries } from './parsers/partial.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from './types.js';
 
 /** Aggregates of one key within one execution. */
@@ -303,7 +303,7 @@ export class SummaryBuilder {
       light.stamp = stamp;
       light.count++;
     }
-    if (light.count === 1) light.first = scalarValue(buffer, start, end);
+    if (light.count === 1) light.first = rawValue(buffer, start, end);
     if (light.raw === undefined) this.unsettled.push(light);
     light.raw = buffer;
     light.rawStart = start;
@@ -315,7 +315,7 @@ export class SummaryBuilder {
   /** Reads the raw latest values that point into the reader's current chunk, before it is released. */
   chunkDone(): void {
     for (const light of this.unsettled) {
-      if (light.raw !== undefined) light.latest = scalarValue(light.raw, light.rawStart, light.rawEnd);
+      if (light.raw !== undefined) light.latest = rawValue(light.raw, light.rawStart, light.rawEnd);
       light.raw = undefined;
     }
     this.unsettled.length = 0;

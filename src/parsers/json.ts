@@ -190,6 +190,18 @@ export function parseObjectAt(text: string, start: number): { value: JsonObject;
   return { value, end: parser.pos };
 }
 
+/**
+ * Parses a whole string that must be exactly one JSON value (Python's NaN tokens allowed), read as
+ * the value of a record's top-level key: nested as deep as it may be there. Throws JsonSyntaxError.
+ */
+export function parseJsonValue(text: string): JsonValue {
+  const parser = new Parser(text, 0);
+  const value = parser.value(1);
+  parser.skipSpace();
+  if (parser.pos !== text.length) parser.fail('unexpected text after the value');
+  return value;
+}
+
 /** Parses a whole string that must be exactly one JSON object, surrounding whitespace allowed. */
 export function parseJsonObject(text: string): JsonObject {
   const { value, end } = parseObjectAt(text, 0);

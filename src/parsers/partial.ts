@@ -14,7 +14,7 @@
  */
 import type { JsonObject, JsonValue } from '../types.js';
 import { decimalValue } from './decimal.js';
-import { defineKey, MAX_DEPTH } from './json.js';
+import { defineKey, MAX_DEPTH, parseJsonValue } from './json.js';
 import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-bytes.js';
 
 /** The wanted keys, prepared for byte comparison. `_time` is always read: it settles the record's time. */
@@ -187,8 +187,9 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
       if (i < 0) return undefined;
       if (others !== undefined) {
         const c = bytes[valueStart] as number;
-        if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-          // Containers are parsed now (a NaN token inside one needs the full grammar); scalars wait.
+        if (c === OPEN_BRACE) {
+          // An object is parsed now: its leaves are keys of their own (`eval.precision`), counted
+          // per record. Scalars and arrays (whole values) wait, as raw bytes, until one is kept.
           let value: JsonValue;
           try {
             value = JSON.parse(bytes.toString('utf8', valueStart, i)) as JsonValue;
@@ -425,14 +426,23 @@ interface LatinSliceable extends Buffer {
 export const numberValue: (bytes: Buffer, start: number, end: number) => number = decimalValue;
 
 /**
- * The value of a scalar token `bytes[start, end)` that skipValue has checked: a string, a number,
- * `true`, `false`, `null`, or Python's `NaN`, `Infinity`, `-Infinity`.
+ * The value of a token `bytes[start, end)` that skipValue has checked: a string, a number, `true`,
+ * `false`, `null`, Python's `NaN`, `Infinity`, `-Infinity`, or an array, as the full grammar reads
+ * it (an array with a NaN token inside is no JSON: the grammar's own parser reads it then).
  */
-export function scalarValue(bytes: Buffer, start: number, end: number): JsonValue {
+export function rawValue(bytes: Buffer, start: number, end: number): JsonValue {
   const c = bytes[start] as number;
   if (c === QUOTE) return stringValue(bytes, start, end);
   if (c === 0x2d && bytes[start + 1] === 0x49) return -Infinity;
   if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return numberValue(bytes, start, end);
+  if (c === OPEN_BRACKET) {
+    const text = bytes.toString('utf8', start, end);
+    try {
+      return JSON.parse(text) as JsonValue;
+    } catch {
+      return parseJsonValue(text);
+    }
+  }
   return c === 0x74 ? true : c === 0x66 ? false : c === 0x4e ? NaN : c === 0x49 ? Infinity : null;
 }
 
@@ -440,9 +450,9 @@ export function scalarValue(bytes: Buffer, start: number, end: number): JsonValu
 export const EntryKind = {
   /** A wanted key: its value is in the record's values. Listed to keep the keys' order. */
   Wanted: 0,
-  /** A scalar not yet converted: bytes `[start, end)` of `buffer`. */
+  /** A scalar or an array not yet converted: bytes `[start, end)` of `buffer`. */
   Raw: 1,
-  /** A value already converted (containers, and every value on the full grammar's path). */
+  /** A value already converted (objects, and every value on the full grammar's path). */
   Parsed: 2,
 } as const;
 export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
@@ -451,7 +461,7 @@ export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
  * The top-level keys of one record besides the wanted ones, in the record's order, for a reader
  * that keeps only a count and the latest value of each (`sort`'s default columns): converting
  * every number of every line costs more than the rest of the reading, and only the last value of
- * each key is ever shown. Scalars stay raw bytes until `scalarValue` reads the one that is kept.
+ * each key is ever shown. Scalars and arrays stay raw bytes until `rawValue` reads the one kept.
  *
  * One instance per reader, refilled line after line: its entries are valid only during the
  * sink's `record()` call, and a raw entry's `buffer` only until the reader's `chunkDone()`.
@@ -514,7 +524,7 @@ export class OtherEntries {
     if (slot === -1) this.names[n] = name as string;
   }
 
-  /** A scalar left as bytes. */
+  /** A scalar or an array left as bytes. */
   addRaw(slot: number, start: number, end: number): void {
     const n = this.next(EntryKind.Raw, slot);
     this.starts[n] = start;
