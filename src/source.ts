@@ -314,7 +314,13 @@ function recordSegment(buffer: Buffer, start: number, stop: number): { start: nu
   let segmentStart = i;
   let found: { start: number; end: number } | null = null;
   for (;;) {
-    const c = i < stop ? (buffer[i] as number) : -1;
+    // Most bytes are none of the ones looked at below (all under 0x20, or 0xc2): skip them in a tight loop.
+    let c = -1;
+    for (; i < stop; i++) {
+      c = buffer[i] as number;
+      if (c < 0x20 || c === 0xc2) break;
+    }
+    if (i >= stop) c = -1;
     if (c === ESC) {
       // Only CSI sequences may follow, up to the end of the line.
       let k = i;
@@ -370,8 +376,8 @@ function cannotBeMetadata(buffer: Buffer, start: number, stop: number): boolean 
   if (i >= stop) return true;
   if (c === BRACE || (c !== undefined && c >= 0x30 && c <= 0x39)) return false;
   for (let j = i; j < stop; j++) {
-    const b = buffer[j];
-    if (b === 0x1b || b === 0x9b || b === 0x0d) return false;
+    const b = buffer[j] as number;
+    if (b < 0x20 ? b === 0x1b || b === 0x0d : b === 0x9b) return false;
   }
   return true;
 }
