@@ -137,7 +137,10 @@ export class Series {
   private kept = 0;
   private cache: readonly Point[] | undefined;
   private firstKept: Kept | undefined;
-  private latestKept: Kept | undefined;
+  /** The last point pushed, as numbers: most pushes keep no point, so they make no object. */
+  private latestX = 0;
+  private latestY = 0;
+  private latestSeq = -1;
   private minKept: Kept | undefined;
   private maxKept: Kept | undefined;
   private readonly totals: NonFiniteCounts = { nan: 0, posInf: 0, negInf: 0 };
@@ -152,9 +155,21 @@ export class Series {
   }
 
   push(x: number, y: number): void {
-    const p: Kept = { x, y, seq: this.pushed++ };
-    this.track(p);
+    const seq = this.pushed++;
+    this.cache = undefined;
+    this.latestX = x;
+    this.latestY = y;
+    this.latestSeq = seq;
     let b = this.buckets[this.buckets.length - 1];
+    // The usual push: a finite value within the current bucket's lowest and highest, which changes
+    // no kept point (nor the overall extremes, which are at least as far out). NaN and ±Infinity
+    // fail these comparisons.
+    if (b !== undefined && b.n < this.span && b.min !== undefined && b.max !== undefined && y >= b.min.y && y <= b.max.y) {
+      b.n++;
+      return;
+    }
+    const p: Kept = { x, y, seq };
+    this.track(p);
     if (!b || b.n >= this.span) {
       b = emptyBucket(p.seq);
       this.buckets.push(b);
@@ -164,7 +179,6 @@ export class Series {
     this.kept += keptCount(b);
     // +2: the first and last points may be returned on top of the buckets' representatives.
     if (this.kept + 2 > this.capacity) this.compact();
-    this.cache = undefined;
   }
 
   /** The kept points in push order: at most `capacity`, always including the first and last pushed. */
@@ -195,7 +209,7 @@ export class Series {
 
   /** Last point pushed, finite or not. */
   get latest(): Point | undefined {
-    return this.latestKept && plain(this.latestKept);
+    return this.latestSeq === -1 ? undefined : { x: this.latestX, y: this.latestY };
   }
 
   /** First point pushed. */
@@ -213,7 +227,6 @@ export class Series {
 
   private track(p: Kept): void {
     this.firstKept ??= p;
-    this.latestKept = p;
     const kind = nonFiniteKind(p.y);
     if (kind) {
       this.totals[kind]++;
@@ -246,9 +259,8 @@ export class Series {
     const out: Kept[] = [];
     for (const b of this.buckets) out.push(...representatives(b));
     const first = this.firstKept;
-    const last = this.latestKept;
     if (first && out[0] !== first) out.unshift(first);
-    if (last && out[out.length - 1] !== last) out.push(last);
+    if (this.latestSeq !== -1 && out[out.length - 1]?.seq !== this.latestSeq) out.push({ x: this.latestX, y: this.latestY, seq: this.latestSeq });
     return out.map(plain);
   }
 }
