@@ -3,22 +3,22 @@
  *
  *   import { classifyLine, LineReader, readStream } from 'vizmeta';
  */
-export type { JsonObject, JsonValue, MetadataRecord, Diagnostic } from './types.js';
+export type { JsonObject, JsonValue, MetadataRecord, Diagnostic } from './core/types.js';
 export { classifyLine, parseCleanLine, splitTimestampPrefix, type ClassifiedLine, type LineGrammarOptions } from './parsers/line.js';
 export { parseJsonObject, parseObjectAt, JsonSyntaxError, MAX_DEPTH } from './parsers/json.js';
 export { toRecord, unwrapValohai, parseIsoTime, getPath, flattenValues } from './parsers/metadata.js';
-export { LineReader, readStream, DEFAULT_MAX_LINE_BYTES, type ReadOptions, type RecordSink } from './source.js';
+export { LineReader, readStream, DEFAULT_MAX_LINE_BYTES, type ReadOptions, type RecordSink } from './parsers/source.js';
 export { escapeForTerminal } from './render/escape.js';
 export { toJsonLine, type NonFiniteStyle } from './render/json.js';
-export { UsageError, InputError, ExitCode } from './errors.js';
+export { UsageError, InputError, ExitCode } from './core/errors.js';
 export { DashboardModel, type ModelOptions, type ModelView } from './live/model.js';
 export { renderDashboard, dashboardLines, type DashboardState, type DashboardOptions } from './render/dashboard.js';
-export { SummaryBuilder, summarizeRecords, aggregateOf, directionOf, type ExecutionSummary, type KeySummary, type Aggregate, type Direction } from './summary.js';
-export { summarizeFile, summarizeExecutions, type SummarizeOptions } from './executions.js';
-export { parseKubeflowMetrics } from './parsers/kubeflow-metrics.js';
-export { loadConfig, validateConfig, CONFIG_SCHEMA, type VizmetaConfig } from './config.js';
-export { loadSchemaFile, compileSchema, type LoadedSchema } from './schema.js';
+export { SummaryBuilder, summarizeRecords, aggregateOf, directionOf, type ExecutionSummary, type KeySummary, type Aggregate, type Direction } from './analyse/summary.js';
+export { summarizeFile, summarizeExecutions, type SummarizeOptions } from './input/executions.js';
+export { parseKubeflowMetrics } from './formats/kubeflow-metrics.js';
+export { loadConfig, validateConfig, CONFIG_SCHEMA, type VizmetaConfig } from './formats/config.js';
+export { loadSchemaFile, compileSchema, type LoadedSchema } from './formats/schema.js';
 export { evaluateGate, type GateReport } from './commands/gate.js';
-export { loadRenderer, runRenderer, type CustomRenderer, type RendererFunction } from './custom-renderer.js';
-export { parseUiMetadata, locateSource, readLocalSource, type UiMetadata, type UiOutput, type SourceLocation } from './parsers/kubeflow-ui.js';
+export { loadRenderer, runRenderer, type CustomRenderer, type RendererFunction } from './render/custom-renderer.js';
+export { parseUiMetadata, locateSource, readLocalSource, type UiMetadata, type UiOutput, type SourceLocation } from './formats/kubeflow-ui.js';
 export { renderMarkdownTerminal, type MarkdownTerminalOptions } from './render/markdown-terminal.js';

@@ -4,12 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ExitCode, InputError, UsageError } from './errors.js';
-import { closedPipeHandler, processIO, type CommandIO } from './io.js';
+import { ExitCode, InputError, UsageError } from './core/errors.js';
+import { closedPipeHandler, processIO, type CommandIO } from './core/io.js';
 import { escapeForTerminal } from './render/escape.js';
 import { reflowHelp } from './render/reflow.js';
 import { registerCommands } from './commands/index.js';
-import { NoInputError } from './commands/shared.js';
+import { NoInputError } from './options/input.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -3,16 +3,16 @@
  * per key, one colour per execution, the legend naming the files.
  */
 import type { Command } from 'commander';
-import { loadRenderer, runRenderer, type CustomRenderer } from '../custom-renderer.js';
-import { ExitCode, UsageError } from '../errors.js';
-import { resolveColor, warn, write, type CommandIO } from '../io.js';
+import { loadRenderer, runRenderer, type CustomRenderer } from '../render/custom-renderer.js';
+import { ExitCode, UsageError } from '../core/errors.js';
+import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
 import { DashboardModel } from '../live/model.js';
 import { parseKeys, parseSmoothing } from '../live/options.js';
 import { dashboardLines } from '../render/dashboard.js';
-import { readInputs } from '../source.js';
-import type { MetadataRecord } from '../types.js';
+import { readInputs } from '../parsers/source.js';
+import type { MetadataRecord } from '../core/types.js';
 import type { ExitSlot } from '../program.js';
-import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from './shared.js';
+import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 
 export interface ChartOptions extends InputOptions {
   /** Only these keys, in this order. Default: every numeric key. */

@@ -5,19 +5,19 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ExitCode, UsageError } from '../errors.js';
-import { warn, write, type CommandIO } from '../io.js';
-import { joinInputs, reportInputProblems, summarizeExecutions, type JoinedTable } from '../executions.js';
+import { ExitCode, UsageError } from '../core/errors.js';
+import { warn, write, type CommandIO } from '../core/io.js';
+import { joinInputs, reportInputProblems, summarizeExecutions, type JoinedTable } from '../input/executions.js';
 import { renderChart } from '../render/chart.js';
 import { csvValue, formatDelta, formatValue, jsonValue, renderCsvTable, renderMarkdownTable, renderTextTable, type CellInput, type Column } from '../render/table.js';
-import { aggregateOf, directionOf, lookupKey, normalizeKey, STEP_KEYS, unionKeys, type DirectionOverrides, type ExecutionSummary } from '../summary.js';
-import type { JsonValue } from '../types.js';
+import { aggregateOf, directionOf, lookupKey, normalizeKey, STEP_KEYS, unionKeys, type DirectionOverrides, type ExecutionSummary } from '../analyse/summary.js';
+import type { JsonValue } from '../core/types.js';
 import type { ExitSlot } from '../program.js';
-import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from './shared.js';
-import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, parseKeyList, type ExecutionCommandOptions } from './execution-options.js';
+import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
+import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, parseKeyList, type ExecutionCommandOptions } from '../options/execution.js';
 import type { TableFormat } from './sort.js';
 import { escapeForTerminal } from '../render/escape.js';
-import { folderNote, shortNames } from '../names.js';
+import { folderNote, shortNames } from '../core/names.js';
 
 export interface CompareOptions extends InputOptions, ExecutionCommandOptions {
   /** Keys to compare and chart. Default: the config's `keys`, else every numeric key. */

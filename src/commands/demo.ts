@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import type { CommandIO } from '../io.js';
+import type { CommandIO } from '../core/io.js';
 import { addDashboardOptions, addStopOptions } from '../live/options.js';
 import type { ExitSlot } from '../program.js';
 import { runRun, type RunOptions } from './run.js';

@@ -3,17 +3,17 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ExitCode, UsageError } from '../errors.js';
-import { write, warn, type CommandIO } from '../io.js';
-import { JsonLineWriter } from '../parsers/canonical.js';
+import { ExitCode, UsageError } from '../core/errors.js';
+import { write, warn, type CommandIO } from '../core/io.js';
+import { JsonLineWriter } from '../parsers/fast/canonical.js';
 import { flattenValues } from '../parsers/metadata.js';
 import { csvRow, type CsvCell } from '../render/csv.js';
 import { escapeForTerminal, escapeJsonForTerminal } from '../render/escape.js';
 import { toJsonLine, type NonFiniteStyle } from '../render/json.js';
-import { readInputs } from '../source.js';
-import type { JsonObject, JsonValue, MetadataRecord } from '../types.js';
+import { readInputs } from '../parsers/source.js';
+import type { JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
 import type { ExitSlot } from '../program.js';
-import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from './shared.js';
+import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 
 export interface ExtractOptions extends InputOptions {
   /** Output format. Default `json` (one object per line). */

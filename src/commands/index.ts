@@ -8,7 +8,7 @@
  * commander's "unknown command" error and suggestions work as before.
  */
 import type { Command } from 'commander';
-import type { CommandIO } from '../io.js';
+import type { CommandIO } from '../core/io.js';
 import type { ExitSlot } from '../program.js';
 
 type Register = (program: Command, io: CommandIO, exit: ExitSlot) => void;

@@ -7,9 +7,9 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { classificationReport, mostConfusedPairs } from '../classification.js';
-import { ExitCode, InputError, UsageError } from '../errors.js';
-import { resolveColor, warn, write, type CommandIO } from '../io.js';
+import { classificationReport, mostConfusedPairs } from '../analyse/classification.js';
+import { ExitCode, InputError, UsageError } from '../core/errors.js';
+import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
 import { flattenValues } from '../parsers/metadata.js';
 import {
   confusionFromKubeflowCsv,
@@ -25,12 +25,12 @@ import {
   type Normalization,
   type PairColumns,
   type SamplePair,
-} from '../parsers/confusion.js';
+} from '../formats/confusion.js';
 import { renderMatrixMarkdown, renderMatrixText } from '../render/matrix.js';
 import type { ExitSlot } from '../program.js';
-import type { JsonValue, MetadataRecord } from '../types.js';
-import { addInputOptions, concurrentlyInOrder, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from './shared.js';
-import { displayName, locateMessage, readVisualInput } from './visual-input.js';
+import type { JsonValue, MetadataRecord } from '../core/types.js';
+import { addInputOptions, concurrentlyInOrder, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
+import { displayName, locateMessage, readVisualInput } from '../formats/visual-input.js';
 
 export type MatrixFormat = 'text' | 'json' | 'markdown';
 

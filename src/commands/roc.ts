@@ -6,18 +6,18 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ExitCode, InputError, UsageError } from '../errors.js';
-import { resolveColor, warn, write, type CommandIO } from '../io.js';
+import { ExitCode, InputError, UsageError } from '../core/errors.js';
+import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
 import { getPath } from '../parsers/metadata.js';
-import { parseCsv, parseCsvObjects, parseNumberCell } from '../parsers/confusion.js';
+import { parseCsv, parseCsvObjects, parseNumberCell } from '../formats/confusion.js';
 import { renderChart, type ChartSeries } from '../render/chart.js';
 import { escapeForTerminal } from '../render/escape.js';
-import { auc, rocFromGeneratedCsv, rocFromRows, type RocCurve } from '../roc.js';
+import { auc, rocFromGeneratedCsv, rocFromRows, type RocCurve } from '../analyse/roc.js';
 import type { ExitSlot } from '../program.js';
-import type { JsonValue, MetadataRecord } from '../types.js';
-import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from './shared.js';
-import { displayName, locateMessage, readVisualInput } from './visual-input.js';
-import { folderNote, shortNames } from '../names.js';
+import type { JsonValue, MetadataRecord } from '../core/types.js';
+import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
+import { displayName, locateMessage, readVisualInput } from '../formats/visual-input.js';
+import { folderNote, shortNames } from '../core/names.js';
 
 export type RocFormat = 'text' | 'json' | 'markdown';
 

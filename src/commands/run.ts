@@ -6,16 +6,16 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { basename, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
-import { ExitCode, InputError, UsageError } from '../errors.js';
-import { onClosedPipe, resolveColor, warn, type CommandIO } from '../io.js';
+import { ExitCode, InputError, UsageError } from '../core/errors.js';
+import { onClosedPipe, resolveColor, warn, type CommandIO } from '../core/io.js';
 import { Child, SpawnError, exitStatus } from '../live/child.js';
 import { addDashboardOptions, addStopOptions, checkStopFlags, type DashboardFlags, type StopFlags } from '../live/options.js';
 import { buildStopRule } from '../live/rules.js';
 import { TimestampedLog } from '../live/save.js';
 import { LiveSession } from '../live/session.js';
-import { describeFsError } from '../source.js';
+import { describeFsError } from '../parsers/source.js';
 import type { ExitSlot } from '../program.js';
-import { addInputOptions, readOptionsFrom, type InputOptions } from './shared.js';
+import { addInputOptions, readOptionsFrom, type InputOptions } from '../options/input.js';
 import type { LiveDeps } from './watch.js';
 
 export interface RunOptions extends InputOptions, DashboardFlags, StopFlags {

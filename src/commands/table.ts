@@ -9,24 +9,24 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { loadRenderer, runRenderer } from '../custom-renderer.js';
-import { ExitCode, UsageError } from '../errors.js';
-import { compileExpression, recordEnvironment, type CompiledExpression } from '../expr.js';
-import { joinInputs } from '../executions.js';
-import { warn, write, type CommandIO } from '../io.js';
+import { loadRenderer, runRenderer } from '../render/custom-renderer.js';
+import { ExitCode, UsageError } from '../core/errors.js';
+import { compileExpression, recordEnvironment, type CompiledExpression } from '../analyse/expr.js';
+import { joinInputs } from '../input/executions.js';
+import { warn, write, type CommandIO } from '../core/io.js';
 import { flattenValues, getPath } from '../parsers/metadata.js';
 import { toJsonLine } from '../render/json.js';
 import { escapeForTerminal } from '../render/escape.js';
 import { csvRow } from '../render/csv.js';
 import { csvValue, formatValue, layoutTextTable, markdownHead, markdownRow, renderCsvTable, renderMarkdownTable, renderTextTable, type CellInput, type Column, type TextTableLayout } from '../render/table.js';
-import { readInputs } from '../source.js';
-import { normalizeKey } from '../summary.js';
-import type { JsonValue, MetadataRecord } from '../types.js';
+import { readInputs } from '../parsers/source.js';
+import { normalizeKey } from '../analyse/summary.js';
+import type { JsonValue, MetadataRecord } from '../core/types.js';
 import type { ExitSlot } from '../program.js';
-import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from './shared.js';
-import { collect, commandContext, parseKeyList, parsePositiveInt, type ExecutionCommandOptions } from './execution-options.js';
+import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
+import { collect, commandContext, parseKeyList, parsePositiveInt, type ExecutionCommandOptions } from '../options/execution.js';
 import { renderJoined } from './compare.js';
-import { folderNote, shortNames } from '../names.js';
+import { folderNote, shortNames } from '../core/names.js';
 import { compareValues, type TableFormat } from './sort.js';
 
 /** Rows that fix a streamed table's columns and widths. */

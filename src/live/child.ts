@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { constants } from 'node:os';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 /** How the child ended. */
 export interface ChildEnd {

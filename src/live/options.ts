@@ -3,7 +3,7 @@
  * and normalised into typed objects before any work.
  */
 import { Option, type Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 
 /** What the dashboard shows. */
 export interface DashboardFlags {

@@ -2,8 +2,8 @@
  * The early-stop rules of `--stop-when` and the plateau flags, built before any input is read or
  * any command is spawned, so a bad expression exits 2 first.
  */
-import { createStopper } from '../early-stop.js';
-import { compileExpression } from '../expr.js';
+import { createStopper } from '../analyse/early-stop.js';
+import { compileExpression } from '../analyse/expr.js';
 import type { StopFlags } from './options.js';
 import type { StopRule } from './session.js';
 

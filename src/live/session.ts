@@ -4,10 +4,10 @@
  * dashboard drawn live on a terminal, or once at the end otherwise.
  */
 import type { Writable } from 'node:stream';
-import { drained, write, warn, formatDiagnostic, type CommandIO } from '../io.js';
+import { drained, write, warn, formatDiagnostic, type CommandIO } from '../core/io.js';
 import { dashboardLines, type DashboardState } from '../render/dashboard.js';
-import { LineReader, type ReadOptions } from '../source.js';
-import type { JsonObject, MetadataRecord } from '../types.js';
+import { LineReader, type ReadOptions } from '../parsers/source.js';
+import type { JsonObject, MetadataRecord } from '../core/types.js';
 import { DashboardModel, type ModelOptions } from './model.js';
 import { FrameScheduler, type Timers } from './scheduler.js';
 import { LiveScreen, type TerminalSize } from './terminal.js';

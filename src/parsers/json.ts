@@ -7,7 +7,7 @@
  * stored as data, exactly as JSON.parse does) and refuses nesting deeper than a limit,
  * so hostile input cannot exhaust the stack.
  */
-import type { JsonObject, JsonValue } from '../types.js';
+import type { JsonObject, JsonValue } from '../core/types.js';
 
 /** Deepest nesting a metadata record may have; deeper records are rejected, not truncated. */
 export const MAX_DEPTH = 100;

@@ -14,7 +14,7 @@
  * case, a clean `{...}` line, is decided by one JSON.parse with no regular expression.
  */
 import stripAnsi from 'strip-ansi';
-import type { JsonObject } from '../types.js';
+import type { JsonObject } from '../core/types.js';
 import { JsonSyntaxError, MAX_DEPTH, parseJsonObject, parseObjectAt, parsePythonObject } from './json.js';
 
 export interface LineGrammarOptions {

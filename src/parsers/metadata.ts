@@ -4,7 +4,7 @@
  * `_time` wins, then the line's timestamp prefix, then when the line was read).
  * Also the dotted-path lookup every command uses to name a key.
  */
-import type { JsonObject, JsonValue, MetadataRecord } from '../types.js';
+import type { JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
 
 /** Unwraps `{"vh_metadata": {...}}`, the form Valohai deployments print. */
 export function unwrapValohai(object: JsonObject): JsonObject {

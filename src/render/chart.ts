@@ -9,7 +9,7 @@
 import { plot } from 'asciichart';
 import { Chalk, type ForegroundColorName } from 'chalk';
 import { displayWidth, graphemes } from './width.js';
-import { countNonFinite, nonFiniteKind, type NonFiniteCounts, type Point } from '../series.js';
+import { countNonFinite, nonFiniteKind, type NonFiniteCounts, type Point } from '../analyse/series.js';
 import { escapeForTerminal } from './escape.js';
 
 export interface ChartSeries {

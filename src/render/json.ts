@@ -4,7 +4,7 @@
  * `null` (the default: what JSON.stringify writes), `string` ("NaN", "Infinity", "-Infinity"),
  * or `python` (bare tokens, for tools that read Python's json.dumps output).
  */
-import type { JsonValue } from '../types.js';
+import type { JsonValue } from '../core/types.js';
 
 export type NonFiniteStyle = 'null' | 'string' | 'python';
 

@@ -12,8 +12,8 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import { displayWidth, graphemes } from './width.js';
-import { classificationReport, mostConfusedPairs, type ClassificationReport } from '../classification.js';
-import { normalizeMatrix, type ConfusionMatrix, type Normalization } from '../parsers/confusion.js';
+import { classificationReport, mostConfusedPairs, type ClassificationReport } from '../analyse/classification.js';
+import { normalizeMatrix, type ConfusionMatrix, type Normalization } from '../formats/confusion.js';
 import { escapeForTerminal } from './escape.js';
 
 export interface MatrixRenderOptions {

@@ -8,7 +8,7 @@
  * first truncates its longest cells (with `…`), then drops columns from the right and says which.
  */
 import type { ChalkInstance } from 'chalk';
-import { CAN_REQUIRE_ESM, requireDependency } from '../require-esm.js';
+import { CAN_REQUIRE_ESM, requireDependency } from '../core/require-esm.js';
 import { displayWidth } from './width.js';
 import { csvRow, type CsvCell } from './csv.js';
 import { escapeForTerminal } from './escape.js';

@@ -6,11 +6,11 @@
  * tables and an `Intl.Segmenter`), a fifth of a `vizmeta sort` run. Most measured text is
  * numbers, key names, file names and our own table rules, sparklines and marks: characters that
  * are each one column wide and each a grapheme cluster of their own. For text made only of those,
- * the width is the length, which is exactly what string-width answers for it (test/width.test.ts
+ * the width is the length, which is exactly what string-width answers for it (test/render/width.test.ts
  * checks every such character against string-width). Any other text (wide CJK, emoji, combining
  * marks, control characters, ANSI escapes) goes to string-width, loaded then (see require-esm.ts).
  */
-import { CAN_REQUIRE_ESM, requireDependency } from '../require-esm.js';
+import { CAN_REQUIRE_ESM, requireDependency } from '../core/require-esm.js';
 
 type StringWidth = typeof import('string-width').default;
 

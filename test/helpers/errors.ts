@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 
 /** Runs fn, expects it to throw an InputError, and returns the message for closer checks. */
 export function inputError(fn: () => unknown): string {

@@ -7,9 +7,9 @@ import fc from 'fast-check';
 import { MAX_DEPTH } from '../../src/parsers/json.js';
 import { classifyLine } from '../../src/parsers/line.js';
 import { toRecord } from '../../src/parsers/metadata.js';
-import { restrictKeys } from '../../src/parsers/partial.js';
-import type { ReadOptions } from '../../src/source.js';
-import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../../src/types.js';
+import { restrictKeys } from '../../src/parsers/fast/partial.js';
+import type { ReadOptions } from '../../src/parsers/source.js';
+import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../../src/core/types.js';
 import { pythonDumps as dumps } from './python-json.js';
 
 /** The clock the readers are given: records without a time of their own get this one. */

@@ -2,7 +2,7 @@
  * Python's json.dumps for property tests (NaN and ±Infinity as bare tokens, as Python writes
  * them), and a comparable form of parsed values.
  */
-import type { JsonValue } from '../../src/types.js';
+import type { JsonValue } from '../../src/core/types.js';
 
 /** Python's json.dumps, with a choice of separators, NaN tokens included. */
 export function pythonDumps(value: JsonValue, comma = ', ', colon = ': '): string {

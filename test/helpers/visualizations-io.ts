@@ -2,7 +2,7 @@
  * Runs the CLI in-process with fake streams, for the matrix, roc and view command tests.
  */
 import { PassThrough, Readable } from 'node:stream';
-import type { CommandIO } from '../../src/io.js';
+import type { CommandIO } from '../../src/core/io.js';
 import { main } from '../../src/program.js';
 import { ROOT } from './run-cli.js';
 

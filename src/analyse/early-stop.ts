@@ -1,0 +1,301 @@
+/**
+ * Stop rules for `watch` and `run`: `--stop-when EXPR` conditions and a plateau rule with
+ * Keras `EarlyStopping` semantics (patience, min_delta, mode, baseline, start_from_epoch).
+ *
+ * Everything here is pure: a stopper is fed one record's values at a time and answers whether a
+ * rule says "stop" at that record. The caller owns the stream, the child process and the exit code.
+ */
+import { UsageError } from '../core/errors.js';
+import { describeRef, getPath, type CompiledExpression, type Environment, type NameRef } from './expr.js';
+import type { JsonObject, JsonValue } from '../core/types.js';
+
+/** Which way is better. `auto` guesses from the monitored name (see {@link resolveMode}). */
+export type PlateauMode = 'min' | 'max' | 'auto';
+
+/** A Keras-style plateau rule. Each record that holds a number under `monitor` is one epoch. */
+export interface PlateauOptions {
+  /** The key to watch, a dotted path (`val_loss`, `val.loss`; a leading `metadata.` is dropped). */
+  monitor: string;
+  /** Epochs without improvement before stopping. Default 0: stop at the first epoch that does not improve. */
+  patience?: number;
+  /** Smallest change that counts as an improvement; its sign is ignored. Default 0. */
+  minDelta?: number;
+  /** Default `auto`. */
+  mode?: PlateauMode;
+  /** Patience only resets once a value also beats this. Default: none. */
+  baseline?: number;
+  /** Epochs to ignore at the start, Keras's `start_from_epoch`. Default 0. */
+  startFrom?: number;
+}
+
+/** Why a run should stop. */
+export interface StopDecision {
+  /** The rule as the user would write it: `--stop-when 'val_loss > 5'`, `--monitor val_loss --patience 3`. */
+  rule: string;
+  /** One line naming the rule, the value and the step. */
+  message: string;
+  /** The record's `step`, else its `epoch`, else its 0-based index among the records observed. */
+  step?: number;
+  /** The monitored value (plateau), or the first value the expression read. */
+  value?: unknown;
+}
+
+/** The rules a stopper applies, expressions first, in order. */
+export interface StopRules {
+  expressions: CompiledExpression[];
+  plateau?: PlateauOptions;
+}
+
+// tf.keras 2 maximises names ending in acc, accuracy or auc; the rest are scores people also
+// maximise and would otherwise be minimised by surprise.
+const MAXIMISED_SUFFIXES = ['acc', 'accuracy', 'auc', 'f1', 'precision', 'recall'];
+
+/**
+ * The direction a plateau rule optimises. `auto` is `max` for names ending (case-insensitively,
+ * after a `val_` prefix) in acc, accuracy, auc, f1, precision or recall, and `min` otherwise.
+ */
+export function resolveMode(monitor: string, mode: PlateauMode = 'auto'): 'min' | 'max' {
+  if (mode !== 'auto') return mode;
+  const name = stripMetadata(monitor).toLowerCase().replace(/^val_/, '');
+  return MAXIMISED_SUFFIXES.some((suffix) => name.endsWith(suffix)) ? 'max' : 'min';
+}
+
+/** The plateau rule as command-line flags, for messages: `--monitor val_loss --patience 3`. */
+export function plateauRule(options: PlateauOptions): string {
+  let rule = `--monitor ${shellWord(options.monitor)} --patience ${options.patience ?? 0}`;
+  if (options.minDelta) rule += ` --min-delta ${options.minDelta}`;
+  if (options.mode && options.mode !== 'auto') rule += ` --mode ${options.mode}`;
+  if (options.baseline !== undefined) rule += ` --baseline ${options.baseline}`;
+  if (options.startFrom) rule += ` --start-from ${options.startFrom}`;
+  return rule;
+}
+
+/** The expression rule as a command-line flag: `--stop-when 'val_loss > 5'`. */
+export function expressionRule(expression: CompiledExpression): string {
+  return `--stop-when ${shellQuote(expression.source)}`;
+}
+
+/**
+ * A stateful checker over a stream of records. `observe` returns a decision for every record at
+ * which some rule says stop (callers normally act on the first), or null.
+ * Throws {@link UsageError} for invalid plateau options.
+ */
+export function createStopper(rules: StopRules): { observe(values: JsonObject): StopDecision | null } {
+  const plateau = rules.plateau ? createPlateau(rules.plateau) : undefined;
+  const history = new History(rules.expressions.flatMap((expression) => expression.references));
+  let index = 0;
+  return {
+    observe(values: JsonObject): StopDecision | null {
+      const at = stepOf(values, index++);
+      history.observe(values);
+      // The plateau sees every record, even one at which an expression fires first.
+      const plateauDecision = plateau?.observe(values, at) ?? null;
+      for (const expression of rules.expressions) {
+        const result = expression.evaluate(history);
+        if (result.ok && result.value) return expressionDecision(expression, result.used, at);
+      }
+      return plateauDecision;
+    },
+  };
+}
+
+/** Runs the rules over saved records: the first decision and the index of its record, or null. */
+export function evaluateStopRules(rules: StopRules, records: JsonObject[]): { decision: StopDecision; index: number } | null {
+  const stopper = createStopper(rules);
+  for (let index = 0; index < records.length; index++) {
+    const decision = stopper.observe(records[index] as JsonObject);
+    if (decision) return { decision, index };
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Where a record sits, as a number and as words for messages. */
+interface Position {
+  step: number;
+  label: string;
+}
+
+function stepOf(values: JsonObject, index: number): Position {
+  for (const key of ['step', 'epoch'] as const) {
+    const value = Object.hasOwn(values, key) ? values[key] : undefined;
+    if (typeof value === 'number' && Number.isFinite(value)) return { step: value, label: `${key} ${value}` };
+  }
+  return { step: index, label: `record ${index + 1}` };
+}
+
+function expressionDecision(expression: CompiledExpression, used: Array<{ ref: NameRef; value: unknown }>, at: Position): StopDecision {
+  const rule = expressionRule(expression);
+  const values = used.map(({ ref, value }) => `${ref.aggregate === 'latest' ? ref.path : describeRef(ref)} = ${formatValue(value)}`).join(', ');
+  return {
+    rule,
+    message: `${rule}: true at ${at.label}${values ? ` (${values})` : ''}`,
+    step: at.step,
+    value: used[0]?.value,
+  };
+}
+
+/**
+ * Keras `EarlyStopping.on_epoch_end`, one epoch per record holding a number under the monitored
+ * key. NaN is never an improvement, so it counts toward patience.
+ */
+function createPlateau(options: PlateauOptions): { observe(values: JsonObject, at: Position): StopDecision | null } {
+  const settings = validatePlateau(options);
+  const rule = plateauRule(options);
+  const maximise = resolveMode(settings.monitor, settings.mode) === 'max';
+  // Keras keeps |min_delta| and negates it when minimising: min means current + |δ| < best.
+  const delta = maximise ? settings.minDelta : -settings.minDelta;
+  const improves = (current: number, reference: number): boolean => (maximise ? current - delta > reference : current - delta < reference);
+  let epoch = 0;
+  let wait = 0;
+  let best = maximise ? -Infinity : Infinity;
+  let bestAt: Position | undefined;
+
+  return {
+    observe(values, at) {
+      const current = getPath(values, settings.monitor);
+      if (typeof current !== 'number') return null;
+      const thisEpoch = epoch++;
+      if (thisEpoch < settings.startFrom) return null;
+      wait++;
+      if (improves(current, best)) {
+        best = current;
+        bestAt = at;
+        // Only restart patience once the value beats the baseline too.
+        if (settings.baseline === undefined || improves(current, settings.baseline)) wait = 0;
+        return null;
+      }
+      if (wait < settings.patience || thisEpoch === 0) return null;
+      return { rule, message: `${rule}: ${settings.monitor} = ${formatValue(current)} at ${at.label}, ${plateauReason()}`, step: at.step, value: current };
+    },
+  };
+
+  function plateauReason(): string {
+    const records = `${wait} record${wait === 1 ? '' : 's'}`;
+    const margin = settings.minDelta ? ` by more than ${settings.minDelta}` : '';
+    if (!bestAt) return `no usable value in ${records}`;
+    const bestText = `${formatValue(best)} (${bestAt.label})`;
+    if (settings.baseline !== undefined && !improves(best, settings.baseline)) {
+      return `baseline ${settings.baseline} not beaten${margin} in ${records}; best ${bestText}`;
+    }
+    return `no improvement${margin} on ${bestText} for ${records}`;
+  }
+}
+
+interface PlateauSettings {
+  monitor: string;
+  patience: number;
+  minDelta: number;
+  mode: PlateauMode;
+  baseline: number | undefined;
+  startFrom: number;
+}
+
+function validatePlateau(options: PlateauOptions): PlateauSettings {
+  const monitor = stripMetadata(options.monitor.trim());
+  if (monitor === '') throw new UsageError('--monitor needs a key name');
+  const patience = options.patience ?? 0;
+  if (!Number.isSafeInteger(patience) || patience < 0) throw new UsageError(`--patience must be a whole number ≥ 0, not ${patience}`);
+  const startFrom = options.startFrom ?? 0;
+  if (!Number.isSafeInteger(startFrom) || startFrom < 0) throw new UsageError(`--start-from must be a whole number ≥ 0, not ${startFrom}`);
+  const minDelta = options.minDelta ?? 0;
+  if (!Number.isFinite(minDelta)) throw new UsageError(`--min-delta must be a finite number, not ${minDelta}`);
+  const mode = options.mode ?? 'auto';
+  if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new UsageError(`--mode must be min, max or auto, not ${String(mode)}`);
+  if (options.baseline !== undefined && !Number.isFinite(options.baseline)) throw new UsageError(`--baseline must be a finite number, not ${options.baseline}`);
+  return { monitor, patience, minDelta: Math.abs(minDelta), mode, baseline: options.baseline, startFrom };
+}
+
+function stripMetadata(path: string): string {
+  return path.startsWith('metadata.') && path.length > 'metadata.'.length ? path.slice('metadata.'.length) : path;
+}
+
+/** Running aggregates of one key over the records seen. min, max and mean skip NaN and non-numbers. */
+interface Aggregate {
+  count: number;
+  first: JsonValue | undefined;
+  numbers: number;
+  min: number;
+  max: number;
+  sum: number;
+}
+
+/**
+ * What `--stop-when` expressions read: the latest value of every key (nested objects merged, so a
+ * record holding only `{"val": {"acc": 1}}` keeps the last `val.loss`), and running aggregates for
+ * the keys an expression aggregates. Memory is one value per key.
+ */
+class History implements Environment {
+  private readonly latest: JsonObject = {};
+  private readonly aggregates = new Map<string, Aggregate>();
+
+  constructor(references: NameRef[]) {
+    for (const ref of references) {
+      if (ref.aggregate !== 'latest') this.aggregates.set(ref.path, { count: 0, first: undefined, numbers: 0, min: Infinity, max: -Infinity, sum: 0 });
+    }
+  }
+
+  observe(values: JsonObject): void {
+    mergeInto(this.latest, values);
+    for (const [path, aggregate] of this.aggregates) {
+      const value = getPath(values, path);
+      if (value === undefined) continue;
+      if (aggregate.count++ === 0) aggregate.first = value;
+      if (typeof value === 'number' && !Number.isNaN(value)) {
+        aggregate.numbers++;
+        aggregate.min = Math.min(aggregate.min, value);
+        aggregate.max = Math.max(aggregate.max, value);
+        aggregate.sum += value;
+      }
+    }
+  }
+
+  lookup(ref: NameRef): unknown {
+    if (ref.aggregate === 'latest') return getPath(this.latest, ref.path);
+    const aggregate = this.aggregates.get(ref.path);
+    if (!aggregate || aggregate.count === 0) return undefined;
+    switch (ref.aggregate) {
+      case 'first': return aggregate.first;
+      case 'count': return aggregate.count;
+      case 'min': return aggregate.numbers > 0 ? aggregate.min : undefined;
+      case 'max': return aggregate.numbers > 0 ? aggregate.max : undefined;
+      case 'mean': return aggregate.numbers > 0 ? aggregate.sum / aggregate.numbers : undefined;
+    }
+  }
+}
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Deep-merges `source` into `target`. Objects inside `target` are always our own copies. */
+function mergeInto(target: JsonObject, source: JsonObject): void {
+  for (const key of Object.keys(source)) {
+    const incoming = source[key] as JsonValue;
+    let value = incoming;
+    if (isObject(incoming)) {
+      const existing = Object.hasOwn(target, key) ? target[key] : undefined;
+      const merged: JsonObject = isObject(existing) ? existing : {};
+      mergeInto(merged, incoming);
+      value = merged;
+    }
+    // defineProperty, so a `__proto__` key stays a data key.
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  }
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (value === undefined) return 'missing';
+  return JSON.stringify(value) ?? String(value);
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A key as a shell word: bare when that is safe, quoted otherwise. */
+function shellWord(text: string): string {
+  return /^[\w.,:/@%+-]+$/.test(text) ? text : shellQuote(text);
+}

@@ -1,0 +1,103 @@
+/**
+ * The edge between commands and the process: streams, terminal facts and environment
+ * come in as one object, so commands can be run in-process by tests with fake streams.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { escapeForTerminal } from '../render/escape.js';
+import type { Diagnostic } from './types.js';
+
+export interface CommandIO {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  stdinIsTTY: boolean;
+  stdoutIsTTY: boolean;
+  /** Terminal width in columns (80 when unknown). */
+  columns: number;
+  /** Terminal height in rows (24 when unknown). */
+  rows: number;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export function processIO(): CommandIO {
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    columns: process.stdout.columns || Number(process.env['COLUMNS']) || 80,
+    rows: process.stdout.rows || Number(process.env['LINES']) || 24,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/**
+ * Colour only when stdout is a terminal, unless told otherwise:
+ * `--no-color` and NO_COLOR turn it off, FORCE_COLOR (not "0") turns it on.
+ */
+export function resolveColor(io: CommandIO, flag: boolean | undefined): boolean {
+  if (flag === false) return false;
+  const noColor = io.env['NO_COLOR'];
+  if (noColor !== undefined && noColor !== '') return false;
+  const force = io.env['FORCE_COLOR'];
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  return io.stdoutIsTTY;
+}
+
+/**
+ * Writes and waits for the stream to drain when its buffer is full (backpressure). A stream that
+ * is closed or fails meanwhile (a reader that went away) ends the wait instead of hanging it:
+ * what a closed pipe means is decided in one place, src/program.ts.
+ */
+export async function write(stream: Writable, text: string | Uint8Array): Promise<void> {
+  if (stream.destroyed || stream.writableEnded) return;
+  if (stream.write(text)) return;
+  if (stream.destroyed) return;
+  await drained(stream);
+}
+
+/** Resolves when a full stream drains, or closes or fails (a reader that went away must not hang us). */
+export function drained(stream: Writable): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.once('drain', done);
+    stream.once('close', done);
+    stream.once('error', done);
+  });
+}
+
+const closedPipeHandlers = new WeakMap<Writable, () => void>();
+
+/**
+ * Lets a command decide what its stdout closing (EPIPE) means instead of the default quiet exit 0
+ * (`run` must still wait for its job and flush its saved log). Returns the undo.
+ */
+export function onClosedPipe(stream: Writable, handler: () => void): () => void {
+  closedPipeHandlers.set(stream, handler);
+  return () => {
+    if (closedPipeHandlers.get(stream) === handler) closedPipeHandlers.delete(stream);
+  };
+}
+
+/** The handler a command registered with {@link onClosedPipe}, if any. */
+export function closedPipeHandler(stream: Writable): (() => void) | undefined {
+  return closedPipeHandlers.get(stream);
+}
+
+/** One diagnostic line on stderr, compiler style: `file:line: message`, escaped for the terminal. */
+export function formatDiagnostic(diagnostic: Diagnostic): string {
+  const where = diagnostic.source === '-' ? 'stdin' : diagnostic.source;
+  return `${escapeForTerminal(where)}:${diagnostic.line}: ${escapeForTerminal(diagnostic.message)}\n`;
+}
+
+export function warn(io: CommandIO, message: string): void {
+  io.stderr.write(`vizmeta: ${escapeForTerminal(message)}\n`);
+}

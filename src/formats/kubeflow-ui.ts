@@ -1,0 +1,234 @@
+/**
+ * Kubeflow Pipelines v1 output viewers: the `mlpipeline-ui-metadata.json` a component writes,
+ * `{"version": 1, "outputs": [{type, format, source, storage, labels, schema, header, …}]}`.
+ *
+ * What is read and from where:
+ * - `storage: "inline"`: `source` is the data itself.
+ * - a local path: relative paths are taken from the folder of the metadata file (stdin: the
+ *   working directory), since that is where a downloaded artifact's data sits next to it;
+ *   absolute paths and `file://` URLs as they are. A `*` in a path segment matches names in
+ *   that folder; the matches are read in name order and concatenated, as Kubeflow does.
+ * - a remote URL (`http(s)://`, `gs://`, `s3://`, `minio://`, any other `scheme://`): not
+ *   fetched; vizmeta reads only local or inline data.
+ *
+ * Parsing follows the Kubeflow UI: a file without `outputs` is an error; a file that is not
+ * JSON is retried with newlines and backslashes removed (a file escaped twice, kubeflow/pipelines
+ * #5830); a JSON string holding the JSON is unwrapped.
+ */
+import { promises as fs } from 'node:fs';
+import { dirname, isAbsolute, join, parse as parsePath, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../core/errors.js';
+import type { JsonObject, JsonValue } from '../core/types.js';
+
+/** The viewer types Kubeflow's v1 UI knows. */
+export const OUTPUT_TYPES = ['confusion_matrix', 'roc', 'table', 'markdown', 'web-app', 'tensorboard'] as const;
+export type OutputType = (typeof OUTPUT_TYPES)[number];
+
+/** One output, with the fields vizmeta uses pulled out and checked. */
+export interface UiOutput {
+  /** 1-based position in `outputs`. */
+  index: number;
+  /** As written; may be an unknown type (or missing: ''). */
+  type: string;
+  format?: string;
+  source?: string;
+  storage?: string;
+  labels?: string[];
+  header?: string[];
+  /** Column names from `schema` (`[{name, type}]`), in order. */
+  schema?: string[];
+  /** The output object as written. */
+  raw: JsonObject;
+}
+
+export interface UiMetadata {
+  version?: JsonValue;
+  outputs: UiOutput[];
+  /** Set when the file only parsed after the double-escaping retry. */
+  unescaped: boolean;
+}
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function parseJson(text: string): JsonValue | undefined {
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Parses an `mlpipeline-ui-metadata.json` text. `name` is the file name used in messages.
+ * @throws InputError when the text is not JSON (even after the retry), is not an object, or
+ *   has no `outputs` array.
+ */
+export function parseUiMetadata(text: string, name: string): UiMetadata {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let unescaped = false;
+  let value = parseJson(body);
+  if (value === undefined) {
+    // Written through one JSON encoding too many: first undo exactly one level of escaping
+    // (the text read as the inside of a JSON string), then Kubeflow UI's own retry, which
+    // drops newlines and backslashes.
+    const once = parseJson(`"${body.trim()}"`);
+    value = typeof once === 'string' ? parseJson(once) : undefined;
+    value ??= parseJson(body.replace(/\r\n|\n|\r/g, '').replace(/\\/g, ''));
+    unescaped = value !== undefined;
+  }
+  // A JSON string whose content is the JSON (json.dumps applied twice).
+  if (typeof value === 'string') {
+    const inner = parseJson(value);
+    if (inner !== undefined) {
+      value = inner;
+      unescaped = true;
+    }
+  }
+  if (value === undefined) {
+    const error = syntaxError(body);
+    throw new InputError(`${name}: not valid JSON${error ? ` (${error})` : ''}; expected {"version": 1, "outputs": [...]}`);
+  }
+  if (!isObject(value)) throw new InputError(`${name}: expected a JSON object {"version": 1, "outputs": [...]}, got ${Array.isArray(value) ? 'an array' : typeof value}`);
+  const outputs = value['outputs'];
+  if (outputs === undefined || outputs === null) throw new InputError(`${name}: "outputs" field required but not found; expected {"version": 1, "outputs": [...]}`);
+  if (!Array.isArray(outputs)) throw new InputError(`${name}: "outputs" must be an array of outputs`);
+  const parsed: UiMetadata = { outputs: outputs.map((output, i) => toOutput(output, i + 1)), unescaped };
+  if (Object.hasOwn(value, 'version')) parsed.version = value['version'] as JsonValue;
+  return parsed;
+}
+
+function syntaxError(text: string): string | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.split('\n')[0];
+  }
+}
+
+function stringList(value: JsonValue | undefined): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
+}
+
+function toOutput(value: JsonValue, index: number): UiOutput {
+  if (!isObject(value)) return { index, type: '', raw: {} };
+  const output: UiOutput = { index, type: typeof value['type'] === 'string' ? value['type'] : '', raw: value };
+  const text = (key: string): string | undefined => (typeof value[key] === 'string' ? (value[key] as string) : undefined);
+  const format = text('format');
+  if (format !== undefined) output.format = format;
+  const storage = text('storage');
+  if (storage !== undefined) output.storage = storage;
+  const source = value['source'];
+  if (typeof source === 'string') output.source = source;
+  // Inline data written as JSON rather than text (a list of rows, an object): keep it as JSON text.
+  else if (source !== undefined && source !== null) output.source = JSON.stringify(source);
+  const labels = stringList(value['labels']);
+  if (labels) output.labels = labels;
+  const header = stringList(value['header']);
+  if (header) output.header = header;
+  const schema = value['schema'];
+  if (Array.isArray(schema)) output.schema = schema.map((column) => (isObject(column) && typeof column['name'] === 'string' ? column['name'] : ''));
+  return output;
+}
+
+/** Where an output's data is. */
+export type SourceLocation =
+  | { kind: 'inline'; content: string }
+  | { kind: 'local'; path: string }
+  | { kind: 'remote'; url: string }
+  | { kind: 'missing' };
+
+const URL_SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//;
+
+/** Decides where an output's `source` points. `baseDir` is the metadata file's folder. */
+export function locateSource(output: UiOutput, baseDir: string): SourceLocation {
+  if (output.source === undefined) return { kind: 'missing' };
+  if (output.storage === 'inline') return { kind: 'inline', content: output.source };
+  const source = output.source.trim();
+  const scheme = URL_SCHEME.exec(source)?.[1]?.toLowerCase();
+  if (scheme === 'file') {
+    try {
+      return { kind: 'local', path: fileURLToPath(source) };
+    } catch {
+      return { kind: 'local', path: source.slice('file://'.length) };
+    }
+  }
+  if (scheme !== undefined) return { kind: 'remote', url: source };
+  return { kind: 'local', path: isAbsolute(source) ? source : resolve(baseDir, source) };
+}
+
+/** The message for a remote source. */
+export function remoteMessage(url: string): string {
+  return `${url} is remote; vizmeta reads only inline data and local files (download it and point source at the copy)`;
+}
+
+function globToRegExp(segment: string): RegExp {
+  const body = segment.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/\\\\]*');
+  return new RegExp(`^${body}$`);
+}
+
+/**
+ * The files a local source names: itself, or every match of its `*` segments in name order.
+ * @throws InputError when nothing matches or the file cannot be read.
+ */
+export async function expandLocal(path: string): Promise<string[]> {
+  if (!path.includes('*')) return [path];
+  const root = parsePath(path).root;
+  const parts = path.slice(root.length).split(sep).filter((part) => part !== '');
+  let current = [root];
+  for (const [i, part] of parts.entries()) {
+    const last = i === parts.length - 1;
+    if (!part.includes('*')) {
+      current = current.map((dir) => join(dir, part));
+      continue;
+    }
+    const pattern = globToRegExp(part);
+    const next: string[] = [];
+    for (const dir of current) {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      const names = entries
+        .filter((entry) => pattern.test(entry.name) && (part.startsWith('.') || !entry.name.startsWith('.')))
+        .filter((entry) => (last ? entry.isFile() || entry.isSymbolicLink() : entry.isDirectory() || entry.isSymbolicLink()))
+        .map((entry) => entry.name)
+        .sort();
+      next.push(...names.map((name) => join(dir, name)));
+    }
+    current = next;
+  }
+  if (current.length === 0) throw new InputError(`no file matches ${path}`);
+  return current;
+}
+
+/**
+ * Reads a local source: the file, or the concatenation of its wildcard matches (each ending in
+ * a newline, so the last row of one file never runs into the first of the next).
+ */
+export async function readLocalSource(path: string): Promise<{ content: string; files: string[] }> {
+  const files = await expandLocal(path);
+  const parts: string[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new InputError(code === 'ENOENT' ? `${file}: no such file` : code === 'EISDIR' ? `${file}: is a directory` : `${file}: cannot read (${(error as Error).message})`);
+    }
+    parts.push(files.length > 1 && text !== '' && !text.endsWith('\n') ? text + '\n' : text);
+  }
+  return { content: parts.join(''), files };
+}
+
+/** The folder relative sources are read from: the metadata file's, or cwd for stdin. */
+export function baseDirOf(input: string, cwd: string): string {
+  return input === '-' ? cwd : dirname(resolve(cwd, input));
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+
+describe('vizmeta demo (built binary)', () => {
+  it('runs the bundled job to the end: curves, a learning rate, one NaN, a confusion matrix', async () => {
+    const result = await runCli(['demo'], { env: { VIZMETA_DEMO_DELAY_MS: '0' } });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('UserWarning: gradient norm 13.7 clipped to 5.0\n');
+    expect(result.stdout).toContain('{"step":123,"loss":NaN,');
+    expect(result.stdout).toContain('{"data":[["cat","dog","bird"],[812,97,91],[88,861,51],[64,42,894]]}');
+    expect(result.stdout).toMatch(/vizmeta run · demo: examples\/train\.mjs · exited 0 · \d+s · 229 lines · 211 records/);
+    for (const key of ['loss', 'accuracy', 'lr', 'val_loss', 'val_accuracy']) expect(result.stdout).toMatch(new RegExp(`\\n── ${key} `));
+    expect(result.stdout).toContain('× 1 NaN');
+  });
+
+  it('can be stopped by a rule', async () => {
+    const result = await runCli(['demo', '--quiet', '--stop-when', 'accuracy > 0.5'], { env: { VIZMETA_DEMO_DELAY_MS: '5' } });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/^vizmeta: early stop: --stop-when 'accuracy > 0.5': true at step \d+/m);
+    expect(result.stdout).toMatch(/· stopped ·/);
+  });
+});

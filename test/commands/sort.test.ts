@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { compareValues, defaultKeys, renderSort, sortExecutions } from '../../src/commands/sort.js';
+import { summarizeRecords } from '../../src/analyse/summary.js';
+import type { JsonObject } from '../../src/core/types.js';
+
+const run = (name: string, values: JsonObject[]) => summarizeRecords(name, values.map((v, i) => ({ values: v, time: '', source: name, line: i + 1 })));
+
+describe('sort', () => {
+  const runs = [
+    run('a', [{ acc: 0.5 }, { acc: 0.7 }]),
+    run('none', [{ loss: 1 }]),
+    run('b', [{ acc: 0.9 }, { acc: 0.6 }]),
+    run('nan', [{ acc: Number.NaN }]),
+    run('c', [{ acc: 0.7 }]),
+  ];
+
+  it('ranks by latest, descending, ties in input order; missing last and unranked, NaN before it', () => {
+    const rows = sortExecutions(runs, 'acc', 'latest', false);
+    expect(rows.map((r) => r.execution.execution)).toEqual(['a', 'c', 'b', 'nan', 'none']);
+    expect(rows.map((r) => r.rank)).toEqual([1, 2, 3, 4, undefined]);
+  });
+
+  it('keeps missing last when ascending, and sorts by other aggregates', () => {
+    expect(sortExecutions(runs, 'acc', 'latest', true).map((r) => r.execution.execution)).toEqual(['b', 'a', 'c', 'nan', 'none']);
+    expect(sortExecutions(runs, 'acc', 'max', false).map((r) => r.execution.execution).slice(0, 2)).toEqual(['b', 'a']);
+  });
+
+  it('orders mixed values numbers first, missing last', () => {
+    const values = [undefined, 'x', 2, Number.NaN, 1, null];
+    expect([...values].sort((a, b) => compareValues(a, b, true))).toEqual([1, 2, 'x', Number.NaN, null, undefined]);
+  });
+
+  it('prefers metrics over one-off settings for default columns', () => {
+    const summaries = [run('r', [{ lr0: 0.1, seed: 1 }, { step: 1, loss: 1, f1: 0.1 }, { step: 2, loss: 0.5, f1: 0.2 }])];
+    expect(defaultKeys(summaries, ['acc'], 3)).toEqual(['loss', 'f1', 'lr0']);
+  });
+
+  it('writes JSON rows with execution and one property per key, NaN as null', () => {
+    const rows = sortExecutions(runs, 'acc', 'latest', false);
+    const json = JSON.parse(renderSort({ rows, key: 'acc', aggregate: 'latest', others: ['loss'], hidden: 0 }, 'json', { color: false, width: 80 }));
+    expect(json[3]).toEqual({ execution: 'nan', acc: null, loss: null });
+    expect(json[4]).toEqual({ execution: 'none', acc: null, loss: 1 });
+  });
+
+  it('escapes hostile execution names and keys in text', () => {
+    const hostile = [run('\x1b[2Jevil.log', [{ 'k\u202e': 1 }])];
+    const text = renderSort({ rows: sortExecutions(hostile, 'k\u202e', 'latest', false), key: 'k\u202e', aggregate: 'latest', others: [], hidden: 0 }, 'text', { color: false, width: 80 });
+    expect(text).not.toMatch(/[\x1b\u202e]/);
+    expect(text).toContain('\\x1b[2Jevil.log');
+  });
+});

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { histogramText, RESERVOIR, StatsBuilder } from '../../src/commands/stats.js';
+
+const record = (values: Record<string, unknown>, line: number) => ({ values: values as never, time: '', source: 's', line });
+
+describe('stats', () => {
+  it('counts types, missing, NaN/Inf apart from min/mean/std/median/max', () => {
+    const builder = new StatsBuilder();
+    [{ x: 1 }, { x: 2 }, { x: 3 }, { x: Number.NaN }, { x: Number.POSITIVE_INFINITY }, { y: 'a' }, { x: 'odd' }].forEach((v, i) => builder.add(record(v, i + 1)));
+    const [x, y] = builder.finish();
+    expect(x).toMatchObject({ key: 'x', types: ['number', 'string'], count: 6, missing: 1, nan: 1, posInf: 1, min: 1, max: 3, mean: 2, median: 2, latest: 'odd', approximate: false });
+    expect(x?.std).toBeCloseTo(1);
+    expect(y).toMatchObject({ key: 'y', types: ['string'], count: 1, missing: 6, latest: 'a' });
+    expect(y?.min).toBeUndefined();
+  });
+
+  it('keeps memory bounded on huge inputs: the median is approximate, mean and std exact', () => {
+    const builder = new StatsBuilder(['v']);
+    const n = 100_000;
+    for (let i = 0; i < n; i++) builder.add(record({ v: i % 1000, other: i }, i + 1));
+    const [v] = builder.finish();
+    expect(v?.approximate).toBe(n > RESERVOIR);
+    expect(v?.mean).toBeCloseTo(499.5, 6);
+    expect(Math.abs((v?.median ?? 0) - 499.5)).toBeLessThan(30);
+    expect(builder.finish()).toHaveLength(1);
+  });
+
+  it('draws histogram bars from zero', () => {
+    expect(histogramText([0, 1, 8])).toBe(' ▁█');
+    expect(histogramText([])).toBe('');
+  });
+});

