@@ -8,10 +8,10 @@ export { classifyLine, parseCleanLine, splitTimestampPrefix, type ClassifiedLine
 export { parseJsonObject, parseObjectAt, JsonSyntaxError, MAX_DEPTH } from './parsers/json.js';
 export { toRecord, unwrapValohai, parseIsoTime, getPath, flattenValues } from './parsers/metadata.js';
 export { LineReader, readStream, DEFAULT_MAX_LINE_BYTES, type ReadOptions, type RecordSink } from './parsers/source.js';
-export { escapeForTerminal } from './render/escape.js';
+export { escapeForTerminal } from './core/escape.js';
 export { toJsonLine, type NonFiniteStyle } from './render/json.js';
 export { UsageError, InputError, ExitCode } from './core/errors.js';
-export { DashboardModel, type ModelOptions, type ModelView } from './live/model.js';
+export { DashboardModel, type ModelOptions, type ModelView } from './analyse/dashboard-model.js';
 export { renderDashboard, dashboardLines, type DashboardState, type DashboardOptions } from './render/dashboard.js';
 export { SummaryBuilder, summarizeRecords, aggregateOf, directionOf, type ExecutionSummary, type KeySummary, type Aggregate, type Direction } from './analyse/summary.js';
 export { summarizeFile, summarizeExecutions, type SummarizeOptions } from './input/executions.js';

@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ExitCode, InputError, UsageError } from './core/errors.js';
+import { ExitCode, InputError, UsageError, type ExitSlot } from './core/errors.js';
 import { closedPipeHandler, processIO, type CommandIO } from './core/io.js';
-import { escapeForTerminal } from './render/escape.js';
+import { escapeForTerminal } from './core/escape.js';
 import { reflowHelp } from './render/reflow.js';
 import { registerCommands } from './commands/index.js';
 import { NoInputError } from './options/input.js';
@@ -14,11 +14,6 @@ import { NoInputError } from './options/input.js';
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
-}
-
-/** Holds the exit status a command's action decided, since commander actions return nothing useful. */
-export interface ExitSlot {
-  code: number;
 }
 
 /**

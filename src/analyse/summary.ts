@@ -14,6 +14,9 @@
 import { flattenValues, forEachLeaf, getPath } from '../parsers/metadata.js';
 import { EntryKind, rawValue, type OtherEntries } from '../parsers/fast/partial.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
+import type { SchemaViolation } from '../formats/schema.js';
+
+export type { SchemaViolation };
 
 /** Aggregates of one key within one execution. */
 export interface KeySummary {
@@ -50,14 +53,6 @@ export interface KeySummary {
    * latestStep are known; numeric, nan, inf and sum are 0 and min, max undefined.
    */
   partial?: true;
-}
-
-/** Where a record failed the `--schema` contract. */
-export interface SchemaViolation {
-  line: number;
-  /** ajv's instance path, e.g. `/accuracy` (empty for the whole record). */
-  instancePath: string;
-  message: string;
 }
 
 /** What one input amounted to. Plain data: it can come back from a worker thread. */

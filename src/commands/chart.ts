@@ -4,14 +4,13 @@
  */
 import type { Command } from 'commander';
 import { loadRenderer, runRenderer, type CustomRenderer } from '../render/custom-renderer.js';
-import { ExitCode, UsageError } from '../core/errors.js';
+import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
 import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
-import { DashboardModel } from '../live/model.js';
+import { DashboardModel } from '../analyse/dashboard-model.js';
 import { parseKeys, parseSmoothing } from '../live/options.js';
 import { dashboardLines } from '../render/dashboard.js';
 import { readInputs } from '../parsers/source.js';
 import type { MetadataRecord } from '../core/types.js';
-import type { ExitSlot } from '../program.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 
 export interface ChartOptions extends InputOptions {

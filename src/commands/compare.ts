@@ -5,18 +5,17 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ExitCode, UsageError } from '../core/errors.js';
+import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
 import { warn, write, type CommandIO } from '../core/io.js';
 import { joinInputs, reportInputProblems, summarizeExecutions, type JoinedTable } from '../input/executions.js';
 import { renderChart } from '../render/chart.js';
 import { csvValue, formatDelta, formatValue, jsonValue, renderCsvTable, renderMarkdownTable, renderTextTable, type CellInput, type Column } from '../render/table.js';
 import { aggregateOf, directionOf, lookupKey, normalizeKey, STEP_KEYS, unionKeys, type DirectionOverrides, type ExecutionSummary } from '../analyse/summary.js';
 import type { JsonValue } from '../core/types.js';
-import type { ExitSlot } from '../program.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, parseKeyList, type ExecutionCommandOptions } from '../options/execution.js';
 import type { TableFormat } from './sort.js';
-import { escapeForTerminal } from '../render/escape.js';
+import { escapeForTerminal } from '../core/escape.js';
 import { folderNote, shortNames } from '../core/names.js';
 
 export interface CompareOptions extends InputOptions, ExecutionCommandOptions {

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { CommandIO } from '../core/io.js';
 import { addDashboardOptions, addStopOptions } from '../live/options.js';
-import type { ExitSlot } from '../program.js';
 import { runRun, type RunOptions } from './run.js';
 import type { LiveDeps } from './watch.js';
+import type { ExitSlot } from '../core/errors.js';
 
 /** The demo job; the same relative path from src/commands/ and dist/commands/. */
 export const DEMO_SCRIPT = fileURLToPath(new URL('../../examples/train.mjs', import.meta.url));

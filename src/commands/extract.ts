@@ -3,16 +3,15 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ExitCode, UsageError } from '../core/errors.js';
+import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
 import { write, warn, type CommandIO } from '../core/io.js';
 import { JsonLineWriter } from '../parsers/fast/canonical.js';
 import { flattenValues } from '../parsers/metadata.js';
 import { csvRow, type CsvCell } from '../render/csv.js';
-import { escapeForTerminal, escapeJsonForTerminal } from '../render/escape.js';
+import { escapeForTerminal, escapeJsonForTerminal } from '../core/escape.js';
 import { toJsonLine, type NonFiniteStyle } from '../render/json.js';
 import { readInputs } from '../parsers/source.js';
 import type { JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
-import type { ExitSlot } from '../program.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 
 export interface ExtractOptions extends InputOptions {

@@ -10,15 +10,14 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { Chalk } from 'chalk';
-import { ExitCode, InputError, UsageError } from '../core/errors.js';
+import { ExitCode, InputError, UsageError, type ExitSlot } from '../core/errors.js';
 import { onClosedPipe, write, type CommandIO } from '../core/io.js';
 import { compileExpression, type CompiledExpression, type NameRef } from '../analyse/expr.js';
 import { reportInputProblems, summarizeExecutions, summarizeFile, type SummarizeOptions } from '../input/executions.js';
-import { escapeForTerminal } from '../render/escape.js';
+import { escapeForTerminal } from '../core/escape.js';
 import { folderNote, shortNames } from '../core/names.js';
 import { formatNumber, formatValue, jsonValue, markdownCell } from '../render/table.js';
 import { aggregateOf, directionOf, lookupKey, normalizeKey, type DirectionOverrides, type ExecutionSummary } from '../analyse/summary.js';
-import type { ExitSlot } from '../program.js';
 import { addInputOptions, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { addDirectionOptions, addExecutionOptions, collect, commandContext, directionOverrides, type ExecutionCommandOptions } from '../options/execution.js';
 

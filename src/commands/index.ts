@@ -9,7 +9,7 @@
  */
 import type { Command } from 'commander';
 import type { CommandIO } from '../core/io.js';
-import type { ExitSlot } from '../program.js';
+import type { ExitSlot } from '../core/errors.js';
 
 type Register = (program: Command, io: CommandIO, exit: ExitSlot) => void;
 

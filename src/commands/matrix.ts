@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { classificationReport, mostConfusedPairs } from '../analyse/classification.js';
-import { ExitCode, InputError, UsageError } from '../core/errors.js';
+import { ExitCode, InputError, UsageError, type ExitSlot } from '../core/errors.js';
 import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
 import { flattenValues } from '../parsers/metadata.js';
 import {
@@ -27,7 +27,6 @@ import {
   type SamplePair,
 } from '../formats/confusion.js';
 import { renderMatrixMarkdown, renderMatrixText } from '../render/matrix.js';
-import type { ExitSlot } from '../program.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
 import { addInputOptions, concurrentlyInOrder, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { displayName, locateMessage, readVisualInput } from '../formats/visual-input.js';

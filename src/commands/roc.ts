@@ -6,14 +6,13 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ExitCode, InputError, UsageError } from '../core/errors.js';
+import { ExitCode, InputError, UsageError, type ExitSlot } from '../core/errors.js';
 import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
 import { getPath } from '../parsers/metadata.js';
 import { parseCsv, parseCsvObjects, parseNumberCell } from '../formats/confusion.js';
 import { renderChart, type ChartSeries } from '../render/chart.js';
-import { escapeForTerminal } from '../render/escape.js';
+import { escapeForTerminal } from '../core/escape.js';
 import { auc, rocFromGeneratedCsv, rocFromRows, type RocCurve } from '../analyse/roc.js';
-import type { ExitSlot } from '../program.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { displayName, locateMessage, readVisualInput } from '../formats/visual-input.js';

@@ -6,7 +6,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { basename, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
-import { ExitCode, InputError, UsageError } from '../core/errors.js';
+import { ExitCode, InputError, UsageError, type ExitSlot } from '../core/errors.js';
 import { onClosedPipe, resolveColor, warn, type CommandIO } from '../core/io.js';
 import { Child, SpawnError, exitStatus } from '../live/child.js';
 import { addDashboardOptions, addStopOptions, checkStopFlags, type DashboardFlags, type StopFlags } from '../live/options.js';
@@ -14,7 +14,6 @@ import { buildStopRule } from '../live/rules.js';
 import { TimestampedLog } from '../live/save.js';
 import { LiveSession } from '../live/session.js';
 import { describeFsError } from '../parsers/source.js';
-import type { ExitSlot } from '../program.js';
 import { addInputOptions, readOptionsFrom, type InputOptions } from '../options/input.js';
 import type { LiveDeps } from './watch.js';
 

@@ -5,16 +5,15 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ExitCode, UsageError } from '../core/errors.js';
+import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
 import { write, type CommandIO } from '../core/io.js';
 import { reportInputProblems, summarizeExecutions } from '../input/executions.js';
 import { sparkline } from '../render/sparkline.js';
-import { escapeForTerminal } from '../render/escape.js';
+import { escapeForTerminal } from '../core/escape.js';
 import { formatValue, jsonValue, csvValue, renderCsvTable, renderMarkdownTable, renderTextTable, wrapText, type CellInput, type Column } from '../render/table.js';
 import { folderNote, shortNames } from '../core/names.js';
 import { AGGREGATES, aggregateOf, lookupKey, normalizeKey, STEP_KEYS, unionKeys, type Aggregate, type ExecutionSummary } from '../analyse/summary.js';
 import type { JsonValue } from '../core/types.js';
-import type { ExitSlot } from '../program.js';
 import { addInputOptions, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { addExecutionOptions, commandContext, parseKeyList, parsePositiveInt, type ExecutionCommandOptions } from '../options/execution.js';
 

@@ -10,14 +10,13 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ExitCode } from '../core/errors.js';
+import { ExitCode, type ExitSlot } from '../core/errors.js';
 import { warn, write, type CommandIO } from '../core/io.js';
 import { flattenValues } from '../parsers/metadata.js';
-import { escapeForTerminal } from '../render/escape.js';
+import { escapeForTerminal } from '../core/escape.js';
 import { formatNumber, formatValue, csvValue, jsonValue, renderCsvTable, renderMarkdownTable, renderTextTable, type CellInput, type Column } from '../render/table.js';
 import { readInputs } from '../parsers/source.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
-import type { ExitSlot } from '../program.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { parseKeyList } from '../options/execution.js';
 import { resolveColor } from '../core/io.js';

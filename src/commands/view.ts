@@ -8,7 +8,7 @@ import { basename, resolve } from 'node:path';
 import { Chalk } from 'chalk';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ExitCode, InputError } from '../core/errors.js';
+import { ExitCode, InputError, type ExitSlot } from '../core/errors.js';
 import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
 import { confusionFromKubeflowCsv, parseCsv, parseNumberCell } from '../formats/confusion.js';
 import {
@@ -21,13 +21,12 @@ import {
   type SourceLocation,
   type UiOutput,
 } from '../formats/kubeflow-ui.js';
-import { escapeForTerminal } from '../render/escape.js';
+import { escapeForTerminal } from '../core/escape.js';
 import { renderMarkdownTerminal } from '../render/markdown-terminal.js';
 import { renderMatrixMarkdown, renderMatrixText } from '../render/matrix.js';
 import { markdownCell, renderMarkdownTable, renderTextTable, type Column } from '../render/table.js';
 import { auc, rocFromGeneratedCsv } from '../analyse/roc.js';
 import { checkReadable, describeFsError } from '../parsers/source.js';
-import type { ExitSlot } from '../program.js';
 import { concurrentlyInOrder, resolveInputs } from '../options/input.js';
 import { renderCurves } from './roc.js';
 import { displayName, locateMessage } from '../formats/visual-input.js';

@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream';
 import { addAbortSignal } from 'node:stream';
 import type { Command } from 'commander';
-import { ExitCode } from '../core/errors.js';
+import { ExitCode, type ExitSlot } from '../core/errors.js';
 import { resolveColor, warn, type CommandIO } from '../core/io.js';
 import { followFile } from '../live/follow.js';
 import { addDashboardOptions, addStopOptions, checkStopFlags, type DashboardFlags, type StopFlags } from '../live/options.js';
@@ -13,7 +13,6 @@ import { buildStopRule } from '../live/rules.js';
 import { LiveSession, type StopRule } from '../live/session.js';
 import type { Timers } from '../live/scheduler.js';
 import { checkReadable, describeFsError, openFile, type LineReader } from '../parsers/source.js';
-import type { ExitSlot } from '../program.js';
 import { addInputOptions, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 
 export interface WatchOptions extends InputOptions, DashboardFlags, StopFlags {

@@ -13,6 +13,11 @@ export const ExitCode = {
   internal: 3,
 } as const;
 
+/** Holds the exit status a command's action decided, since commander actions return nothing useful. */
+export interface ExitSlot {
+  code: number;
+}
+
 /** A bad flag, option value or expression: exit status 2. */
 export class UsageError extends Error {
   override name = 'UsageError';

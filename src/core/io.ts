@@ -3,7 +3,7 @@
  * come in as one object, so commands can be run in-process by tests with fake streams.
  */
 import type { Readable, Writable } from 'node:stream';
-import { escapeForTerminal } from '../render/escape.js';
+import { escapeForTerminal } from './escape.js';
 import type { Diagnostic } from './types.js';
 
 export interface CommandIO {

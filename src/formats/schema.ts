@@ -15,10 +15,17 @@ import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { Ajv2019 } from 'ajv/dist/2019.js';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { UsageError } from '../core/errors.js';
-import type { SchemaViolation } from '../analyse/summary.js';
 import type { Diagnostic, JsonObject } from '../core/types.js';
 
 /** A JSON Schema read from a file: plain data, safe to post to a worker. */
+/** Where a record failed the `--schema` contract. */
+export interface SchemaViolation {
+  line: number;
+  /** ajv's instance path, e.g. `/accuracy` (empty for the whole record). */
+  instancePath: string;
+  message: string;
+}
+
 export interface LoadedSchema {
   /** The file as the user named it, for messages. */
   path: string;

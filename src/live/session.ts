@@ -8,7 +8,7 @@ import { drained, write, warn, formatDiagnostic, type CommandIO } from '../core/
 import { dashboardLines, type DashboardState } from '../render/dashboard.js';
 import { LineReader, type ReadOptions } from '../parsers/source.js';
 import type { JsonObject, MetadataRecord } from '../core/types.js';
-import { DashboardModel, type ModelOptions } from './model.js';
+import { DashboardModel, type ModelOptions } from '../analyse/dashboard-model.js';
 import { FrameScheduler, type Timers } from './scheduler.js';
 import { LiveScreen, type TerminalSize } from './terminal.js';
 

@@ -10,7 +10,7 @@ import { plot } from 'asciichart';
 import { Chalk, type ForegroundColorName } from 'chalk';
 import { displayWidth, graphemes } from './width.js';
 import { countNonFinite, nonFiniteKind, type NonFiniteCounts, type Point } from '../analyse/series.js';
-import { escapeForTerminal } from './escape.js';
+import { escapeForTerminal } from '../core/escape.js';
 
 export interface ChartSeries {
   /** Name shown in the legend (escaped before printing). */

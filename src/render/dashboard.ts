@@ -8,9 +8,9 @@
  */
 import { Chalk } from 'chalk';
 import { displayWidth } from './width.js';
-import type { KeyView, ModelView, TrackView } from '../live/model.js';
+import type { KeyView, ModelView, TrackView } from '../analyse/dashboard-model.js';
 import { renderChart, formatElapsed, formatValue, truncate, type ChartSeries } from './chart.js';
-import { escapeForTerminal } from './escape.js';
+import { escapeForTerminal } from '../core/escape.js';
 import { sparkline } from './sparkline.js';
 import { truncateText } from './table.js';
 

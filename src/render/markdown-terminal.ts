@@ -9,7 +9,7 @@
  */
 import { Chalk } from 'chalk';
 import { displayWidth } from './width.js';
-import { escapeForTerminal } from './escape.js';
+import { escapeForTerminal } from '../core/escape.js';
 
 export interface MarkdownTerminalOptions {
   /** Paragraphs are wrapped to this many columns; code and tables are not wrapped. */

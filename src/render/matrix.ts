@@ -14,7 +14,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { displayWidth, graphemes } from './width.js';
 import { classificationReport, mostConfusedPairs, type ClassificationReport } from '../analyse/classification.js';
 import { normalizeMatrix, type ConfusionMatrix, type Normalization } from '../formats/confusion.js';
-import { escapeForTerminal } from './escape.js';
+import { escapeForTerminal } from '../core/escape.js';
 
 export interface MatrixRenderOptions {
   /** Colour the heatmap with background shades (text) — markdown ignores it. */

@@ -11,7 +11,7 @@ import type { ChalkInstance } from 'chalk';
 import { CAN_REQUIRE_ESM, requireDependency } from '../core/require-esm.js';
 import { displayWidth } from './width.js';
 import { csvRow, type CsvCell } from './csv.js';
-import { escapeForTerminal } from './escape.js';
+import { escapeForTerminal } from '../core/escape.js';
 
 export type Align = 'left' | 'right';
 /** What a cell means, for colour: better, worse, unimportant, attention, emphasis. */

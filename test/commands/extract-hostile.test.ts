@@ -1,7 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runExtract } from '../../src/commands/extract.js';
-import { escapeJsonForTerminal } from '../../src/render/escape.js';
+import { escapeJsonForTerminal } from '../../src/core/escape.js';
 import type { CommandIO } from '../../src/core/io.js';
 
 async function extractTo(input: string, stdoutIsTTY: boolean, format: 'json' | 'csv'): Promise<string> {

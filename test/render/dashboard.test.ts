@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { DashboardModel } from '../../src/live/model.js';
+import { DashboardModel } from '../../src/analyse/dashboard-model.js';
 import { FrameScheduler, type Timers } from '../../src/live/scheduler.js';
 import { TimestampedLog } from '../../src/live/save.js';
 import { ByteBoundary, LiveScreen, dashboardRows, frameSequence } from '../../src/live/terminal.js';

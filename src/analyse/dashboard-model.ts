@@ -4,7 +4,7 @@
  * one of smoothed values, so memory and the cost of a frame do not grow with the points read.
  */
 import { flattenValues, getPath } from '../parsers/metadata.js';
-import { DEFAULT_CAPACITY, Series, elapsedClock, type NonFiniteCounts, type Point } from '../analyse/series.js';
+import { DEFAULT_CAPACITY, Series, elapsedClock, type NonFiniteCounts, type Point } from './series.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
 
 /** How records become points. */
