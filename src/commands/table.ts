@@ -24,9 +24,10 @@ import { normalizeKey } from '../analyse/summary.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { collect, commandContext, parseKeyList, parsePositiveInt, type ExecutionCommandOptions } from '../options/execution.js';
-import { renderJoined } from './compare.js';
+import { renderJoined } from '../render/compare.js';
 import { folderNote, shortNames } from '../core/names.js';
-import { compareValues, type TableFormat } from './sort.js';
+import { compareValues } from '../analyse/sort.js';
+import type { TableFormat } from '../core/format.js';
 
 /** Rows that fix a streamed table's columns and widths. */
 export const SAMPLE = 1000;

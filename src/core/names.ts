@@ -42,3 +42,11 @@ export function shortNames(paths: readonly string[]): ShortNames {
 export function folderNote(folder: string): string {
   return `files in ${folder}`;
 }
+
+/**
+ * Short, still unique, names for column headers: the common leading directories are dropped
+ * (`logs/a/run1.log`, `logs/b/run1.log` → `a/run1.log`, `b/run1.log`). See {@link shortNames}.
+ */
+export function displayNames(paths: readonly string[]): string[] {
+  return shortNames(paths).names;
+}

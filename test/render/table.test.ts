@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GroupBuilder, parseAggregates } from '../../src/commands/table.js';
-import { displayNames } from '../../src/commands/compare.js';
+import { displayNames } from '../../src/core/names.js';
 import { formatNumber, renderMarkdownTable, renderTextTable, truncateText } from '../../src/render/table.js';
 import { runCli } from '../helpers/run-cli.js';
 

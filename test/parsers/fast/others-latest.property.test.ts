@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { topLevelKeysFor } from '../../../src/parsers/fast/partial.js';
 import { LineReader } from '../../../src/parsers/source.js';
-import { defaultKeys } from '../../../src/commands/sort.js';
+import { defaultKeys } from '../../../src/analyse/sort.js';
 import { comparable as normalise, pythonDumps as dumps } from '../../helpers/python-json.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { STEP_KEYS, SummaryBuilder, type ExecutionSummary, type KeySummary } from '../../../src/analyse/summary.js';
