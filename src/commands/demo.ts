@@ -6,15 +6,15 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { CommandIO } from '../core/io.js';
 import { addDashboardOptions, addStopOptions } from '../live/options.js';
-import { runRun, type RunOptions } from './run.js';
-import type { LiveDeps } from './watch.js';
+import { superviseJob, type JobOptions, type LiveDeps } from '../live/supervise.js';
+import { readOptionsFrom } from '../options/input.js';
 import type { ExitSlot } from '../core/errors.js';
 
 /** The demo job; the same relative path from src/commands/ and dist/commands/. */
 export const DEMO_SCRIPT = fileURLToPath(new URL('../../examples/train.mjs', import.meta.url));
 
-export async function runDemo(options: RunOptions, io: CommandIO, deps: LiveDeps = {}): Promise<number> {
-  return runRun([process.execPath, DEMO_SCRIPT], options, io, { ...deps, title: 'demo: examples/train.mjs' });
+export async function runDemo(options: JobOptions, io: CommandIO, deps: LiveDeps = {}): Promise<number> {
+  return superviseJob([process.execPath, DEMO_SCRIPT], options, readOptionsFrom({}), io, { ...deps, title: 'demo: examples/train.mjs' });
 }
 
 export function registerDemo(program: Command, io: CommandIO, exit: ExitSlot): void {
@@ -34,7 +34,7 @@ Examples:
   vizmeta demo --monitor val_loss --patience 2      stopped by the plateau rule
   vizmeta demo --stop-when 'accuracy > 0.8'
   vizmeta demo --save demo.log && vizmeta extract demo.log`);
-  command.action(async (options: RunOptions) => {
+  command.action(async (options: JobOptions) => {
     exit.code = await runDemo(options, io);
   });
 }

@@ -11,20 +11,13 @@ import { followFile } from '../live/follow.js';
 import { addDashboardOptions, addStopOptions, checkStopFlags, type DashboardFlags, type StopFlags } from '../live/options.js';
 import { buildStopRule } from '../live/rules.js';
 import { LiveSession, type StopRule } from '../live/session.js';
-import type { Timers } from '../live/scheduler.js';
+import type { LiveDeps } from '../live/supervise.js';
 import { checkReadable, describeFsError, openFile, type LineReader } from '../parsers/source.js';
 import { addInputOptions, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 
 export interface WatchOptions extends InputOptions, DashboardFlags, StopFlags {
   /** Keep reading files as they grow, like `tail -F`. Default false. */
   follow?: boolean;
-}
-
-/** Test seams: the clock and timers of the live dashboard, and whether stdout counts as a terminal. */
-export interface LiveDeps {
-  now?: () => number;
-  timers?: Timers;
-  live?: boolean;
 }
 
 const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;

@@ -1,0 +1,151 @@
+/**
+ * Supervising a training job live: start it without a shell, pass its output through (and to
+ * `--save`), feed its stdout (and with `--parse-stderr` its stderr) to the live dashboard, forward
+ * signals, stop it when a rule fires (SIGTERM, then SIGKILL after the grace), and give back its
+ * exit status. `run` and `demo` are this with different commands.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { basename, resolve as resolvePath } from 'node:path';
+import { ExitCode, InputError, UsageError } from '../core/errors.js';
+import { onClosedPipe, resolveColor, warn, type CommandIO } from '../core/io.js';
+import { Child, SpawnError, exitStatus } from './child.js';
+import { checkStopFlags, type DashboardFlags, type StopFlags } from './options.js';
+import { buildStopRule } from './rules.js';
+import { TimestampedLog } from './save.js';
+import { LiveSession } from './session.js';
+import type { Timers } from './scheduler.js';
+import { describeFsError, type ReadOptions } from '../parsers/source.js';
+
+/** Test seams: the clock and timers of the live dashboard, and whether stdout counts as a terminal. */
+export interface LiveDeps {
+  now?: () => number;
+  timers?: Timers;
+  live?: boolean;
+}
+
+export interface JobOptions extends DashboardFlags, StopFlags {
+  /** Parse stderr for metadata too. Default false (stdout only, as Valohai does). */
+  parseStderr?: boolean;
+  /** Write the output, each line prefixed with an RFC 3339 timestamp, to this file. */
+  save?: string;
+  /** Seconds between SIGTERM and SIGKILL when a rule stops the job. Default 10. */
+  grace?: number;
+}
+
+/** Signals passed on to the job; the rest keep their default meaning for vizmeta. */
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** After the job exits, how long its pipes may stay open (held by something it started) once it was stopped, ms. */
+const DRAIN_AFTER_STOP_MS = 2000;
+
+/**
+ * Runs `argv` under the live dashboard and returns the job's exit status (or `--stop-exit-code`
+ * after an early stop). `title` names the job in the dashboard; default: the command line.
+ */
+export async function superviseJob(argv: readonly string[], options: JobOptions, readOptions: ReadOptions, io: CommandIO, deps: LiveDeps & { title?: string } = {}): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === '') throw new UsageError('no command to run: vizmeta run [options] -- CMD [ARGS...]');
+  checkStopFlags(options);
+  // Everything that can be wrong with the flags is reported before the job starts.
+  const stopRule = buildStopRule(options);
+  const grace = options.grace ?? 10;
+  const saveStream = options.save === undefined ? undefined : await openSave(resolvePath(io.cwd, options.save));
+  const save = saveStream ? new TimestampedLog(saveStream, deps.now) : undefined;
+
+  const label = deps.title ?? [basename(command), ...args].join(' ');
+  const session = new LiveSession(io, {
+    ...options,
+    live: deps.live ?? io.stdoutIsTTY,
+    color: resolveColor(io, options.color),
+    title: `vizmeta run · ${label}`,
+    stopRule,
+    readOptions,
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.timers ? { timers: deps.timers } : {}),
+  });
+  const execution = command;
+  const stdoutReader = session.reader('stdout', execution);
+  const stderrReader = options.parseStderr ? session.reader('stderr', execution) : undefined;
+
+  let child: Child;
+  try {
+    child = await Child.start(command, args, {
+      cwd: io.cwd,
+      env: io.env,
+      stdout: async (chunk) => {
+        await save?.push('stdout', chunk);
+        await session.passthrough(chunk);
+        stdoutReader.push(chunk);
+      },
+      stderr: async (chunk) => {
+        await save?.push('stderr', chunk);
+        await session.passthroughTo(io.stderr, chunk);
+        stderrReader?.push(chunk);
+      },
+    });
+  } catch (error) {
+    await save?.end().catch(() => {});
+    if (error instanceof SpawnError) {
+      warn(io, error.message);
+      return error.status;
+    }
+    throw error;
+  }
+
+  let forwarded: NodeJS.Signals | undefined;
+  const handlers = FORWARDED.map((name) => {
+    const handler = (): void => {
+      forwarded = name;
+      child.signal(name);
+    };
+    process.on(name, handler);
+    return () => process.off(name, handler);
+  });
+  session.onStop(() => child.stop(grace * 1000));
+  // `vizmeta run -- job | head`: when our stdout's reader goes away, the job's stdout is closed as
+  // it would be without vizmeta; vizmeta still waits for the job, saves the log and passes on its status.
+  // The handler stays: later writes (the final dashboard) may fail the same way after runRun returns.
+  let stdoutClosed = false;
+  onClosedPipe(io.stdout, () => {
+    if (stdoutClosed) return;
+    stdoutClosed = true;
+    child.closeStdout();
+  });
+  session.start();
+
+  let end;
+  try {
+    end = await child.wait(() => (session.stopped || forwarded ? DRAIN_AFTER_STOP_MS : undefined));
+  } catch (error) {
+    for (const off of handlers) off();
+    session.abort();
+    throw error;
+  }
+  stdoutReader.end();
+  stderrReader?.end();
+  const status = exitStatus(end);
+  const how = session.stopped ? 'stopped' : end.signal ? `killed by ${end.signal}` : `exited ${status}`;
+  await session.finish(how);
+  // Until the terminal is given back, a second signal must not kill vizmeta with the screen split.
+  for (const off of handlers) off();
+  if (save) {
+    try {
+      await save.end();
+    } catch (error) {
+      warn(io, describeFsError(options.save ?? '', error));
+    }
+  }
+  if (session.stopped) return options.stopExitCode ?? ExitCode.ok;
+  return status;
+}
+
+async function openSave(path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path);
+  try {
+    await once(stream, 'open');
+  } catch (error) {
+    throw new InputError(`--save: ${describeFsError(path, error)}`);
+  }
+  return stream;
+}
