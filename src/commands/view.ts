@@ -28,7 +28,7 @@ import { markdownCell, renderMarkdownTable, renderTextTable, type Column } from 
 import { auc, rocFromGeneratedCsv } from '../analyse/roc.js';
 import { checkReadable, describeFsError } from '../parsers/source.js';
 import { concurrentlyInOrder, resolveInputs } from '../options/input.js';
-import { renderCurves } from './roc.js';
+import { renderCurves } from '../render/roc.js';
 import { displayName, locateMessage } from '../formats/visual-input.js';
 
 export type ViewFormat = 'text' | 'markdown';
