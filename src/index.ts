@@ -18,7 +18,8 @@ export { summarizeFile, summarizeExecutions, type SummarizeOptions } from './inp
 export { parseKubeflowMetrics } from './formats/kubeflow-metrics.js';
 export { loadConfig, validateConfig, CONFIG_SCHEMA, type VizmetaConfig } from './formats/config.js';
 export { loadSchemaFile, compileSchema, type LoadedSchema } from './formats/schema.js';
-export { evaluateGate, type GateReport } from './commands/gate.js';
+export { evaluateGate, type GateReport } from './analyse/gate.js';
+export { describeCheck } from './render/gate.js';
 export { loadRenderer, runRenderer, type CustomRenderer, type RendererFunction } from './render/custom-renderer.js';
 export { parseUiMetadata, locateSource, readLocalSource, type UiMetadata, type UiOutput, type SourceLocation } from './formats/kubeflow-ui.js';
 export { renderMarkdownTerminal, type MarkdownTerminalOptions } from './render/markdown-terminal.js';

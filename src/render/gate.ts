@@ -1,0 +1,165 @@
+/**
+ * The gate's report for people and for CI: text, markdown (a job summary), JSON, GitHub
+ * `::error` annotations and JUnit XML. Each check's message is worded here from what the
+ * decision found (analyse/gate.ts). Pure: report in, string out.
+ */
+import { Chalk } from 'chalk';
+import { escapeForTerminal } from '../core/escape.js';
+import { folderNote, shortNames } from '../core/names.js';
+import { formatNumber, formatValue, jsonValue, markdownCell } from './table.js';
+import type { CheckResult, GateReport, UsedValue } from '../analyse/gate.js';
+
+function describeUsed(used: UsedValue): string {
+  const value = formatValue(used.value);
+  return used.aggregate === 'latest' ? `${used.key} = ${value} (latest)` : `${used.aggregate}(${used.key}) = ${value}`;
+}
+
+/** A check's message: the values it used, `accuracy = 0.874 (latest)`, and why it failed. */
+export function describeCheck(check: CheckResult): string {
+  const finding = check.finding;
+  const values = check.used.map(describeUsed).join(', ');
+  switch (finding.kind) {
+    case 'condition':
+      return finding.needs === undefined ? values : `${values} — needs ${finding.needs}`;
+    case 'undecided':
+      return `${values} — cannot decide: ${finding.error}`;
+    case 'missing': {
+      const where = finding.inBaseline !== undefined ? ` in the baseline ${finding.inBaseline}` : '';
+      const why = finding.noRecords ? ' (no metadata records)' : '';
+      const message = `${finding.keys.join(', ')} ${finding.keys.length === 1 ? 'is' : 'are'} missing${where}${why}`;
+      if (finding.policy === 'pass') return `${message}; passed (--missing pass)`;
+      if (finding.policy === 'error') return `${message} (--missing error)`;
+      return message;
+    }
+    case 'incomparable':
+      return `${values}, baseline ${formatValue(finding.baseline)} — not comparable numbers`;
+    case 'drop': {
+      const dirText = finding.direction === 'max' ? 'higher is better' : 'lower is better';
+      const base = `${values}, baseline ${formatNumber(finding.baseline)} (${dirText})`;
+      const diff = (value: number): string => formatNumber(value, 4);
+      const { worse, allowed, drop } = finding;
+      if (check.status === 'fail') return `${base} — dropped ${diff(worse)}, allowed ${drop.relative ? `${drop.text} = ${diff(allowed)}` : formatNumber(allowed)}`;
+      const change = worse > 0 ? `dropped ${diff(worse)}` : worse < 0 ? `improved ${diff(-worse)}` : 'unchanged';
+      return `${base}, ${change}`;
+    }
+    case 'schema': {
+      if (finding.violations === 0) return `${finding.records} records conform`;
+      const first = finding.first;
+      const where = first ? ` (first: line ${first.line}: ${first.instancePath || '(record)'} ${first.message})` : '';
+      return `${finding.violations} violation${finding.violations === 1 ? '' : 's'}${where}`;
+    }
+  }
+}
+
+function counts(report: GateReport): { executions: number; failedExecutions: number; checks: number; failedChecks: number } {
+  const failedExecutions = report.executions.filter((execution) => execution.checks.some((check) => check.status !== 'pass')).length;
+  const all = report.executions.flatMap((execution) => execution.checks);
+  return { executions: report.executions.length, failedExecutions, checks: all.length, failedChecks: all.filter((check) => check.status !== 'pass').length };
+}
+
+const LABEL = { pass: 'PASS', fail: 'FAIL', error: 'ERROR' } as const;
+
+export function renderGateText(report: GateReport, color: boolean): string {
+  const chalk = new Chalk({ level: color ? 1 : 0 });
+  const lines: string[] = [];
+  // Short names under a line saying where they are: `files in logs/`, then `run-1.log`, `run-2.log`.
+  const short = shortNames(report.executions.map((execution) => execution.execution));
+  if (short.folder !== undefined) lines.push(chalk.dim(escapeForTerminal(folderNote(short.folder))));
+  for (const [i, execution] of report.executions.entries()) {
+    lines.push(chalk.bold(escapeForTerminal(short.names[i] ?? execution.execution)));
+    for (const check of execution.checks) {
+      const label = LABEL[check.status].padEnd(5);
+      const painted = check.status === 'pass' ? chalk.green(label) : chalk.red(label);
+      lines.push(`  ${painted} ${escapeForTerminal(check.condition)}: ${escapeForTerminal(describeCheck(check))}`);
+    }
+  }
+  const c = counts(report);
+  const verdict = report.passed
+    ? chalk.green(`gate passed: ${c.executions} execution${c.executions === 1 ? '' : 's'}, ${c.checks} check${c.checks === 1 ? '' : 's'}`)
+    : chalk.red(`gate failed: ${c.failedChecks} of ${c.checks} checks in ${c.failedExecutions} of ${c.executions} executions`);
+  lines.push(verdict);
+  return lines.join('\n') + '\n';
+}
+
+export function renderGateMarkdown(report: GateReport): string {
+  const c = counts(report);
+  const head = report.passed
+    ? `### ✅ vizmeta gate passed\n\n${c.checks} checks on ${c.executions} executions.\n`
+    : `### ❌ vizmeta gate failed\n\n${c.failedChecks} of ${c.checks} checks failed, in ${c.failedExecutions} of ${c.executions} executions.\n`;
+  const rows = report.executions.flatMap((execution) => execution.checks.map((check) =>
+    `| ${markdownCell(execution.execution)} | \`${check.condition.replace(/`/g, "'").replace(/\|/g, '\\|')}\` | ${check.status === 'pass' ? '✅ pass' : check.status === 'fail' ? '❌ **fail**' : '⚠️ **error**'} | ${markdownCell(describeCheck(check))} |`));
+  return `${head}\n| execution | condition | result | values |\n|---|---|---|---|\n${rows.join('\n')}\n`;
+}
+
+export function renderGateJson(report: GateReport): string {
+  return JSON.stringify({
+    passed: report.passed,
+    executions: report.executions.map((execution) => ({
+      execution: execution.execution,
+      passed: execution.checks.every((check) => check.status === 'pass'),
+      checks: execution.checks.map((check) => ({
+        condition: check.condition,
+        status: check.status,
+        message: describeCheck(check),
+        values: check.used.map((used) => ({ key: used.key, aggregate: used.aggregate, value: jsonValue(used.value) })),
+      })),
+    })),
+  }, null, 2) + '\n';
+}
+
+/** GitHub Actions workflow-command escaping (data, then property values). */
+function githubData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function githubProperty(text: string): string {
+  return githubData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** `::error file=…,line=…,title=…::…` for every failed check, pointing at the value's line. */
+export function renderGithubAnnotations(report: GateReport): string {
+  const lines: string[] = [];
+  for (const execution of report.executions) {
+    for (const check of execution.checks) {
+      if (check.status === 'pass') continue;
+      const line = check.used.find((used) => used.line !== undefined)?.line;
+      const props = [
+        ...(execution.execution === '-' ? [] : [`file=${githubProperty(execution.execution)}`]),
+        ...(line !== undefined ? [`line=${line}`] : []),
+        `title=${githubProperty(`vizmeta gate: ${check.condition}`)}`,
+      ];
+      lines.push(`::error ${props.join(',')}::${githubData(escapeForTerminal(`${check.condition}: ${describeCheck(check)}`))}`);
+    }
+  }
+  return lines.length === 0 ? '' : lines.join('\n') + '\n';
+}
+
+function xml(text: string): string {
+  return text
+    // Characters XML 1.0 cannot hold at all.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+/** JUnit XML: one testsuite per execution, one testcase per check (GitLab, Jenkins). */
+export function renderJunit(report: GateReport): string {
+  const c = counts(report);
+  const errors = report.executions.flatMap((execution) => execution.checks).filter((check) => check.status === 'error').length;
+  const out = [`<?xml version="1.0" encoding="UTF-8"?>`, `<testsuites name="vizmeta gate" tests="${c.checks}" failures="${c.failedChecks - errors}" errors="${errors}">`];
+  for (const execution of report.executions) {
+    const failures = execution.checks.filter((check) => check.status === 'fail').length;
+    const errs = execution.checks.filter((check) => check.status === 'error').length;
+    out.push(`  <testsuite name="${xml(execution.execution)}" tests="${execution.checks.length}" failures="${failures}" errors="${errs}">`);
+    for (const check of execution.checks) {
+      const open = `    <testcase classname="${xml(execution.execution)}" name="${xml(check.condition)}"`;
+      if (check.status === 'pass') {
+        out.push(`${open}>`, `      <system-out>${xml(describeCheck(check))}</system-out>`, '    </testcase>');
+      } else {
+        const tag = check.status === 'fail' ? 'failure' : 'error';
+        out.push(`${open}>`, `      <${tag} message="${xml(describeCheck(check))}" type="${tag === 'failure' ? 'GateFailure' : 'GateError'}">${xml(`${check.condition}: ${describeCheck(check)}`)}</${tag}>`, '    </testcase>');
+      }
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return out.join('\n') + '\n';
+}
