@@ -60,7 +60,8 @@ export interface ExecutionSummary {
   /** The input as the user named it; `-` for stdin. */
   execution: string;
   /** How the input was read: a metadata log, or a Kubeflow `mlpipeline-metrics.json`. */
-  kind: 'log' | 'kubeflow';
+  /** What was read: a JSON-lines log, a Kubeflow metrics document, or a framework's own files (TensorBoard, trainer_state.json, …). */
+  kind: 'log' | 'kubeflow' | 'framework';
   /** Metadata records read. */
   records: number;
   /** Lines read. */

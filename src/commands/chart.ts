@@ -9,7 +9,7 @@ import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
 import { DashboardModel } from '../analyse/dashboard-model.js';
 import { parseKeys, parseSmoothing } from '../live/options.js';
 import { dashboardLines } from '../render/dashboard.js';
-import { readInputs } from '../parsers/source.js';
+import { readInputs } from '../input/read-inputs.js';
 import type { MetadataRecord } from '../core/types.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 

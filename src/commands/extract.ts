@@ -10,7 +10,7 @@ import { flattenValues } from '../parsers/metadata.js';
 import { csvRow, type CsvCell } from '../render/csv.js';
 import { escapeForTerminal, escapeJsonForTerminal } from '../core/escape.js';
 import { toJsonLine, type NonFiniteStyle } from '../render/json.js';
-import { readInputs } from '../parsers/source.js';
+import { readInputs } from '../input/read-inputs.js';
 import type { JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 

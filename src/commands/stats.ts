@@ -15,7 +15,7 @@ import { warn, write, type CommandIO } from '../core/io.js';
 import { flattenValues } from '../parsers/metadata.js';
 import { escapeForTerminal } from '../core/escape.js';
 import { formatNumber, formatValue, csvValue, jsonValue, renderCsvTable, renderMarkdownTable, renderTextTable, type CellInput, type Column } from '../render/table.js';
-import { readInputs } from '../parsers/source.js';
+import { readInputs } from '../input/read-inputs.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { parseKeyList } from '../options/execution.js';

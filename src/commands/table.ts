@@ -19,7 +19,7 @@ import { toJsonLine } from '../render/json.js';
 import { escapeForTerminal } from '../core/escape.js';
 import { csvRow } from '../render/csv.js';
 import { csvValue, formatValue, layoutTextTable, markdownHead, markdownRow, renderCsvTable, renderMarkdownTable, renderTextTable, type CellInput, type Column, type TextTableLayout } from '../render/table.js';
-import { readInputs } from '../parsers/source.js';
+import { readInputs } from '../input/read-inputs.js';
 import { normalizeKey } from '../analyse/summary.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';

@@ -95,7 +95,9 @@ export function closedPipeHandler(stream: Writable): (() => void) | undefined {
 /** One diagnostic line on stderr, compiler style: `file:line: message`, escaped for the terminal. */
 export function formatDiagnostic(diagnostic: Diagnostic): string {
   const where = diagnostic.source === '-' ? 'stdin' : diagnostic.source;
-  return `${escapeForTerminal(where)}:${diagnostic.line}: ${escapeForTerminal(diagnostic.message)}\n`;
+  // Line 0: the message is about the input as a whole (a framework file's byte offset, a run folder).
+  const line = diagnostic.line > 0 ? `:${diagnostic.line}` : '';
+  return `${escapeForTerminal(where)}${line}: ${escapeForTerminal(diagnostic.message)}\n`;
 }
 
 export function warn(io: CommandIO, message: string): void {

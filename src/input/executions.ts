@@ -18,7 +18,10 @@ import { compileSchema, violationDiagnostic, type LoadedSchema, type RecordValid
 import { Series } from '../analyse/series.js';
 import { flattenValues, getPath } from '../parsers/metadata.js';
 import { topLevelKeysFor } from '../parsers/fast/partial.js';
-import { checkReadable, describeFsError, LineReader, openFile, readInputs, readStream, type ReadOptions, type RecordSink } from '../parsers/source.js';
+import { checkReadable, describeFsError, LineReader, openFile, readStream, type ReadOptions, type RecordSink } from '../parsers/source.js';
+import { readInputs } from './read-inputs.js';
+import { expandInputs, needsExpanding, readFrameworkExecution } from './frameworks.js';
+import type { DiscoveredInput } from '../parsers/frameworks/discover.js';
 import { failedSummary, STEP_KEYS, SummaryBuilder, type ExecutionSummary } from '../analyse/summary.js';
 import type { Diagnostic, JsonValue } from '../core/types.js';
 
@@ -304,6 +307,49 @@ function workerUrl(): URL | undefined {
  * `plannedJobs` says so and the built worker exists; otherwise reads in-process, one file at a time.
  */
 export async function summarizeExecutions(inputs: readonly string[], options: DriverOptions): Promise<ExecutionSummary[]> {
+  if (needsExpanding(inputs)) return summarizeExpanded(inputs, options);
+  return summarizeLogs(inputs, options);
+}
+
+/**
+ * summarizeExecutions when a folder or a framework's file is among the inputs: each becomes the
+ * executions it holds, framework ones read here, logs as summarizeLogs reads them.
+ */
+async function summarizeExpanded(inputs: readonly string[], options: DriverOptions): Promise<ExecutionSummary[]> {
+  const failures: ExecutionSummary[] = [];
+  const warnings: Diagnostic[] = [];
+  const executions = await expandInputs(inputs, {
+    onError: (message) => failures.push(failedSummary(message.slice(0, Math.max(0, message.indexOf(': '))) || message, message)),
+    onWarning: (path, message) => warnings.push({ source: path, line: 0, message }),
+  });
+  const logs = executions.flatMap((execution) => (execution.kind === 'log' ? [execution.path] : []));
+  const logSummaries = await summarizeLogs(logs, options);
+  let nextLog = 0;
+  const results: ExecutionSummary[] = [];
+  for (const execution of executions) {
+    if (execution.kind === 'log') {
+      results.push(logSummaries[nextLog++] as ExecutionSummary);
+      continue;
+    }
+    results.push(await summarizeFramework(execution.input, options));
+  }
+  if (warnings.length > 0 && results[0] !== undefined) results[0].diagnostics.unshift(...warnings);
+  return [...failures, ...results];
+}
+
+/** Summarises one framework execution (TensorBoard run, trainer_state.json, metrics CSV, DVCLive, MLflow run). */
+export async function summarizeFramework(input: DiscoveredInput, options: SummarizeOptions): Promise<ExecutionSummary> {
+  const { builder, sink } = builderFor(input.name, options);
+  try {
+    const read = await readFrameworkExecution(input, sink);
+    return { ...builder.finish(read.records, 'framework'), execution: read.source };
+  } catch (error) {
+    return failedSummary(input.name, (error as Error).message);
+  }
+}
+
+/** summarizeExecutions over log files and stdin only: in-process or on the worker pool. */
+async function summarizeLogs(inputs: readonly string[], options: DriverOptions): Promise<ExecutionSummary[]> {
   const { jobs, stdin, ...summarize } = options;
   const results: ExecutionSummary[] = new Array<ExecutionSummary>(inputs.length);
   const fileIndexes: number[] = [];

@@ -1,0 +1,73 @@
+/**
+ * Every input a command names, read in order into one RecordSink: logs through the line reader,
+ * folders and framework files through input/frameworks.ts. The loop behind extract, chart, table
+ * and stats.
+ */
+import type { Readable } from 'node:stream';
+import { checkReadable, describeFsError, openFile, readStream, type ReadOptions, type RecordSink } from '../parsers/source.js';
+import { expandInputs, needsExpanding, readFrameworkExecution, type ExecutionInput } from './frameworks.js';
+
+export interface InputResult {
+  /** Inputs that could not be read, with the one-line reason already reported. */
+  failed: string[];
+}
+
+export interface InputHooks {
+  onError(message: string): void;
+  /** Something skipped inside a searched folder. Default: reported through onError. */
+  onWarning?(path: string, message: string): void;
+  onInputStart?(source: string): void;
+  /** `lines` is the lines read for a log; for a framework file, the records it held. */
+  onInputEnd?(source: string, lines: number): void;
+}
+
+/**
+ * Reads each input in order (`-` is stdin) and sends records and diagnostics to the sink.
+ * A folder or a framework's file becomes the executions it holds. An input that cannot be read is
+ * reported through `onError` and skipped; the rest are still read.
+ */
+export async function readInputs(inputs: readonly string[], stdin: Readable, sink: RecordSink, options: ReadOptions, hooks: InputHooks): Promise<InputResult> {
+  const failed: string[] = [];
+  const executions: ExecutionInput[] = needsExpanding(inputs)
+    ? await expandInputs(inputs, { onError: hooks.onError, onWarning: hooks.onWarning ?? ((path, message) => hooks.onError(`${path}: ${message}`)) })
+    : inputs.map((path) => ({ kind: 'log', path }));
+  for (const execution of executions) {
+    if (execution.kind === 'framework') {
+      const source = execution.input.name;
+      hooks.onInputStart?.(source);
+      try {
+        const read = await readFrameworkExecution(execution.input, sink, options.now);
+        hooks.onInputEnd?.(read.source, read.records);
+      } catch (error) {
+        hooks.onError((error as Error).message);
+        failed.push(source);
+      }
+      continue;
+    }
+    const input = execution.path;
+    let stream: Readable;
+    if (input === '-') {
+      stream = stdin;
+    } else {
+      try {
+        await checkReadable(input);
+      } catch (error) {
+        hooks.onError((error as Error).message);
+        failed.push(input);
+        continue;
+      }
+      stream = openFile(input);
+    }
+    hooks.onInputStart?.(input);
+    let lines: number;
+    try {
+      lines = await readStream(stream, input, sink, options);
+    } catch (error) {
+      hooks.onError(describeFsError(input, error));
+      failed.push(input);
+      continue;
+    }
+    hooks.onInputEnd?.(input, lines);
+  }
+  return { failed };
+}
