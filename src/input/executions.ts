@@ -316,25 +316,21 @@ export async function summarizeExecutions(inputs: readonly string[], options: Dr
  * executions it holds, framework ones read here, logs as summarizeLogs reads them.
  */
 async function summarizeExpanded(inputs: readonly string[], options: DriverOptions): Promise<ExecutionSummary[]> {
-  const failures: ExecutionSummary[] = [];
   const warnings: Diagnostic[] = [];
-  const executions = await expandInputs(inputs, {
-    onError: (message) => failures.push(failedSummary(message.slice(0, Math.max(0, message.indexOf(': '))) || message, message)),
-    onWarning: (path, message) => warnings.push({ source: path, line: 0, message }),
-  });
+  const executions = await expandInputs(inputs, { onWarning: (path, message) => warnings.push({ source: path, line: 0, message }) });
   const logs = executions.flatMap((execution) => (execution.kind === 'log' ? [execution.path] : []));
   const logSummaries = await summarizeLogs(logs, options);
   let nextLog = 0;
   const results: ExecutionSummary[] = [];
   for (const execution of executions) {
-    if (execution.kind === 'log') {
-      results.push(logSummaries[nextLog++] as ExecutionSummary);
-      continue;
-    }
-    results.push(await summarizeFramework(execution.input, options));
+    if (execution.kind === 'log') results.push(logSummaries[nextLog++] as ExecutionSummary);
+    else if (execution.kind === 'unreadable') results.push(failedSummary(execution.path, execution.message));
+    else results.push(await summarizeFramework(execution.input, options));
   }
-  if (warnings.length > 0 && results[0] !== undefined) results[0].diagnostics.unshift(...warnings);
-  return [...failures, ...results];
+  // Things skipped inside searched folders are reported with the first execution's diagnostics.
+  const first = results.find((summary) => summary.error === undefined);
+  if (warnings.length > 0 && first !== undefined) first.diagnostics.unshift(...warnings);
+  return results;
 }
 
 /** Summarises one framework execution (TensorBoard run, trainer_state.json, metrics CSV, DVCLive, MLflow run). */

@@ -27,7 +27,11 @@ function isEventFileName(name: string): boolean {
 }
 
 /** One execution to read: a log for the line reader, or a framework input for the readers here. */
-export type ExecutionInput = { kind: 'log'; path: string } | { kind: 'framework'; input: DiscoveredInput };
+export type ExecutionInput =
+  | { kind: 'log'; path: string }
+  | { kind: 'framework'; input: DiscoveredInput }
+  /** An input that gave no execution (a folder with nothing readable), kept in its place so messages come in input order. */
+  | { kind: 'unreadable'; path: string; message: string };
 
 /** File names that only frameworks write; anything else named on the command line is a log. */
 const FRAMEWORK_NAMES = new Set(['trainer_state.json', 'metrics.json', 'params.yaml', 'hparams.yaml']);
@@ -41,16 +45,16 @@ export function frameworkFileName(path: string): boolean {
 
 /** The name an execution goes by: the path as given for logs and named files, the run's path below a searched folder. */
 export function executionName(input: ExecutionInput): string {
-  return input.kind === 'log' ? input.path : input.input.name;
+  return input.kind === 'framework' ? input.input.name : input.path;
 }
 
 /**
  * Expands the inputs as given into executions, in order. A folder is searched (an MLflow tree
  * gives one execution per run, a TensorBoard logdir one per run folder); a folder holding nothing
- * readable is an InputError-style message through `onError` and no execution. Paths that cannot be
+ * readable stays in its place as 'unreadable', with the message to report. Paths that cannot be
  * stat'ed are kept as logs, so the line reader reports them exactly as before.
  */
-export async function expandInputs(inputs: readonly string[], hooks: { onError(message: string): void; onWarning(path: string, message: string): void }): Promise<ExecutionInput[]> {
+export async function expandInputs(inputs: readonly string[], hooks: { onWarning(path: string, message: string): void }): Promise<ExecutionInput[]> {
   const out: ExecutionInput[] = [];
   for (const path of inputs) {
     if (path === '-') {
@@ -79,7 +83,7 @@ export async function expandInputs(inputs: readonly string[], hooks: { onError(m
       found = await (await discovery()).discoverFrameworkInputs(path, { onWarning: hooks.onWarning });
     } catch (error) {
       if (error instanceof InputError) {
-        hooks.onError(error.message);
+        out.push({ kind: 'unreadable', path, message: error.message });
         continue;
       }
       // Not readable as a framework file: let the line reader say why, as it does for any log.
@@ -87,7 +91,8 @@ export async function expandInputs(inputs: readonly string[], hooks: { onError(m
       continue;
     }
     if (found.length === 0) {
-      hooks.onError(directory ? `${path}: no training logs found in this folder (looked for *.log, *.jsonl, TensorBoard event files, trainer_state.json, metrics CSVs, DVCLive and MLflow runs)` : `${path}: not a file vizmeta can read as a framework's metrics`);
+      const message = directory ? `${path}: no training logs found in this folder (looked for *.log, *.jsonl, TensorBoard event files, trainer_state.json, metrics CSVs, DVCLive and MLflow runs)` : `${path}: not a file vizmeta can read as a framework's metrics`;
+      out.push({ kind: 'unreadable', path, message });
       continue;
     }
     for (const input of found) out.push(input.kind === 'log' ? { kind: 'log', path: input.path } : { kind: 'framework', input });

@@ -29,9 +29,14 @@ export interface InputHooks {
 export async function readInputs(inputs: readonly string[], stdin: Readable, sink: RecordSink, options: ReadOptions, hooks: InputHooks): Promise<InputResult> {
   const failed: string[] = [];
   const executions: ExecutionInput[] = needsExpanding(inputs)
-    ? await expandInputs(inputs, { onError: hooks.onError, onWarning: hooks.onWarning ?? ((path, message) => hooks.onError(`${path}: ${message}`)) })
+    ? await expandInputs(inputs, { onWarning: hooks.onWarning ?? ((path, message) => hooks.onError(`${path}: ${message}`)) })
     : inputs.map((path) => ({ kind: 'log', path }));
   for (const execution of executions) {
+    if (execution.kind === 'unreadable') {
+      hooks.onError(execution.message);
+      failed.push(execution.path);
+      continue;
+    }
     if (execution.kind === 'framework') {
       const source = execution.input.name;
       hooks.onInputStart?.(source);

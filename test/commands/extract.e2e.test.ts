@@ -33,9 +33,10 @@ describe('vizmeta extract (built binary)', () => {
   });
 
   it('reads several files in order, reports a missing one and exits 2 after reading the rest', async () => {
-    const result = await runCli(['extract', '--with-source', 'missing.log', 'fixtures/e2e/two.log', 'fixtures']);
+    // A folder is searched for logs now; one holding none is the error (test/children has only programs).
+    const result = await runCli(['extract', '--with-source', 'missing.log', 'fixtures/e2e/two.log', 'test/children/faults']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe('vizmeta: missing.log: no such file\nvizmeta: fixtures: is a directory\n');
+    expect(result.stderr).toMatch(/^vizmeta: missing\.log: no such file\nvizmeta: test\/children\/faults: no training logs found in this folder/);
     expect(result.stdout.trim().split('\n')).toHaveLength(2);
   });
 
