@@ -24,6 +24,7 @@ import {
 import { escapeForTerminal } from '../core/escape.js';
 import { renderMarkdownTerminal } from '../render/markdown-terminal.js';
 import { renderMatrixMarkdown, renderMatrixText } from '../render/matrix.js';
+import { analyseMatrix } from '../analyse/matrix.js';
 import { markdownCell, renderMarkdownTable, renderTextTable, type Column } from '../render/table.js';
 import { auc, rocFromGeneratedCsv } from '../analyse/roc.js';
 import { checkReadable, describeFsError } from '../parsers/source.js';
@@ -120,8 +121,9 @@ function dim(render: Render, text: string): string {
 function renderConfusion(output: UiOutput, text: string, render: Render, name: string): string {
   const matrix = confusionFromKubeflowCsv(text.trim(), output.labels);
   const axes = output.schema && output.schema.length >= 2 ? ` (rows: ${output.schema[0]}, columns: ${output.schema[1]})` : '';
-  const opts = { color: render.color, width: render.width, normalize: 'none' as const, title: `${name}${axes}` };
-  return render.format === 'markdown' ? renderMatrixMarkdown(matrix, opts) : renderMatrixText(matrix, opts);
+  const opts = { color: render.color, width: render.width, title: `${name}${axes}` };
+  const analysis = analyseMatrix(matrix, 'none');
+  return render.format === 'markdown' ? renderMatrixMarkdown(analysis, opts) : renderMatrixText(analysis, opts);
 }
 
 function renderRocOutput(output: UiOutput, text: string, render: Render, name: string): string {

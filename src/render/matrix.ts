@@ -12,8 +12,10 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import { displayWidth, graphemes } from './width.js';
-import { classificationReport, mostConfusedPairs, type ClassificationReport } from '../analyse/classification.js';
-import { normalizeMatrix, type ConfusionMatrix, type Normalization } from '../formats/confusion.js';
+import type { ClassificationReport, ConfusedPair } from '../analyse/classification.js';
+import { analyseMatrix, type FoundMatrix, type InputMatrices, type MatrixAnalysis } from '../analyse/matrix.js';
+import { displayName } from '../formats/visual-input.js';
+import type { ConfusionMatrix, Normalization } from '../formats/confusion.js';
 import { escapeForTerminal } from '../core/escape.js';
 
 export interface MatrixRenderOptions {
@@ -21,14 +23,10 @@ export interface MatrixRenderOptions {
   color: boolean;
   /** No text line is wider than this many terminal columns. */
   width: number;
-  /** Cell values: counts (`none`) or percentages of each actual row (`true`), predicted column (`pred`) or of all (`all`). Metrics always use counts. */
-  normalize: Normalization;
   /** Usually the metadata key; shown in the heading. */
   title?: string;
   /** Labels longer than this are cut with `…`. Default 20. */
   maxLabelWidth?: number;
-  /** How many most-confused pairs to list. Default 10. */
-  topPairs?: number;
   /** Markdown only: the matrix table keeps at most this many classes (the ones with most samples). Default 30. */
   maxClasses?: number;
   /** Chalk colour level when `color` is on: 1 = 16 colours, 2 = 256, 3 = truecolor. Default 2. */
@@ -42,28 +40,29 @@ const AXIS_COLUMNS = 'predicted';
 // ------------------------------------------------------------------------------------------
 // Text
 
-export function renderMatrixText(m: ConfusionMatrix, opts: MatrixRenderOptions): string {
+/** The heatmap (cells as `analysis.normalize` says), the classification report and the most confused pairs. */
+export function renderMatrixText(analysis: MatrixAnalysis, opts: MatrixRenderOptions): string {
+  const { matrix: m, report } = analysis;
   const width = Math.max(1, Math.floor(opts.width));
   const maxLabel = Math.max(4, opts.maxLabelWidth ?? 20);
   const paint = opts.color ? new Chalk({ level: opts.colorLevel ?? 2 }) : undefined;
-  const report = classificationReport(m);
   const labels = m.labels.map((label) => escapeForTerminal(label));
   const lines: string[] = [];
 
   const heading = `Confusion matrix${opts.title !== undefined ? `: ${escapeForTerminal(opts.title)}` : ''}`;
   lines.push(...wrap(heading, width).map((line) => bold(paint, line)));
-  lines.push(...wrap(`${plural(m.labels.length, 'class', 'classes')}, ${plural(report.total, 'sample', 'samples', formatCount)}; ${valueNote(opts.normalize)}`, width));
+  lines.push(...wrap(`${plural(m.labels.length, 'class', 'classes')}, ${plural(report.total, 'sample', 'samples', formatCount)}; ${valueNote(analysis.normalize)}`, width));
   lines.push('');
   if (m.labels.length === 0) {
     lines.push('(no classes)');
     return finish(lines, width);
   }
-  const map = heatmap(m, labels, opts.normalize, width, maxLabel, paint);
+  const map = heatmap(analysis, labels, width, maxLabel, paint);
   lines.push(...map.lines);
   lines.push('');
   lines.push(...reportTable(report, labels, map.numbered, width, maxLabel, paint));
   lines.push('');
-  lines.push(...confusedPairs(m, labels, opts.topPairs ?? 10, width, maxLabel, paint));
+  lines.push(...confusedPairs(analysis.mostConfused, analysis.topPairs, labels, width, maxLabel, paint));
   return finish(lines, width);
 }
 
@@ -91,9 +90,9 @@ interface Heatmap {
   numbered: boolean;
 }
 
-function heatmap(m: ConfusionMatrix, labels: string[], mode: Normalization, width: number, maxLabel: number, paint: ChalkInstance | undefined): Heatmap {
+function heatmap(analysis: MatrixAnalysis, labels: string[], width: number, maxLabel: number, paint: ChalkInstance | undefined): Heatmap {
+  const { matrix: m, values, normalize: mode } = analysis;
   const n = labels.length;
-  const values = normalizeMatrix(m.matrix, mode);
   const max = maxOf(values.map(maxOf));
   const labelWidth = Math.min(maxLabel, maxOf(labels.map((l) => displayWidth(l))));
   const numberWidth = String(n - 1).length;
@@ -341,8 +340,7 @@ function reportTable(report: ClassificationReport, labels: string[], numbered: b
   return lines;
 }
 
-function confusedPairs(m: ConfusionMatrix, labels: string[], top: number, width: number, maxLabel: number, paint: ChalkInstance | undefined): string[] {
-  const pairs = mostConfusedPairs(m, top);
+function confusedPairs(pairs: readonly ConfusedPair[], top: number, labels: string[], width: number, maxLabel: number, paint: ChalkInstance | undefined): string[] {
   if (pairs.length === 0) return [top > 0 ? 'No confusions: every sample is on the diagonal.' : ''];
   const counts = pairs.map((p) => formatCount(p.count));
   const rates = pairs.map((p) => `${(p.rate * 100).toFixed(1)}%`);
@@ -367,13 +365,14 @@ function confusedPairs(m: ConfusionMatrix, labels: string[], top: number, width:
 // ------------------------------------------------------------------------------------------
 // Markdown
 
-export function renderMatrixMarkdown(m: ConfusionMatrix, opts: MatrixRenderOptions): string {
-  const report = classificationReport(m);
+/** The same for a CI summary: the matrix as a table (the busiest `maxClasses` classes), the report, the pairs. */
+export function renderMatrixMarkdown(analysis: MatrixAnalysis, opts: MatrixRenderOptions): string {
+  const { matrix: m, report } = analysis;
   const labels = m.labels.map(markdownText);
   const out: string[] = [];
   out.push(`### Confusion matrix${opts.title !== undefined ? `: ${markdownText(opts.title)}` : ''}`);
   out.push('');
-  out.push(`${plural(m.labels.length, 'class', 'classes')}, ${plural(report.total, 'sample', 'samples', formatCount)}. Rows: actual class; columns: predicted class; ${valueNote(opts.normalize)}.`);
+  out.push(`${plural(m.labels.length, 'class', 'classes')}, ${plural(report.total, 'sample', 'samples', formatCount)}. Rows: actual class; columns: predicted class; ${valueNote(analysis.normalize)}.`);
   if (m.labels.length === 0) return out.join('\n') + '\n';
   out.push('');
 
@@ -383,9 +382,9 @@ export function renderMatrixMarkdown(m: ConfusionMatrix, opts: MatrixRenderOptio
     out.push(`Showing the ${shown.length} classes with the most samples (actual + predicted) of ${m.labels.length}; the report below lists all.`);
     out.push('');
   }
-  const values = normalizeMatrix(m.matrix, opts.normalize);
-  const texts = cellTexts(values, opts.normalize);
-  const suffix = opts.normalize === 'none' ? '' : '%';
+  const values = analysis.values;
+  const texts = cellTexts(values, analysis.normalize);
+  const suffix = analysis.normalize === 'none' ? '' : '%';
   out.push(`| actual ↓ predicted → | ${shown.map((j) => labels[j]).join(' | ')} |`);
   out.push(`|---|${shown.map(() => '--:').join('|')}|`);
   for (const i of shown) {
@@ -405,7 +404,7 @@ export function renderMatrixMarkdown(m: ConfusionMatrix, opts: MatrixRenderOptio
   out.push(`| **weighted avg** | ${fixed3(report.weighted.precision)} | ${fixed3(report.weighted.recall)} | ${fixed3(report.weighted.f1)} | ${formatCount(report.total)} |`);
   out.push('');
 
-  const pairs = mostConfusedPairs(m, opts.topPairs ?? 10);
+  const pairs = analysis.mostConfused;
   if (pairs.length === 0) {
     out.push('No confusions: every sample is on the diagonal.');
   } else {
@@ -490,4 +489,64 @@ export function truncate(text: string, width: number): string {
   }
   flush();
   return out + '…' + (styled ? '\x1b[0m' : '');
+}
+
+// ------------------------------------------------------------------------------------------
+// `matrix`'s output: every matrix of every input, each analysed once
+
+function titleOf(item: FoundMatrix, inputTotal: number, all: boolean): string {
+  const where = item.line === undefined ? displayName(item.source) : `${displayName(item.source)}:${item.line}`;
+  const what = item.key ?? (item.form === 'kubeflow-csv' ? 'target,predicted,count' : 'per-sample predictions');
+  const latest = !all && inputTotal > 1 ? ` (latest of ${inputTotal})` : '';
+  return `${what} · ${where}${latest}`;
+}
+
+/** The JSON entry of one matrix: `{key, labels, matrix, metrics}` plus where it came from. */
+export function matrixJson(item: FoundMatrix, analysis: MatrixAnalysis): Record<string, unknown> {
+  const { report } = analysis;
+  const entry: Record<string, unknown> = {
+    key: item.key,
+    labels: item.matrix.labels,
+    matrix: item.matrix.matrix,
+  };
+  if (analysis.normalize !== 'none') entry['normalized'] = analysis.values;
+  entry['metrics'] = {
+    accuracy: report.accuracy,
+    total: report.total,
+    classes: report.classes,
+    macro: report.macro,
+    weighted: report.weighted,
+    mostConfused: analysis.mostConfused.map(({ actual, predicted, count, rate }) => ({ actual, predicted, count, rate })),
+  };
+  entry['source'] = item.source;
+  entry['line'] = item.line ?? null;
+  entry['form'] = item.form;
+  return entry;
+}
+
+/** How `matrix` prints: the format, how cells are shown, whether every matrix of a log is shown. */
+export interface MatricesRenderOptions {
+  format: 'text' | 'json' | 'markdown';
+  normalize: Normalization;
+  all?: boolean;
+  color: boolean;
+  width: number;
+}
+
+/** Every matrix of the inputs as text or markdown, one after another; or, for `json`, one array of entries. */
+export function renderMatrices(results: readonly InputMatrices[], options: MatricesRenderOptions): string {
+  const all = Boolean(options.all);
+  if (options.format === 'json') {
+    const entries = results.flatMap((result) => result.found.map((item) => matrixJson(item, analyseMatrix(item.matrix, options.normalize))));
+    return JSON.stringify(entries, null, 2) + '\n';
+  }
+  const parts: string[] = [];
+  for (const result of results) {
+    for (const item of result.found) {
+      const analysis = analyseMatrix(item.matrix, options.normalize);
+      const opts = { color: options.color, width: options.width, title: titleOf(item, result.total, all) };
+      parts.push(options.format === 'markdown' ? renderMatrixMarkdown(analysis, opts) : renderMatrixText(analysis, opts));
+    }
+  }
+  return parts.map((part) => (part.endsWith('\n') ? part : part + '\n')).join('\n');
 }

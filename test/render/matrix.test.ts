@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import stringWidth from 'string-width';
-import { renderMatrixMarkdown, renderMatrixText, truncate, type MatrixRenderOptions } from '../../src/render/matrix.js';
-import type { ConfusionMatrix } from '../../src/formats/confusion.js';
+import { renderMatrixMarkdown as markdownOf, renderMatrixText as textOf, truncate, type MatrixRenderOptions } from '../../src/render/matrix.js';
+import { analyseMatrix } from '../../src/analyse/matrix.js';
+import type { ConfusionMatrix, Normalization } from '../../src/formats/confusion.js';
 
-const PLAIN: MatrixRenderOptions = { color: false, width: 80, normalize: 'none' };
+type Options = MatrixRenderOptions & { normalize: Normalization; topPairs?: number };
+// The renderers draw an analysed matrix; these analyse it first, as `matrix` and `view` do.
+const renderMatrixText = (m: ConfusionMatrix, opts: Options): string => textOf(analyseMatrix(m, opts.normalize, opts.topPairs), opts);
+const renderMatrixMarkdown = (m: ConfusionMatrix, opts: Options): string => markdownOf(analyseMatrix(m, opts.normalize, opts.topPairs), opts);
+
+const PLAIN: Options = { color: false, width: 80, normalize: 'none' };
 
 const ANIMALS: ConfusionMatrix = {
   labels: ['cat', 'dog', 'bird'],
