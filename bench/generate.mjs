@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Bump when the generator's output changes, so stale cached corpora are not reused. */
-const GENERATOR_VERSION = 4;
+const GENERATOR_VERSION = 5;
 
 /** mulberry32: tiny, fast, good enough for test data, and identical everywhere. */
 function rng(seed) {
@@ -51,6 +51,8 @@ class Out {
     this.parts.push(text);
     this.size += text.length;
     this.lines++;
+    // The frameworks corpus writes a few lines at once (a Keras epoch header and its progress).
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lines++;
     if (this.size > 1 << 20) this.flush();
   }
   flush() {
@@ -227,11 +229,75 @@ function writeMetadataOnly(path, r, lines) {
   return out.close();
 }
 
+// ---------------------------------------------------------------------------------------------
+// The frameworks corpus: what Keras, Hugging Face and Lightning jobs and multi-process launchers
+// print, in the byte forms captured in fixtures/frameworks/logs/ (none of it is JSON at a line's start).
+
+const KERAS_BAR = '━'.repeat(20);
+function kerasProgress(done, total, metrics) {
+  const filled = Math.round((done / total) * 20);
+  return `\x1b[1m${done}/${total}\x1b[0m \x1b[32m${KERAS_BAR.slice(0, filled)}\x1b[0m\x1b[37m${KERAS_BAR.slice(filled)}\x1b[0m \x1b[1m0s\x1b[0m 36ms/step - ${metrics}`;
+}
+function kerasEpoch(run, r, verbose) {
+  const total = 8;
+  const lines = [`Epoch ${run.epoch}/50`];
+  const final = `accuracy: ${run.accuracy().toFixed(4)} - loss: ${run.loss().toFixed(4)} - val_accuracy: ${(run.accuracy() * 0.98).toFixed(4)} - val_loss: ${(run.loss() * 1.1).toFixed(4)}`;
+  if (verbose === 2) {
+    lines.push(`${total}/${total} - 0s - 42ms/step - ${final}`);
+  } else {
+    // verbose=1: one line per epoch, each redraw after 71 backspaces and a carriage return.
+    let text = '';
+    for (let done = 1; done < total; done += 2) text += `\r${kerasProgress(done, total, `accuracy: ${run.accuracy().toFixed(4)} - loss: ${run.loss().toFixed(4)}`)}${'\b'.repeat(71)}`;
+    lines.push(`${text}\r${kerasProgress(total, total, final)}`);
+  }
+  run.epoch++;
+  return lines.join('\n');
+}
+function hfLine(run, r) {
+  run.advance();
+  const strings = r.next() < 0.5; // Transformers 5 prints formatted strings; 4.x prints floats
+  const v = (x) => (strings ? `'${Number(x.toPrecision(4))}'` : String(x));
+  if (r.next() < 0.2) return `{'eval_loss': ${v(run.loss() * 1.1)}, 'eval_accuracy': ${v(run.accuracy())}, 'eval_runtime': ${v(0.05 + r.next() / 10)}, 'eval_samples_per_second': ${v(5000 + r.int(3000))}, 'epoch': ${v(run.step / 1000)}}`;
+  return `{'loss': ${v(run.loss())}, 'grad_norm': ${v(r.double())}, 'learning_rate': ${strings ? "'5e-05'" : '5e-05'}, 'epoch': ${v(run.step / 1000)}}`;
+}
+function prefixedLine(run, r) {
+  run.advance();
+  const body = `{"step": ${run.step}, "accuracy": ${String(run.accuracy())}, "loss": ${String(run.loss())}}`;
+  const roll = r.next();
+  if (roll < 0.25) return `[rank${r.int(4)}]: ${body}`;
+  if (roll < 0.45) return `trainer-${1 + r.int(2)}  | ${body}`;
+  if (roll < 0.6) return `[pod/train-7f9c/main] ${body}`;
+  if (roll < 0.75) return `INFO:root:${body}`;
+  if (roll < 0.85) return `${run.clockText()} - INFO - ${body}`;
+  if (roll < 0.95) return `${run.timestamp()} stdout F ${body}`;
+  const cut = 10 + r.int(body.length - 20);
+  return `${run.timestamp()} stdout P ${body.slice(0, cut)}\n${run.timestamp()} stdout F ${body.slice(cut)}`;
+}
+function tqdmThenJson(run, r) {
+  run.advance();
+  return `${tqdmSegments(run, r, 2)} \x1b[A{"epoch": ${run.epoch}, "step": ${run.step}, "val_loss": ${String(run.loss() * 1.1)}, "val_acc": ${String(run.accuracy())}}`;
+}
+function frameworksLine(run, r) {
+  const roll = r.next();
+  if (roll < 0.1) return kerasEpoch(run, r, r.next() < 0.7 ? 1 : 2);
+  if (roll < 0.35) return hfLine(run, r);
+  if (roll < 0.6) return prefixedLine(run, r);
+  if (roll < 0.7) return tqdmThenJson(run, r);
+  if (roll < 0.85) return loggerLine(run, r);
+  return plainLine(run, r);
+}
+function writeFrameworks(path, r, targetBytes) {
+  const out = new Out(path);
+  const run = new Run(r, 0);
+  while (out.bytes + out.size < targetBytes) out.line(frameworksLine(run, r));
+  return out.close();
+}
+
 /**
- * Writes (or reuses) the corpora. Returns { dir, mixed: {path, bytes, lines}, metadata: {...}, many: {paths, bytes, lines} }.
+ * Writes (or reuses) the corpora. Returns { dir, mixed: {path, bytes, lines}, metadata: {...}, many: {paths, bytes, lines}, frameworks: {...} }.
  */
 export function generate({ quick = false, seed = 20261122, fresh = false, log = () => {} } = {}) {
-  const scale = quick ? { mixedBytes: 20e6, metadataLines: 200_000, manyFiles: 200 } : { mixedBytes: 100e6, metadataLines: 1_000_000, manyFiles: 1000 };
+  const scale = quick ? { mixedBytes: 20e6, metadataLines: 200_000, manyFiles: 200, frameworksBytes: 10e6 } : { mixedBytes: 100e6, metadataLines: 1_000_000, manyFiles: 1000, frameworksBytes: 50e6 };
   const dir = join(tmpdir(), `vizmeta-bench-v${GENERATOR_VERSION}-${seed}-${quick ? 'quick' : 'full'}`);
   const marker = join(dir, 'corpora.json');
   if (!fresh && existsSync(marker)) {
@@ -260,7 +326,10 @@ export function generate({ quick = false, seed = 20261122, fresh = false, log = 
   }
   const many = { paths, bytes, lines };
   log(`  many: ${paths.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${lines} lines`);
-  const corpora = { dir, seed, quick, generatorVersion: GENERATOR_VERSION, mixed, metadata, many };
+  const frameworksPath = join(dir, 'frameworks.log');
+  const frameworks = { path: frameworksPath, ...writeFrameworks(frameworksPath, r, scale.frameworksBytes) };
+  log(`  frameworks: ${(frameworks.bytes / 1e6).toFixed(1)} MB, ${frameworks.lines} lines`);
+  const corpora = { dir, seed, quick, generatorVersion: GENERATOR_VERSION, mixed, metadata, many, frameworks };
   writeFileSync(marker, JSON.stringify(corpora));
   log(`  written in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return corpora;

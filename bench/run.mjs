@@ -4,7 +4,9 @@
 //   node bench/run.mjs                   full run (~100 MB corpora, 5 rounds); writes bench/RESULTS.md
 //   node bench/run.mjs --quick           smaller corpora, 3 rounds; writes to the temp folder instead
 //   node bench/run.mjs --only extract,sort
-//       groups: extract, sort, gate, many, version, watch
+//       groups: extract, sort, gate, many, version, watch, dialects
+//   --base DIR   also time another build side by side (a checkout of vizmeta with dist/ built):
+//                adds a `base` row to extract, sort, gate and dialects and a "within 5% of base" target
 //   --rounds N   rounds per group (default 5, quick 3)      --fresh   regenerate the corpora
 //   --out FILE   where the markdown goes
 //
@@ -23,13 +25,13 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'vizmeta.js');
 const NAIVE = join(ROOT, 'bench', 'naive.mjs');
 const NODE = process.execPath;
-const GROUPS = ['extract', 'sort', 'gate', 'many', 'version', 'watch'];
+const GROUPS = ['extract', 'sort', 'gate', 'many', 'version', 'watch', 'dialects'];
 
 // ---------------------------------------------------------------------------------------------
 // Options
 
 function parseArgs(argv) {
-  const options = { quick: false, fresh: false, only: new Set(GROUPS), rounds: undefined, out: undefined, watchLines: undefined };
+  const options = { quick: false, fresh: false, only: new Set(GROUPS), rounds: undefined, out: undefined, watchLines: undefined, base: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -45,6 +47,7 @@ function parseArgs(argv) {
     } else if (arg === '--rounds') options.rounds = Math.max(1, Number(value()));
     else if (arg === '--out') options.out = value();
     else if (arg === '--watch-lines') options.watchLines = Number(value());
+    else if (arg === '--base') options.base = value();
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).slice(0, 12).map((l) => l.slice(3)).join('\n') + '\n');
       process.exit(0);
@@ -263,7 +266,9 @@ async function main() {
 
   log(`vizmeta bench: ${options.quick ? 'quick' : 'full'}, ${options.rounds} rounds, groups ${[...options.only].join(', ')}`);
   const corpora = generate({ quick: options.quick, fresh: options.fresh, log });
-  const { mixed, metadata, many } = corpora;
+  const { mixed, metadata, many, frameworks } = corpora;
+  const baseBin = options.base === undefined ? undefined : join(options.base, 'bin', 'vizmeta.js');
+  if (baseBin !== undefined && !existsSync(join(options.base, 'dist', 'cli.js'))) throw new Error(`--base ${options.base}: no dist/cli.js there (run npm run build in it)`);
 
   const vizmeta = (name, args, input, extra = {}) => ({ name, command: NODE, args: [BIN, ...args, ...input], display: `vizmeta ${args.map(shellWord).join(' ')}`, ...extra });
   const naive = (args, input, extra = {}) => ({ name: 'naive', command: NODE, args: [NAIVE, ...args, ...input], display: `node bench/naive.mjs ${args.map(shellWord).join(' ')}`, ...extra });
@@ -280,6 +285,7 @@ async function main() {
   const corpusOf = {
     mixed: { label: 'mixed', files: [mixed.path], bytes: mixed.bytes, lines: mixed.lines },
     metadata: { label: 'metadata-only', files: [metadata.path], bytes: metadata.bytes, lines: metadata.lines },
+    frameworks: { label: 'frameworks', files: [frameworks.path], bytes: frameworks.bytes, lines: frameworks.lines },
   };
   const groups = [];
   const targets = [];
@@ -295,6 +301,7 @@ async function main() {
     const contenders = [vizmeta('vizmeta', viz, corpus.files, { ...sized, okStatus: [0, 1] })];
     // Informative variants (not judged against a target), e.g. sort reading only the keys it shows.
     for (const variant of extra) contenders.push(vizmeta(variant.name, variant.args, corpus.files, { ...sized, okStatus: [0, 1] }));
+    if (baseBin !== undefined) contenders.push({ name: 'base', command: NODE, args: [baseBin, ...viz, ...corpus.files], display: `base: vizmeta ${viz.map(shellWord).join(' ')}`, ...sized, okStatus: [0, 1] });
     contenders.push(naive(naiveArgs, corpus.files, { ...sized, okStatus: [0, 1] }));
     if (jq) contenders.push(jqc(jqArgs, corpus.files, { ...sized, okStatus: [0, 1] }));
     const group = await timeGroup(`${command} on ${corpus.label} (${(corpus.bytes / 1e6).toFixed(0)} MB, ${corpus.lines.toLocaleString('en-US')} lines)`, contenders, options.rounds);
@@ -307,6 +314,10 @@ async function main() {
     const n = ratioOf(group, 'vizmeta', 'naive');
     if (vsJq !== undefined) target(`${label}: ≥ ${vsJq}× jq`, jq ? fmt.ratio(j) : 'jq missing', jq ? j >= vsJq : undefined);
     if (vsNaive !== undefined) target(`${label}: ≥ ${vsNaive}× naive`, fmt.ratio(n), n >= vsNaive);
+    if (baseBin !== undefined) {
+      const b = ratioOf(group, 'vizmeta', 'base');
+      target(`${label}: within 5% of base (${options.base})`, fmt.ratio(b), b >= 0.95);
+    }
   };
 
   if (options.only.has('extract')) {
@@ -411,6 +422,17 @@ async function main() {
     }
   }
 
+  if (options.only.has('dialects')) {
+    // Keras progress, Hugging Face dict reprs, prefixed and CRI lines, JSON after a progress bar: the
+    // naive script and jq read only the JSON lines among them, `--dialect json` reads what vizmeta read
+    // before the dialects. Informative: no target beyond reporting the speed.
+    const variants = [{ name: 'vizmeta --dialect json', args: ['sort', '--by', 'loss', '--dialect', 'json'] }];
+    const group = await threeWay('sort --by loss', corpusOf.frameworks, ['sort', '--by', 'loss'], ['sort', '--by', 'loss'], jqSort.map((a) => a.replaceAll('accuracy', 'loss')), variants);
+    const n = ratioOf(group, 'vizmeta', 'naive');
+    target('sort on frameworks (every dialect read) vs naive (JSON lines only)', fmt.ratio(n), undefined, 'informative');
+    if (baseBin !== undefined) target('sort on frameworks vs base', fmt.ratio(ratioOf(group, 'vizmeta', 'base')), undefined, 'informative');
+  }
+
   // -------------------------------------------------------------------------------------------
   const elapsed = (Date.now() - started) / 1000;
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
@@ -419,7 +441,7 @@ async function main() {
   md.push('Written by `npm run bench` (bench/run.mjs); do not edit by hand. Medians of interleaved rounds (A B C A B C …) after one warm-up round; ratios are baseline wall time ÷ vizmeta wall time, so higher is better for vizmeta. CPU s is the median user + system time (/usr/bin/time): when it is well below the wall time of a one-thread command, the machine was busy with other work.', '');
   md.push(`- Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${jq ?? 'jq missing'}`);
   md.push(`- Commit ${commit || 'unknown'}, ${new Date().toISOString().slice(0, 10)}; ${options.quick ? 'quick run' : 'full run'}, ${options.rounds} rounds; total ${(elapsed / 60).toFixed(1)} min; 1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after (other work on the machine shows up here)`);
-  md.push(`- Corpora (seed ${corpora.seed}, bench/generate.mjs): mixed ${(mixed.bytes / 1e6).toFixed(1)} MB / ${mixed.lines.toLocaleString('en-US')} lines; metadata-only ${(metadata.bytes / 1e6).toFixed(1)} MB / ${metadata.lines.toLocaleString('en-US')} lines; many ${many.paths.length} files, ${(many.bytes / 1e6).toFixed(1)} MB / ${many.lines.toLocaleString('en-US')} lines`);
+  md.push(`- Corpora (seed ${corpora.seed}, bench/generate.mjs): mixed ${(mixed.bytes / 1e6).toFixed(1)} MB / ${mixed.lines.toLocaleString('en-US')} lines; metadata-only ${(metadata.bytes / 1e6).toFixed(1)} MB / ${metadata.lines.toLocaleString('en-US')} lines; many ${many.paths.length} files, ${(many.bytes / 1e6).toFixed(1)} MB / ${many.lines.toLocaleString('en-US')} lines; frameworks ${(frameworks.bytes / 1e6).toFixed(1)} MB / ${frameworks.lines.toLocaleString('en-US')} lines`);
   md.push('- Baselines: `naive` is bench/naive.mjs (readline + JSON.parse on lines starting with `{`); jq reads with `-R` and `fromjson?`. vizmeta reads more of the records than either (timestamp prefixes, ANSI, `\\r` segments, Python NaN), so its output line counts are higher.', '');
   md.push('- `vizmeta (--keys loss)` rows are informative: the same sort told which other column to show, so it reads only `accuracy`, `loss` and the step keys through the key scanner (`ReadOptions.keys`) instead of parsing every key; targets are judged on the plain command.', '');
   md.push('## Targets', '');
