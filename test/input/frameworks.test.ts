@@ -37,8 +37,8 @@ describe('which inputs are expanded', () => {
 
 describe('a TensorBoard logdir', () => {
   it('gives one execution per run folder, named by its path below the logdir', async () => {
-    const found = await expandInputs([TB], { onError: () => undefined, onWarning: () => undefined });
-    const names = found.map((e) => (e.kind === 'log' ? e.path : e.input.name));
+    const found = await expandInputs([TB], { onWarning: () => undefined });
+    const names = found.map((e) => (e.kind === 'framework' ? e.input.name : e.path));
     expect(names).toEqual(expect.arrayContaining(['keras/train', 'keras/validation', 'tf2', 'tensorboardx', 'torch']));
   });
 
