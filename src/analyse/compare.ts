@@ -2,7 +2,8 @@
  * Executions side by side against a baseline: latest values, deltas, and whether each delta is
  * better or worse by the key's direction. Pure: summaries in, plain rows out.
  */
-import { aggregateOf, directionOf, STEP_KEYS, unionKeys, type DirectionOverrides, type ExecutionSummary } from './summary.js';
+import { STEP_KEYS } from '../core/keys.js';
+import { aggregateOf, directionOf, unionKeys, type DirectionOverrides, type ExecutionSummary } from './summary.js';
 import type { JsonValue } from '../core/types.js';
 
 /** One key across the executions. */

@@ -3,7 +3,8 @@
  * per (key, execution) one {@link Series} (downsampled as it grows) and, with `--smooth`, a second
  * one of smoothed values, so memory and the cost of a frame do not grow with the points read.
  */
-import { flattenValues, getPath } from '../parsers/metadata.js';
+import { flattenValues } from '../parsers/metadata.js';
+import { getPath } from '../core/keys.js';
 import { DEFAULT_CAPACITY, Series, elapsedClock, type NonFiniteCounts, type Point } from './series.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
 

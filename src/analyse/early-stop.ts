@@ -6,7 +6,8 @@
  * rule says "stop" at that record. The caller owns the stream, the child process and the exit code.
  */
 import { UsageError } from '../core/errors.js';
-import { describeRef, getPath, type CompiledExpression, type Environment, type NameRef } from './expr.js';
+import { getPath } from '../core/keys.js';
+import { describeRef, type CompiledExpression, type Environment, type NameRef } from './expr.js';
 import type { JsonObject, JsonValue } from '../core/types.js';
 
 /** Which way is better. `auto` guesses from the monitored name (see {@link resolveMode}). */

@@ -15,7 +15,7 @@
  */
 import jsep from 'jsep';
 import { UsageError } from '../core/errors.js';
-import { getPath } from '../parsers/metadata.js';
+import { getPath } from '../core/keys.js';
 import type { JsonObject } from '../core/types.js';
 
 /**

@@ -7,7 +7,8 @@ import { UsageError } from '../core/errors.js';
 import type { JsonValue } from '../core/types.js';
 import type { SchemaViolation } from '../formats/schema.js';
 import type { CompiledExpression, NameRef } from './expr.js';
-import { aggregateOf, directionOf, lookupKey, normalizeKey, type Direction, type DirectionOverrides, type ExecutionSummary } from './summary.js';
+import { normalizeKey } from '../core/keys.js';
+import { aggregateOf, directionOf, lookupKey, type Direction, type DirectionOverrides, type ExecutionSummary } from './summary.js';
 
 export type MissingPolicy = 'fail' | 'pass' | 'error';
 

@@ -6,7 +6,7 @@
  * naming `file:line`.
  */
 import { InputError, UsageError } from '../core/errors.js';
-import { getPath } from '../parsers/metadata.js';
+import { getPath } from '../core/keys.js';
 import { parseCsv, parseCsvObjects, parseNumberCell } from '../formats/confusion.js';
 import { displayName, locateMessage, type InputContent } from '../formats/visual-input.js';
 import { auc, rocFromGeneratedCsv, rocFromRows, type RocCurve } from './roc.js';

@@ -2,7 +2,8 @@
  * Ranking executions by one aggregate of a key, as Valohai's execution table does, and choosing
  * the other columns when none are named. Pure: summaries in, ranked rows out.
  */
-import { aggregateOf, STEP_KEYS, unionKeys, type Aggregate, type ExecutionSummary } from './summary.js';
+import { STEP_KEYS } from '../core/keys.js';
+import { aggregateOf, unionKeys, type Aggregate, type ExecutionSummary } from './summary.js';
 import type { JsonValue } from '../core/types.js';
 
 /** One ranked execution. */

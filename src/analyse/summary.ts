@@ -11,7 +11,8 @@
  * Everything in an ExecutionSummary is plain data that survives structured cloning, so a
  * summary can be built in a worker thread and posted back.
  */
-import { flattenValues, forEachLeaf, getPath } from '../parsers/metadata.js';
+import { flattenValues, forEachLeaf } from '../parsers/metadata.js';
+import { getPath, normalizeKey, stepOf } from '../core/keys.js';
 import { EntryKind, rawValue, type OtherEntries } from '../parsers/fast/partial.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
 import type { SchemaViolation } from '../formats/schema.js';
@@ -109,26 +110,7 @@ export interface SummaryOptions {
   others?: 'skip' | 'latest';
 }
 
-/** Keys that name a record's step, in the order they are tried. */
-export const STEP_KEYS: readonly string[] = ['step', 'epoch', 'iteration', '_step', 'global_step'];
-
-/** A record's step: its `step` (or `epoch`, `iteration`, `_step`, `global_step`) when a finite number, else its 1-based record number. */
-export function stepOf(values: JsonObject, ordinal: number): number {
-  // STEP_KEYS in order, written out: a load per name at its own site stays fast on records of many
-  // shapes, where one site looping over the names would be slow for all of them. An absent key
-  // reads undefined (records are plain objects), so only a number found is checked to be own.
-  let value = values['step'];
-  if (typeof value === 'number' && Number.isFinite(value) && Object.hasOwn(values, 'step')) return value;
-  value = values['epoch'];
-  if (typeof value === 'number' && Number.isFinite(value) && Object.hasOwn(values, 'epoch')) return value;
-  value = values['iteration'];
-  if (typeof value === 'number' && Number.isFinite(value) && Object.hasOwn(values, 'iteration')) return value;
-  value = values['_step'];
-  if (typeof value === 'number' && Number.isFinite(value) && Object.hasOwn(values, '_step')) return value;
-  value = values['global_step'];
-  if (typeof value === 'number' && Number.isFinite(value) && Object.hasOwn(values, 'global_step')) return value;
-  return ordinal;
-}
+export { STEP_KEYS, stepOf } from '../core/keys.js';
 
 interface Building extends KeySummary {
   store?: HistoryStore;
@@ -447,11 +429,7 @@ export function lookupKey(execution: ExecutionSummary, key: string): KeySummary 
   return undefined;
 }
 
-/** Strips Valohai's `metadata.` prefix from a key named on the command line. */
-export function normalizeKey(key: string): string {
-  const trimmed = key.trim();
-  return trimmed.startsWith('metadata.') && trimmed.length > 'metadata.'.length ? trimmed.slice('metadata.'.length) : trimmed;
-}
+export { normalizeKey } from '../core/keys.js';
 
 /** Whether bigger is better for a key. */
 export type Direction = 'max' | 'min';

@@ -4,10 +4,11 @@
  */
 import type { Command } from 'commander';
 import { loadRenderer, runRenderer, type CustomRenderer } from '../render/custom-renderer.js';
-import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
+import { ExitCode, type ExitSlot } from '../core/errors.js';
 import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
 import { DashboardModel } from '../analyse/dashboard-model.js';
-import { parseKeys, parseSmoothing } from '../live/options.js';
+import { parseSmoothing } from '../live/options.js';
+import { collectKeys, parseWholeNumber } from '../options/parse.js';
 import { dashboardLines } from '../render/dashboard.js';
 import { readInputs } from '../input/read-inputs.js';
 import type { MetadataRecord } from '../core/types.js';
@@ -89,25 +90,17 @@ export async function runChart(inputs: readonly string[], options: ChartOptions,
   return status;
 }
 
-function positiveInt(flag: string, least: number) {
-  return (text: string): number => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < least) throw new UsageError(`${flag}: expected a whole number >= ${least}, got '${text}'`);
-    return value;
-  };
-}
-
 export function registerChart(program: Command, io: CommandIO, exit: ExitSlot): void {
   const command = program
     .command('chart')
     .description('chart the metadata of saved logs, printed once; several files overlay per key')
     .argument('[files...]', 'log files; - or nothing reads stdin')
-    .option('--keys <keys>', 'chart only these keys, comma-separated (dotted paths reach nested values)', parseKeys)
+    .option('--keys <keys>', 'chart only these keys, comma-separated (dotted paths reach nested values)', collectKeys)
     .option('--x <key>', 'horizontal axis: a metadata key, or _time for elapsed time (default: step when present, else the record index)')
     .option('--smooth <weight>', 'TensorBoard smoothing weight in [0, 1), e.g. 0.6', parseSmoothing)
-    .option('--height <rows>', 'plot rows per chart (default 10)', positiveInt('--height', 2))
-    .option('--width <columns>', 'total width (default: the terminal\'s, else 80)', positiveInt('--width', 20))
-    .option('--columns <n>', 'charts side by side (default 1)', positiveInt('--columns', 1))
+    .option('--height <rows>', 'plot rows per chart (default 10)', parseWholeNumber('--height', 2))
+    .option('--width <columns>', 'total width (default: the terminal\'s, else 80)', parseWholeNumber('--width', 20))
+    .option('--columns <n>', 'charts side by side (default 1)', parseWholeNumber('--columns'))
     .option('--no-table', 'leave out the table of latest, min, max and trend')
     .option('--renderer <module>', 'render with your own ES module instead: its default export (records, options) => string')
     .option('--no-color', 'no colours');

@@ -8,11 +8,12 @@ import { Option } from 'commander';
 import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
 import { warn, write, type CommandIO } from '../core/io.js';
 import { joinInputs, reportInputProblems, summarizeExecutions } from '../input/executions.js';
-import { normalizeKey } from '../analyse/summary.js';
 import { compareExecutions, defaultCompareKeys } from '../analyse/compare.js';
 import { renderCompareCharts, renderComparison, renderJoined, type CompareView } from '../render/compare.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
-import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, parseKeyList, type ExecutionCommandOptions } from '../options/execution.js';
+import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, type ExecutionCommandOptions } from '../options/execution.js';
+import { normalizeKey, parseKeyList } from '../core/keys.js';
+import { collectKeys } from '../options/parse.js';
 import type { TableFormat } from '../core/format.js';
 import { shortNames } from '../core/names.js';
 
@@ -81,7 +82,7 @@ export function registerCompare(program: Command, io: CommandIO, exit: ExitSlot)
     .command('compare')
     .description('latest values of several executions side by side, with deltas against the first (the baseline) and overlaid charts')
     .argument('[files...]', 'two or more executions; the first is the baseline; - reads stdin')
-    .option('--keys <keys>', 'keys to compare and chart (comma-separated, repeatable; default: every numeric key, charts for the first three)', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
+    .option('--keys <keys>', 'keys to compare and chart (comma-separated, repeatable; default: every numeric key, charts for the first three)', collectKeys)
     .option('--join <key>', "merge the executions' records on KEY (e.g. step) and show the merged rows")
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'csv', 'markdown']).default('text'))
     .option('--no-charts', 'no charts under the table');

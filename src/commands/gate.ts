@@ -17,7 +17,8 @@ import type { ExecutionSummary } from '../analyse/summary.js';
 import { evaluateGate, parseMaxDrops, type MissingPolicy } from '../analyse/gate.js';
 import { renderGateJson, renderGateMarkdown, renderGateText, renderGithubAnnotations, renderJunit } from '../render/gate.js';
 import { addInputOptions, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
-import { addDirectionOptions, addExecutionOptions, collect, commandContext, directionOverrides, type ExecutionCommandOptions } from '../options/execution.js';
+import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, type ExecutionCommandOptions } from '../options/execution.js';
+import { collect } from '../options/parse.js';
 
 export interface GateOptions extends InputOptions, ExecutionCommandOptions {
   /** Conditions (repeatable). Default: the config's `gate.when`. */

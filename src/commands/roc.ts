@@ -12,6 +12,7 @@ import { RocCurveBuilder, type InputCurves, type RocReadOptions } from '../analy
 import { renderRoc, renderRocJson } from '../render/roc.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { readVisualInput } from '../formats/visual-input.js';
+import { parseWholeNumber } from '../options/parse.js';
 
 export type RocFormat = 'text' | 'json' | 'markdown';
 
@@ -57,11 +58,6 @@ export async function runRoc(inputs: string[], options: RocOptions, io: CommandI
   return status;
 }
 
-function parseHeight(text: string): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 2) throw new UsageError(`--height: expected a whole number of rows (at least 2), got '${text}'`);
-  return Number(text);
-}
-
 export function registerRoc(program: Command, io: CommandIO, exit: ExitSlot): void {
   const command = program
     .command('roc')
@@ -74,7 +70,7 @@ export function registerRoc(program: Command, io: CommandIO, exit: ExitSlot): vo
     .option('--score-col <column>', 'raw scores: the column with the positive-class score (default: score, y_score, true, probability, prob or proba)')
     .option('--true-class <value>', 'raw scores: the target value of the positive class (default: 1 for 0/1 targets, true for true/false)')
     .option('--all', 'every curve of each log, in order (default: the latest of each)')
-    .option('--height <rows>', 'chart rows', parseHeight, 16)
+    .option('--height <rows>', 'chart rows', parseWholeNumber('--height', 2), 16)
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--no-color', 'no colours, even on a terminal');
   addInputOptions(command);

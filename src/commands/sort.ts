@@ -8,12 +8,14 @@ import { Option } from 'commander';
 import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
 import { write, type CommandIO } from '../core/io.js';
 import { reportInputProblems, summarizeExecutions } from '../input/executions.js';
-import { AGGREGATES, normalizeKey, unionKeys, type Aggregate } from '../analyse/summary.js';
+import { AGGREGATES, unionKeys, type Aggregate } from '../analyse/summary.js';
 import { defaultKeys, sortExecutions, topRows } from '../analyse/sort.js';
 import { renderSort } from '../render/sort.js';
 import type { TableFormat } from '../core/format.js';
 import { addInputOptions, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
-import { addExecutionOptions, commandContext, parseKeyList, parsePositiveInt, type ExecutionCommandOptions } from '../options/execution.js';
+import { addExecutionOptions, commandContext, type ExecutionCommandOptions } from '../options/execution.js';
+import { normalizeKey, parseKeyList } from '../core/keys.js';
+import { collectKeys, parseWholeNumber } from '../options/parse.js';
 
 export interface SortOptions extends InputOptions, ExecutionCommandOptions {
   /** The key to sort by (`metadata.` prefix allowed). */
@@ -69,8 +71,8 @@ export function registerSort(program: Command, io: CommandIO, exit: ExitSlot): v
     .requiredOption('--by <key>', 'key to sort by (metadata.accuracy or accuracy; dotted paths reach nested keys)')
     .addOption(new Option('--agg <aggregate>', 'which value of the key').choices([...AGGREGATES]).default('latest'))
     .option('--asc', 'ascending (default: descending, best first for accuracy-like keys)')
-    .option('--keys <keys>', "other columns: comma-separated keys, or 'all' (default: a few common numeric keys)", (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
-    .option('--top <n>', 'show only the first N executions', parsePositiveInt('--top'))
+    .option('--keys <keys>', "other columns: comma-separated keys, or 'all' (default: a few common numeric keys)", collectKeys)
+    .option('--top <n>', 'show only the first N executions', parseWholeNumber('--top'))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'csv', 'markdown']).default('text'));
   addExecutionOptions(command);
   addInputOptions(command);

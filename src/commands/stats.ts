@@ -18,7 +18,8 @@ import { formatNumber, formatValue, csvValue, jsonValue, renderCsvTable, renderM
 import { readInputs } from '../input/read-inputs.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
-import { parseKeyList } from '../options/execution.js';
+import { parseKeyList } from '../core/keys.js';
+import { collectKeys } from '../options/parse.js';
 import { resolveColor } from '../core/io.js';
 import { displayWidth as stringWidth } from '../render/width.js';
 
@@ -274,7 +275,7 @@ export function registerStats(program: Command, io: CommandIO, exit: ExitSlot): 
     .command('stats')
     .description('per-key statistics over all records: types, count, missing, NaN/Inf, min, mean, std, median, max, latest, histogram')
     .argument('[files...]', 'log files; - or nothing reads stdin')
-    .option('--keys <keys>', 'only these keys (comma-separated, repeatable)', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
+    .option('--keys <keys>', 'only these keys (comma-separated, repeatable)', collectKeys)
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'csv', 'markdown']).default('text'))
     .option('--no-color', 'no colours, even on a terminal');
   addInputOptions(command);

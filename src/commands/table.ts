@@ -14,16 +14,17 @@ import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
 import { compileExpression, recordEnvironment, type CompiledExpression } from '../analyse/expr.js';
 import { joinInputs } from '../input/executions.js';
 import { warn, write, type CommandIO } from '../core/io.js';
-import { flattenValues, getPath } from '../parsers/metadata.js';
+import { flattenValues } from '../parsers/metadata.js';
 import { toJsonLine } from '../render/json.js';
 import { escapeForTerminal } from '../core/escape.js';
 import { csvRow } from '../render/csv.js';
 import { csvValue, formatValue, layoutTextTable, markdownHead, markdownRow, renderCsvTable, renderMarkdownTable, renderTextTable, type CellInput, type Column, type TextTableLayout } from '../render/table.js';
 import { readInputs } from '../input/read-inputs.js';
-import { normalizeKey } from '../analyse/summary.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
-import { collect, commandContext, parseKeyList, parsePositiveInt, type ExecutionCommandOptions } from '../options/execution.js';
+import { commandContext, type ExecutionCommandOptions } from '../options/execution.js';
+import { getPath, normalizeKey, parseKeyList } from '../core/keys.js';
+import { collect, parseWholeNumber } from '../options/parse.js';
 import { renderJoined } from '../render/compare.js';
 import { folderNote, shortNames } from '../core/names.js';
 import { compareValues } from '../analyse/sort.js';
@@ -405,7 +406,7 @@ export function registerTable(program: Command, io: CommandIO, exit: ExitSlot): 
     .option('--group-by <key>', 'one row per distinct value of KEY')
     .option('--agg <list>', "aggregates per group: mean(loss),max(accuracy),count() — count sum mean min max first latest", collect)
     .option('--columns <keys>', 'columns to show, comma-separated (default: the keys of the first 1000 rows)', collect)
-    .option('--limit <n>', 'at most N rows', parsePositiveInt('--limit'))
+    .option('--limit <n>', 'at most N rows', parseWholeNumber('--limit'))
     .option('--join <key>', 'join the records of several files on KEY (e.g. step): one row per value')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'csv', 'markdown']).default('text'))
     .option('--renderer <module>', 'render the (filtered) records with your own ES module: export default (records, options) => string')

@@ -4,6 +4,7 @@
  */
 import { Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.js';
+import { collect, collectKeys, parseNumber, parseWholeNumber } from '../options/parse.js';
 
 /** What the dashboard shows. */
 export interface DashboardFlags {
@@ -39,12 +40,6 @@ export interface StopFlags {
   stopExitCode?: number;
 }
 
-export function parseKeys(text: string, previous: string[] | undefined): string[] {
-  const keys = text.split(',').map((k) => k.trim()).filter((k) => k !== '');
-  if (keys.length === 0) throw new UsageError(`--keys: expected key names separated by commas, got '${text}'`);
-  return [...(previous ?? []), ...keys];
-}
-
 export function parseSmoothing(text: string): number {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value >= 1) {
@@ -53,24 +48,12 @@ export function parseSmoothing(text: string): number {
   return value;
 }
 
-function number(flag: string, what: string, test: (n: number) => boolean) {
-  return (text: string): number => {
-    const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value) || !test(value)) throw new UsageError(`${flag}: expected ${what}, got '${text}'`);
-    return value;
-  };
-}
-
-export const parseCount = (flag: string) => number(flag, 'a whole number >= 0', (n) => Number.isInteger(n) && n >= 0);
-export const parseFinite = (flag: string) => number(flag, 'a number', () => true);
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
+export const parseCount = (flag: string) => parseWholeNumber(flag, 0);
+export const parseFinite = (flag: string) => parseNumber(flag, 'a number');
 
 export function addDashboardOptions(command: Command): Command {
   return command
-    .option('--keys <keys>', 'chart only these keys, comma-separated (dotted paths reach nested values); repeatable', parseKeys)
+    .option('--keys <keys>', 'chart only these keys, comma-separated (dotted paths reach nested values); repeatable', collectKeys)
     .option('--x <key>', 'horizontal axis: a metadata key, or _time for elapsed time (default: step when present, else the record index)')
     .option('--smooth <weight>', 'TensorBoard smoothing weight in [0, 1), e.g. 0.6; raw values drawn faintly behind', parseSmoothing)
     .option('-q, --quiet', 'do not pass the input through; show only the dashboard')
@@ -86,7 +69,7 @@ export function addStopOptions(command: Command): Command {
     .addOption(new Option('--mode <mode>', 'plateau rule: which direction improves; auto is max for names ending in acc, accuracy, auc, f1, precision, recall').choices(['min', 'max', 'auto']))
     .option('--baseline <value>', 'plateau rule: stop unless the metric beats this value within the patience', parseFinite('--baseline'))
     .option('--start-from <n>', 'plateau rule: ignore the first N values of the metric (warm-up, default 0)', parseCount('--start-from'))
-    .option('--stop-exit-code <n>', 'exit status after an early stop (default 0: an early stop is a normal end)', number('--stop-exit-code', 'a whole number from 0 to 255', (n) => Number.isInteger(n) && n >= 0 && n <= 255));
+    .option('--stop-exit-code <n>', 'exit status after an early stop (default 0: an early stop is a normal end)', parseNumber('--stop-exit-code', 'a whole number from 0 to 255', (n) => Number.isInteger(n) && n >= 0 && n <= 255));
 }
 
 /** Plateau flags without `--monitor` are a mistake worth reporting. */

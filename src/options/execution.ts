@@ -7,7 +7,9 @@ import { loadConfig, type LoadedConfig } from '../formats/config.js';
 import { UsageError } from '../core/errors.js';
 import { resolveColor, type CommandIO } from '../core/io.js';
 import { loadSchemaFile, type LoadedSchema } from '../formats/schema.js';
-import { normalizeKey, type DirectionOverrides } from '../analyse/summary.js';
+import type { DirectionOverrides } from '../analyse/summary.js';
+import { normalizeKey, parseKeyList } from '../core/keys.js';
+import { collect, parseWholeNumber } from './parse.js';
 
 export interface ExecutionCommandOptions {
   /** `--jobs N`: threads reading files, this one included; 1 reads in-process. Default: the cores, from 8 files on. */
@@ -20,35 +22,9 @@ export interface ExecutionCommandOptions {
   color?: boolean;
 }
 
-export function parsePositiveInt(flag: string): (text: string) => number {
-  return (text) => {
-    if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new UsageError(`${flag}: expected a positive whole number, got '${text}'`);
-    return Number(text);
-  };
-}
-
-/** Commander collector for repeatable options. */
-export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
-/** `a,b , metadata.c` → ['a', 'b', 'c']; repeated flags are joined. */
-export function parseKeyList(texts: string | readonly string[] | undefined): string[] {
-  if (texts === undefined) return [];
-  const list = typeof texts === 'string' ? [texts] : texts;
-  const keys: string[] = [];
-  for (const text of list) {
-    for (const part of text.split(',')) {
-      const key = normalizeKey(part);
-      if (key !== '' && !keys.includes(key)) keys.push(key);
-    }
-  }
-  return keys;
-}
-
 export function addExecutionOptions(command: Command, { schema = true }: { schema?: boolean } = {}): Command {
   command
-    .option('--jobs <n>', 'threads reading many files, this one included (1 = in-process; default: all cores from 8 files on)', parsePositiveInt('--jobs'))
+    .option('--jobs <n>', 'threads reading many files, this one included (1 = in-process; default: all cores from 8 files on)', parseWholeNumber('--jobs'))
     .option('--config <file>', 'config file (default: vizmeta.config.json here or in a parent directory)');
   if (schema) command.option('--schema <file>', 'validate every record against this JSON Schema; violations are reported as file:line');
   command.option('--no-color', 'no colours, even on a terminal');

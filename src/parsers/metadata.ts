@@ -84,32 +84,8 @@ function withoutKey(object: JsonObject, drop: string): JsonObject {
   return out;
 }
 
-/**
- * Resolves a key name against a record's values: an exact own key first (a flat `"val.loss"`),
- * then a dotted path through nested objects (`val.loss` → values.val.loss). Only own properties
- * are read, so `constructor` or `__proto__` can never reach a prototype.
- */
-export function getPath(values: JsonObject, path: string): JsonValue | undefined {
-  if (Object.hasOwn(values, path)) return values[path];
-  if (path.indexOf('.') === -1) return undefined;
-  let current: JsonValue | undefined = values;
-  let rest = path;
-  while (rest.length > 0) {
-    if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
-    const object: JsonObject = current;
-    if (Object.hasOwn(object, rest)) return object[rest];
-    // Take the longest own key that is a dotted prefix of what remains, so keys with dots still resolve.
-    let next: string | undefined;
-    for (let dot = rest.lastIndexOf('.'); dot > 0; dot = rest.lastIndexOf('.', dot - 1)) {
-      const head = rest.slice(0, dot);
-      if (Object.hasOwn(object, head)) { next = head; break; }
-    }
-    if (next === undefined) return undefined;
-    current = object[next];
-    rest = rest.slice(next.length + 1);
-  }
-  return current;
-}
+// getPath lives with the rest of the key vocabulary; re-exported here, where readers of records look for it.
+export { getPath } from '../core/keys.js';
 
 /**
  * Flattens nested objects into dotted keys (`{"val": {"loss": 1}}` → `val.loss`), in order.

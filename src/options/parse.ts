@@ -1,0 +1,44 @@
+/**
+ * Parsers for flag values, one of each kind, shared by every command's options: repeatable
+ * flags, whole numbers, plain numbers and key lists. Each throws a UsageError naming the flag, so
+ * a bad value is exit 2 before any work.
+ */
+import { UsageError } from '../core/errors.js';
+import { parseKeyList } from '../core/keys.js';
+
+/** Commander collector for repeatable options: every value, in order. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/**
+ * A whole number of at least `least` (default 1), written in digits (`12`, not `1e1` or
+ * `0x0c`): `--top`, `--jobs`, `--limit`, `--height`, `--width`, `--columns`, `--patience`.
+ */
+export function parseWholeNumber(flag: string, least = 1): (text: string) => number {
+  const what = least === 1 ? 'a positive whole number' : `a whole number >= ${least}`;
+  return (text) => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text.trim()) || value < least) throw new UsageError(`${flag}: expected ${what}, got '${text}'`);
+    return value;
+  };
+}
+
+/** A number that passes `test`, else a UsageError saying `what` was expected. */
+export function parseNumber(flag: string, what: string, test: (n: number) => boolean = () => true): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value) || !test(value)) throw new UsageError(`${flag}: expected ${what}, got '${text}'`);
+    return value;
+  };
+}
+
+/**
+ * Commander collector for `--keys a,b` (repeatable): key names in order, each once, Valohai's
+ * `metadata.` prefix dropped (see parseKeyList). A value with no key name in it is a mistake.
+ */
+export function collectKeys(text: string, previous: string[] | undefined): string[] {
+  const keys = parseKeyList(text);
+  if (keys.length === 0) throw new UsageError(`--keys: expected key names separated by commas, got '${text}'`);
+  return parseKeyList([...(previous ?? []), ...keys]);
+}
