@@ -4,7 +4,7 @@
  * one of smoothed values, so memory and the cost of a frame do not grow with the points read.
  */
 import { flattenValues } from '../parsers/metadata.js';
-import { getPath } from '../core/keys.js';
+import { getPath, stepKeyOf } from '../core/keys.js';
 import { DEFAULT_CAPACITY, Series, elapsedClock, type NonFiniteCounts, type Point } from './series.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
 
@@ -95,7 +95,6 @@ interface Execution {
   tracks: Map<string, Track & { ema: Ema | undefined }>;
 }
 
-const AUTO_X = 'step';
 
 export function validateSmoothing(weight: number): void {
   if (!Number.isFinite(weight) || weight < 0 || weight >= 1) throw new RangeError(`smoothing weight must be in [0, 1), got ${weight}`);
@@ -114,8 +113,8 @@ export class DashboardModel {
   private readonly maxKeys: number;
   private readonly smoothWeight: number;
   private recordCount = 0;
-  /** In auto mode, whether any record had a numeric step (then `step` is the axis, not a metric). */
-  private sawStep = false;
+  /** In auto mode, the first step key (core/keys.ts) a record had: the axis's name. */
+  private stepKey: string | undefined;
 
   constructor(private readonly options: ModelOptions = {}) {
     this.capacity = options.capacity ?? DEFAULT_CAPACITY;
@@ -134,9 +133,11 @@ export class DashboardModel {
     this.recordCount++;
     const execution = this.execution(source);
     execution.records++;
-    const x = this.xOf(record, execution);
+    // In auto mode a record's x is its step (step, epoch, iteration, _step or global_step, as
+    // summaries and early stopping read it): that key is the axis, not a metric.
+    const xKey = this.options.x ?? stepKeyOf(record.values);
+    const x = this.xOf(record, execution, xKey);
     if (x === undefined) return;
-    const xKey = this.options.x ?? AUTO_X;
     if (this.options.keys) {
       for (const key of this.options.keys) {
         const value = getPath(record.values, key);
@@ -174,7 +175,7 @@ export class DashboardModel {
       records: this.recordCount,
       droppedKeys: this.dropped.size,
       ...(this.droppedCapped ? { droppedKeysCapped: true } : {}),
-      xLabel: x === '_time' ? 'elapsed' : x ?? (this.sawStep ? 'step' : 'record'),
+      xLabel: x === '_time' ? 'elapsed' : x ?? this.stepKey ?? 'record',
       xIsTime: x === '_time',
     };
   }
@@ -194,17 +195,16 @@ export class DashboardModel {
     return execution;
   }
 
-  private xOf(record: MetadataRecord, execution: Execution): number | undefined {
+  private xOf(record: MetadataRecord, execution: Execution, xKey: string | undefined): number | undefined {
     const x = this.options.x;
     if (x === '_time') {
       const seconds = execution.clock?.(record.time);
       return seconds === undefined || Number.isNaN(seconds) ? undefined : seconds;
     }
     if (x !== undefined) return finiteNumber(getPath(record.values, x));
-    const step = finiteNumber(getPath(record.values, AUTO_X));
-    if (step !== undefined) {
-      this.sawStep = true;
-      return step;
+    if (xKey !== undefined) {
+      this.stepKey ??= xKey;
+      return record.values[xKey] as number;
     }
     return execution.records;
   }

@@ -6,7 +6,7 @@
  * rule says "stop" at that record. The caller owns the stream, the child process and the exit code.
  */
 import { UsageError } from '../core/errors.js';
-import { getPath } from '../core/keys.js';
+import { getPath, stepKeyOf } from '../core/keys.js';
 import { describeRef, type CompiledExpression, type Environment, type NameRef } from './expr.js';
 import type { JsonObject, JsonValue } from '../core/types.js';
 
@@ -87,7 +87,7 @@ export function createStopper(rules: StopRules): { observe(values: JsonObject): 
   let index = 0;
   return {
     observe(values: JsonObject): StopDecision | null {
-      const at = stepOf(values, index++);
+      const at = positionOf(values, index++);
       history.observe(values);
       // The plateau sees every record, even one at which an expression fires first.
       const plateauDecision = plateau?.observe(values, at) ?? null;
@@ -118,11 +118,10 @@ interface Position {
   label: string;
 }
 
-function stepOf(values: JsonObject, index: number): Position {
-  for (const key of ['step', 'epoch'] as const) {
-    const value = Object.hasOwn(values, key) ? values[key] : undefined;
-    if (typeof value === 'number' && Number.isFinite(value)) return { step: value, label: `${key} ${value}` };
-  }
+/** A record's step as everywhere else (core/keys.ts), named by the key that gave it; else its record number. */
+function positionOf(values: JsonObject, index: number): Position {
+  const key = stepKeyOf(values);
+  if (key !== undefined) return { step: values[key] as number, label: `${key} ${String(values[key])}` };
   return { step: index, label: `record ${index + 1}` };
 }
 

@@ -97,7 +97,7 @@ describe('dashboard frames (golden)', () => {
 });
 
 describe('dashboard model', () => {
-  it('uses step as the x axis when present (and does not chart it), the record index otherwise', () => {
+  it('uses the step (step, epoch, iteration, _step, global_step) as the x axis when present (and does not chart it), the record index otherwise', () => {
     const withStep = new DashboardModel();
     withStep.observe(record({ step: 10, loss: 1 }, 0));
     withStep.observe(record({ step: 20, loss: 0.5 }, 1));
@@ -106,9 +106,17 @@ describe('dashboard model', () => {
     expect(view.keys[0]?.tracks[0]?.points.map((p) => p.x)).toEqual([10, 20]);
     expect(view.xLabel).toBe('step');
 
+    // Keras logs count epochs: the same step keys as summaries and early stopping.
+    const epochs = new DashboardModel();
+    epochs.observe(record({ epoch: 3, acc: 0.5 }, 0));
+    epochs.observe(record({ epoch: 4, acc: 0.6 }, 1));
+    expect(epochs.view().keys.map((k) => k.key)).toEqual(['acc']);
+    expect(epochs.view().keys[0]?.tracks[0]?.points.map((p) => p.x)).toEqual([3, 4]);
+    expect(epochs.view().xLabel).toBe('epoch');
+
     const without = new DashboardModel();
-    without.observe(record({ epoch: 1, acc: 0.5 }, 0));
-    without.observe(record({ epoch: 2, acc: 0.6 }, 1));
+    without.observe(record({ acc: 0.5 }, 0));
+    without.observe(record({ acc: 0.6 }, 1));
     expect(without.view().keys[0]?.tracks[0]?.points.map((p) => p.x)).toEqual([1, 2]);
     expect(without.view().xLabel).toBe('record');
   });
