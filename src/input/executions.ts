@@ -37,7 +37,7 @@ export interface SummarizeOptions {
   /** Points kept per history. Default 256. */
   historyPoints?: number;
   /** Line grammar options (`--loose`, `--max-line-bytes`). */
-  read?: Pick<ReadOptions, 'loose' | 'maxLineBytes'>;
+  read?: Pick<ReadOptions, 'loose' | 'maxLineBytes' | 'dialects'>;
   /** Validate every record against this schema (`--schema`). */
   schema?: LoadedSchema;
   /** Keys outside a `keys` set: skipped (default) or kept as count and latest only (SummaryOptions.others). */

@@ -8,6 +8,7 @@ import { InputError, UsageError } from '../core/errors.js';
 import { formatDiagnostic, type CommandIO } from '../core/io.js';
 import { DEFAULT_MAX_LINE_BYTES, type ReadOptions } from '../parsers/source.js';
 import type { Diagnostic } from '../core/types.js';
+import { DIALECTS, parseDialects, type Dialect } from '../parsers/dialects/dialects.js';
 
 /** Options every command that reads metadata accepts. */
 export interface InputOptions {
@@ -15,6 +16,8 @@ export interface InputOptions {
   loose?: boolean;
   /** Skip lines longer than this many bytes. Default 16 MiB. */
   maxLineBytes?: number;
+  /** `--dialect`: the dialects read (JSON always). Default every dialect. */
+  dialect?: Set<Dialect>;
 }
 
 export function parseByteSize(text: string): number {
@@ -30,11 +33,14 @@ export function parseByteSize(text: string): number {
 export function addInputOptions(command: Command): Command {
   return command
     .option('--loose', 'also take a JSON object that follows other text on a line (first object found)')
-    .option('--max-line-bytes <size>', 'skip lines longer than this (e.g. 512K, 16M)', parseByteSize, DEFAULT_MAX_LINE_BYTES);
+    .option('--max-line-bytes <size>', 'skip lines longer than this (e.g. 512K, 16M)', parseByteSize, DEFAULT_MAX_LINE_BYTES)
+    .option('--dialect <list>', `read only these forms besides JSON: ${DIALECTS.filter((d) => d !== 'json').join(', ')} (default all; json alone is Valohai's rule)`, parseDialects);
 }
 
 export function readOptionsFrom(options: InputOptions): ReadOptions {
-  return { loose: Boolean(options.loose), maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES };
+  const read: ReadOptions = { loose: Boolean(options.loose), maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES };
+  if (options.dialect !== undefined && options.dialect.size < DIALECTS.length) read.dialects = options.dialect;
+  return read;
 }
 
 /** Thrown when there is nothing to read and stdin is a terminal: the CLI prints the command's usage. */

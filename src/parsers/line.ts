@@ -16,10 +16,15 @@
 import stripAnsi from 'strip-ansi';
 import type { JsonObject } from '../core/types.js';
 import { JsonSyntaxError, MAX_DEPTH, parseJsonObject, parseObjectAt, parsePythonObject } from './json.js';
+import { reads, type DialectSet } from './dialects/dialects.js';
+import { mayBePythonDict, parsePythonDict } from './dialects/python-dict.js';
+import { numericStringsAsNumbers } from './dialects/numeric-strings.js';
 
 export interface LineGrammarOptions {
   /** Take the first JSON object found anywhere in a segment, not only a whole-segment object. Default false. */
   loose?: boolean;
+  /** The dialects read besides JSON (parsers/dialects/dialects.ts). Default: every dialect. */
+  dialects?: DialectSet;
 }
 
 /** What one line holds. */
@@ -165,7 +170,7 @@ function isSpace(c: number): boolean {
 }
 
 /** Parses a segment that, trimmed, must be exactly one object. Returns the object, a rejection reason, or null when it is plainly not metadata. */
-function parseWholeSegment(segment: string): JsonObject | string | null {
+function parseWholeSegment(segment: string, dialects: DialectSet | undefined): JsonObject | string | null {
   let start = 0;
   let end = segment.length;
   while (start < end && isSpace(segment.charCodeAt(start))) start++;
@@ -177,7 +182,7 @@ function parseWholeSegment(segment: string): JsonObject | string | null {
   let first = 1;
   while (isJsonSpace(body.charCodeAt(first))) first++;
   const next = body.charCodeAt(first);
-  if (next !== 0x22 && next !== 0x7d && !/^\{\s*"/.test(body)) return null;
+  if (next !== 0x22 && next !== 0x7d && !/^\{\s*"/.test(body)) return pythonDict(body, dialects);
   // Python's NaN tokens make JSON.parse throw, and a thrown SyntaxError costs ten times the parse:
   // when the text has them outside strings, the one parser that accepts them settles it directly.
   if (mayHavePythonTokens(body)) {
@@ -195,11 +200,24 @@ function parseWholeSegment(segment: string): JsonObject | string | null {
   try {
     return parseJsonObject(body);
   } catch (error) {
+    // A dict whose first key holds a `'` starts `{"` in Python's repr too; `{"a": True}` is Python's.
+    const python = pythonDict(body, dialects);
+    if (python !== null) return python;
     // Python prints dicts as {'a': 1}; only text that starts like a JSON object is worth a warning.
     if (body.charCodeAt(1) !== 0x22 && !/^\{\s*"/.test(body)) return null;
     if (error instanceof JsonSyntaxError) return `not valid JSON (${error.message} at column ${start + error.offset + 1})`;
     throw error;
   }
+}
+
+/**
+ * A segment read as a Python dict repr when that dialect is on (Hugging Face Trainer's log lines),
+ * or null. Numeric strings become numbers: Transformers 5 prints `{'loss': '0.6931'}`.
+ */
+function pythonDict(body: string, dialects: DialectSet | undefined): JsonObject | null {
+  if (!reads(dialects, 'python') || !mayBePythonDict(body)) return null;
+  const dict = parsePythonDict(body);
+  return dict === undefined ? null : numericStringsAsNumbers(dict);
 }
 
 class DepthError extends Error {}
@@ -282,7 +300,7 @@ export function classifyLine(line: string, options: LineGrammarOptions = {}): Cl
       if (found) objects.push(found);
       continue;
     }
-    const parsed = parseWholeSegment(segment);
+    const parsed = parseWholeSegment(segment, options.dialects);
     if (parsed === null) continue;
     if (typeof parsed === 'string') rejected.push(parsed);
     else objects.push(parsed);

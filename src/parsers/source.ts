@@ -14,7 +14,10 @@ import { classifyLine, parseCleanLine, readTimestampPrefixAt, timestampPrefix, t
 import type { JsonLineWriter } from './fast/canonical.js';
 import { isoTime, toRecord } from './metadata.js';
 import { OtherEntries, restrictKeys, scanSelected, selectKeys, type KeySelection } from './fast/partial.js';
-import type { Diagnostic, JsonValue, MetadataRecord } from '../core/types.js';
+import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
+import { reads } from './dialects/dialects.js';
+import { KerasProgress } from './dialects/keras.js';
+import { mayBeKerasAt } from './fast/keras-bytes.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
@@ -79,6 +82,16 @@ export class LineReader {
   private readonly selection: KeySelection | undefined;
   private readonly others: OtherEntries | undefined;
   private readonly jsonLines: JsonLineWriter | undefined;
+  /** Keras progress state (the `Epoch N/M` header, a held-back bar), when that dialect is read. */
+  private readonly keras: KerasProgress | undefined;
+  /**
+   * Keras epoch records not yet sent: each waits for the next `Epoch N/M` header (or the end), so
+   * that a job printing its own metadata (a JSON line from an on_epoch_end callback, as Valohai's
+   * docs do it) is not charted twice. Once the input has held its own records, Keras's are dropped.
+   */
+  private kerasHeld: Array<{ values: JsonObject; line: number }> = [];
+  /** Whether this input has printed metadata of its own (JSON, a Python dict): then Keras progress is only progress. */
+  private ownMetadata = false;
 
   constructor(
     readonly source: string,
@@ -91,6 +104,7 @@ export class LineReader {
     this.selection = options.keys && !options.loose ? selectKeys(options.keys) : undefined;
     this.jsonLines = options.loose ? undefined : options.jsonLines;
     this.others = options.keys && options.otherKeys ? new OtherEntries(this.selection?.table.names) : undefined;
+    this.keras = reads(options.dialects, 'keras') ? new KerasProgress() : undefined;
   }
 
   /** Number of complete lines seen so far. */
@@ -129,6 +143,7 @@ export class LineReader {
       } else {
         if (brace !== -1 && brace < start) brace = chunk.indexOf(BRACE, start);
         if (brace !== -1 && brace < end) this.handleLine(chunk, start, end);
+        else if (this.keras !== undefined && mayBeKerasAt(chunk, start, end)) this.handleKeras(chunk, start, end, this.keras);
       }
       this.lineNumber++;
       start = newline + 1;
@@ -151,9 +166,47 @@ export class LineReader {
       const line = Buffer.concat(this.pending, this.pendingBytes);
       this.pending = [];
       this.pendingBytes = 0;
-      if (line.indexOf(BRACE) !== -1) this.handleLine(line, 0, line.length);
+      this.handleWholeLine(line);
       this.lineNumber++;
     }
+    // A Keras bar held back to see whether another followed it is the last epoch's.
+    if (this.keras !== undefined) {
+      this.emitKeras(this.keras.end(), Math.max(1, this.lineNumber - 1));
+      this.releaseKeras();
+    }
+  }
+
+  /** A line put together from pieces of several chunks. */
+  private handleWholeLine(line: Buffer): void {
+    if (line.indexOf(BRACE) !== -1) this.handleLine(line, 0, line.length);
+    else if (this.keras !== undefined && mayBeKerasAt(line, 0, line.length)) this.handleKeras(line, 0, line.length, this.keras);
+  }
+
+  /** A line that may be Keras progress output (checked on its bytes): its records, if it completes an epoch. */
+  private handleKeras(buffer: Buffer, start: number, end: number, keras: KerasProgress): void {
+    const text = buffer.toString('utf8', start, end);
+    // A new epoch's header: the last epoch's record had its chance to be printed by the job itself.
+    if (this.kerasHeld.length > 0 && EPOCH_HEADER.test(text)) this.releaseKeras();
+    this.emitKeras(keras.line(text), this.lineNumber);
+  }
+
+  private emitKeras(objects: readonly JsonObject[], line: number): void {
+    if (this.ownMetadata) return;
+    for (const values of objects) this.kerasHeld.push({ values, line });
+  }
+
+  private releaseKeras(): void {
+    const held = this.kerasHeld;
+    this.kerasHeld = [];
+    if (this.ownMetadata) return;
+    for (const { values, line } of held) this.emit({ values, time: this.readTime || new Date(this.now()).toISOString(), source: this.source, line });
+  }
+
+  /** The input printed a record of its own: Keras progress is progress from now on. Returns nothing, for `return this.sawOwnMetadata()`. */
+  private sawOwnMetadata(): void {
+    if (this.ownMetadata) return;
+    this.ownMetadata = true;
+    this.kerasHeld = [];
   }
 
   private keepPartial(chunk: Buffer, start: number, end: number): void {
@@ -185,7 +238,7 @@ export class LineReader {
     const line = Buffer.concat(this.pending, this.pendingBytes + (end - start));
     this.pending = [];
     this.pendingBytes = 0;
-    if (line.indexOf(BRACE) !== -1) this.handleLine(line, 0, line.length);
+    this.handleWholeLine(line);
   }
 
   private tooLong(): void {
@@ -203,15 +256,15 @@ export class LineReader {
     if (this.jsonLines !== undefined || this.selection !== undefined) {
       const first = buffer[start] as number;
       if (first === BRACE || (first >= 0x30 && first <= 0x39)) {
-        if (this.jsonLines !== undefined && this.writeJsonLine(buffer, start, stop, this.jsonLines)) return;
-        if (this.selection !== undefined && this.pickKeys(buffer, start, stop, this.selection)) return;
+        if (this.jsonLines !== undefined && this.writeJsonLine(buffer, start, stop, this.jsonLines)) return this.sawOwnMetadata();
+        if (this.selection !== undefined && this.pickKeys(buffer, start, stop, this.selection)) return this.sawOwnMetadata();
       } else {
         // A coloured record, or a progress bar redrawn with \r and then a record.
         const segment = recordSegment(buffer, start, stop);
         if (segment === null) return;
         if (segment !== undefined) {
-          if (this.jsonLines !== undefined && this.jsonLines.writeLine(buffer, segment.start, segment.end, this.readTime, this.source, this.lineNumber)) return;
-          if (this.selection !== undefined && this.pickKeys(buffer, segment.start, segment.end, this.selection)) return;
+          if (this.jsonLines !== undefined && this.jsonLines.writeLine(buffer, segment.start, segment.end, this.readTime, this.source, this.lineNumber)) return this.sawOwnMetadata();
+          if (this.selection !== undefined && this.pickKeys(buffer, segment.start, segment.end, this.selection)) return this.sawOwnMetadata();
         }
       }
     }
@@ -219,9 +272,10 @@ export class LineReader {
     const clean = this.options.loose ? undefined : parseCleanLine(text);
     if (clean !== undefined) {
       this.emit(toRecord(clean, this.source, this.lineNumber, undefined, this.readTime));
-      return;
+      return this.sawOwnMetadata();
     }
     const classified = classifyLine(text, this.options);
+    if (classified.objects.length > 0) this.sawOwnMetadata();
     for (const object of classified.objects) {
       this.emit(toRecord(object, this.source, this.lineNumber, classified.prefixTime, this.readTime));
     }
@@ -281,6 +335,8 @@ export class LineReader {
 
 const ESC = 0x1b;
 const CARRIAGE_RETURN = 0x0d;
+/** Keras's `Epoch 3/50` header, after any `\r`, `\b`, blanks or escapes a terminal left before it. */
+const EPOCH_HEADER = /^[\r\b \t]*(?:\x1b\[[0-9;]*m)*Epoch \d+\//;
 
 /**
  * Index after the CSI sequence (`ESC [ params intermediates final`, as strip-ansi reads it: colour

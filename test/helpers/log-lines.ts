@@ -11,6 +11,7 @@ import { restrictKeys } from '../../src/parsers/fast/partial.js';
 import type { ReadOptions } from '../../src/parsers/source.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../../src/core/types.js';
 import { pythonDumps as dumps } from './python-json.js';
+import { KerasProgress, mayBeKerasLine } from '../../src/parsers/dialects/keras.js';
 
 /** The clock the readers are given: records without a time of their own get this one. */
 export const NOW = Date.parse('2026-11-23T12:00:00.000Z');
@@ -71,6 +72,18 @@ export function plainRead(input: Buffer, options: ReadOptions = {}): { records: 
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
   let start = 0;
   let line = 1;
+  const keras = options.dialects !== undefined && !options.dialects.has('keras') ? undefined : new KerasProgress();
+  const kerasRecord = (values: MetadataRecord['values'], at: number): MetadataRecord => {
+    const record: MetadataRecord = { values, time: readTime, source: 'x', line: at };
+    if (options.keys) record.values = restrictKeys(record.values, options.keys);
+    return record;
+  };
+  let ownMetadata = false;
+  const held: MetadataRecord[] = [];
+  const release = (): void => {
+    if (!ownMetadata) records.push(...held);
+    held.length = 0;
+  };
   while (start < bytes.length) {
     let end = bytes.indexOf(0x0a, start);
     const last = end === -1;
@@ -79,15 +92,31 @@ export function plainRead(input: Buffer, options: ReadOptions = {}): { records: 
     if (stop > start && bytes[stop - 1] === 0x0d) stop--;
     if (bytes.subarray(start, end).indexOf(0x7b) !== -1) {
       const classified = classifyLine(bytes.toString('utf8', start, stop), options);
+      if (classified.objects.length > 0) {
+        ownMetadata = true;
+        held.length = 0;
+      }
       for (const object of classified.objects) {
         const record = toRecord(object, 'x', line, classified.prefixTime, readTime);
         if (options.keys) record.values = restrictKeys(record.values, options.keys);
         records.push(record);
       }
       for (const reason of classified.rejected) diagnostics.push({ source: 'x', line, message: `looks like metadata but is ${reason}, skipped` });
+    } else if (keras !== undefined) {
+      // The one stateful dialect: Keras progress, decided on the text (the reader decides on bytes).
+      // Its epoch records wait for the next header and are dropped once the job prints its own metadata.
+      const text = bytes.toString('utf8', start, end);
+      if (mayBeKerasLine(text)) {
+        if (/^[\r\b \t]*(?:\x1b\[[0-9;]*m)*Epoch \d+\//.test(text)) release();
+        for (const values of keras.line(text)) if (!ownMetadata) held.push(kerasRecord(values, line));
+      }
     }
     line++;
     start = end + 1;
+  }
+  if (keras !== undefined) {
+    for (const values of keras.end()) if (!ownMetadata) held.push(kerasRecord(values, Math.max(1, line - 1)));
+    release();
   }
   return { records, diagnostics };
 }
