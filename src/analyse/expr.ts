@@ -16,6 +16,7 @@
 import jsep from 'jsep';
 import { UsageError } from '../core/errors.js';
 import { getPath } from '../core/keys.js';
+import { AGGREGATES, type Aggregate } from '../core/aggregates.js';
 import type { JsonObject } from '../core/types.js';
 
 /**
@@ -31,7 +32,8 @@ export const MAX_EXPRESSION_LENGTH = 4096;
 export const MAX_EXPRESSION_DEPTH = 64;
 
 /** How a name is read from an execution's history. A bare name means `latest`. */
-export type AggregateName = 'latest' | 'first' | 'min' | 'max' | 'mean' | 'count';
+/** What a name reads of a key's history (core/aggregates.ts). */
+export type AggregateName = Aggregate;
 
 /** One value an expression reads: a key and how to aggregate its history. */
 export interface NameRef {
@@ -411,7 +413,8 @@ const COMPARISONS: Readonly<Record<string, Comparison>> = {
   '==': '==', '===': '==', '!=': '!=', '!==': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=', in: 'in', 'not in': 'not in',
 };
 const ARITHMETIC: Readonly<Record<string, Arithmetic>> = { '+': '+', '-': '-', '*': '*', '/': '/', '//': '//', '%': '%' };
-const AGGREGATE_FUNCTIONS = new Set<string>(['latest', 'first', 'mean', 'count']);
+// Aggregates called with one name; min and max with one argument are aggregates too, with more the arithmetic functions.
+const AGGREGATE_FUNCTIONS = new Set<string>(AGGREGATES.filter((aggregate) => aggregate !== 'min' && aggregate !== 'max'));
 const ONE_ARGUMENT_FUNCTIONS = new Set<string>(['abs', 'isnan', 'isinf']);
 const KNOWN_FUNCTIONS = 'abs, min, max, isnan, isinf, latest, first, mean, count';
 /** Names that mean something to JavaScript objects; refused so no lookup can ever reach them. */

@@ -13,6 +13,7 @@
  */
 import { flattenValues, forEachLeaf } from '../parsers/metadata.js';
 import { getPath, normalizeKey, stepOf } from '../core/keys.js';
+import type { Aggregate } from '../core/aggregates.js';
 import { EntryKind, rawValue, type OtherEntries } from '../parsers/fast/partial.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
 import type { SchemaViolation } from '../formats/schema.js';
@@ -85,9 +86,7 @@ export interface ExecutionSummary {
 /** How many diagnostics and schema violations a summary keeps per input. */
 export const MAX_KEPT = 100;
 
-/** The aggregates an expression or a flag can ask for. */
-export type Aggregate = 'latest' | 'first' | 'min' | 'max' | 'mean' | 'count';
-export const AGGREGATES: readonly Aggregate[] = ['latest', 'first', 'min', 'max', 'mean', 'count'];
+export { AGGREGATES, type Aggregate } from '../core/aggregates.js';
 
 /** A bounded store of (x, y) points; `src/analyse/series.ts` provides the real one. */
 export interface HistoryStore {

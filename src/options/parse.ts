@@ -42,3 +42,18 @@ export function collectKeys(text: string, previous: string[] | undefined): strin
   if (keys.length === 0) throw new UsageError(`--keys: expected key names separated by commas, got '${text}'`);
   return parseKeyList([...(previous ?? []), ...keys]);
 }
+
+/** `--renderer-option key=value` pairs as the renderer's options; a value is JSON when it parses as JSON, else a string. */
+export function parseRendererOptions(pairs: readonly string[] | undefined): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const pair of pairs ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--renderer-option: expected KEY=VALUE, got '${pair}'`);
+    const key = pair.slice(0, eq);
+    const text = pair.slice(eq + 1);
+    let value: unknown = text;
+    try { value = JSON.parse(text); } catch { /* a plain string */ }
+    Object.defineProperty(options, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return options;
+}

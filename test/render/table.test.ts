@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { GroupBuilder, parseAggregates } from '../../src/commands/table.js';
 import { displayNames } from '../../src/core/names.js';
 import { formatNumber, renderMarkdownTable, renderTextTable, truncateText } from '../../src/render/table.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -32,26 +31,6 @@ describe('table rendering', () => {
   it('shortens execution names to what tells them apart', () => {
     expect(displayNames(['logs/a/run.log', 'logs/b/run.log'])).toEqual(['a/run.log', 'b/run.log']);
     expect(displayNames(['-', 'x.log'])).toEqual(['stdin', 'x.log']);
-  });
-});
-
-describe('table grouping', () => {
-  it('parses aggregate lists and refuses unknown functions', () => {
-    expect(parseAggregates(['mean(loss), max(metadata.accuracy),count()'])).toEqual([
-      { fn: 'mean', key: 'loss', label: 'mean(loss)' }, { fn: 'max', key: 'accuracy', label: 'max(accuracy)' }, { fn: 'count', label: 'count()' },
-    ]);
-    expect(() => parseAggregates(['median(loss)'])).toThrow(/unknown function 'median'/);
-    expect(() => parseAggregates(['loss'])).toThrow(/expected FUNCTION\(KEY\)/);
-    expect(() => parseAggregates(['mean()'])).toThrow(/needs a key/);
-  });
-
-  it('groups in first-seen order; NaN does not poison the mean', () => {
-    const groups = new GroupBuilder('epoch', parseAggregates(['mean(loss),count(),latest(note)']));
-    groups.add({ epoch: 1, loss: 1 });
-    groups.add({ epoch: 2, loss: 4 });
-    groups.add({ epoch: 1, loss: Number.NaN, note: 'x' });
-    groups.add({ epoch: 1, loss: 3 });
-    expect(groups.rows()).toEqual([[1, 2, 3, 'x'], [2, 4, 1, undefined]]);
   });
 });
 

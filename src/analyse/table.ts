@@ -1,0 +1,100 @@
+/**
+ * `table`'s row logic: aggregate lists (`mean(loss),count()`), grouping rows by one key's value,
+ * and `--sort KEY` / `-KEY`. Pure: record values in, rows of values out.
+ */
+import { UsageError } from '../core/errors.js';
+import { getPath, normalizeKey } from '../core/keys.js';
+import { ROW_AGGREGATES, rowAggregateNamed, type RowAggregate } from '../core/aggregates.js';
+import type { JsonValue, MetadataRecord } from '../core/types.js';
+
+export type AggregateFunction = RowAggregate;
+
+export interface AggregateSpec {
+  fn: AggregateFunction;
+  /** The key; undefined for `count()` (rows). */
+  key?: string;
+  label: string;
+}
+
+/** Parses `mean(loss), max(accuracy), count()`. */
+export function parseAggregates(texts: readonly string[]): AggregateSpec[] {
+  const specs: AggregateSpec[] = [];
+  for (const text of texts) {
+    for (const match of text.matchAll(/\s*([^,(]*)\(([^)]*)\)\s*(?:,|$)|\s*([^,]+?)\s*(?:,|$)/g)) {
+      if (match[0].trim() === '' || match[0].trim() === ',') continue;
+      if (match[3] !== undefined) throw new UsageError(`--agg: expected FUNCTION(KEY) such as mean(loss) or count(), got '${match[3]}'`);
+      const name = (match[1] ?? '').trim().toLowerCase();
+      const fn = rowAggregateNamed(name);
+      if (fn === undefined) throw new UsageError(`--agg: unknown function '${name}'; use ${ROW_AGGREGATES.join(', ')}`);
+      const key = normalizeKey(match[2] ?? '');
+      if (key === '' && fn !== 'count') throw new UsageError(`--agg: ${fn}() needs a key, e.g. ${fn}(loss)`);
+      specs.push({ fn, ...(key !== '' ? { key } : {}), label: `${fn}(${key})` });
+    }
+  }
+  return specs;
+}
+
+interface GroupAccumulator {
+  value: JsonValue | undefined;
+  rows: number;
+  cells: Array<{ count: number; sum: number; numbers: number; min?: number; max?: number; first?: JsonValue; latest?: JsonValue }>;
+}
+
+/** Folds rows into groups of one key's value, with the requested aggregates. Pure. */
+export class GroupBuilder {
+  private readonly groups = new Map<string, GroupAccumulator>();
+
+  constructor(private readonly key: string, private readonly specs: readonly AggregateSpec[]) {}
+
+  add(values: MetadataRecord['values']): void {
+    const value = getPath(values, this.key);
+    const id = value === undefined ? 'missing' : `${typeof value}:${typeof value === 'object' ? JSON.stringify(value) : String(value)}`;
+    let group = this.groups.get(id);
+    if (!group) {
+      group = { value, rows: 0, cells: this.specs.map(() => ({ count: 0, sum: 0, numbers: 0 })) };
+      this.groups.set(id, group);
+    }
+    group.rows++;
+    this.specs.forEach((spec, i) => {
+      const cell = group.cells[i];
+      if (!cell || spec.key === undefined) return;
+      const item = getPath(values, spec.key);
+      if (item === undefined) return;
+      cell.count++;
+      if (cell.count === 1) cell.first = item;
+      cell.latest = item;
+      if (typeof item === 'number' && !Number.isNaN(item)) {
+        cell.numbers++;
+        cell.sum += item;
+        if (cell.min === undefined || item < cell.min) cell.min = item;
+        if (cell.max === undefined || item > cell.max) cell.max = item;
+      }
+    });
+  }
+
+  /** One row per group, in first-seen order: the group value, then each aggregate. */
+  rows(): Array<Array<JsonValue | undefined>> {
+    return [...this.groups.values()].map((group) => [group.value, ...this.specs.map((spec, i): JsonValue | undefined => {
+      const cell = group.cells[i];
+      if (spec.key === undefined) return group.rows;
+      if (!cell) return undefined;
+      switch (spec.fn) {
+        case 'count': return cell.count;
+        case 'sum': return cell.numbers > 0 ? cell.sum : undefined;
+        case 'mean': return cell.numbers > 0 ? cell.sum / cell.numbers : undefined;
+        case 'min': return cell.min;
+        case 'max': return cell.max;
+        case 'first': return cell.first;
+        case 'latest': return cell.latest;
+      }
+    })]);
+  }
+}
+
+/** `--sort KEY` (ascending) or `--sort -KEY` (descending). */
+export function parseSortSpec(text: string): { key: string; ascending: boolean } {
+  const trimmed = text.trim();
+  const key = normalizeKey(trimmed.replace(/^[-+]/, ''));
+  if (key === '') throw new UsageError('--sort: expected KEY or -KEY');
+  return { key, ascending: !trimmed.startsWith('-') };
+}
