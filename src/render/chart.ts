@@ -8,7 +8,7 @@
  */
 import { plot } from 'asciichart';
 import { Chalk, type ForegroundColorName } from 'chalk';
-import { displayWidth, graphemes } from './width.js';
+import { displayWidth, truncate } from './width.js';
 import { countNonFinite, nonFiniteKind, type NonFiniteCounts, type Point } from '../analyse/series.js';
 import { escapeForTerminal } from '../core/escape.js';
 
@@ -478,21 +478,6 @@ function describeNonFinite(c: NonFiniteCounts, withMarks = false): string {
   add('posInf', '+Inf');
   add('negInf', '-Inf');
   return parts.join(', ');
-}
-
-/** Cuts text to `width` columns, ending with … when cut. Plain text only (no escapes). */
-export function truncate(text: string, width: number): string {
-  if (displayWidth(text) <= width) return text;
-  if (width <= 0) return '';
-  let out = '';
-  let used = 0;
-  for (const segment of graphemes(text)) {
-    const w = displayWidth(segment);
-    if (used + w > width - 1) break;
-    out += segment;
-    used += w;
-  }
-  return `${out}…`;
 }
 
 /** A legend value: 4 significant digits (0.9262, 12.35, 1235), exponent form for tiny or huge values. */

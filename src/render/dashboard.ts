@@ -7,12 +7,11 @@
  * without one it takes the room it needs (the final dashboard printed after a pipe ends, `chart`).
  */
 import { Chalk } from 'chalk';
-import { displayWidth } from './width.js';
+import { displayWidth, truncate } from './width.js';
 import type { KeyView, ModelView, TrackView } from '../analyse/dashboard-model.js';
-import { renderChart, formatElapsed, formatValue, truncate, type ChartSeries } from './chart.js';
+import { renderChart, formatElapsed, formatValue, type ChartSeries } from './chart.js';
 import { escapeForTerminal } from '../core/escape.js';
 import { sparkline } from './sparkline.js';
-import { truncateText } from './table.js';
 
 export interface DashboardState {
   model: ModelView;
@@ -134,7 +133,7 @@ function headerLines(state: DashboardState, width: number, paint: Paint): string
   const facts = parts.join(' · ');
   // A long title (a command line) gives way to the facts, not the other way round. It is cut in
   // the middle: the program's name and its last arguments tell runs apart, a long path does not.
-  const title = state.title === undefined ? '' : truncateText(escapeForTerminal(state.title), Math.max(12, width - displayWidth(facts) - 3), 'middle');
+  const title = state.title === undefined ? '' : truncate(escapeForTerminal(state.title), Math.max(12, width - displayWidth(facts) - 3), 'middle');
   out.push(paint.dim(truncate(title === '' ? facts : `${title} · ${facts}`, width)));
   if (state.notice !== undefined) out.push(paint.alert(truncate(escapeForTerminal(state.notice), width)));
   return out;

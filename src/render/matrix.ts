@@ -11,7 +11,7 @@
  * The report and the confused pairs always cover every class.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
-import { displayWidth, graphemes } from './width.js';
+import { displayWidth, truncate } from './width.js';
 import type { ClassificationReport, ConfusedPair } from '../analyse/classification.js';
 import { analyseMatrix, type FoundMatrix, type InputMatrices, type MatrixAnalysis } from '../analyse/matrix.js';
 import { displayName } from '../formats/visual-input.js';
@@ -452,43 +452,6 @@ function padEnd(text: string, width: number): string {
 
 function padStart(text: string, width: number): string {
   return ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
-}
-
-const ANSI = /\x1b\[[0-9;]*m/y;
-
-/** Cuts text to `width` terminal columns, ending in `…` when cut; ANSI colour codes are kept and cost nothing. */
-export function truncate(text: string, width: number): string {
-  if (displayWidth(text) <= width) return text;
-  if (width <= 0) return '';
-  let out = '';
-  let used = 0;
-  let styled = false;
-  let plain = '';
-  const flush = (): boolean => {
-    for (const segment of graphemes(plain)) {
-      const w = displayWidth(segment);
-      if (used + w > width - 1) return false;
-      out += segment;
-      used += w;
-    }
-    plain = '';
-    return true;
-  };
-  for (let i = 0; i < text.length; ) {
-    ANSI.lastIndex = i;
-    const match = ANSI.exec(text);
-    if (match) {
-      if (!flush()) break;
-      out += match[0];
-      styled = true;
-      i += match[0].length;
-    } else {
-      plain += text[i];
-      i++;
-    }
-  }
-  flush();
-  return out + '…' + (styled ? '\x1b[0m' : '');
 }
 
 // ------------------------------------------------------------------------------------------

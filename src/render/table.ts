@@ -9,7 +9,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import { CAN_REQUIRE_ESM, requireDependency } from '../core/require-esm.js';
-import { displayWidth } from './width.js';
+import { displayWidth, truncate } from './width.js';
 import { csvRow, type CsvCell } from './csv.js';
 import { escapeForTerminal } from '../core/escape.js';
 
@@ -54,7 +54,7 @@ export function distinctWidth(texts: readonly string[], cut: 'start' | 'end', le
   const unique = [...new Set(texts)];
   const widest = Math.max(0, ...unique.map((text) => displayWidth(text)));
   for (let width = least; width < widest; width++) {
-    if (new Set(unique.map((text) => truncateText(text, width, cut))).size === unique.length) return width;
+    if (new Set(unique.map((text) => truncate(text, width, cut))).size === unique.length) return width;
   }
   return Math.max(least, widest);
 }
@@ -98,31 +98,6 @@ function toCell(input: CellInput): Cell {
   return typeof input === 'string' ? { text: input } : input;
 }
 
-/** Cuts text to at most `width` columns, with `…` where it was cut (at the end, or at the start). */
-export function truncateText(text: string, width: number, cut: 'start' | 'middle' | 'end' = 'end'): string {
-  if (displayWidth(text) <= width) return text;
-  if (width <= 1) return width === 1 ? '…' : '';
-  const chars = [...text];
-  // Takes characters from `from` while they fit in `room` columns.
-  const take = (from: string[], room: number): string[] => {
-    const kept: string[] = [];
-    let used = 0;
-    for (const ch of from) {
-      const w = displayWidth(ch);
-      if (used + w > room) break;
-      kept.push(ch);
-      used += w;
-    }
-    return kept;
-  };
-  if (cut === 'end') return `${take(chars, width - 1).join('')}…`;
-  if (cut === 'start') return `…${take(chars.reverse(), width - 1).reverse().join('')}`;
-  // 'middle' keeps both ends, as a command line's program and its last arguments say the most.
-  const head = take(chars, Math.ceil((width - 1) / 2));
-  const tail = take([...chars].reverse(), width - 1 - displayWidth(head.join(''))).reverse();
-  return `${head.join('')}…${tail.join('')}`;
-}
-
 /**
  * Breaks text at spaces into lines of at most `width` columns; lines after the first start with
  * `indent`. A word longer than a line is cut with `…`.
@@ -140,7 +115,7 @@ export function wrapText(text: string, width: number, indent = ''): string[] {
     line = `${indent}${word}`;
   }
   lines.push(line);
-  return lines.map((item) => truncateText(item, width));
+  return lines.map((item) => truncate(item, width));
 }
 
 function pad(text: string, width: number, align: Align): string {
@@ -220,7 +195,7 @@ export function layoutTextTable(columns: readonly Column[], sample: ReadonlyArra
       if (!visible[i]) continue;
       const cell = cells[i] ?? { text: '' };
       const width = widths[i] ?? 0;
-      const text = pad(truncateText(cell.text, width, header ? 'end' : columns[i]?.cut), width, columns[i]?.align ?? 'left');
+      const text = pad(truncate(cell.text, width, header ? 'end' : columns[i]?.cut), width, columns[i]?.align ?? 'left');
       parts.push(paint(text, header ? 'strong' : cell.tone, options.color));
     }
     return parts.join(' '.repeat(GAP)).trimEnd() + '\n';

@@ -52,3 +52,62 @@ export function graphemes(text: string): string[] {
   segmenter ??= new Intl.Segmenter();
   return Array.from(segmenter.segment(text), ({ segment }) => segment);
 }
+
+/** An SGR (colour) escape: kept when text is cut, and zero columns wide. */
+const SGR = /\x1b\[[0-9;]*m/g;
+
+interface Unit {
+  text: string;
+  width: number;
+}
+
+/** Text as what a terminal draws: grapheme clusters with their widths, and colour escapes (width 0). */
+function units(text: string): Unit[] {
+  const out: Unit[] = [];
+  const plain = (part: string): void => {
+    for (const segment of graphemes(part)) out.push({ text: segment, width: displayWidth(segment) });
+  };
+  let last = 0;
+  for (const match of text.matchAll(SGR)) {
+    plain(text.slice(last, match.index));
+    out.push({ text: match[0], width: 0 });
+    last = match.index + match[0].length;
+  }
+  plain(text.slice(last));
+  return out;
+}
+
+/** Units from the front while they fit in `room` columns. */
+function take(from: readonly Unit[], room: number): Unit[] {
+  const kept: Unit[] = [];
+  let used = 0;
+  for (const unit of from) {
+    if (used + unit.width > room) break;
+    kept.push(unit);
+    used += unit.width;
+  }
+  return kept;
+}
+
+const join = (list: readonly Unit[]): string => list.map((unit) => unit.text).join('');
+
+/**
+ * Cuts text to at most `width` terminal columns, with `…` where it was cut: at the end (default),
+ * the start (paths, whose end is telling) or the middle (a command line: its program and last
+ * arguments say the most). Never splits a grapheme cluster (an emoji, a flag, a letter with its
+ * accent) and measures as string-width does; colour escapes are kept, cost nothing, and a cut
+ * coloured text ends with a reset. Every renderer cuts text with this.
+ */
+export function truncate(text: string, width: number, cut: 'start' | 'middle' | 'end' = 'end'): string {
+  if (displayWidth(text) <= width) return text;
+  if (width <= 0) return '';
+  const all = units(text);
+  const reset = all.some((unit) => unit.width === 0 && unit.text.startsWith('\x1b')) ? '\x1b[0m' : '';
+  if (cut === 'end') return `${join(take(all, width - 1))}…${reset}`;
+  const reversed = [...all].reverse();
+  if (cut === 'start') return `…${join(take(reversed, width - 1).reverse())}${reset}`;
+  const head = take(all, Math.ceil((width - 1) / 2));
+  const headWidth = head.reduce((sum, unit) => sum + unit.width, 0);
+  const tail = take(reversed, width - 1 - headWidth).reverse();
+  return `${join(head)}…${join(tail)}${reset}`;
+}

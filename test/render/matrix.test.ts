@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import stringWidth from 'string-width';
-import { renderMatrixMarkdown as markdownOf, renderMatrixText as textOf, truncate, type MatrixRenderOptions } from '../../src/render/matrix.js';
+import { renderMatrixMarkdown as markdownOf, renderMatrixText as textOf, type MatrixRenderOptions } from '../../src/render/matrix.js';
 import { analyseMatrix } from '../../src/analyse/matrix.js';
 import type { ConfusionMatrix, Normalization } from '../../src/formats/confusion.js';
 
@@ -154,10 +154,4 @@ describe('layout', () => {
     );
   });
 
-  it('truncate cuts by display width and keeps colour codes whole', () => {
-    expect(truncate('abcdef', 4)).toBe('abc…');
-    expect(truncate('猫猫猫', 4)).toBe('猫…');
-    expect(truncate('abc', 3)).toBe('abc');
-    expect(truncate('\x1b[1mabcdef\x1b[22m', 4)).toBe('\x1b[1mabc…\x1b[0m');
-  });
 });

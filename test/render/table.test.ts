@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { displayNames } from '../../src/core/names.js';
-import { formatNumber, renderMarkdownTable, renderTextTable, truncateText } from '../../src/render/table.js';
+import { formatNumber, renderMarkdownTable, renderTextTable } from '../../src/render/table.js';
+import { truncate } from '../../src/render/width.js';
 import { runCli } from '../helpers/run-cli.js';
 
 describe('table rendering', () => {
@@ -9,10 +10,10 @@ describe('table rendering', () => {
     expect(text).toContain('学習');
     expect(text.split('\n').slice(0, 4).every((line) => line.length <= 18)).toBe(true);
     expect(text).toContain('(1 more col');
-    expect(truncateText('abcdef', 4)).toBe('abc…');
-    expect(truncateText('logs/run-1.log', 8, 'start')).toBe('…n-1.log');
-    expect(truncateText('node /very/long/path/train.py --lr 3', 16, 'middle')).toBe('node /ve… --lr 3');
-    expect(truncateText('学習学習学習', 7, 'middle')).toBe('学…学習');
+    expect(truncate('abcdef', 4)).toBe('abc…');
+    expect(truncate('logs/run-1.log', 8, 'start')).toBe('…n-1.log');
+    expect(truncate('node /very/long/path/train.py --lr 3', 16, 'middle')).toBe('node /ve… --lr 3');
+    expect(truncate('学習学習学習', 7, 'middle')).toBe('学…学習');
   });
 
   it('escapes markdown and terminal controls in cells', () => {

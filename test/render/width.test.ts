@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { displayWidth, graphemes, isSingleColumnText } from '../../src/render/width.js';
+import { displayWidth, graphemes, isSingleColumnText, truncate } from '../../src/render/width.js';
 import { requireEsmIsQuiet } from '../../src/core/require-esm.js';
 
 const segmenter = new Intl.Segmenter();
@@ -91,5 +91,34 @@ describe('requireEsmIsQuiet', () => {
     expect(requireEsmIsQuiet('22.12.0', true)).toBe(false);
     expect(requireEsmIsQuiet('23.4.0', true)).toBe(false);
     expect(requireEsmIsQuiet('24.0.0', false)).toBe(false);
+  });
+});
+
+describe('truncate', () => {
+  it('truncate cuts by display width and keeps colour codes whole', () => {
+    expect(truncate('abcdef', 4)).toBe('abc…');
+    expect(truncate('猫猫猫', 4)).toBe('猫…');
+    expect(truncate('abc', 3)).toBe('abc');
+    expect(truncate('\x1b[1mabcdef\x1b[22m', 4)).toBe('\x1b[1mabc…\x1b[0m');
+  });
+
+  it('cuts at the start or the middle too, and never inside a grapheme cluster', () => {
+    expect(truncate('logs/run-1.log', 8, 'start')).toBe('…n-1.log');
+    expect(truncate('python train.py --epochs 20', 15, 'middle')).toBe('python …ochs 20');
+    // A flag is two code points and one cluster; e + combining acute is two code points, one column.
+    expect(truncate('ab🇫🇷cd', 4)).toBe('ab…');
+    expect(truncate('🇫🇷🇫🇷🇫🇷', 5)).toBe('🇫🇷🇫🇷…');
+    expect(truncate('cafe\u0301s', 4, 'start')).toBe('…fe\u0301s');
+    expect(truncate('👩‍🔬 lab run', 4)).toBe('👩‍🔬 …');
+    expect(truncate('x', 0)).toBe('');
+    expect(truncate('xy', 1)).toBe('…');
+  });
+
+  it('never exceeds the width, and keeps text that fits', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), fc.integer({ min: 0, max: 30 }), fc.constantFrom('start', 'middle', 'end') as fc.Arbitrary<'start' | 'middle' | 'end'>, (text, width, cut) => {
+      const cutText = truncate(text, width, cut);
+      expect(stringWidth(cutText)).toBeLessThanOrEqual(Math.max(width, 0));
+      if (stringWidth(text) <= width) expect(cutText).toBe(text);
+    }));
   });
 });
