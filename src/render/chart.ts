@@ -11,6 +11,7 @@ import { Chalk, type ForegroundColorName } from 'chalk';
 import { displayWidth, truncate } from './width.js';
 import { countNonFinite, nonFiniteKind, type NonFiniteCounts, type Point } from '../analyse/series.js';
 import { escapeForTerminal } from '../core/escape.js';
+import { formatValue } from './format.js';
 
 export interface ChartSeries {
   /** Name shown in the legend (escaped before printing). */
@@ -445,8 +446,8 @@ function legendLines(series: readonly ChartSeries[], styles: readonly Style[], w
     const counts = s.nonFinite ?? countNonFinite(s.points);
     const parts = [escapeForTerminal(s.label)];
     if (showValue) {
-      parts.push(latest === undefined ? '–' : formatValue(latest.y));
-      if (rawLatest !== undefined && latest !== undefined && !Object.is(rawLatest.y, latest.y)) parts.push(`(raw ${formatValue(rawLatest.y)})`);
+      parts.push(latest === undefined ? '–' : formatCompact(latest.y));
+      if (rawLatest !== undefined && latest !== undefined && !Object.is(rawLatest.y, latest.y)) parts.push(`(raw ${formatCompact(rawLatest.y)})`);
     }
     const note = describeNonFinite(counts, true);
     const body = truncate(`${parts.join(' ')}${note ? `  ${note}` : ''}`, Math.max(0, width - 3));
@@ -480,11 +481,13 @@ function describeNonFinite(c: NonFiniteCounts, withMarks = false): string {
   return parts.join(', ');
 }
 
-/** A legend value: 4 significant digits (0.9262, 12.35, 1235), exponent form for tiny or huge values. */
-export function formatValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
+/**
+ * A value where room is short (legends, the dashboard's table): 4 significant digits (0.9262,
+ * 12.35, 1235), exponent form for tiny or huge values. NaN and ±Infinity are spelled as
+ * formatValue spells them everywhere else.
+ */
+export function formatCompact(v: number): string {
+  if (!Number.isFinite(v)) return formatValue(v);
   if (v === 0) return '0';
   const abs = Math.abs(v);
   if (abs >= 1e6 || abs < 1e-4) return v.toExponential(3).replace(/\.?0+e/, 'e').replace('e+', 'e');

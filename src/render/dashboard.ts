@@ -9,7 +9,7 @@
 import { Chalk } from 'chalk';
 import { displayWidth, truncate } from './width.js';
 import type { KeyView, ModelView, TrackView } from '../analyse/dashboard-model.js';
-import { renderChart, formatElapsed, formatValue, type ChartSeries } from './chart.js';
+import { renderChart, formatCompact, formatElapsed, type ChartSeries } from './chart.js';
 import { escapeForTerminal } from '../core/escape.js';
 import { sparkline } from './sparkline.js';
 
@@ -171,9 +171,9 @@ function tableLines(keys: readonly KeyView[], multi: boolean, width: number, row
   }
   const cells = shown.map((r) => [
     escapeForTerminal(r.label),
-    r.track.latest ? formatValue(r.track.latest.y) : '–',
-    r.track.min ? formatValue(r.track.min.y) : '–',
-    r.track.max ? formatValue(r.track.max.y) : '–',
+    r.track.latest ? formatCompact(r.track.latest.y) : '–',
+    r.track.min ? formatCompact(r.track.min.y) : '–',
+    r.track.max ? formatCompact(r.track.max.y) : '–',
     formatCount(r.track.count),
   ]);
   const heading = ['key', 'latest', 'min', 'max', 'count'];

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { formatElapsed, formatValue, formatX, renderChart, type ChartOptions, type ChartSeries } from '../../src/render/chart.js';
+import { formatCompact, formatElapsed, formatX, renderChart, type ChartOptions, type ChartSeries } from '../../src/render/chart.js';
 import { smoothPoints, type Point } from '../../src/analyse/series.js';
 
 const plain: Omit<ChartOptions, 'width'> = { color: false };
@@ -240,8 +240,8 @@ describe('formatting helpers', () => {
     expect([0, 4.5, 42, 65, 3720, 93_600, -65].map(formatElapsed)).toEqual(['0s', '4.5s', '42s', '1m05s', '1h02m', '1d02h', '-1m05s']);
   });
 
-  it('formats legend values with four significant digits', () => {
-    expect([0.9262000918388367, 12.3456, 12345.6, 0.0000123456, 2e9, 0, NaN, Infinity, -Infinity].map(formatValue)).toEqual([
+  it('formats legend values with four significant digits, non-finite ones as every value is', () => {
+    expect([0.9262000918388367, 12.3456, 12345.6, 0.0000123456, 2e9, 0, NaN, Infinity, -Infinity].map(formatCompact)).toEqual([
       '0.9262',
       '12.35',
       '12346',
@@ -249,8 +249,8 @@ describe('formatting helpers', () => {
       '2e9',
       '0',
       'NaN',
-      '+Inf',
-      '-Inf',
+      'Infinity',
+      '-Infinity',
     ]);
   });
 
