@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { histogramText, RESERVOIR, StatsBuilder } from '../../src/commands/stats.js';
+import { RESERVOIR, StatsBuilder } from '../../src/analyse/stats.js';
 
 const record = (values: Record<string, unknown>, line: number) => ({ values: values as never, time: '', source: 's', line });
 
@@ -23,10 +23,5 @@ describe('stats', () => {
     expect(v?.mean).toBeCloseTo(499.5, 6);
     expect(Math.abs((v?.median ?? 0) - 499.5)).toBeLessThan(30);
     expect(builder.finish()).toHaveLength(1);
-  });
-
-  it('draws histogram bars from zero', () => {
-    expect(histogramText([0, 1, 8])).toBe(' ▁█');
-    expect(histogramText([])).toBe('');
   });
 });
