@@ -1,0 +1,101 @@
+/**
+ * `view`'s sections: Kubeflow's output viewers as text or markdown (tables, confusion matrices,
+ * ROC curves, notes about outputs a terminal cannot show), headings and file titles. Pure:
+ * data in, string out.
+ */
+import { Chalk } from 'chalk';
+import { escapeForTerminal } from '../core/escape.js';
+import type { SourceLocation, UiOutput } from '../formats/kubeflow-ui.js';
+import type { MatrixAnalysis } from '../analyse/matrix.js';
+import type { RocCurve } from '../analyse/roc.js';
+import type { ViewTable } from '../analyse/view.js';
+import { renderMatrixMarkdown, renderMatrixText } from './matrix.js';
+import { renderCurves } from './roc.js';
+import { markdownCell, renderMarkdownTable, renderTextTable, type Column } from './table.js';
+
+export type ViewFormat = 'text' | 'markdown';
+
+export interface ViewRender {
+  format: ViewFormat;
+  color: boolean;
+  width: number;
+}
+
+const chalk = new Chalk({ level: 1 });
+
+export function renderViewTable(table: ViewTable, render: ViewRender): string {
+  const columns: Column[] = table.names.map((name, i) => ({ header: name, align: table.numeric[i] ? 'right' : 'left' }));
+  if (render.format === 'markdown') return renderMarkdownTable(columns, table.rows);
+  const count = `${table.rows.length} row${table.rows.length === 1 ? '' : 's'}`;
+  return renderTextTable(columns, table.rows, { color: render.color, maxWidth: render.width }) + dim(render, `(${count})`) + '\n';
+}
+
+function dim(render: ViewRender, text: string): string {
+  return render.color && render.format === 'text' ? chalk.dim(text) : text;
+}
+
+export function renderViewConfusion(output: UiOutput, analysis: MatrixAnalysis, render: ViewRender, name: string): string {
+  const axes = output.schema && output.schema.length >= 2 ? ` (rows: ${output.schema[0]}, columns: ${output.schema[1]})` : '';
+  const opts = { color: render.color, width: render.width, title: `${name}${axes}` };
+  return render.format === 'markdown' ? renderMatrixMarkdown(analysis, opts) : renderMatrixText(analysis, opts);
+}
+
+export function renderViewRoc(roc: { curve: RocCurve; auc: number }, render: ViewRender, name: string): string {
+  const item = { source: name, form: 'kubeflow-csv' as const, curve: roc.curve, auc: roc.auc };
+  return renderCurves([{ name, item }], render.format, { color: render.color, width: render.width, height: 12 });
+}
+
+/** A note in place of an output: a quote in markdown, wrapped text in a terminal. */
+export function info(render: ViewRender, text: string): string {
+  if (render.format === 'markdown') return `> ${escapeForTerminal(text).replace(/[\\`*_[\]<>|]/g, (ch) => `\\${ch}`)}\n`;
+  return wrapWords(escapeForTerminal(text), render.width).join('\n') + '\n';
+}
+
+/** Wraps at spaces; a word longer than the width (a long URL) stays whole on its own line. */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** What a `web-app` output is and where; `size` is the local file's size, or undefined when it is not there. */
+export function describeWebApp(location: SourceLocation, render: ViewRender, size?: number): string {
+  switch (location.kind) {
+    case 'inline':
+      return info(render, `web-app: an inline HTML page (${Buffer.byteLength(location.content)} bytes), not rendered in a terminal; save it as .html and open it in a browser`);
+    case 'local':
+      return info(render, `web-app: a self-contained HTML page at ${location.path}${size === undefined ? ', not found here' : `, ${size} bytes`}; open it in a browser`);
+    case 'remote':
+      return info(render, `web-app: a self-contained HTML page at ${location.url}; open it in a browser (vizmeta reads only inline data and local files)`);
+    case 'missing':
+      return info(render, 'web-app: the output has no source');
+  }
+}
+
+export function describeTensorboard(output: UiOutput, render: ViewRender): string {
+  const logdir = output.source ?? '(no source)';
+  // The command gets a line of its own, so it is never broken across lines when copied.
+  const command = `tensorboard --logdir ${logdir}`;
+  if (render.format === 'markdown') return `${info(render, `tensorboard: TensorBoard logs at ${logdir}; browse them with:`)}\n\`\`\`sh\n${escapeForTerminal(command)}\n\`\`\`\n`;
+  return `${info(render, `tensorboard: TensorBoard logs at ${logdir}; browse them with:`)}  ${escapeForTerminal(command)}\n`;
+}
+
+/** An output's heading: `2. roc · roc.csv`. */
+export function outputHeading(label: string, render: ViewRender): string {
+  return render.format === 'markdown' ? `### ${markdownCell(label)}` : render.color ? chalk.bold(escapeForTerminal(label)) : escapeForTerminal(label);
+}
+
+/** A file's title when several are shown: `a.json (3 outputs)`. */
+export function fileTitle(name: string, outputs: number, render: ViewRender): string {
+  const title = `${name} (${outputs} output${outputs === 1 ? '' : 's'})`;
+  return render.format === 'markdown' ? `## ${markdownCell(title)}\n\n` : `${render.color ? chalk.bold.underline(escapeForTerminal(title)) : `== ${escapeForTerminal(title)} ==`}\n\n`;
+}
