@@ -15,10 +15,12 @@
  */
 import stripAnsi from 'strip-ansi';
 import type { JsonObject } from '../core/types.js';
-import { JsonSyntaxError, MAX_DEPTH, parseJsonObject, parseObjectAt, parsePythonObject } from './json.js';
+import { defineKey, JsonSyntaxError, MAX_DEPTH, parseJsonObject, parseObjectAt, parsePythonObject } from './json.js';
 import { reads, type DialectSet } from './dialects/dialects.js';
 import { mayBePythonDict, parsePythonDict } from './dialects/python-dict.js';
 import { numericStringsAsNumbers } from './dialects/numeric-strings.js';
+import { appendOrigin, ORIGIN_FIELD, splitKnownPrefix } from './dialects/prefixes.js';
+import { objectAfterProgressBar } from './dialects/progress-bar.js';
 
 export interface LineGrammarOptions {
   /** Take the first JSON object found anywhere in a segment, not only a whole-segment object. Default false. */
@@ -220,6 +222,18 @@ function pythonDict(body: string, dialects: DialectSet | undefined): JsonObject 
   return dict === undefined ? null : numericStringsAsNumbers(dict);
 }
 
+/** How many prefixes and timestamps one line may carry before the rest is read as it is. */
+const MAX_PREFIXES = 6;
+
+/** The record with the line's prefix label as `_origin` (after its own keys), unless it has one of its own. */
+function withOrigin(object: JsonObject, origin: string | undefined): JsonObject {
+  if (origin === undefined || Object.hasOwn(object, ORIGIN_FIELD)) return object;
+  const out: JsonObject = {};
+  for (const key of Object.keys(object)) defineKey(out, key, object[key] as JsonObject[string]);
+  out[ORIGIN_FIELD] = origin;
+  return out;
+}
+
 class DepthError extends Error {}
 
 /** Whether the text might hold a NaN or Infinity token (a cheap native search; strings may hold them too). */
@@ -284,26 +298,45 @@ export function classifyLine(line: string, options: LineGrammarOptions = {}): Cl
   let text = line;
   if (text.indexOf('\x1b') !== -1 || text.indexOf('\x9b') !== -1) text = stripAnsi(text);
   let prefixTime: number | undefined;
-  const prefix = splitTimestampPrefix(text);
-  if (prefix) {
-    prefixTime = prefix.time;
-    text = prefix.rest;
+  let origin: string | undefined;
+  const prefixes = reads(options.dialects, 'prefix');
+  // Prefixes nest (`trainer-1  | 2026-...Z [rank0]: {...}`): peel them, and timestamps, outside in.
+  for (let peeled = 0; peeled < MAX_PREFIXES; peeled++) {
+    const known = prefixes ? splitKnownPrefix(text) : undefined;
+    if (known !== undefined) {
+      // A CRI `P` piece is part of a longer line: the reader joins pieces (CriJoiner); alone it holds no record.
+      if (known.partial) return NOTHING;
+      if (known.time !== undefined) prefixTime ??= known.time;
+      if (known.label !== undefined) origin = appendOrigin(origin, known.label);
+      text = known.rest;
+      continue;
+    }
+    const stamp = splitTimestampPrefix(text);
+    if (stamp === undefined) break;
+    prefixTime ??= stamp.time;
+    text = stamp.rest;
+    if (!prefixes) break;
   }
   if (text.indexOf('{') === -1) return prefixTime === undefined ? NOTHING : { objects: [], rejected: [], prefixTime };
 
   const segments = text.indexOf('\r') === -1 ? [text] : text.split('\r');
   const objects: JsonObject[] = [];
   const rejected: string[] = [];
+  const bar = reads(options.dialects, 'bar');
   for (const segment of segments) {
     if (options.loose) {
       const found = findFirstObject(segment);
-      if (found) objects.push(found);
+      if (found) objects.push(withOrigin(found, origin));
       continue;
     }
-    const parsed = parseWholeSegment(segment, options.dialects);
+    let parsed = parseWholeSegment(segment, options.dialects);
+    if (parsed === null && bar) {
+      const at = objectAfterProgressBar(segment);
+      if (at !== undefined) parsed = parseWholeSegment(segment.slice(at), options.dialects);
+    }
     if (parsed === null) continue;
     if (typeof parsed === 'string') rejected.push(parsed);
-    else objects.push(parsed);
+    else objects.push(withOrigin(parsed, origin));
   }
   const result: ClassifiedLine = { objects, rejected };
   if (prefixTime !== undefined) result.prefixTime = prefixTime;

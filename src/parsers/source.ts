@@ -18,6 +18,8 @@ import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../core/
 import { reads } from './dialects/dialects.js';
 import { KerasProgress } from './dialects/keras.js';
 import { mayBeKerasAt } from './fast/keras-bytes.js';
+import { mayBeDialectLine } from './fast/dialect-bytes.js';
+import { CriJoiner, splitKnownPrefix } from './dialects/prefixes.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
@@ -92,6 +94,12 @@ export class LineReader {
   private kerasHeld: Array<{ values: JsonObject; line: number }> = [];
   /** Whether this input has printed metadata of its own (JSON, a Python dict): then Keras progress is only progress. */
   private ownMetadata = false;
+  /** Whether prefixed lines and objects after progress bars are read (the `prefix` and `bar` dialects). */
+  private readonly prefixOrBar: boolean;
+  /** Kubernetes CRI `P` pieces waiting for their `F` line, when the prefix dialect is read. */
+  private readonly cri: CriJoiner | undefined;
+  /** Whether the CRI joiner holds pieces: then a `{`-less CRI line may end a record. */
+  private criPending = false;
 
   constructor(
     readonly source: string,
@@ -105,6 +113,8 @@ export class LineReader {
     this.jsonLines = options.loose ? undefined : options.jsonLines;
     this.others = options.keys && options.otherKeys ? new OtherEntries(this.selection?.table.names) : undefined;
     this.keras = reads(options.dialects, 'keras') ? new KerasProgress() : undefined;
+    this.prefixOrBar = reads(options.dialects, 'prefix') || reads(options.dialects, 'bar');
+    this.cri = reads(options.dialects, 'prefix') ? new CriJoiner(this.maxLineBytes) : undefined;
   }
 
   /** Number of complete lines seen so far. */
@@ -144,6 +154,7 @@ export class LineReader {
         if (brace !== -1 && brace < start) brace = chunk.indexOf(BRACE, start);
         if (brace !== -1 && brace < end) this.handleLine(chunk, start, end);
         else if (this.keras !== undefined && mayBeKerasAt(chunk, start, end)) this.handleKeras(chunk, start, end, this.keras);
+        else if (this.criPending) this.handleLine(chunk, start, end);
       }
       this.lineNumber++;
       start = newline + 1;
@@ -169,6 +180,11 @@ export class LineReader {
       this.handleWholeLine(line);
       this.lineNumber++;
     }
+    // CRI pieces never closed by an `F` line: what arrived is still the line's text.
+    if (this.cri !== undefined && this.criPending) {
+      this.criPending = false;
+      for (const piece of this.cri.end()) this.classifyText(piece.text, undefined);
+    }
     // A Keras bar held back to see whether another followed it is the last epoch's.
     if (this.keras !== undefined) {
       this.emitKeras(this.keras.end(), Math.max(1, this.lineNumber - 1));
@@ -180,6 +196,7 @@ export class LineReader {
   private handleWholeLine(line: Buffer): void {
     if (line.indexOf(BRACE) !== -1) this.handleLine(line, 0, line.length);
     else if (this.keras !== undefined && mayBeKerasAt(line, 0, line.length)) this.handleKeras(line, 0, line.length, this.keras);
+    else if (this.criPending) this.handleLine(line, 0, line.length);
   }
 
   /** A line that may be Keras progress output (checked on its bytes): its records, if it completes an epoch. */
@@ -252,8 +269,19 @@ export class LineReader {
   private handleLine(buffer: Buffer, start: number, end: number): void {
     let stop = end;
     if (stop > start && buffer[stop - 1] === 0x0d) stop--;
-    if (!this.options.loose && cannotBeMetadata(buffer, start, stop)) return;
-    if (this.jsonLines !== undefined || this.selection !== undefined) {
+    let dialectLine = false;
+    if (!this.options.loose && cannotBeMetadata(buffer, start, stop)) {
+      // `[rank0]: {...}`, `INFO:root:{...}`, `trainer-1  | {...}`, a bar then `{...}`: the grammar's.
+      if (!this.prefixOrBar) return;
+      const first = firstNonBlank(buffer, start, stop);
+      if (first >= stop || !mayBeDialectLine(buffer, first, stop)) return;
+      dialectLine = true;
+    }
+    if (this.cri !== undefined && timestampPrefixAt(buffer, start, stop) && criStreamAt(buffer, start + timestampPrefix.length, stop)) {
+      this.handleCri(buffer.toString('utf8', start, stop), this.cri);
+      return;
+    }
+    if (!dialectLine && (this.jsonLines !== undefined || this.selection !== undefined)) {
       const first = buffer[start] as number;
       if (first === BRACE || (first >= 0x30 && first <= 0x39)) {
         if (this.jsonLines !== undefined && this.writeJsonLine(buffer, start, stop, this.jsonLines)) return this.sawOwnMetadata();
@@ -261,23 +289,45 @@ export class LineReader {
       } else {
         // A coloured record, or a progress bar redrawn with \r and then a record.
         const segment = recordSegment(buffer, start, stop);
-        if (segment === null) return;
-        if (segment !== undefined) {
+        // No segment starts with `{`; behind a prefix or a progress bar one may still hold a record.
+        if (segment === null && !this.prefixOrBar) return;
+        // Under the prefix and bar dialects, a `{` outside the segment may start a record too.
+        if (segment !== undefined && segment !== null && (!this.prefixOrBar || onlyBracesIn(buffer, start, stop, segment))) {
           if (this.jsonLines !== undefined && this.jsonLines.writeLine(buffer, segment.start, segment.end, this.readTime, this.source, this.lineNumber)) return this.sawOwnMetadata();
           if (this.selection !== undefined && this.pickKeys(buffer, segment.start, segment.end, this.selection)) return this.sawOwnMetadata();
         }
       }
     }
-    const text = buffer.toString('utf8', start, stop);
-    const clean = this.options.loose ? undefined : parseCleanLine(text);
+    this.classifyText(buffer.toString('utf8', start, stop), undefined);
+  }
+
+  /**
+   * A Kubernetes node log line (`<time> stdout F <line>`; `P` for a piece of a longer line): pieces
+   * are joined per stream, then the whole line is read by the grammar, timed by the runtime's clock.
+   */
+  private handleCri(text: string, joiner: CriJoiner): void {
+    const known = splitKnownPrefix(text);
+    if (known === undefined || known.kind !== 'cri') {
+      this.classifyText(text, undefined);
+      return;
+    }
+    const line = joiner.push(known.stream ?? 'stdout', known.partial === true, known.rest);
+    this.criPending = joiner.pending;
+    if (line !== undefined) this.classifyText(line, known.time);
+  }
+
+  /** The full grammar on a decoded line; `outerTime` is a time an outer prefix (CRI) gave the line. */
+  private classifyText(text: string, outerTime: number | undefined): void {
+    const clean = this.options.loose || outerTime !== undefined ? undefined : parseCleanLine(text);
     if (clean !== undefined) {
       this.emit(toRecord(clean, this.source, this.lineNumber, undefined, this.readTime));
       return this.sawOwnMetadata();
     }
     const classified = classifyLine(text, this.options);
     if (classified.objects.length > 0) this.sawOwnMetadata();
+    const prefixTime = classified.prefixTime ?? outerTime;
     for (const object of classified.objects) {
-      this.emit(toRecord(object, this.source, this.lineNumber, classified.prefixTime, this.readTime));
+      this.emit(toRecord(object, this.source, this.lineNumber, prefixTime, this.readTime));
     }
     for (const reason of classified.rejected) {
       this.sink.diagnostic({ source: this.source, line: this.lineNumber, message: `looks like metadata but is ${reason}, skipped` });
@@ -401,6 +451,31 @@ function recordSegment(buffer: Buffer, start: number, stop: number): { start: nu
     }
     i++;
   }
+}
+
+/** Whether every `{` of the line `[start, stop)` lies inside `segment`. */
+function onlyBracesIn(buffer: Buffer, start: number, stop: number, segment: { start: number; end: number }): boolean {
+  const before = buffer.indexOf(BRACE, start);
+  if (before !== -1 && before < segment.start) return false;
+  const after = segment.end < stop ? buffer.indexOf(BRACE, segment.end) : -1;
+  return after === -1 || after >= stop;
+}
+
+/** Index of the first byte that is not one of the grammar's blanks (or `stop`). */
+function firstNonBlank(buffer: Buffer, start: number, stop: number): number {
+  let i = start;
+  while (i < stop && isBlank(buffer[i] as number)) i++;
+  return i;
+}
+
+const STDOUT = Buffer.from('stdout ');
+const STDERR = Buffer.from('stderr ');
+
+/** Whether a CRI stream tag (`stdout P `, `stderr F `) starts at `i`: the line is a Kubernetes node log line. */
+function criStreamAt(buffer: Buffer, i: number, stop: number): boolean {
+  if (stop - i < 9) return false;
+  const tag = buffer[i] === 0x73 && (buffer.compare(STDOUT, 0, 7, i, i + 7) === 0 || buffer.compare(STDERR, 0, 7, i, i + 7) === 0);
+  return tag && (buffer[i + 7] === 0x50 || buffer[i + 7] === 0x46) && buffer[i + 8] === 0x20;
 }
 
 /** Blanks the grammar trims from a segment, but for \n (never in a line) and \r (a segment break). */

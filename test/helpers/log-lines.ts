@@ -12,6 +12,7 @@ import type { ReadOptions } from '../../src/parsers/source.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../../src/core/types.js';
 import { pythonDumps as dumps } from './python-json.js';
 import { KerasProgress, mayBeKerasLine } from '../../src/parsers/dialects/keras.js';
+import { CriJoiner, splitKnownPrefix } from '../../src/parsers/dialects/prefixes.js';
 
 /** The clock the readers are given: records without a time of their own get this one. */
 export const NOW = Date.parse('2026-11-23T12:00:00.000Z');
@@ -46,7 +47,14 @@ export const recordLine = fc
     if (roll < 91) return line.replace(/\d/, 'x');
     if (roll < 93) return `{"accuracy": 1, "accuracy": 2, "loss": {"a": [1, {"b": ${line}}]}}`;
     if (roll < 95) return `${'{"val": '.repeat(MAX_DEPTH - 2 + (roll % 4))}${line}${'}'.repeat(MAX_DEPTH - 2 + (roll % 4))}`;
-    return line.replace(/: /, ':\u00a0');
+    if (roll < 96) return line.replace(/: /, ':\u00a0');
+    // The prefix and bar dialects, and their look-alikes.
+    return [
+      `[rank${roll % 4}]: ${line}`, `[pod/train-7f/main] ${line}`, `trainer-1  | ${line}`, `2026-11-22 10:00:01,123 - INFO - ${line}`,
+      `WARNING:torch.distributed:${line}`, `Epoch 0: 100%|██████████| 50/50 [00:01<00:00, train_loss=0.52]${line}`, `config = ${line}`,
+      `2026-11-22T10:00:01.5Z stdout F ${line}`, `2026-11-22T10:00:01.5Z stdout P ${line.slice(0, 5)}\n2026-11-22T10:00:02Z stdout F ${line.slice(5)}`,
+      `note | ${line}`, `[x] ${line}`, `7/8 ━━━━━━━━━━━━━━━━━━━━ 0s 40ms/step - loss: 0.6705${line}`,
+    ][(roll + line.length) % 12] as string;
   });
 /**
  * Lines the grammar strips or splits before reading: records wrapped in colour codes or other
@@ -79,6 +87,7 @@ export function plainRead(input: Buffer, options: ReadOptions = {}): { records: 
     return record;
   };
   let ownMetadata = false;
+  const criJoiner = options.dialects !== undefined && !options.dialects.has('prefix') ? undefined : new CriJoiner();
   const held: MetadataRecord[] = [];
   const release = (): void => {
     if (!ownMetadata) records.push(...held);
@@ -90,8 +99,19 @@ export function plainRead(input: Buffer, options: ReadOptions = {}): { records: 
     if (last) end = bytes.length;
     let stop = end;
     if (stop > start && bytes[stop - 1] === 0x0d) stop--;
-    if (bytes.subarray(start, end).indexOf(0x7b) !== -1) {
-      const classified = classifyLine(bytes.toString('utf8', start, stop), options);
+    // Kubernetes node lines: `P` pieces joined with their stream's `F` line, then read as one line.
+    let text: string | undefined = bytes.toString('utf8', start, stop);
+    let outerTime: number | undefined;
+    const cri = criJoiner !== undefined ? splitKnownPrefix(text) : undefined;
+    if (cri?.kind === 'cri' && /^\d/.test(text)) {
+      text = criJoiner!.push(cri.stream ?? 'stdout', cri.partial === true, cri.rest);
+      outerTime = cri.time;
+    } else if (text.indexOf('{') === -1) {
+      text = undefined;
+    }
+    if (text !== undefined && text.indexOf('{') !== -1) {
+      const classified = classifyLine(text, options);
+      if (classified.prefixTime === undefined && outerTime !== undefined) classified.prefixTime = outerTime;
       if (classified.objects.length > 0) {
         ownMetadata = true;
         held.length = 0;
@@ -102,7 +122,7 @@ export function plainRead(input: Buffer, options: ReadOptions = {}): { records: 
         records.push(record);
       }
       for (const reason of classified.rejected) diagnostics.push({ source: 'x', line, message: `looks like metadata but is ${reason}, skipped` });
-    } else if (keras !== undefined) {
+    } else if (keras !== undefined && bytes.subarray(start, end).indexOf(0x7b) === -1) {
       // The one stateful dialect: Keras progress, decided on the text (the reader decides on bytes).
       // Its epoch records wait for the next header and are dropped once the job prints its own metadata.
       const text = bytes.toString('utf8', start, end);

@@ -19,10 +19,11 @@ const expected = JSON.parse(readFileSync(join(ROOT, 'fixtures/expected.json'), '
 
 /**
  * Records the dialects besides JSON add, by fixture (checked by hand against the files):
- * tqdm.log has one Python dict print, `{'lr': 0.01, 'momentum': 0.9}`. keras.log adds none: its
+ * tqdm.log has one Python dict print, `{'lr': 0.01, 'momentum': 0.9}`, and `INFO:root:{"a": 1}`,
+ * Python logging's prefix. keras.log adds none: its
  * Keras progress bars are only progress, since the job prints each epoch's metadata as JSON itself.
  */
-const DIALECT_EXTRAS: Record<string, number> = { 'tqdm.log': 1 };
+const DIALECT_EXTRAS: Record<string, number> = { 'tqdm.log': 2 };
 
 function read(bytes: Buffer, loose: boolean, dialects: ReadonlySet<Dialect> | 'all' = JSON_ONLY) {
   const records: MetadataRecord[] = [];

@@ -25,9 +25,14 @@ describe('line grammar', () => {
     expect(objects('[{"a": 1}]')).toEqual([]);
   });
 
-  it('does not take an object preceded by other text unless loose', () => {
-    expect(objects('INFO:root:{"a": 1}')).toEqual([]);
-    expect(objects('INFO:root:{"a": 1}', true)).toEqual([{ a: 1 }]);
+  it('does not take an object preceded by unknown text unless loose', () => {
+    expect(objects('note: {"a": 1}')).toEqual([]);
+    expect(objects('note: {"a": 1}', true)).toEqual([{ a: 1 }]);
+  });
+
+  it('reads a logging prefix by default, and not with --dialect json', () => {
+    expect(objects('INFO:root:{"a": 1}')).toEqual([{ a: 1 }]);
+    expect(classifyLine('INFO:root:{"a": 1}', { dialects: new Set(['json']) }).objects).toEqual([]);
   });
 
   it('loose mode takes the first valid object and skips broken braces', () => {

@@ -197,6 +197,11 @@ export class CriJoiner {
     return this.take(stream);
   }
 
+  /** Whether pieces of either stream are waiting for their `F` line. */
+  get pending(): boolean {
+    return this.pieces.stdout.length > 0 || this.pieces.stderr.length > 0;
+  }
+
   /** At the end of the input: pieces never closed by an `F`, per stream, as lines. */
   end(): Array<{ stream: 'stdout' | 'stderr'; text: string }> {
     const out: Array<{ stream: 'stdout' | 'stderr'; text: string }> = [];
