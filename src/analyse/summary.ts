@@ -66,6 +66,8 @@ export interface ExecutionSummary {
   kind: 'log' | 'kubeflow' | 'framework';
   /** Metadata records read. */
   records: number;
+  /** For a log that held no records: what its lines looked like and what would read them (`--dialect`, `--loose`). */
+  noRecordsHint?: string;
   /** Lines read. */
   lines: number;
   /** Per key, in the order keys were first seen. */

@@ -59,6 +59,7 @@ export async function runChart(inputs: readonly string[], options: ChartOptions,
     },
     readOptionsFrom(options),
     {
+      onNoRecords: (message) => warn(io, message),
       onError: (message) => {
         warn(io, message);
         status = ExitCode.usage;

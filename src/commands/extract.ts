@@ -82,7 +82,7 @@ export async function runExtract(inputs: string[], options: ExtractOptions, io: 
           if (writer.length > 0) await write(io.stdout, writer.take());
         },
       };
-      await readInputs(inputs, io.stdin, sink, { ...readOptionsFrom(options), jsonLines: writer }, { onError });
+      await readInputs(inputs, io.stdin, sink, { ...readOptionsFrom(options), jsonLines: writer }, { onError, onNoRecords: (message) => warn(io, message) });
       await sink.afterChunk();
       return status;
     }
@@ -100,7 +100,7 @@ export async function runExtract(inputs: string[], options: ExtractOptions, io: 
         await write(io.stdout, text);
       },
     };
-    await readInputs(inputs, io.stdin, sink, readOptionsFrom(options), { onError });
+    await readInputs(inputs, io.stdin, sink, readOptionsFrom(options), { onError, onNoRecords: (message) => warn(io, message) });
     await sink.afterChunk();
     return status;
   }
@@ -116,7 +116,7 @@ export async function runExtract(inputs: string[], options: ExtractOptions, io: 
     },
     diagnostic: diagnosticWriter(io),
   };
-  await readInputs(inputs, io.stdin, sink, readOptionsFrom(options), { onError });
+  await readInputs(inputs, io.stdin, sink, readOptionsFrom(options), { onError, onNoRecords: (message) => warn(io, message) });
   // `_time` (and `_source`, `_line`) go last, after the metadata keys.
   const names = [...columns.keys()];
   const tail = ['_time', '_source', '_line'].filter((name) => columns.has(name));

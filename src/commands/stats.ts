@@ -27,6 +27,7 @@ export async function runStats(inputs: string[], options: StatsOptions, io: Comm
   let status: number = ExitCode.ok;
   await readInputs(inputs, io.stdin, { record: (record) => builder.add(record), diagnostic: diagnosticWriter(io) }, readOptionsFrom(options), {
     onError: (message) => { warn(io, message); status = ExitCode.usage; },
+    onNoRecords: (message) => warn(io, message),
   });
   const all = builder.finish();
   if (all.length === 0 && options.format !== 'json' && options.format !== 'csv') {

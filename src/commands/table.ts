@@ -79,7 +79,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
     await readInputs(inputs, io.stdin, {
       record: (record) => { if (keep(record) && (options.limit === undefined || records.length < options.limit)) records.push(record); },
       diagnostic: diagnosticWriter(io),
-    }, read, { onError });
+    }, read, { onError, onNoRecords: (message) => warn(io, message) });
     if (sort) {
       const key = sort.key;
       const ascending = sort.ascending;
@@ -93,7 +93,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
     const groupKey = normalizeKey(options.groupBy);
     const specs = aggregates.length > 0 ? aggregates : parseAggregates(['count()']);
     const groups = new GroupBuilder(groupKey, specs);
-    await readInputs(inputs, io.stdin, { record: (record) => { if (keep(record)) groups.add(record.values); }, diagnostic: diagnosticWriter(io) }, read, { onError });
+    await readInputs(inputs, io.stdin, { record: (record) => { if (keep(record)) groups.add(record.values); }, diagnostic: diagnosticWriter(io) }, read, { onError, onNoRecords: (message) => warn(io, message) });
     const names = [groupKey, ...specs.map((spec) => spec.label)];
     let rows = groups.rows();
     if (sort) {
@@ -114,7 +114,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
     await readInputs(inputs, io.stdin, {
       record: (record) => { if (keep(record)) records.push({ source: record.source, values: record.values, sortValue: getPath(record.values, key), index: records.length }); },
       diagnostic: diagnosticWriter(io),
-    }, read, { onError });
+    }, read, { onError, onNoRecords: (message) => warn(io, message) });
     records.sort((a, b) => compareValues(a.sortValue, b.sortValue, ascending) || a.index - b.index);
     const stream = new RowStream(format, chosen, withSource, display, view, (message) => warn(io, message));
     const shown = options.limit === undefined ? records : records.slice(0, options.limit);
@@ -135,7 +135,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
       const text = stream.take();
       if (text !== '') await write(io.stdout, text);
     },
-  }, read, { onError });
+  }, read, { onError, onNoRecords: (message) => warn(io, message) });
   await write(io.stdout, stream.end());
   return status;
 }

@@ -18,8 +18,8 @@ import { compileSchema, violationDiagnostic, type LoadedSchema, type RecordValid
 import { Series } from '../analyse/series.js';
 import { flattenValues, getPath } from '../parsers/metadata.js';
 import { topLevelKeysFor } from '../parsers/fast/partial.js';
-import { checkReadable, describeFsError, LineReader, openFile, readStream, type ReadOptions, type RecordSink } from '../parsers/source.js';
-import { readInputs } from './read-inputs.js';
+import { checkReadable, describeFsError, LineReader, openFile, readStreamCounted, type ReadCount, type ReadOptions, type RecordSink } from '../parsers/source.js';
+import { noRecordsMessage, readInputs } from './read-inputs.js';
 import { expandInputs, needsExpanding, readFrameworkExecution } from './frameworks.js';
 import type { DiscoveredInput } from '../parsers/frameworks/discover.js';
 import { failedSummary, STEP_KEYS, SummaryBuilder, type ExecutionSummary } from '../analyse/summary.js';
@@ -90,6 +90,18 @@ function builderFor(execution: string, options: SummarizeOptions): { builder: Su
   return { builder, sink };
 }
 
+/** The summary of a log read to its end, with the reason it held no records when it held none. */
+function finished(builder: SummaryBuilder, reader: LineReader): ExecutionSummary {
+  const hint = reader.noRecordsHint();
+  return counted(builder, hint === undefined ? { lines: reader.lines, records: reader.records } : { lines: reader.lines, records: reader.records, hint });
+}
+
+function counted(builder: SummaryBuilder, count: ReadCount): ExecutionSummary {
+  const summary = builder.finish(count.lines);
+  if (count.hint !== undefined) summary.noRecordsHint = count.hint;
+  return summary;
+}
+
 /**
  * A small file read whole, by either reader: a Kubeflow `mlpipeline-metrics.json` document is one
  * record timed by the file's mtime; anything else goes through the line reader.
@@ -106,7 +118,7 @@ function summarizeWholeFile(path: string, bytes: Buffer, mtime: Date, builder: R
   const reader = new LineReader(path, sink, readOptionsFor(options));
   reader.push(bytes);
   reader.end();
-  return builder.finish(reader.lines);
+  return finished(builder, reader);
 }
 
 /**
@@ -129,8 +141,7 @@ export async function summarizeFile(path: string, options: SummarizeOptions = {}
       // Small files are read whole: one read, and a chance to recognise a Kubeflow document.
       return summarizeWholeFile(path, await fs.readFile(path), mtime, builder, sink, options);
     }
-    const lines = await readStream(openFile(path), path, sink, readOptionsFor(options));
-    return builder.finish(lines);
+    return counted(builder, await readStreamCounted(openFile(path), path, sink, readOptionsFor(options)));
   } catch (error) {
     return failedSummary(path, describeFsError(path, error));
   }
@@ -174,7 +185,7 @@ function summarizeOpenFile(path: string, fd: number, mtime: Date, builder: Summa
     reader.push(buffer.subarray(0, bytesRead));
   }
   reader.end();
-  return builder.finish(reader.lines);
+  return finished(builder, reader);
 }
 
 /**
@@ -256,7 +267,7 @@ export async function summarizeFileAhead(path: string, options: SummarizeOptions
       [current, spare] = [spare, current];
     }
     reader.end();
-    return builder.finish(reader.lines);
+    return finished(builder, reader);
   } catch (error) {
     return failedSummary(path, describeFsError(path, error));
   } finally {
@@ -271,8 +282,7 @@ export async function summarizeFileAhead(path: string, options: SummarizeOptions
 export async function summarizeStream(stream: Readable, execution: string, options: SummarizeOptions = {}): Promise<ExecutionSummary> {
   const { builder, sink } = builderFor(execution, options);
   try {
-    const lines = await readStream(stream, execution, sink, readOptionsFor(options));
-    return builder.finish(lines);
+    return counted(builder, await readStreamCounted(stream, execution, sink, readOptionsFor(options)));
   } catch (error) {
     return failedSummary(execution, describeFsError(execution, error));
   }
@@ -520,6 +530,7 @@ export function reportInputProblems(io: CommandIO, executions: readonly Executio
       continue;
     }
     for (const diagnostic of execution.diagnostics) io.stderr.write(formatDiagnostic(diagnostic));
+    if (execution.records === 0) warn(io, noRecordsMessage(execution.execution, execution.lines, execution.noRecordsHint, execution.kind === 'framework' ? 'framework' : 'lines'));
     if (execution.droppedDiagnostics > 0) {
       warn(io, `${execution.execution === '-' ? 'stdin' : execution.execution}: ${execution.droppedDiagnostics} more warnings not shown`);
     }

@@ -4,7 +4,7 @@
  * and stats.
  */
 import type { Readable } from 'node:stream';
-import { checkReadable, describeFsError, openFile, readStream, type ReadOptions, type RecordSink } from '../parsers/source.js';
+import { checkReadable, describeFsError, openFile, readStreamCounted, type ReadOptions, type RecordSink } from '../parsers/source.js';
 import { expandInputs, needsExpanding, readFrameworkExecution, type ExecutionInput } from './frameworks.js';
 
 export interface InputResult {
@@ -19,6 +19,15 @@ export interface InputHooks {
   onInputStart?(source: string): void;
   /** `lines` is the lines read for a log; for a framework file, the records it held. */
   onInputEnd?(source: string, lines: number): void;
+  /** An input read to its end that held no records: one line saying so and, when it can tell, why. */
+  onNoRecords?(message: string): void;
+}
+
+/** `train.log: no metadata in 1,234 lines; <why>`: what a command says of an input that held no records. */
+export function noRecordsMessage(source: string, lines: number, hint: string | undefined, kind: 'lines' | 'framework' = 'lines'): string {
+  const name = source === '-' ? 'stdin' : source;
+  const what = kind === 'framework' ? 'no metrics found in it' : `no metadata in ${lines.toLocaleString('en-US')} line${lines === 1 ? '' : 's'}`;
+  return `${name}: ${what}${hint === undefined ? '' : `; ${hint}`}`;
 }
 
 /**
@@ -43,6 +52,7 @@ export async function readInputs(inputs: readonly string[], stdin: Readable, sin
       try {
         const read = await readFrameworkExecution(execution.input, sink, options.now);
         hooks.onInputEnd?.(read.source, read.records);
+        if (read.records === 0) hooks.onNoRecords?.(noRecordsMessage(read.source, 0, undefined, 'framework'));
       } catch (error) {
         hooks.onError((error as Error).message);
         failed.push(source);
@@ -64,15 +74,16 @@ export async function readInputs(inputs: readonly string[], stdin: Readable, sin
       stream = openFile(input);
     }
     hooks.onInputStart?.(input);
-    let lines: number;
+    let count;
     try {
-      lines = await readStream(stream, input, sink, options);
+      count = await readStreamCounted(stream, input, sink, options);
     } catch (error) {
       hooks.onError(describeFsError(input, error));
       failed.push(input);
       continue;
     }
-    hooks.onInputEnd?.(input, lines);
+    hooks.onInputEnd?.(input, count.lines);
+    if (count.records === 0) hooks.onNoRecords?.(noRecordsMessage(input, count.lines, count.hint));
   }
   return { failed };
 }

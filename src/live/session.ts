@@ -6,6 +6,7 @@
 import type { Writable } from 'node:stream';
 import { drained, write, warn, formatDiagnostic, type CommandIO } from '../core/io.js';
 import { dashboardLines, type DashboardState } from '../render/dashboard.js';
+import { noRecordsMessage } from '../input/read-inputs.js';
 import { LineReader, type ReadOptions } from '../parsers/source.js';
 import type { JsonObject, MetadataRecord } from '../core/types.js';
 import { DashboardModel, type ModelOptions } from '../analyse/dashboard-model.js';
@@ -54,6 +55,8 @@ const MAX_DEFER_MS = 500;
 export class LiveSession {
   readonly model: DashboardModel;
   private readonly readers: LineReader[] = [];
+  /** Set by finish(): the input is over, so an empty dashboard says why instead of waiting. */
+  private ended = false;
   private readonly screen: LiveScreen | undefined;
   private readonly scheduler: FrameScheduler | undefined;
   private readonly now: () => number;
@@ -137,6 +140,7 @@ export class LiveSession {
   /** Ends the session: the last frame (live) or the final dashboard (not live), then the terminal back. */
   async finish(status: string): Promise<void> {
     this.status = status;
+    this.ended = true;
     if (this.screen && this.scheduler) {
       this.scheduler.stop();
       if (this.screen.isActive) {
@@ -166,14 +170,23 @@ export class LiveSession {
   /** The dashboard's state for a frame. */
   state(): DashboardState {
     const notice = this.stopNotice ? `early stop: ${this.stopNotice.message}` : undefined;
+    const empty = this.ended ? this.emptyReason() : undefined;
     return {
       model: this.model.view(),
       title: this.options.title,
       status: this.status,
       ...(notice !== undefined ? { notice } : {}),
+      ...(empty !== undefined ? { empty } : {}),
       elapsedSeconds: (this.now() - this.started) / 1000,
       lines: this.lines,
     };
+  }
+
+  /** Once the input has ended with no record: which input, how many lines, and what would read them. */
+  private emptyReason(): string | undefined {
+    if (this.readers.length === 0 || this.readers.some((reader) => reader.records > 0)) return undefined;
+    const reader = this.readers[0] as LineReader;
+    return noRecordsMessage(reader.source, this.lines, reader.noRecordsHint());
   }
 
   private record(record: MetadataRecord, label: string): void {

@@ -20,6 +20,7 @@ import { KerasProgress } from './dialects/keras.js';
 import { mayBeKerasAt } from './fast/keras-bytes.js';
 import { mayBeDialectLine } from './fast/dialect-bytes.js';
 import { CriJoiner, splitKnownPrefix } from './dialects/prefixes.js';
+import { diagnoseNoRecords, KEPT_LINES } from './dialects/diagnose.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
@@ -100,6 +101,10 @@ export class LineReader {
   private readonly cri: CriJoiner | undefined;
   /** Whether the CRI joiner holds pieces: then a `{`-less CRI line may end a record. */
   private criPending = false;
+  /** Records found so far (every path: records made, lines copied by extract, keys picked). */
+  private recordCount = 0;
+  /** While no record has been found: a few lines that looked like they might hold one, to say why none did. */
+  private kept: string[] = [];
 
   constructor(
     readonly source: string,
@@ -120,6 +125,25 @@ export class LineReader {
   /** Number of complete lines seen so far. */
   get lines(): number {
     return this.lineNumber - 1;
+  }
+
+  /** Number of records found so far. */
+  get records(): number {
+    return this.recordCount;
+  }
+
+  /**
+   * For an input that held no records (call after end()): what its lines looked like and what
+   * would read them (`--dialect`, `--loose`, a Python dict with a call inside), or undefined.
+   */
+  noRecordsHint(): string | undefined {
+    if (this.recordCount > 0 || this.kept.length === 0) return undefined;
+    return diagnoseNoRecords(this.kept, this.options);
+  }
+
+  /** Keeps a line that might have held a record, while none has been found (at most KEPT_LINES). */
+  private keep(buffer: Buffer, start: number, stop: number): void {
+    this.kept.push(buffer.toString('utf8', start, Math.min(stop, start + 4096)));
   }
 
   push(chunk: Buffer): void {
@@ -155,6 +179,7 @@ export class LineReader {
         if (brace !== -1 && brace < end) this.handleLine(chunk, start, end);
         else if (this.keras !== undefined && mayBeKerasAt(chunk, start, end)) this.handleKeras(chunk, start, end, this.keras);
         else if (this.criPending) this.handleLine(chunk, start, end);
+        else if (this.recordCount === 0 && this.kept.length < KEPT_LINES && mayBeKerasAt(chunk, start, end)) this.keep(chunk, start, end);
       }
       this.lineNumber++;
       start = newline + 1;
@@ -219,7 +244,13 @@ export class LineReader {
     for (const { values, line } of held) this.emit({ values, time: this.readTime || new Date(this.now()).toISOString(), source: this.source, line });
   }
 
-  /** The input printed a record of its own: Keras progress is progress from now on. Returns nothing, for `return this.sawOwnMetadata()`. */
+  /** A record went out by a fast path (extract's copy, picked keys). Returns nothing, for `return this.wroteRecord()`. */
+  private wroteRecord(): void {
+    this.recordCount++;
+    this.sawOwnMetadata();
+  }
+
+  /** The input printed a record of its own: Keras progress is progress from now on. */
   private sawOwnMetadata(): void {
     if (this.ownMetadata) return;
     this.ownMetadata = true;
@@ -269,6 +300,7 @@ export class LineReader {
   private handleLine(buffer: Buffer, start: number, end: number): void {
     let stop = end;
     if (stop > start && buffer[stop - 1] === 0x0d) stop--;
+    if (this.recordCount === 0 && this.kept.length < KEPT_LINES) this.keep(buffer, start, stop);
     let dialectLine = false;
     if (!this.options.loose && cannotBeMetadata(buffer, start, stop)) {
       // `[rank0]: {...}`, `INFO:root:{...}`, `trainer-1  | {...}`, a bar then `{...}`: the grammar's.
@@ -284,8 +316,8 @@ export class LineReader {
     if (!dialectLine && (this.jsonLines !== undefined || this.selection !== undefined)) {
       const first = buffer[start] as number;
       if (first === BRACE || (first >= 0x30 && first <= 0x39)) {
-        if (this.jsonLines !== undefined && this.writeJsonLine(buffer, start, stop, this.jsonLines)) return this.sawOwnMetadata();
-        if (this.selection !== undefined && this.pickKeys(buffer, start, stop, this.selection)) return this.sawOwnMetadata();
+        if (this.jsonLines !== undefined && this.writeJsonLine(buffer, start, stop, this.jsonLines)) return this.wroteRecord();
+        if (this.selection !== undefined && this.pickKeys(buffer, start, stop, this.selection)) return this.wroteRecord();
       } else {
         // A coloured record, or a progress bar redrawn with \r and then a record.
         const segment = recordSegment(buffer, start, stop);
@@ -293,8 +325,8 @@ export class LineReader {
         if (segment === null && !this.prefixOrBar) return;
         // Under the prefix and bar dialects, a `{` outside the segment may start a record too.
         if (segment !== undefined && segment !== null && (!this.prefixOrBar || onlyBracesIn(buffer, start, stop, segment))) {
-          if (this.jsonLines !== undefined && this.jsonLines.writeLine(buffer, segment.start, segment.end, this.readTime, this.source, this.lineNumber)) return this.sawOwnMetadata();
-          if (this.selection !== undefined && this.pickKeys(buffer, segment.start, segment.end, this.selection)) return this.sawOwnMetadata();
+          if (this.jsonLines !== undefined && this.jsonLines.writeLine(buffer, segment.start, segment.end, this.readTime, this.source, this.lineNumber)) return this.wroteRecord();
+          if (this.selection !== undefined && this.pickKeys(buffer, segment.start, segment.end, this.selection)) return this.wroteRecord();
         }
       }
     }
@@ -364,6 +396,7 @@ export class LineReader {
   }
 
   private emit(record: MetadataRecord): void {
+    this.recordCount++;
     const keys = this.options.keys;
     if (keys === undefined) {
       this.sink.record(record);
@@ -521,6 +554,18 @@ export function formatBytes(bytes: number): string {
 
 /** Reads a whole stream through a LineReader; resolves with the number of lines. */
 export async function readStream(stream: Readable, source: string, sink: RecordSink, options: ReadOptions = {}): Promise<number> {
+  return (await readStreamCounted(stream, source, sink, options)).lines;
+}
+
+/** What reading one input found: its lines, its records, and for none, why (LineReader.noRecordsHint). */
+export interface ReadCount {
+  lines: number;
+  records: number;
+  hint?: string;
+}
+
+/** readStream, with the records counted and, when there were none, the reason. */
+export async function readStreamCounted(stream: Readable, source: string, sink: RecordSink, options: ReadOptions = {}): Promise<ReadCount> {
   const reader = new LineReader(source, sink, options);
   for await (const chunk of stream) {
     reader.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
@@ -528,7 +573,10 @@ export async function readStream(stream: Readable, source: string, sink: RecordS
     if (waiting) await waiting;
   }
   reader.end();
-  return reader.lines;
+  const count: ReadCount = { lines: reader.lines, records: reader.records };
+  const hint = reader.noRecordsHint();
+  if (hint !== undefined) count.hint = hint;
+  return count;
 }
 
 /** Describes why a path cannot be read, in the words a user expects. */

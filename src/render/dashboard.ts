@@ -25,6 +25,8 @@ export interface DashboardState {
   elapsedSeconds?: number;
   /** Lines of input read. */
   lines?: number;
+  /** The input ended with no record: what to show instead of "waiting" (escaped here). */
+  empty?: string;
 }
 
 export interface DashboardOptions {
@@ -116,6 +118,7 @@ export function dashboardLines(state: DashboardState, options: DashboardOptions)
 }
 
 function emptyMessage(state: DashboardState): string {
+  if (state.model.records === 0 && state.empty !== undefined) return escapeForTerminal(state.empty);
   return state.model.records === 0 ? 'waiting for metadata (JSON lines such as {"step": 1, "loss": 0.5})…' : 'no numeric metadata to chart yet';
 }
 
