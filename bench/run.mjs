@@ -329,7 +329,7 @@ async function main() {
     if (!help.sort.ok) notes.push('`vizmeta sort` is not available in this build: sort skipped.');
     else {
       for (const key of ['mixed', 'metadata']) {
-        const keysVariant = [{ name: 'vizmeta (--keys loss)', args: ['sort', '--by', 'accuracy', '--keys', 'loss'] }];
+        const keysVariant = [{ name: 'vizmeta (--keys loss)', args: ['sort', '--by', 'accuracy', '--keys', 'loss'] }, { name: 'vizmeta --dialect json', args: ['sort', '--by', 'accuracy', '--dialect', 'json'] }];
         const group = await threeWay('sort --by accuracy', corpusOf[key], ['sort', '--by', 'accuracy'], ['sort', '--by', 'accuracy'], jqSort, keysVariant);
         verdict(group, `sort on ${corpusOf[key].label}`, key === 'mixed' ? 5 : 6, key === 'mixed' ? 2 : 1.3);
       }
@@ -340,7 +340,8 @@ async function main() {
     if (!help.gate.ok || !gateWhen) notes.push('`vizmeta gate --when` is not available in this build: gate skipped.');
     else {
       for (const key of ['mixed', 'metadata']) {
-        const group = await threeWay("gate --when 'accuracy >= 0.5'", corpusOf[key], ['gate', '--when', 'accuracy >= 0.5'], ['gate', '--key', 'accuracy', '--min', '0.5'], jqGate);
+        const jsonOnly = [{ name: 'vizmeta --dialect json', args: ['gate', '--when', 'accuracy >= 0.5', '--dialect', 'json'] }];
+        const group = await threeWay("gate --when 'accuracy >= 0.5'", corpusOf[key], ['gate', '--when', 'accuracy >= 0.5'], ['gate', '--key', 'accuracy', '--min', '0.5'], jqGate, jsonOnly);
         verdict(group, `gate on ${corpusOf[key].label}`, key === 'mixed' ? 5 : 6, key === 'mixed' ? 2 : 1.3);
       }
     }
