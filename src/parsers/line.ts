@@ -302,6 +302,9 @@ export function classifyLine(line: string, options: LineGrammarOptions = {}): Cl
   const prefixes = reads(options.dialects, 'prefix');
   // Prefixes nest (`trainer-1  | 2026-...Z [rank0]: {...}`): peel them, and timestamps, outside in.
   for (let peeled = 0; peeled < MAX_PREFIXES; peeled++) {
+    // A record, a Python dict, or blanks first: nothing to peel (the usual case).
+    const first = text.charCodeAt(0);
+    if (first === 0x7b || first === 0x20 || first === 0x09) break;
     const known = prefixes ? splitKnownPrefix(text) : undefined;
     if (known !== undefined) {
       // A CRI `P` piece is part of a longer line: the reader joins pieces (CriJoiner); alone it holds no record.
@@ -311,7 +314,7 @@ export function classifyLine(line: string, options: LineGrammarOptions = {}): Cl
       text = known.rest;
       continue;
     }
-    const stamp = splitTimestampPrefix(text);
+    const stamp = first >= 0x30 && first <= 0x39 ? splitTimestampPrefix(text) : undefined;
     if (stamp === undefined) break;
     prefixTime ??= stamp.time;
     text = stamp.rest;

@@ -18,7 +18,7 @@ import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../core/
 import { reads } from './dialects/dialects.js';
 import { KerasProgress } from './dialects/keras.js';
 import { mayBeKerasAt } from './fast/keras-bytes.js';
-import { mayBeDialectLine } from './fast/dialect-bytes.js';
+import { loggingRecordAt, mayBeDialectLine } from './fast/dialect-bytes.js';
 import { CriJoiner, splitKnownPrefix } from './dialects/prefixes.js';
 import { diagnoseNoRecords, KEPT_LINES } from './dialects/diagnose.js';
 
@@ -177,7 +177,8 @@ export class LineReader {
       } else {
         if (brace !== -1 && brace < start) brace = chunk.indexOf(BRACE, start);
         if (brace !== -1 && brace < end) this.handleLine(chunk, start, end);
-        else if (this.keras !== undefined && mayBeKerasAt(chunk, start, end)) this.handleKeras(chunk, start, end, this.keras);
+        // Once the job has printed its own metadata, Keras bars are only progress: not even decoded.
+        else if (this.keras !== undefined && !this.ownMetadata && mayBeKerasAt(chunk, start, end)) this.handleKeras(chunk, start, end, this.keras);
         else if (this.criPending) this.handleLine(chunk, start, end);
         else if (this.recordCount === 0 && this.kept.length < KEPT_LINES && mayBeKerasAt(chunk, start, end)) this.keep(chunk, start, end);
       }
@@ -220,7 +221,7 @@ export class LineReader {
   /** A line put together from pieces of several chunks. */
   private handleWholeLine(line: Buffer): void {
     if (line.indexOf(BRACE) !== -1) this.handleLine(line, 0, line.length);
-    else if (this.keras !== undefined && mayBeKerasAt(line, 0, line.length)) this.handleKeras(line, 0, line.length, this.keras);
+    else if (this.keras !== undefined && !this.ownMetadata && mayBeKerasAt(line, 0, line.length)) this.handleKeras(line, 0, line.length, this.keras);
     else if (this.criPending) this.handleLine(line, 0, line.length);
   }
 
@@ -308,6 +309,12 @@ export class LineReader {
       const first = firstNonBlank(buffer, start, stop);
       if (first >= stop || !mayBeDialectLine(buffer, first, stop)) return;
       dialectLine = true;
+      // `INFO:root:{...}` adds nothing to its record: the record's bytes take the fast paths.
+      const record = this.cri !== undefined && (this.jsonLines !== undefined || this.selection !== undefined) ? loggingRecordAt(buffer, first, stop) : -1;
+      if (record !== -1) {
+        if (this.jsonLines !== undefined && this.jsonLines.writeLine(buffer, record, stop, this.readTime, this.source, this.lineNumber)) return this.wroteRecord();
+        if (this.selection !== undefined && this.pickKeys(buffer, record, stop, this.selection)) return this.wroteRecord();
+      }
     }
     if (this.cri !== undefined && timestampPrefixAt(buffer, start, stop) && criStreamAt(buffer, start + timestampPrefix.length, stop)) {
       this.handleCri(buffer.toString('utf8', start, stop), this.cri);

@@ -23,6 +23,8 @@ export function numberFromPythonText(text: string): number | undefined {
 
 /** A copy of the dict with numeric strings as numbers, at every depth; the same object when there were none. */
 export function numericStringsAsNumbers(object: JsonObject): JsonObject {
+  // Most dicts (Transformers 4's) hold numbers already: look before copying.
+  if (!Object.values(object).some((value) => typeof value === 'string' || (value !== null && typeof value === 'object'))) return object;
   let changed = false;
   const out: JsonObject = {};
   for (const key of Object.keys(object)) {

@@ -61,3 +61,27 @@ export function mayBeDialectLine(bytes: Uint8Array, first: number, stop: number)
   // tqdm's `...it/s, loss=0.5]`, a Keras or rich metric's last digit, rich's `━` (E2 94 81), a `%`, a `:` of a time.
   return b === CLOSE_BRACKET || isDigit(b) || b === 0x81 || b === 0x25 || b === COLON;
 }
+
+/**
+ * Where the record starts in a line that is Python logging's `LEVEL:logger:` then `{` (logging's
+ * BASIC_FORMAT, `INFO:root:{"a": 1}`), read as prefixes.ts reads that prefix: a level, `:`, a
+ * non-empty name with no blank, up to the first `:`. Such a prefix gives the record no label and no
+ * time, so the record's bytes can take the same fast paths as a line starting with `{`.
+ * Returns the index of that `{`, or -1.
+ */
+export function loggingRecordAt(bytes: Uint8Array, first: number, stop: number): number {
+  for (const level of LEVELS) {
+    if (!startsWith(bytes, first, stop, level)) continue;
+    const nameStart = first + level.length;
+    let i = nameStart;
+    while (i < stop && i - nameStart <= 129) {
+      const c = bytes[i] as number;
+      if (c === COLON) break;
+      if (c === SPACE || c === 0x09) return -1;
+      i++;
+    }
+    if (i === nameStart || i >= stop || bytes[i] !== COLON) return -1;
+    return bytes[i + 1] === BRACE ? i + 1 : -1;
+  }
+  return -1;
+}
