@@ -309,19 +309,27 @@ async function main() {
     return group;
   };
 
+  // jq and the naive script read JSON lines only, so the targets against them are judged on
+  // `--dialect json`, which reads the same lines, where a group has that row; the default (every
+  // dialect, which on the mixed corpus reads Python dicts and logging-prefixed lines too) is
+  // reported beside it.
   const verdict = (group, label, vsJq, vsNaive) => {
-    const j = ratioOf(group, 'vizmeta', 'jq');
-    const n = ratioOf(group, 'vizmeta', 'naive');
-    if (vsJq !== undefined) target(`${label}: ≥ ${vsJq}× jq`, jq ? fmt.ratio(j) : 'jq missing', jq ? j >= vsJq : undefined);
-    if (vsNaive !== undefined) target(`${label}: ≥ ${vsNaive}× naive`, fmt.ratio(n), n >= vsNaive);
+    const judged = group.rows.some((r) => r.name === 'vizmeta --dialect json') ? 'vizmeta --dialect json' : 'vizmeta';
+    const suffix = judged === 'vizmeta' ? '' : ' (--dialect json, like for like)';
+    const j = ratioOf(group, judged, 'jq');
+    const n = ratioOf(group, judged, 'naive');
+    if (vsJq !== undefined) target(`${label}: ≥ ${vsJq}× jq${suffix}`, jq ? fmt.ratio(j) : 'jq missing', jq ? j >= vsJq : undefined);
+    if (vsNaive !== undefined) target(`${label}: ≥ ${vsNaive}× naive${suffix}`, fmt.ratio(n), n >= vsNaive);
+    if (judged !== 'vizmeta') target(`${label}, every dialect: vs naive`, fmt.ratio(ratioOf(group, 'vizmeta', 'naive')), undefined, 'informative: reads more records than the baselines');
     if (baseBin !== undefined) {
-      const b = ratioOf(group, 'vizmeta', 'base');
-      target(`${label}: within 5% of base (${options.base})`, fmt.ratio(b), b >= 0.95);
+      const b = ratioOf(group, judged, 'base');
+      target(`${label}: within 5% of base (${options.base})${suffix}`, fmt.ratio(b), b >= 0.95);
+      if (judged !== 'vizmeta') target(`${label}, every dialect: vs base`, fmt.ratio(ratioOf(group, 'vizmeta', 'base')), undefined, 'informative');
     }
   };
 
   if (options.only.has('extract')) {
-    const group = await threeWay('extract', corpusOf.mixed, ['extract'], ['extract'], jqExtract);
+    const group = await threeWay('extract', corpusOf.mixed, ['extract'], ['extract'], jqExtract, [{ name: 'vizmeta --dialect json', args: ['extract', '--dialect', 'json'] }]);
     verdict(group, 'extract on mixed', 3);
   }
 
@@ -444,6 +452,7 @@ async function main() {
   md.push(`- Commit ${commit || 'unknown'}, ${new Date().toISOString().slice(0, 10)}; ${options.quick ? 'quick run' : 'full run'}, ${options.rounds} rounds; total ${(elapsed / 60).toFixed(1)} min; 1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after (other work on the machine shows up here)`);
   md.push(`- Corpora (seed ${corpora.seed}, bench/generate.mjs): mixed ${(mixed.bytes / 1e6).toFixed(1)} MB / ${mixed.lines.toLocaleString('en-US')} lines; metadata-only ${(metadata.bytes / 1e6).toFixed(1)} MB / ${metadata.lines.toLocaleString('en-US')} lines; many ${many.paths.length} files, ${(many.bytes / 1e6).toFixed(1)} MB / ${many.lines.toLocaleString('en-US')} lines; frameworks ${(frameworks.bytes / 1e6).toFixed(1)} MB / ${frameworks.lines.toLocaleString('en-US')} lines`);
   md.push('- Baselines: `naive` is bench/naive.mjs (readline + JSON.parse on lines starting with `{`); jq reads with `-R` and `fromjson?`. vizmeta reads more of the records than either (timestamp prefixes, ANSI, `\\r` segments, Python NaN), so its output line counts are higher.', '');
+  md.push('- Dialects: jq and naive read JSON lines only, so the targets against them are judged on `vizmeta --dialect json` where a group has that row; the plain `vizmeta` row reads every dialect (on the mixed corpus: Python dict prints and `INFO:root:{...}` lines too, about 8.5% more records) and is reported beside it.', '');
   md.push('- `vizmeta (--keys loss)` rows are informative: the same sort told which other column to show, so it reads only `accuracy`, `loss` and the step keys through the key scanner (`ReadOptions.keys`) instead of parsing every key; targets are judged on the plain command.', '');
   md.push('## Targets', '');
   md.push('| target | measured | holds |', '|---|---|---|');

@@ -14,6 +14,8 @@ import { LiveSession, type StopRule } from '../live/session.js';
 import type { LiveDeps } from '../live/supervise.js';
 import { checkReadable, describeFsError, openFile, type LineReader } from '../parsers/source.js';
 import { addInputOptions, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
+import { expandInputs, needsExpanding, type ExecutionInput } from '../input/frameworks.js';
+import { watchFrameworkInput } from '../live/follow-framework.js';
 
 export interface WatchOptions extends InputOptions, DashboardFlags, StopFlags {
   /** Keep reading files as they grow, like `tail -F`. Default false. */
@@ -96,12 +98,30 @@ export async function runWatch(inputs: readonly string[], options: WatchOptions,
       }
       reader.end();
     };
+    // Folders and framework files (TensorBoard, trainer_state.json, …) become their executions.
+    const executions = needsExpanding(inputs) ? await expandInputs(inputs, { onWarning: (path, message) => warn(io, `${path}: ${message}`) }) : inputs.map((path): ExecutionInput => ({ kind: 'log', path }));
+    const readExecution = async (execution: ExecutionInput): Promise<void> => {
+      if (execution.kind === 'log') return read(execution.path);
+      if (execution.kind === 'unreadable') {
+        warn(io, execution.message);
+        status = ExitCode.usage;
+        return;
+      }
+      try {
+        await watchFrameworkInput(execution.input, session.sink(execution.input.name), { follow: Boolean(options.follow), signal: abort.signal, notice: (message) => warn(io, message) });
+      } catch (error) {
+        if (!abort.signal.aborted) {
+          warn(io, (error as Error).message);
+          status = ExitCode.usage;
+        }
+      }
+    };
     if (options.follow) {
-      await Promise.all(inputs.map(read));
+      await Promise.all(executions.map(readExecution));
     } else {
-      for (const input of inputs) {
+      for (const execution of executions) {
         if (abort.signal.aborted) break;
-        await read(input);
+        await readExecution(execution);
       }
     }
   } catch (error) {

@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
 import { drained, write, warn, formatDiagnostic, type CommandIO } from '../core/io.js';
 import { dashboardLines, type DashboardState } from '../render/dashboard.js';
 import { noRecordsMessage } from '../input/read-inputs.js';
-import { LineReader, type ReadOptions } from '../parsers/source.js';
+import { LineReader, type ReadOptions, type RecordSink } from '../parsers/source.js';
 import type { JsonObject, MetadataRecord } from '../core/types.js';
 import { DashboardModel, type ModelOptions } from '../analyse/dashboard-model.js';
 import { FrameScheduler, type Timers } from './scheduler.js';
@@ -57,6 +57,8 @@ export class LiveSession {
   private readonly readers: LineReader[] = [];
   /** Set by finish(): the input is over, so an empty dashboard says why instead of waiting. */
   private ended = false;
+  /** Inputs read by framework readers (sink()), which have no lines to diagnose. */
+  private frameworkInputs = 0;
   private readonly screen: LiveScreen | undefined;
   private readonly scheduler: FrameScheduler | undefined;
   private readonly now: () => number;
@@ -117,6 +119,15 @@ export class LiveSession {
     );
     this.readers.push(reader);
     return reader;
+  }
+
+  /** Where a framework input's records go (TensorBoard events, trainer_state.json, …): no bytes to pass through. */
+  sink(label: string): RecordSink {
+    this.frameworkInputs++;
+    return {
+      record: (record) => this.record(record, label),
+      diagnostic: (diagnostic) => this.io.stderr.write(formatDiagnostic(diagnostic)),
+    };
   }
 
   /** Writes input bytes through to stdout (unless quiet); resolves when stdout can take more. */
@@ -184,7 +195,7 @@ export class LiveSession {
 
   /** Once the input has ended with no record: which input, how many lines, and what would read them. */
   private emptyReason(): string | undefined {
-    if (this.readers.length === 0 || this.readers.some((reader) => reader.records > 0)) return undefined;
+    if (this.readers.length === 0 || this.frameworkInputs > 0 || this.readers.some((reader) => reader.records > 0)) return undefined;
     const reader = this.readers[0] as LineReader;
     return noRecordsMessage(reader.source, this.lines, reader.noRecordsHint());
   }

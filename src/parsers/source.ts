@@ -92,7 +92,7 @@ export class LineReader {
    * that a job printing its own metadata (a JSON line from an on_epoch_end callback, as Valohai's
    * docs do it) is not charted twice. Once the input has held its own records, Keras's are dropped.
    */
-  private kerasHeld: Array<{ values: JsonObject; line: number }> = [];
+  private kerasHeld: Array<{ values: JsonObject; line: number; time?: string }> = [];
   /** Whether this input has printed metadata of its own (JSON, a Python dict): then Keras progress is only progress. */
   private ownMetadata = false;
   /** Whether prefixed lines and objects after progress bars are read (the `prefix` and `bar` dialects). */
@@ -178,9 +178,9 @@ export class LineReader {
         if (brace !== -1 && brace < start) brace = chunk.indexOf(BRACE, start);
         if (brace !== -1 && brace < end) this.handleLine(chunk, start, end);
         // Once the job has printed its own metadata, Keras bars are only progress: not even decoded.
-        else if (this.keras !== undefined && !this.ownMetadata && mayBeKerasAt(chunk, start, end)) this.handleKeras(chunk, start, end, this.keras);
+        else if (this.keras !== undefined && !this.ownMetadata && kerasAt(chunk, start, end) !== -1) this.handleKeras(chunk, start, end, this.keras);
         else if (this.criPending) this.handleLine(chunk, start, end);
-        else if (this.recordCount === 0 && this.kept.length < KEPT_LINES && mayBeKerasAt(chunk, start, end)) this.keep(chunk, start, end);
+        else if (this.recordCount === 0 && this.kept.length < KEPT_LINES && kerasAt(chunk, start, end) !== -1) this.keep(chunk, start, end);
       }
       this.lineNumber++;
       start = newline + 1;
@@ -221,28 +221,35 @@ export class LineReader {
   /** A line put together from pieces of several chunks. */
   private handleWholeLine(line: Buffer): void {
     if (line.indexOf(BRACE) !== -1) this.handleLine(line, 0, line.length);
-    else if (this.keras !== undefined && !this.ownMetadata && mayBeKerasAt(line, 0, line.length)) this.handleKeras(line, 0, line.length, this.keras);
+    else if (this.keras !== undefined && !this.ownMetadata && kerasAt(line, 0, line.length) !== -1) this.handleKeras(line, 0, line.length, this.keras);
     else if (this.criPending) this.handleLine(line, 0, line.length);
   }
 
   /** A line that may be Keras progress output (checked on its bytes): its records, if it completes an epoch. */
   private handleKeras(buffer: Buffer, start: number, end: number, keras: KerasProgress): void {
-    const text = buffer.toString('utf8', start, end);
+    // A saved log (`run --save`, `kubectl logs --timestamps`) times each line: the epoch's time.
+    let from = start;
+    let time: string | undefined;
+    if (timestampPrefixAt(buffer, start, end)) {
+      from = start + timestampPrefix.length;
+      time = isoTime(timestampPrefix.time);
+    }
+    const text = buffer.toString('utf8', from, end);
     // A new epoch's header: the last epoch's record had its chance to be printed by the job itself.
     if (this.kerasHeld.length > 0 && EPOCH_HEADER.test(text)) this.releaseKeras();
-    this.emitKeras(keras.line(text), this.lineNumber);
+    this.emitKeras(keras.line(text), this.lineNumber, time);
   }
 
-  private emitKeras(objects: readonly JsonObject[], line: number): void {
+  private emitKeras(objects: readonly JsonObject[], line: number, time?: string): void {
     if (this.ownMetadata) return;
-    for (const values of objects) this.kerasHeld.push({ values, line });
+    for (const values of objects) this.kerasHeld.push(time === undefined ? { values, line } : { values, line, time });
   }
 
   private releaseKeras(): void {
     const held = this.kerasHeld;
     this.kerasHeld = [];
     if (this.ownMetadata) return;
-    for (const { values, line } of held) this.emit({ values, time: this.readTime || new Date(this.now()).toISOString(), source: this.source, line });
+    for (const { values, line, time } of held) this.emit({ values, time: time ?? (this.readTime || new Date(this.now()).toISOString()), source: this.source, line });
   }
 
   /** A record went out by a fast path (extract's copy, picked keys). Returns nothing, for `return this.wroteRecord()`. */
@@ -499,6 +506,17 @@ function onlyBracesIn(buffer: Buffer, start: number, stop: number, segment: { st
   if (before !== -1 && before < segment.start) return false;
   const after = segment.end < stop ? buffer.indexOf(BRACE, segment.end) : -1;
   return after === -1 || after >= stop;
+}
+
+/**
+ * Where Keras progress output may start in a `{`-less line: at its start, or after an RFC 3339
+ * timestamp prefix (a log saved by `run --save` or with `--timestamps`); -1 when it cannot be Keras's.
+ */
+function kerasAt(buffer: Buffer, start: number, stop: number): number {
+  if (mayBeKerasAt(buffer, start, stop)) return start;
+  if (!timestampPrefixAt(buffer, start, stop)) return -1;
+  const after = start + timestampPrefix.length;
+  return mayBeKerasAt(buffer, after, stop) ? after : -1;
 }
 
 /** Index of the first byte that is not one of the grammar's blanks (or `stop`). */

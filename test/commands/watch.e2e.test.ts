@@ -67,8 +67,8 @@ describe('vizmeta watch (built binary, stdout a pipe)', () => {
     expect(out).toMatch(/vizmeta watch · .* · stopped · /);
   }, 15_000);
 
-  it('on a pipe with no input, says what it waited for', async () => {
+  it('on a pipe with no metadata, says so once the input has ended', async () => {
     const result = await runCli(['watch'], { input: 'no metadata here\n' });
-    expect(result.stdout).toBe('no metadata here\n\nvizmeta watch · stdin · done · 0s · 1 line · 0 records\nwaiting for metadata (JSON lines such as {"step": 1, "loss": 0.5})…\n');
+    expect(result.stdout).toBe('no metadata here\n\nvizmeta watch · stdin · done · 0s · 1 line · 0 records\nstdin: no metadata in 1 line\n');
   });
 });

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { MAX_DEPTH } from '../../src/parsers/json.js';
-import { classifyLine } from '../../src/parsers/line.js';
+import { classifyLine, splitTimestampPrefix } from '../../src/parsers/line.js';
 import { toRecord } from '../../src/parsers/metadata.js';
 import { restrictKeys } from '../../src/parsers/fast/partial.js';
 import type { ReadOptions } from '../../src/parsers/source.js';
@@ -69,7 +69,14 @@ export const decoratedLine = fc
     parts.splice(Math.min(at, parts.length), 0, `${pad}${line}${pad}`);
     return `${before.join('')}${parts.join('\r')}${after.join('')}`;
   });
-export const anyLine = fc.oneof({ weight: 6, arbitrary: recordLine }, { weight: 2, arbitrary: decoratedLine }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) }, { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map((s) => `{${s}}`) });
+/** Keras progress output and its look-alikes, alone or behind a timestamp (a saved log). */
+const kerasLine = fc.tuple(fc.constantFrom(
+  'Epoch 1/3', 'Epoch 2/3', '8/8 - 0s - 42ms/step - accuracy: 0.5703 - loss: 0.6890', '1875/1875 [==============================] - 4s 2ms/step - loss: 0.3 - val_loss: 0.4',
+  '\r\x1b[1m1/8\x1b[0m \x1b[32m━━\x1b[0m 0s 5ms/step - loss: 0.78\b\b\b\r\x1b[1m8/8\x1b[0m \x1b[32m━━━━\x1b[0m 0s 3ms/step - loss: 0.6890 - val_loss: 0.6156',
+  '  1/469 [..............................] - ETA: 21s - loss: 0.03', 'Epoch 3: val_accuracy improved', '11490434/11490434 [==============================] - 0s 0us/step', ' - 4s - loss: 0.5',
+), fc.boolean()).map(([line, stamped]) => (stamped ? `2026-11-22T10:00:0${line.length % 10}.5Z ${line}` : line));
+
+export const anyLine = fc.oneof({ weight: 6, arbitrary: recordLine }, { weight: 2, arbitrary: decoratedLine }, { weight: 1, arbitrary: kerasLine }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) }, { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map((s) => `{${s}}`) });
 
 /** The plain reader: split at \n, drop one trailing \r, decode every line with a `{`, classify it. */
 export function plainRead(input: Buffer, options: ReadOptions = {}): { records: MetadataRecord[]; diagnostics: Diagnostic[] } {
@@ -81,8 +88,8 @@ export function plainRead(input: Buffer, options: ReadOptions = {}): { records: 
   let start = 0;
   let line = 1;
   const keras = options.dialects !== undefined && !options.dialects.has('keras') ? undefined : new KerasProgress();
-  const kerasRecord = (values: MetadataRecord['values'], at: number): MetadataRecord => {
-    const record: MetadataRecord = { values, time: readTime, source: 'x', line: at };
+  const kerasRecord = (values: MetadataRecord['values'], at: number, time?: number): MetadataRecord => {
+    const record: MetadataRecord = { values, time: time === undefined ? readTime : new Date(time).toISOString(), source: 'x', line: at };
     if (options.keys) record.values = restrictKeys(record.values, options.keys);
     return record;
   };
@@ -125,10 +132,16 @@ export function plainRead(input: Buffer, options: ReadOptions = {}): { records: 
     } else if (keras !== undefined && bytes.subarray(start, end).indexOf(0x7b) === -1) {
       // The one stateful dialect: Keras progress, decided on the text (the reader decides on bytes).
       // Its epoch records wait for the next header and are dropped once the job prints its own metadata.
-      const text = bytes.toString('utf8', start, end);
+      let text = bytes.toString('utf8', start, end);
+      let time: number | undefined;
+      const stamp = mayBeKerasLine(text) ? undefined : splitTimestampPrefix(text);
+      if (stamp !== undefined) {
+        text = stamp.rest;
+        time = stamp.time;
+      }
       if (mayBeKerasLine(text)) {
         if (/^[\r\b \t]*(?:\x1b\[[0-9;]*m)*Epoch \d+\//.test(text)) release();
-        for (const values of keras.line(text)) if (!ownMetadata) held.push(kerasRecord(values, line));
+        for (const values of keras.line(text)) if (!ownMetadata) held.push(kerasRecord(values, line, time));
       }
     }
     line++;
