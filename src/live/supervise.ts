@@ -72,7 +72,7 @@ export async function superviseJob(argv: readonly string[], options: JobOptions,
   try {
     child = await Child.start(command, args, {
       cwd: io.cwd,
-      env: io.env,
+      env: jobEnvironment(io.env),
       stdout: async (chunk) => {
         await save?.push('stdout', chunk);
         await session.passthrough(chunk);
@@ -148,4 +148,15 @@ async function openSave(path: string): Promise<WriteStream> {
     throw new InputError(`--save: ${describeFsError(path, error)}`);
   }
   return stream;
+}
+
+/**
+ * The job's environment: the user's, with `PYTHONUNBUFFERED=1` unless they set it. Python
+ * block-buffers stdout when it is a pipe, so a script that prints without flushing (most do)
+ * would reach the dashboard only when it exits; this makes `print()` reach it as it happens.
+ * Pure: returns a new object.
+ */
+export function jobEnvironment(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  if (env['PYTHONUNBUFFERED'] !== undefined) return { ...env };
+  return { ...env, PYTHONUNBUFFERED: '1' };
 }
