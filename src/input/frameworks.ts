@@ -129,7 +129,7 @@ export async function readFrameworkExecution(input: DiscoveredInput, sink: Recor
       const reader = new TensorBoardReader();
       const take = (batch: TensorBoardBatch): void => {
         for (const record of batch.records) emit(record.values, record.time, count + 1);
-        for (const warning of batch.warnings) sink.diagnostic({ source: label, line: 0, message: `byte ${warning.offset}: ${warning.message}` });
+        for (const warning of batch.warnings) sink.diagnostic({ source: label, line: 0, message: warning.message });
         sink.chunkDone?.();
       };
       try {

@@ -31,7 +31,7 @@ export async function watchFrameworkInput(input: DiscoveredInput, sink: RecordSi
     for await (const chunk of followFile(file, { signal: options.signal, notice: options.notice })) {
       const batch = reader.push(chunk);
       for (const record of batch.records) sink.record({ values: record.values, time: record.time, source: input.name, line: ++count });
-      for (const warning of batch.warnings) sink.diagnostic({ source: file, line: 0, message: `byte ${warning.offset}: ${warning.message}` });
+      for (const warning of batch.warnings) sink.diagnostic({ source: file, line: 0, message: warning.message });
     }
   }));
 }

@@ -80,3 +80,29 @@ describe('sort, compare and gate over framework runs', () => {
     expect(records.length).toBeGreaterThan(0);
   });
 });
+
+describe('a damaged TensorBoard file', () => {
+  it('keeps the records around the damage and names the file and byte offset', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vizmeta-tb-corrupt-'));
+    const source = join(TB, 'tensorboardx');
+    const name = (await import('node:fs')).readdirSync(source).find((f) => f.startsWith('events.out.tfevents.')) as string;
+    const bytes = readFileSync(join(source, name));
+    const whole = await read([join(source, name)]);
+    // Flip one byte inside the data of a scalar record in the middle: its checksum fails.
+    const { readTensorBoardEvents } = await import('../../src/parsers/frameworks/tensorboard.js');
+    const frames = readTensorBoardEvents(bytes).records;
+    const target = frames[Math.floor(frames.length / 2)]!;
+    const damaged = Buffer.from(bytes);
+    const at = target.offset + 12 + 2;
+    damaged[at] = (damaged[at] as number) ^ 0xff;
+    const file = join(dir, name);
+    writeFileSync(file, damaged);
+    const { records, diagnostics, errors } = await read([file]);
+    expect(errors).toEqual([]);
+    expect(records.length).toBeGreaterThan(0);
+    expect(records).toHaveLength(whole.records.length - 1);
+    expect(diagnostics.length).toBeGreaterThan(0);
+    expect(diagnostics[0]!.source).toBe(file);
+    expect(diagnostics[0]!.message).toMatch(/offset \d+/);
+  });
+});
