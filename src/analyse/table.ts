@@ -1,11 +1,14 @@
 /**
- * `table`'s row logic: aggregate lists (`mean(loss),count()`), grouping rows by one key's value,
- * and `--sort KEY` / `-KEY`. Pure: record values in, rows of values out.
+ * `table`'s row logic: `--where` as a row filter, aggregate lists (`mean(loss),count()`), grouping
+ * rows by one key's value, and `--sort KEY` / `-KEY` over records or grouped rows. Pure: record
+ * values in, rows of values out.
  */
 import { UsageError } from '../core/errors.js';
 import { getPath, normalizeKey } from '../core/keys.js';
 import { ROW_AGGREGATES, rowAggregateNamed, type RowAggregate } from '../core/aggregates.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
+import { recordEnvironment, type CompiledExpression } from './expr.js';
+import { compareValues } from './sort.js';
 
 export type AggregateFunction = RowAggregate;
 
@@ -91,10 +94,42 @@ export class GroupBuilder {
   }
 }
 
+export interface SortSpec {
+  key: string;
+  ascending: boolean;
+}
+
 /** `--sort KEY` (ascending) or `--sort -KEY` (descending). */
-export function parseSortSpec(text: string): { key: string; ascending: boolean } {
+export function parseSortSpec(text: string): SortSpec {
   const trimmed = text.trim();
   const key = normalizeKey(trimmed.replace(/^[-+]/, ''));
   if (key === '') throw new UsageError('--sort: expected KEY or -KEY');
   return { key, ascending: !trimmed.startsWith('-') };
+}
+
+/**
+ * `--where`: whether a row is kept. Without an expression every row is; a row lacking a name the
+ * expression reads is left out.
+ */
+export function rowFilter(where: CompiledExpression | undefined): (values: MetadataRecord['values']) => boolean {
+  if (!where) return () => true;
+  return (values) => {
+    const result = where.evaluate(recordEnvironment(values));
+    return result.ok && result.value;
+  };
+}
+
+/** Items in the order of one key's value in their values, as `sort` orders values (missing last); ties keep their order. */
+export function sortByKey<T>(items: readonly T[], valuesOf: (item: T) => MetadataRecord['values'], sort: SortSpec): T[] {
+  return items
+    .map((item, index) => ({ item, index, value: getPath(valuesOf(item), sort.key) }))
+    .sort((a, b) => compareValues(a.value, b.value, sort.ascending) || a.index - b.index)
+    .map(({ item }) => item);
+}
+
+/** `--sort` over grouped rows: `names` are the columns (the group key, then the aggregates' labels). */
+export function sortGroupRows(names: readonly string[], rows: ReadonlyArray<Array<JsonValue | undefined>>, sort: SortSpec): Array<Array<JsonValue | undefined>> {
+  const index = names.indexOf(sort.key);
+  if (index === -1) throw new UsageError(`--sort ${sort.key}: with --group-by, sort by one of ${names.join(', ')}`);
+  return rows.map((row, i) => ({ row, i })).sort((a, b) => compareValues(a.row[index], b.row[index], sort.ascending) || a.i - b.i).map(({ row }) => row);
 }

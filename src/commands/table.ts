@@ -11,20 +11,19 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { loadRenderer, runRenderer } from '../render/custom-renderer.js';
 import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
-import { compileExpression, recordEnvironment, type CompiledExpression } from '../analyse/expr.js';
+import { compileExpression } from '../analyse/expr.js';
 import { joinInputs } from '../input/executions.js';
 import { warn, write, type CommandIO } from '../core/io.js';
 import { readInputs } from '../input/read-inputs.js';
-import type { JsonValue, MetadataRecord } from '../core/types.js';
+import type { MetadataRecord } from '../core/types.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { commandContext, type ExecutionCommandOptions } from '../options/execution.js';
-import { getPath, normalizeKey, parseKeyList } from '../core/keys.js';
+import { normalizeKey, parseKeyList } from '../core/keys.js';
 import { collect, parseRendererOptions, parseWholeNumber } from '../options/parse.js';
 import { renderJoined } from '../render/compare.js';
 import { RowStream, renderRows } from '../render/rows.js';
 import { shortNames } from '../core/names.js';
-import { compareValues } from '../analyse/sort.js';
-import { GroupBuilder, parseAggregates, parseSortSpec } from '../analyse/table.js';
+import { GroupBuilder, parseAggregates, parseSortSpec, rowFilter, sortByKey, sortGroupRows } from '../analyse/table.js';
 import type { TableFormat } from '../core/format.js';
 
 export interface TableOptions extends InputOptions, Pick<ExecutionCommandOptions, 'config' | 'color'> {
@@ -47,28 +46,32 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
   const format = options.format ?? 'text';
   const context = commandContext(io, { ...(options.config !== undefined ? { config: options.config } : {}), ...(options.color !== undefined ? { color: options.color } : {}) });
   const view = { color: context.color, width: io.columns };
-  const where: CompiledExpression | undefined = options.where !== undefined ? compileExpression(options.where) : undefined;
+  const keep = rowFilter(options.where !== undefined ? compileExpression(options.where) : undefined);
   const chosen = options.columns ? parseKeyList(options.columns) : context.config.config.keys ? parseKeyList(context.config.config.keys) : undefined;
   const sort = options.sort !== undefined ? parseSortSpec(options.sort) : undefined;
   const aggregates = options.agg ? parseAggregates(options.agg) : [];
   if (aggregates.length > 0 && options.groupBy === undefined) throw new UsageError('--agg needs --group-by KEY');
-  const withSource = inputs.length > 1;
+  const limit = <T>(rows: T[]): T[] => (options.limit === undefined ? rows : rows.slice(0, options.limit));
   const short = shortNames(inputs);
   const display = { names: new Map(inputs.map((input, i) => [input, short.names[i] ?? input])), folder: short.folder };
+  const rowStream = (): RowStream => new RowStream(format, chosen, inputs.length > 1, display, view, (message) => warn(io, message));
   let status: number = ExitCode.ok;
   const onError = (message: string): void => { warn(io, message); status = ExitCode.usage; };
   const read = readOptionsFrom(options);
-  const keep = (record: MetadataRecord): boolean => {
-    if (!where) return true;
-    const result = where.evaluate(recordEnvironment(record.values));
-    return result.ok && result.value;
+  /** Reads every input, handing on the records `--where` keeps. */
+  const readKept = async (record: (record: MetadataRecord) => void, afterChunk?: () => Promise<void>): Promise<void> => {
+    await readInputs(inputs, io.stdin, {
+      record: (item) => { if (keep(item.values)) record(item); },
+      diagnostic: diagnosticWriter(io),
+      ...(afterChunk ? { afterChunk } : {}),
+    }, read, { onError, onNoRecords: (message) => warn(io, message) });
   };
 
   if (options.join !== undefined) {
-    if (where || sort || options.groupBy !== undefined || options.renderer !== undefined) throw new UsageError('--join works with --columns, --limit and --format; --where, --sort, --group-by and --renderer apply to rows of one table');
+    if (options.where !== undefined || sort || options.groupBy !== undefined || options.renderer !== undefined) throw new UsageError('--join works with --columns, --limit and --format; --where, --sort, --group-by and --renderer apply to rows of one table');
     const joinKey = normalizeKey(options.join);
     const joined = await joinInputs(inputs, joinKey, chosen ? new Set(chosen) : 'all', io.stdin, read, { onError, onDiagnostic: diagnosticWriter(io) });
-    if (options.limit !== undefined) joined.rows.splice(options.limit);
+    joined.rows = limit(joined.rows);
     await write(io.stdout, renderJoined(joined, joinKey, short.names, chosen, format, { ...view, folder: short.folder }));
     return status;
   }
@@ -76,16 +79,8 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
   if (options.renderer !== undefined) {
     const renderer = await loadRenderer(options.renderer, io.cwd);
     const records: MetadataRecord[] = [];
-    await readInputs(inputs, io.stdin, {
-      record: (record) => { if (keep(record) && (options.limit === undefined || records.length < options.limit)) records.push(record); },
-      diagnostic: diagnosticWriter(io),
-    }, read, { onError, onNoRecords: (message) => warn(io, message) });
-    if (sort) {
-      const key = sort.key;
-      const ascending = sort.ascending;
-      records.sort((a, b) => compareValues(getPath(a.values, key), getPath(b.values, key), ascending));
-    }
-    await write(io.stdout, await runRenderer(renderer, records, parseRendererOptions(options.rendererOption)));
+    await readKept((record) => { if (options.limit === undefined || records.length < options.limit) records.push(record); });
+    await write(io.stdout, await runRenderer(renderer, sort ? sortByKey(records, (record) => record.values, sort) : records, parseRendererOptions(options.rendererOption)));
     return status;
   }
 
@@ -93,49 +88,27 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
     const groupKey = normalizeKey(options.groupBy);
     const specs = aggregates.length > 0 ? aggregates : parseAggregates(['count()']);
     const groups = new GroupBuilder(groupKey, specs);
-    await readInputs(inputs, io.stdin, { record: (record) => { if (keep(record)) groups.add(record.values); }, diagnostic: diagnosticWriter(io) }, read, { onError, onNoRecords: (message) => warn(io, message) });
+    await readKept((record) => groups.add(record.values));
     const names = [groupKey, ...specs.map((spec) => spec.label)];
-    let rows = groups.rows();
-    if (sort) {
-      const index = names.indexOf(sort.key);
-      if (index === -1) throw new UsageError(`--sort ${sort.key}: with --group-by, sort by one of ${names.join(', ')}`);
-      const ascending = sort.ascending;
-      rows = rows.map((row, i) => ({ row, i })).sort((a, b) => compareValues(a.row[index], b.row[index], ascending) || a.i - b.i).map(({ row }) => row);
-    }
-    if (options.limit !== undefined) rows = rows.slice(0, options.limit);
-    await write(io.stdout, renderRows(names, rows, format, view));
+    await write(io.stdout, renderRows(names, limit(sort ? sortGroupRows(names, groups.rows(), sort) : groups.rows()), format, view));
     return status;
   }
 
   if (sort) {
-    const key = sort.key;
-    const ascending = sort.ascending;
-    const records: Array<{ source: string; values: MetadataRecord['values']; sortValue: JsonValue | undefined; index: number }> = [];
-    await readInputs(inputs, io.stdin, {
-      record: (record) => { if (keep(record)) records.push({ source: record.source, values: record.values, sortValue: getPath(record.values, key), index: records.length }); },
-      diagnostic: diagnosticWriter(io),
-    }, read, { onError, onNoRecords: (message) => warn(io, message) });
-    records.sort((a, b) => compareValues(a.sortValue, b.sortValue, ascending) || a.index - b.index);
-    const stream = new RowStream(format, chosen, withSource, display, view, (message) => warn(io, message));
-    const shown = options.limit === undefined ? records : records.slice(0, options.limit);
-    for (const record of shown) stream.add(record.source, record.values);
+    const records: Array<Pick<MetadataRecord, 'source' | 'values'>> = [];
+    await readKept((record) => records.push({ source: record.source, values: record.values }));
+    const stream = rowStream();
+    for (const record of limit(sortByKey(records, (item) => item.values, sort))) stream.add(record.source, record.values);
     await write(io.stdout, stream.end());
     return status;
   }
 
   // Streaming: rows go out as each chunk of input is read.
-  const stream = new RowStream(format, chosen, withSource, display, view, (message) => warn(io, message));
-  await readInputs(inputs, io.stdin, {
-    record: (record) => {
-      if (options.limit !== undefined && stream.rows >= options.limit) return;
-      if (keep(record)) stream.add(record.source, record.values);
-    },
-    diagnostic: diagnosticWriter(io),
-    afterChunk: async () => {
-      const text = stream.take();
-      if (text !== '') await write(io.stdout, text);
-    },
-  }, read, { onError, onNoRecords: (message) => warn(io, message) });
+  const stream = rowStream();
+  await readKept((record) => { if (options.limit === undefined || stream.rows < options.limit) stream.add(record.source, record.values); }, async () => {
+    const text = stream.take();
+    if (text !== '') await write(io.stdout, text);
+  });
   await write(io.stdout, stream.end());
   return status;
 }
