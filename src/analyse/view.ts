@@ -3,8 +3,11 @@
  * numeric), a confusion matrix analysed for the report, a ROC curve with its AUC. Pure: the
  * output's declaration and its source text in, plain data out (bad data throws InputError).
  */
+import { basename } from 'node:path';
+import { InputError } from '../core/errors.js';
 import { confusionFromKubeflowCsv, parseCsv, parseNumberCell } from '../formats/confusion.js';
-import type { UiOutput } from '../formats/kubeflow-ui.js';
+import { OUTPUT_TYPES, type LoadedSource, type SourceLocation, type UiOutput } from '../formats/kubeflow-ui.js';
+import { locateMessage } from '../formats/visual-input.js';
 import { analyseMatrix, type MatrixAnalysis } from './matrix.js';
 import { auc, rocFromGeneratedCsv, type RocCurve } from './roc.js';
 
@@ -54,4 +57,42 @@ export function rocOf(output: UiOutput, text: string): { curve: RocCurve; auc: n
   }
   const curve = rocFromGeneratedCsv(data);
   return { curve, auc: auc(curve.fpr, curve.tpr) };
+}
+
+/**
+ * What one output shows, decided from its declaration, where its data is and what was read
+ * there. Bad data is an `error` naming the file, the output and (for CSV) the line, never a throw.
+ */
+export type OutputView =
+  | { kind: 'unknown' }
+  | { kind: 'web-app'; location: SourceLocation; size: number | undefined }
+  | { kind: 'tensorboard' }
+  | { kind: 'remote'; url: string }
+  | { kind: 'markdown'; text: string }
+  | { kind: 'table'; table: ViewTable }
+  | { kind: 'confusion_matrix'; analysis: MatrixAnalysis; name: string }
+  | { kind: 'roc'; roc: { curve: RocCurve; auc: number }; name: string }
+  | { kind: 'error'; message: string };
+
+export function outputView(output: UiOutput, location: SourceLocation, loaded: LoadedSource, file: string): OutputView {
+  const type = output.type;
+  if (!(OUTPUT_TYPES as readonly string[]).includes(type)) return { kind: 'unknown' };
+  if (type === 'web-app') return { kind: 'web-app', location, size: loaded.kind === 'size' ? loaded.size : undefined };
+  if (type === 'tensorboard') return { kind: 'tensorboard' };
+  if (location.kind === 'remote') return { kind: 'remote', url: location.url };
+  const name = location.kind === 'local' ? basename(output.source ?? location.path) : `output ${output.index}`;
+  try {
+    if (loaded.kind === 'error') throw loaded.error;
+    const text = loaded.kind === 'text' ? loaded.text : '';
+    if (type === 'markdown') return { kind: 'markdown', text };
+    if (output.format !== undefined && output.format !== 'csv') throw new InputError(`format ${JSON.stringify(output.format)} is not supported; Kubeflow reads only csv`);
+    if (type === 'table') return { kind: 'table', table: tableOf(output, text) };
+    if (type === 'confusion_matrix') return { kind: 'confusion_matrix', analysis: confusionOf(output, text), name };
+    return { kind: 'roc', roc: rocOf(output, text), name };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const data = location.kind === 'local' ? (output.source ?? location.path) : 'inline source';
+    const message = /^(ROC )?CSV line \d+/.test(error.message) ? locateMessage(data, error.message) : error.message;
+    return { kind: 'error', message: `${file}: output ${output.index} (${type}): ${message}` };
+  }
 }

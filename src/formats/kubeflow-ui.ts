@@ -17,8 +17,10 @@
  */
 import { promises as fs } from 'node:fs';
 import { dirname, isAbsolute, join, parse as parsePath, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.js';
+import { checkReadable, describeFsError } from '../parsers/source.js';
 import type { JsonObject, JsonValue } from '../core/types.js';
 
 /** The viewer types Kubeflow's v1 UI knows. */
@@ -231,4 +233,54 @@ export async function readLocalSource(path: string): Promise<{ content: string; 
 /** The folder relative sources are read from: the metadata file's, or cwd for stdin. */
 export function baseDirOf(input: string, cwd: string): string {
   return input === '-' ? cwd : dirname(resolve(cwd, input));
+}
+
+/** The metadata file's text: stdin read whole, or the file; errors name the file as given. */
+export async function readUiMetadataFile(input: string, stdin: Readable, cwd: string): Promise<string> {
+  if (input === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  const path = resolve(cwd, input);
+  try {
+    await checkReadable(path);
+    return await fs.readFile(path, 'utf8');
+  } catch (error) {
+    const message = error instanceof InputError ? error.message : describeFsError(path, error);
+    throw new InputError(message.startsWith(path) ? input + message.slice(path.length) : message);
+  }
+}
+
+/**
+ * What was read for an output: its data (`text`), the size of a local web-app page (undefined
+ * when it is not there), the error that kept its data from being read, or nothing (`none`: an
+ * unknown type, a tensorboard logdir, a remote source).
+ */
+export type LoadedSource =
+  | { kind: 'none' }
+  | { kind: 'text'; text: string }
+  | { kind: 'size'; size: number | undefined }
+  | { kind: 'error'; error: InputError };
+
+/** Reads what showing an output needs. Errors reading its data are returned, not thrown. */
+export async function loadSource(output: UiOutput, location: SourceLocation): Promise<LoadedSource> {
+  if (output.type === 'web-app') return { kind: 'size', size: location.kind === 'local' ? await sizeOf(location.path) : undefined };
+  if (!(OUTPUT_TYPES as readonly string[]).includes(output.type) || output.type === 'tensorboard' || location.kind === 'remote') return { kind: 'none' };
+  try {
+    if (location.kind === 'inline') return { kind: 'text', text: location.content };
+    if (location.kind === 'local') return { kind: 'text', text: (await readLocalSource(location.path)).content };
+    throw new InputError('the output has no source');
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return { kind: 'error', error };
+  }
+}
+
+async function sizeOf(path: string): Promise<number | undefined> {
+  try {
+    return (await fs.stat(path)).size;
+  } catch {
+    return undefined;
+  }
 }

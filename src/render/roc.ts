@@ -8,6 +8,7 @@ import { escapeForTerminal } from '../core/escape.js';
 import { folderNote, shortNames } from '../core/names.js';
 import { displayName } from '../formats/visual-input.js';
 import type { FoundCurve, InputCurves } from '../analyse/roc-input.js';
+import { markdownText } from './table.js';
 
 /** How `roc` draws: the format, whether every curve of a log is shown, and the chart's rows (default 16). */
 export interface RocRenderOptions {
@@ -77,14 +78,10 @@ export function renderCurves(curves: readonly NamedCurve[], format: 'text' | 'ma
   if (curves.length === 0) return '';
   const chart = renderRocChart(curves, { width: render.width, height: render.height, color: format === 'markdown' ? false : render.color });
   if (format === 'markdown') {
-    const rows = curves.map(({ name, item }) => `| ${markdownCell(name)} | ${formatAuc(item.auc)} | ${item.curve.fpr.length} |`);
+    const rows = curves.map(({ name, item }) => `| ${markdownText(name)} | ${formatAuc(item.auc)} | ${item.curve.fpr.length} |`);
     return ['### ROC curves', '', '| curve | AUC | points |', '|---|---:|---:|', ...rows, '', '```text', chart.replace(/```/g, '`\u200b``'), '```', ''].join('\n');
   }
   return [chart, '', ...aucLines(curves), ''].join('\n');
-}
-
-function markdownCell(text: string): string {
-  return escapeForTerminal(text).replace(/[|\\`*_[\]<>]/g, (ch) => `\\${ch}`);
 }
 
 function curveJson(name: string, item: FoundCurve): Record<string, unknown> {

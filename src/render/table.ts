@@ -100,9 +100,10 @@ function toCell(input: CellInput): Cell {
 
 /**
  * Breaks text at spaces into lines of at most `width` columns; lines after the first start with
- * `indent`. A word longer than a line is cut with `…`.
+ * `indent`. A word longer than a line is cut with `…`, or with `long: 'keep'` left whole on a line
+ * of its own (a URL or a path someone will copy).
  */
-export function wrapText(text: string, width: number, indent = ''): string[] {
+export function wrapText(text: string, width: number, indent = '', long: 'cut' | 'keep' = 'cut'): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
@@ -115,7 +116,7 @@ export function wrapText(text: string, width: number, indent = ''): string[] {
     line = `${indent}${word}`;
   }
   lines.push(line);
-  return lines.map((item) => truncate(item, width));
+  return long === 'keep' ? lines : lines.map((item) => truncate(item, width));
 }
 
 function pad(text: string, width: number, align: Align): string {
@@ -225,6 +226,14 @@ export function markdownCell(text: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/`/g, '\\`');
+}
+
+/**
+ * Escapes text for markdown prose (a quote, a note, a name that must not turn into emphasis or a
+ * link): every character markdown gives a meaning is backslash-escaped.
+ */
+export function markdownText(text: string): string {
+  return escapeForTerminal(text).replace(/[\\`*_[\]<>|]/g, (ch) => `\\${ch}`);
 }
 
 /** A markdown table's header and rule lines. */

@@ -5,13 +5,14 @@
  */
 import { Chalk } from 'chalk';
 import { escapeForTerminal } from '../core/escape.js';
-import type { SourceLocation, UiOutput } from '../formats/kubeflow-ui.js';
+import { OUTPUT_TYPES, remoteMessage, type SourceLocation, type UiOutput } from '../formats/kubeflow-ui.js';
 import type { MatrixAnalysis } from '../analyse/matrix.js';
 import type { RocCurve } from '../analyse/roc.js';
-import type { ViewTable } from '../analyse/view.js';
+import type { OutputView, ViewTable } from '../analyse/view.js';
+import { renderMarkdownTerminal } from './markdown-terminal.js';
 import { renderMatrixMarkdown, renderMatrixText } from './matrix.js';
 import { renderCurves } from './roc.js';
-import { markdownCell, renderMarkdownTable, renderTextTable, type Column } from './table.js';
+import { markdownCell, markdownText, renderMarkdownTable, renderTextTable, wrapText, type Column } from './table.js';
 
 export type ViewFormat = 'text' | 'markdown';
 
@@ -22,6 +23,55 @@ export interface ViewRender {
 }
 
 const chalk = new Chalk({ level: 1 });
+
+/** One rendered output: a heading, a body, and the error that kept it from rendering, if any. */
+export interface ViewSection {
+  heading: string;
+  body: string;
+  error?: string;
+}
+
+function whereOf(location: SourceLocation, output: UiOutput): string {
+  switch (location.kind) {
+    case 'inline': return 'inline';
+    case 'missing': return 'no source';
+    case 'remote': return location.url;
+    case 'local': return output.source ?? location.path;
+  }
+}
+
+/** One output under its heading (`2. roc · roc.csv`). */
+export function renderSection(output: UiOutput, location: SourceLocation, view: OutputView, render: ViewRender): ViewSection {
+  const type = output.type;
+  const known = (OUTPUT_TYPES as readonly string[]).includes(type);
+  const where = known && location.kind !== 'missing' ? ` · ${whereOf(location, output)}` : '';
+  const heading = outputHeading(`${output.index}. ${type === '' ? '(no type)' : type}${where}`, render);
+  switch (view.kind) {
+    case 'unknown': {
+      const why = type === '' ? 'the output has no type' : `unknown output type ${JSON.stringify(type)}`;
+      return { heading, body: info(render, `skipped: ${why} (vizmeta shows ${OUTPUT_TYPES.join(', ')})`) };
+    }
+    case 'web-app': return { heading, body: describeWebApp(view.location, render, view.size) };
+    case 'tensorboard': return { heading, body: describeTensorboard(output, render) };
+    case 'remote': return { heading, body: info(render, `not shown: ${remoteMessage(view.url)}`) };
+    case 'markdown': return { heading, body: render.format === 'markdown' ? view.text.trimEnd() + '\n' : renderMarkdownTerminal(view.text, { width: render.width, color: render.color }) };
+    case 'table': return { heading, body: renderViewTable(view.table, render) };
+    case 'confusion_matrix': return { heading, body: renderViewConfusion(output, view.analysis, render, view.name) };
+    case 'roc': return { heading, body: renderViewRoc(view.roc, render, view.name) };
+    case 'error': return { heading, body: info(render, 'not shown: see the error'), error: view.message };
+  }
+}
+
+/** What comes before a file's sections: its title when several files are shown, or a line saying it has none. */
+export function fileHeader(name: string, sections: number, several: boolean, render: ViewRender): string {
+  if (several) return fileTitle(name, sections, render);
+  return sections === 0 ? `${escapeForTerminal(name)}: no outputs\n` : '';
+}
+
+/** A section as written: a blank line before all but the first. */
+export function sectionText(section: ViewSection, first: boolean, render: ViewRender): string {
+  return `${first ? '' : '\n'}${section.heading}\n${render.format === 'markdown' ? '\n' : ''}${section.body}`;
+}
 
 export function renderViewTable(table: ViewTable, render: ViewRender): string {
   const columns: Column[] = table.names.map((name, i) => ({ header: name, align: table.numeric[i] ? 'right' : 'left' }));
@@ -47,24 +97,9 @@ export function renderViewRoc(roc: { curve: RocCurve; auc: number }, render: Vie
 
 /** A note in place of an output: a quote in markdown, wrapped text in a terminal. */
 export function info(render: ViewRender, text: string): string {
-  if (render.format === 'markdown') return `> ${escapeForTerminal(text).replace(/[\\`*_[\]<>|]/g, (ch) => `\\${ch}`)}\n`;
-  return wrapWords(escapeForTerminal(text), render.width).join('\n') + '\n';
-}
-
-/** Wraps at spaces; a word longer than the width (a long URL) stays whole on its own line. */
-function wrapWords(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
-  }
-  lines.push(line);
-  return lines;
+  if (render.format === 'markdown') return `> ${markdownText(text)}\n`;
+  // A word longer than the width (a long URL) stays whole on its own line, to be copied.
+  return wrapText(escapeForTerminal(text), render.width, '', 'keep').join('\n') + '\n';
 }
 
 /** What a `web-app` output is and where; `size` is the local file's size, or undefined when it is not there. */

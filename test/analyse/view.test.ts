@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { confusionOf, rocOf, tableOf } from '../../src/analyse/view.js';
+import { InputError } from '../../src/core/errors.js';
+import { confusionOf, outputView, rocOf, tableOf } from '../../src/analyse/view.js';
 import type { UiOutput } from '../../src/formats/kubeflow-ui.js';
 
 const output = (fields: Partial<UiOutput>): UiOutput => ({ index: 1, type: 'table', ...fields }) as UiOutput;
@@ -13,5 +14,16 @@ describe('Kubeflow output data', () => {
   it('analyses a confusion matrix and computes a ROC curve\'s AUC', () => {
     expect(confusionOf(output({ type: 'confusion_matrix', labels: ['a', 'b'] }), 'a,a,3\na,b,1\nb,a,0\nb,b,4\n').report.accuracy).toBe(7 / 8);
     expect(rocOf(output({ type: 'roc', schema: ['fpr', 'tpr', 'thresholds'] }), '0,0,2\n0,1,1\n1,1,0\n').auc).toBe(1);
+  });
+
+  it('decides what an output shows; bad data is an error naming the file, the output and the line', () => {
+    const inline = { kind: 'inline', content: '' } as const;
+    expect(outputView(output({ type: 'nope' }), inline, { kind: 'none' }, 'ui.json')).toEqual({ kind: 'unknown' });
+    expect(outputView(output({}), { kind: 'remote', url: 'gs://b/t.csv' }, { kind: 'none' }, 'ui.json')).toEqual({ kind: 'remote', url: 'gs://b/t.csv' });
+    expect(outputView(output({ type: 'markdown' }), inline, { kind: 'text', text: '# A' }, 'ui.json')).toEqual({ kind: 'markdown', text: '# A' });
+    expect(outputView(output({ index: 2, format: 'tsv' }), inline, { kind: 'text', text: 'a' }, 'ui.json')).toEqual({ kind: 'error', message: 'ui.json: output 2 (table): format "tsv" is not supported; Kubeflow reads only csv' });
+    expect(outputView(output({}), { kind: 'missing' }, { kind: 'error', error: new InputError('the output has no source') }, 'ui.json')).toEqual({ kind: 'error', message: 'ui.json: output 1 (table): the output has no source' });
+    const bad = outputView(output({ type: 'confusion_matrix', labels: ['a', 'b'], source: 'cm.csv' }), { kind: 'local', path: '/x/cm.csv' }, { kind: 'text', text: 'a,a,1\na,b,x\nb,a,0\nb,b,1\n' }, 'ui.json');
+    expect(bad).toMatchObject({ kind: 'error', message: expect.stringMatching(/^ui\.json: output 1 \(confusion_matrix\): cm\.csv:2: /) as unknown });
   });
 });

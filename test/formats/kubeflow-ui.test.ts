@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { baseDirOf, expandLocal, locateSource, parseUiMetadata, readLocalSource } from '../../src/formats/kubeflow-ui.js';
+import { baseDirOf, expandLocal, loadSource, locateSource, parseUiMetadata, readLocalSource, type UiOutput } from '../../src/formats/kubeflow-ui.js';
 
 describe('parseUiMetadata', () => {
   it('pulls out the fields of each output', () => {
@@ -62,5 +62,20 @@ describe('sources', () => {
     expect((await readLocalSource(join(dir, 'p*', '*.csv'))).content).toBe('1\n2\n3\n');
     await expect(expandLocal(join(dir, '*.tsv'))).rejects.toThrow(`no file matches ${join(dir, '*.tsv')}`);
     await expect(readLocalSource(join(dir, 'none.csv'))).rejects.toThrow(`${join(dir, 'none.csv')}: no such file`);
+  });
+});
+
+describe('loadSource', () => {
+  it('reads inline and local data, the size of a web-app page, and returns read errors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vizmeta-load-'));
+    writeFileSync(join(dir, 'page.html'), '<p>hi</p>');
+    const out = (fields: object): UiOutput => ({ index: 1, type: 'table', raw: {}, ...fields }) as UiOutput;
+    expect(await loadSource(out({}), { kind: 'inline', content: 'a,b' })).toEqual({ kind: 'text', text: 'a,b' });
+    expect(await loadSource(out({ type: 'web-app' }), { kind: 'local', path: join(dir, 'page.html') })).toEqual({ kind: 'size', size: 9 });
+    expect(await loadSource(out({ type: 'web-app' }), { kind: 'local', path: join(dir, 'gone.html') })).toEqual({ kind: 'size', size: undefined });
+    expect(await loadSource(out({ type: 'tensorboard' }), { kind: 'local', path: dir })).toEqual({ kind: 'none' });
+    expect(await loadSource(out({}), { kind: 'remote', url: 'gs://b/t.csv' })).toEqual({ kind: 'none' });
+    const missing = await loadSource(out({}), { kind: 'local', path: join(dir, 'nope.csv') });
+    expect(missing.kind === 'error' && missing.error.message).toBe(`${join(dir, 'nope.csv')}: no such file`);
   });
 });

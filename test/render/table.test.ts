@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { displayNames } from '../../src/core/names.js';
-import { formatNumber, renderMarkdownTable, renderTextTable } from '../../src/render/table.js';
+import { formatNumber, markdownText, renderMarkdownTable, renderTextTable, wrapText } from '../../src/render/table.js';
 import { truncate } from '../../src/render/width.js';
 import { runCli } from '../helpers/run-cli.js';
 
 describe('table rendering', () => {
+  it('wrapText cuts a word longer than a line, or keeps it whole on its own line', () => {
+    expect(wrapText('see https://example.com/a/long/path now', 10)).toEqual(['see', 'https://e…', 'now']);
+    expect(wrapText('see https://example.com/a/long/path now', 10, '', 'keep')).toEqual(['see', 'https://example.com/a/long/path', 'now']);
+  });
+
+  it('markdownText escapes what markdown would read as markup', () => {
+    expect(markdownText('a_b *c* [d](e) <f> | `g` \\')).toBe('a\\_b \\*c\\* \\[d\\](e) \\<f\\> \\| \\`g\\` \\\\');
+  });
+
   it('aligns wide characters, truncates, drops what does not fit and says so', () => {
     const text = renderTextTable([{ header: 'name' }, { header: 'v', align: 'right' }, { header: 'extra' }], [['学習', '1'], ['x'.repeat(60), '22']], { color: false, maxWidth: 18 });
     expect(text).toContain('学習');
