@@ -6,12 +6,11 @@ import { Option } from 'commander';
 import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
 import { write, warn, type CommandIO } from '../core/io.js';
 import { JsonLineWriter } from '../parsers/fast/canonical.js';
-import { flattenValues } from '../parsers/metadata.js';
-import { csvRow, type CsvCell } from '../render/csv.js';
 import { escapeForTerminal, escapeJsonForTerminal } from '../core/escape.js';
-import { toJsonLine, type NonFiniteStyle } from '../render/json.js';
+import type { NonFiniteStyle } from '../render/json.js';
+import { CsvRecords, recordJsonLine } from '../render/extract.js';
 import { readInputs } from '../input/read-inputs.js';
-import type { JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
+import type { MetadataRecord } from '../core/types.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 
 export interface ExtractOptions extends InputOptions {
@@ -23,39 +22,6 @@ export interface ExtractOptions extends InputOptions {
   nan: NonFiniteStyle;
 }
 
-function recordObject(record: MetadataRecord, withSource: boolean): Record<string, JsonValue> {
-  // Object.defineProperty keeps a `__proto__` key as data in the copy.
-  const out: Record<string, JsonValue> = {};
-  for (const key of Object.keys(record.values)) {
-    Object.defineProperty(out, key, { value: record.values[key], writable: true, enumerable: true, configurable: true });
-  }
-  out['_time'] = record.time;
-  if (withSource) {
-    out['_source'] = record.source;
-    out['_line'] = record.line;
-  }
-  return out;
-}
-
-/**
- * The default (`--nan null`) JSON line of a record without the copy recordObject makes:
- * JSON.stringify of the values with `_time` (and `_source`, `_line`) spliced in before the
- * closing brace. Same text as toJsonLine(recordObject(...)) whenever those keys are not
- * already among the values; the caller checks that.
- */
-function fastJsonLine(record: MetadataRecord, withSource: boolean): string {
-  const body = JSON.stringify(record.values);
-  // record.time comes from Date#toISOString: nothing in it needs escaping.
-  let tail = `"_time":"${record.time}"`;
-  if (withSource) tail += `,"_source":${JSON.stringify(record.source)},"_line":${record.line}`;
-  return body.length === 2 ? `{${tail}}` : `${body.slice(0, -1)},${tail}}`;
-}
-
-function canSplice(values: JsonObject, withSource: boolean): boolean {
-  if (Object.hasOwn(values, '_time')) return false;
-  return !withSource || (!Object.hasOwn(values, '_source') && !Object.hasOwn(values, '_line'));
-}
-
 export async function runExtract(inputs: string[], options: ExtractOptions, io: CommandIO): Promise<number> {
   const withSource = Boolean(options.withSource);
   let status: number = ExitCode.ok;
@@ -65,9 +31,7 @@ export async function runExtract(inputs: string[], options: ExtractOptions, io: 
   };
 
   if (options.format === 'json') {
-    const plain = options.nan === 'null';
-    const jsonLine = (record: MetadataRecord): string =>
-      plain && canSplice(record.values, withSource) ? fastJsonLine(record, withSource) : toJsonLine(recordObject(record, withSource), options.nan);
+    const jsonLine = (record: MetadataRecord): string => recordJsonLine(record, withSource, options.nan);
     const diagnostic = diagnosticWriter(io);
     if (!io.stdoutIsTTY) {
       // Bytes, not strings: the reader copies clean lines straight into the writer (its output is
@@ -106,36 +70,12 @@ export async function runExtract(inputs: string[], options: ExtractOptions, io: 
   }
 
   // CSV needs the union of keys for its header, so the rows are held until the input ends.
-  const rows: Array<Map<string, JsonValue>> = [];
-  const columns = new Map<string, true>();
-  const sink = {
-    record: (record: MetadataRecord) => {
-      const flat = flattenValues(recordObject(record, withSource));
-      for (const key of flat.keys()) columns.set(key, true);
-      rows.push(flat);
-    },
-    diagnostic: diagnosticWriter(io),
-  };
-  await readInputs(inputs, io.stdin, sink, readOptionsFrom(options), { onError, onNoRecords: (message) => warn(io, message) });
-  // `_time` (and `_source`, `_line`) go last, after the metadata keys.
-  const names = [...columns.keys()];
-  const tail = ['_time', '_source', '_line'].filter((name) => columns.has(name));
-  const header = [...names.filter((name) => !tail.includes(name)), ...tail];
+  const csv = new CsvRecords(withSource);
+  await readInputs(inputs, io.stdin, { record: (record) => csv.add(record), diagnostic: diagnosticWriter(io) }, readOptionsFrom(options), { onError, onNoRecords: (message) => warn(io, message) });
   // On a terminal, CSV is for reading: a cell's control characters are shown escaped, not run.
   const display = io.stdoutIsTTY ? escapeForTerminal : (row: string) => row;
-  if (rows.length > 0) {
-    await write(io.stdout, display(csvRow(header)) + '\n');
-    for (const row of rows) {
-      await write(io.stdout, display(csvRow(header.map((name) => toCsvCell(row.get(name))))) + '\n');
-    }
-  }
+  for (const line of csv.lines()) await write(io.stdout, display(line) + '\n');
   return status;
-}
-
-function toCsvCell(value: JsonValue | undefined): CsvCell {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return value;
 }
 
 export function registerExtract(program: Command, io: CommandIO, exit: ExitSlot): void {
