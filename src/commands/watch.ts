@@ -2,17 +2,16 @@
  * `vizmeta watch`: pass a job's output through and chart its metadata live; stop reading when an
  * early-stop rule fires.
  */
-import type { Readable } from 'node:stream';
-import { addAbortSignal } from 'node:stream';
 import type { Command } from 'commander';
 import { ExitCode, type ExitSlot } from '../core/errors.js';
 import { resolveColor, warn, type CommandIO } from '../core/io.js';
-import { followFile } from '../live/follow.js';
+import { inputChunks } from '../live/follow.js';
 import { addDashboardOptions, addStopOptions, checkStopFlags, type DashboardFlags, type StopFlags } from '../live/options.js';
 import { buildStopRule } from '../live/rules.js';
+import { feedSession } from '../live/feed.js';
 import { LiveSession, type StopRule } from '../live/session.js';
 import type { LiveDeps } from '../live/supervise.js';
-import { checkReadable, describeFsError, openFile, type LineReader } from '../parsers/source.js';
+import { describeFsError } from '../parsers/source.js';
 import { addInputOptions, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { expandInputs, needsExpanding, type ExecutionInput } from '../input/frameworks.js';
 import { watchFrameworkInput } from '../live/follow-framework.js';
@@ -53,48 +52,23 @@ export async function runWatch(inputs: readonly string[], options: WatchOptions,
   });
 
   let status: number = ExitCode.ok;
+  const fail = (message: string): void => { warn(io, message); status = ExitCode.usage; };
   session.start();
   try {
     const read = async (input: string): Promise<void> => {
       const source = label(input);
       const reader = session.reader(input, source);
-      let chunks: AsyncIterable<Buffer>;
-      if (input !== '-' && options.follow) {
-        chunks = followFile(input, { signal: abort.signal, notice: (message) => warn(io, message) });
-      } else {
-        let stream: Readable;
-        if (input === '-') {
-          stream = io.stdin;
-        } else {
-          try {
-            await checkReadable(input);
-          } catch (error) {
-            warn(io, (error as Error).message);
-            status = ExitCode.usage;
-            return;
-          }
-          stream = openFile(input);
-        }
-        chunks = addAbortSignal(abort.signal, stream) as AsyncIterable<Buffer>;
+      let chunks: AsyncIterable<Buffer | string>;
+      try {
+        chunks = await inputChunks(input, io.stdin, { follow: Boolean(options.follow), signal: abort.signal, notice: (message) => warn(io, message) });
+      } catch (error) {
+        fail((error as Error).message);
+        return;
       }
       try {
-        for await (const chunk of chunks) {
-          const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-          if (!stopRule) {
-            await session.passthrough(bytes);
-            reader.push(bytes);
-          } else {
-            // Line by line, so reading ends exactly after the line at which a rule fires.
-            const end = feedUntilStop(bytes, reader, () => session.stopped !== undefined);
-            await session.passthrough(end === bytes.length ? bytes : bytes.subarray(0, end));
-          }
-          if (abort.signal.aborted) break;
-        }
+        await feedSession(chunks, session, reader, stopRule !== undefined, abort.signal);
       } catch (error) {
-        if (!abort.signal.aborted) {
-          warn(io, describeFsError(source, error));
-          status = ExitCode.usage;
-        }
+        if (!abort.signal.aborted) fail(describeFsError(source, error));
       }
       reader.end();
     };
@@ -103,17 +77,13 @@ export async function runWatch(inputs: readonly string[], options: WatchOptions,
     const readExecution = async (execution: ExecutionInput): Promise<void> => {
       if (execution.kind === 'log') return read(execution.path);
       if (execution.kind === 'unreadable') {
-        warn(io, execution.message);
-        status = ExitCode.usage;
+        fail(execution.message);
         return;
       }
       try {
         await watchFrameworkInput(execution.input, session.sink(execution.input.name), { follow: Boolean(options.follow), signal: abort.signal, notice: (message) => warn(io, message) });
       } catch (error) {
-        if (!abort.signal.aborted) {
-          warn(io, (error as Error).message);
-          status = ExitCode.usage;
-        }
+        if (!abort.signal.aborted) fail((error as Error).message);
       }
     };
     if (options.follow) {
@@ -134,19 +104,6 @@ export async function runWatch(inputs: readonly string[], options: WatchOptions,
   if (session.stopped) return options.stopExitCode ?? ExitCode.ok;
   if (signalled !== undefined) return 128 + signalled;
   return status;
-}
-
-/** Pushes the chunk's lines one by one until `stopped()`; returns how many bytes were consumed. */
-export function feedUntilStop(bytes: Buffer, reader: LineReader, stopped: () => boolean): number {
-  let start = 0;
-  while (start < bytes.length) {
-    const newline = bytes.indexOf(0x0a, start);
-    const end = newline === -1 ? bytes.length : newline + 1;
-    reader.push(bytes.subarray(start, end));
-    start = end;
-    if (stopped()) return end;
-  }
-  return bytes.length;
 }
 
 export function registerWatch(program: Command, io: CommandIO, exit: ExitSlot): void {

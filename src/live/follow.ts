@@ -3,7 +3,9 @@
  * more, and starts over when the file is replaced (rotated: a new inode) or truncated.
  */
 import { promises as fs } from 'node:fs';
+import { addAbortSignal, type Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { checkReadable, openFile } from '../parsers/source.js';
 
 export interface FollowOptions {
   signal: AbortSignal;
@@ -89,4 +91,15 @@ async function readRest(handle: fs.FileHandle, from: number, size: number): Prom
     position += bytesRead;
     out.push(buffer.subarray(0, bytesRead));
   }
+}
+
+/**
+ * The bytes of one log input as `watch` reads it: stdin, a file read to its end, or with
+ * `follow` a file followed as it grows (`followFile`); reading ends when `signal` aborts.
+ * Throws InputError when a file to read to its end cannot be read.
+ */
+export async function inputChunks(input: string, stdin: Readable, options: FollowOptions & { follow: boolean }): Promise<AsyncIterable<Buffer | string>> {
+  if (input !== '-' && options.follow) return followFile(input, options);
+  if (input !== '-') await checkReadable(input);
+  return addAbortSignal(options.signal, input === '-' ? stdin : openFile(input)) as AsyncIterable<Buffer | string>;
 }
