@@ -3,7 +3,8 @@
  * Keras `EarlyStopping` semantics (patience, min_delta, mode, baseline, start_from_epoch).
  *
  * Everything here is pure: a stopper is fed one record's values at a time and answers whether a
- * rule says "stop" at that record. The caller owns the stream, the child process and the exit code.
+ * rule says "stop" at that record, and why, as data (render/stop.ts words it). The caller owns the
+ * stream, the child process and the exit code.
  */
 import { UsageError } from '../core/errors.js';
 import { getPath, stepKeyOf } from '../core/keys.js';
@@ -29,16 +30,38 @@ export interface PlateauOptions {
   startFrom?: number;
 }
 
+/** Where a rule fired: the record's step key (`step`, `epoch`, …) and its value, else its record number (1-based). */
+export type StopPosition = { key: string; step: number } | { record: number };
+
+/** What made a rule fire. */
+export type StopReason =
+  /** An expression held; `used` are the names it read (`loss`, `min(loss)`) and their values. */
+  | { kind: 'expression'; used: Array<{ name: string; value: unknown }> }
+  | {
+      kind: 'plateau';
+      monitor: string;
+      current: number;
+      /** Records (epochs) since patience last restarted. */
+      records: number;
+      /** The margin an improvement needs (0: any). */
+      minDelta: number;
+      /** The best value so far and where; undefined when no value was usable (all NaN). */
+      best?: { value: number; at: StopPosition };
+      /** Set when the best value has not beaten the baseline: the baseline. */
+      baselineMissed?: number;
+    };
+
 /** Why a run should stop. */
 export interface StopDecision {
   /** The rule as the user would write it: `--stop-when 'val_loss > 5'`, `--monitor val_loss --patience 3`. */
   rule: string;
-  /** One line naming the rule, the value and the step. */
-  message: string;
   /** The record's `step`, else its `epoch`, else its 0-based index among the records observed. */
   step?: number;
   /** The monitored value (plateau), or the first value the expression read. */
   value?: unknown;
+  /** The record at which the rule fired. */
+  at: StopPosition;
+  reason: StopReason;
 }
 
 /** The rules a stopper applies, expressions first, in order. */
@@ -112,27 +135,26 @@ export function evaluateStopRules(rules: StopRules, records: JsonObject[]): { de
 
 // ---------------------------------------------------------------------------------------------
 
-/** Where a record sits, as a number and as words for messages. */
+/** Where a record sits: a number, and how a message names it. */
 interface Position {
   step: number;
-  label: string;
+  at: StopPosition;
 }
 
 /** A record's step as everywhere else (core/keys.ts), named by the key that gave it; else its record number. */
 function positionOf(values: JsonObject, index: number): Position {
   const key = stepKeyOf(values);
-  if (key !== undefined) return { step: values[key] as number, label: `${key} ${String(values[key])}` };
-  return { step: index, label: `record ${index + 1}` };
+  if (key !== undefined) return { step: values[key] as number, at: { key, step: values[key] as number } };
+  return { step: index, at: { record: index + 1 } };
 }
 
 function expressionDecision(expression: CompiledExpression, used: Array<{ ref: NameRef; value: unknown }>, at: Position): StopDecision {
-  const rule = expressionRule(expression);
-  const values = used.map(({ ref, value }) => `${ref.aggregate === 'latest' ? ref.path : describeRef(ref)} = ${formatValue(value)}`).join(', ');
   return {
-    rule,
-    message: `${rule}: true at ${at.label}${values ? ` (${values})` : ''}`,
+    rule: expressionRule(expression),
     step: at.step,
     value: used[0]?.value,
+    at: at.at,
+    reason: { kind: 'expression', used: used.map(({ ref, value }) => ({ name: ref.aggregate === 'latest' ? ref.path : describeRef(ref), value })) },
   };
 }
 
@@ -167,20 +189,24 @@ function createPlateau(options: PlateauOptions): { observe(values: JsonObject, a
         return null;
       }
       if (wait < settings.patience || thisEpoch === 0) return null;
-      return { rule, message: `${rule}: ${settings.monitor} = ${formatValue(current)} at ${at.label}, ${plateauReason()}`, step: at.step, value: current };
+      const missed = bestAt !== undefined && settings.baseline !== undefined && !improves(best, settings.baseline);
+      return {
+        rule,
+        step: at.step,
+        value: current,
+        at: at.at,
+        reason: {
+          kind: 'plateau',
+          monitor: settings.monitor,
+          current,
+          records: wait,
+          minDelta: settings.minDelta,
+          ...(bestAt ? { best: { value: best, at: bestAt.at } } : {}),
+          ...(missed && settings.baseline !== undefined ? { baselineMissed: settings.baseline } : {}),
+        },
+      };
     },
   };
-
-  function plateauReason(): string {
-    const records = `${wait} record${wait === 1 ? '' : 's'}`;
-    const margin = settings.minDelta ? ` by more than ${settings.minDelta}` : '';
-    if (!bestAt) return `no usable value in ${records}`;
-    const bestText = `${formatValue(best)} (${bestAt.label})`;
-    if (settings.baseline !== undefined && !improves(best, settings.baseline)) {
-      return `baseline ${settings.baseline} not beaten${margin} in ${records}; best ${bestText}`;
-    }
-    return `no improvement${margin} on ${bestText} for ${records}`;
-  }
 }
 
 interface PlateauSettings {
@@ -283,12 +309,6 @@ function mergeInto(target: JsonObject, source: JsonObject): void {
     // defineProperty, so a `__proto__` key stays a data key.
     Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
   }
-}
-
-function formatValue(value: unknown): string {
-  if (typeof value === 'number') return String(value);
-  if (value === undefined) return 'missing';
-  return JSON.stringify(value) ?? String(value);
 }
 
 function shellQuote(text: string): string {

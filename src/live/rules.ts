@@ -4,14 +4,15 @@
  */
 import { createStopper } from '../analyse/early-stop.js';
 import { compileExpression } from '../analyse/expr.js';
+import { stopMessage } from '../render/stop.js';
 import type { StopFlags } from './options.js';
 import type { StopRule } from './session.js';
 
-/** The stopper for the flags, or undefined when no rule is given. Throws UsageError for a bad rule. */
+/** The stopper for the flags, its decisions worded; undefined when no rule is given. Throws UsageError for a bad rule. */
 export function buildStopRule(flags: StopFlags): StopRule | undefined {
   const expressions = (flags.stopWhen ?? []).map((text) => compileExpression(text));
   if (expressions.length === 0 && flags.monitor === undefined) return undefined;
-  return createStopper({
+  const stopper = createStopper({
     expressions,
     ...(flags.monitor !== undefined
       ? {
@@ -26,4 +27,10 @@ export function buildStopRule(flags: StopFlags): StopRule | undefined {
         }
       : {}),
   });
+  return {
+    observe(values) {
+      const decision = stopper.observe(values);
+      return decision && { ...decision, message: stopMessage(decision) };
+    },
+  };
 }

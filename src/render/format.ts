@@ -33,3 +33,14 @@ export function formatDelta(delta: number, digits = 6): string {
   const text = formatNumber(delta, digits);
   return delta > 0 ? `+${text}` : text;
 }
+
+/**
+ * A value as a condition reads it, for messages that quote what made a rule fire: numbers in
+ * full (the exact value, not formatNumber's few digits), strings in JSON quotes, `missing` for no
+ * value, arrays and objects as JSON.
+ */
+export function formatLiteral(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (value === undefined) return 'missing';
+  return JSON.stringify(value) ?? String(value);
+}

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { createStopper, evaluateStopRules, plateauRule, resolveMode, type PlateauOptions, type StopRules } from '../../src/analyse/early-stop.js';
+import { createStopper, evaluateStopRules, plateauRule, resolveMode, type PlateauOptions, type StopDecision, type StopRules } from '../../src/analyse/early-stop.js';
+import { stopMessage } from '../../src/render/stop.js';
 import { UsageError } from '../../src/core/errors.js';
 import { compileExpression } from '../../src/analyse/expr.js';
 import type { JsonObject } from '../../src/core/types.js';
+
+/** A decision as the user reads it: its rule, step and value, and render/stop.ts's line. */
+function worded(result: { index: number; decision: StopDecision } | null): { index: number; decision: { rule: string; message: string; step?: number; value?: unknown } } | null {
+  if (!result) return null;
+  const { rule, step, value } = result.decision;
+  return { index: result.index, decision: { rule, message: stopMessage(result.decision), ...(step !== undefined ? { step } : {}), value } };
+}
 
 /** One record per value, `{"step": i, "loss": v}`; `undefined` leaves the key out of that record. */
 function lossRecords(values: Array<number | undefined>, key = 'loss'): JsonObject[] {
@@ -113,7 +121,7 @@ describe('plateau rule (Keras EarlyStopping)', () => {
 
   it('explains the decision on one line', () => {
     const plateau: PlateauOptions = { monitor: 'val_loss', patience: 2 };
-    const result = evaluateStopRules({ expressions: [], plateau }, lossRecords([0.5, 0.41, 0.45, 0.43], 'val_loss'));
+    const result = worded(evaluateStopRules({ expressions: [], plateau }, lossRecords([0.5, 0.41, 0.45, 0.43], 'val_loss')));
     expect(result).toEqual({
       index: 3,
       decision: {
@@ -123,9 +131,9 @@ describe('plateau rule (Keras EarlyStopping)', () => {
         value: 0.43,
       },
     });
-    const withBaseline = evaluateStopRules({ expressions: [], plateau: { monitor: 'loss', patience: 1, baseline: 0.3, minDelta: 0.01 } }, lossRecords([0.5, 0.6]));
+    const withBaseline = worded(evaluateStopRules({ expressions: [], plateau: { monitor: 'loss', patience: 1, baseline: 0.3, minDelta: 0.01 } }, lossRecords([0.5, 0.6])));
     expect(withBaseline?.decision.message).toBe('--monitor loss --patience 1 --min-delta 0.01 --baseline 0.3: loss = 0.6 at step 1, baseline 0.3 not beaten by more than 0.01 in 2 records; best 0.5 (step 0)');
-    const noValue = evaluateStopRules({ expressions: [], plateau: { monitor: 'loss' } }, [{ epoch: 0, loss: NaN }, { epoch: 1, loss: NaN }]);
+    const noValue = worded(evaluateStopRules({ expressions: [], plateau: { monitor: 'loss' } }, [{ epoch: 0, loss: NaN }, { epoch: 1, loss: NaN }]));
     expect(noValue?.decision.message).toBe('--monitor loss --patience 0: loss = NaN at epoch 1, no usable value in 2 records');
   });
 
@@ -158,6 +166,18 @@ describe('auto mode', () => {
     expect(resolveMode(monitor)).toBe(mode);
   });
 
+  it('says why as data: where, the best value and where it was, a baseline not beaten', () => {
+    const result = evaluateStopRules({ expressions: [], plateau: { monitor: 'loss', patience: 1, baseline: 0.3, minDelta: 0.01 } }, lossRecords([0.5, 0.6]));
+    expect(result?.decision).toEqual({
+      rule: '--monitor loss --patience 1 --min-delta 0.01 --baseline 0.3',
+      step: 1,
+      value: 0.6,
+      at: { key: 'step', step: 1 },
+      reason: { kind: 'plateau', monitor: 'loss', current: 0.6, records: 2, minDelta: 0.01, best: { value: 0.5, at: { key: 'step', step: 0 } }, baselineMissed: 0.3 },
+    });
+    expect(evaluateStopRules({ expressions: [compileExpression('x > 0')] }, [{ y: 1 }, { x: 1 }])?.decision).toMatchObject({ at: { record: 2 }, reason: { kind: 'expression', used: [{ name: 'x', value: 1 }] } });
+  });
+
   it('is overridden by an explicit mode', () => {
     expect(resolveMode('accuracy', 'min')).toBe('min');
     expect(resolveMode('loss', 'max')).toBe('max');
@@ -169,7 +189,7 @@ describe('expression rules', () => {
 
   it('fire on the first record where the condition holds over the latest values', () => {
     const records: JsonObject[] = [{ step: 0, loss: 1 }, { step: 1, acc: 0.5 }, { step: 2, loss: 6 }, { step: 3, loss: 7 }];
-    expect(evaluateStopRules(rules('loss > 5'), records)).toEqual({
+    expect(worded(evaluateStopRules(rules('loss > 5'), records))).toEqual({
       index: 2,
       decision: { rule: "--stop-when 'loss > 5'", message: "--stop-when 'loss > 5': true at step 2 (loss = 6)", step: 2, value: 6 },
     });
@@ -177,7 +197,7 @@ describe('expression rules', () => {
 
   it('keep the latest value of every key, merging nested objects', () => {
     const records: JsonObject[] = [{ step: 10, val: { loss: 2 } }, { step: 20, train: { loss: 1 } }, { step: 30, val: { acc: 0.4 } }];
-    const result = evaluateStopRules(rules('val.loss > 1 and val.acc < 0.5'), records);
+    const result = worded(evaluateStopRules(rules('val.loss > 1 and val.acc < 0.5'), records));
     expect(result).toMatchObject({ index: 2, decision: { step: 30, message: "--stop-when 'val.loss > 1 and val.acc < 0.5': true at step 30 (val.loss = 2, val.acc = 0.4)" } });
     // The caller's records are not changed by the merge.
     expect(records[0]).toEqual({ step: 10, val: { loss: 2 } });
@@ -189,7 +209,7 @@ describe('expression rules', () => {
 
   it('see running aggregates of the keys they aggregate', () => {
     // min(loss) is 0.8 by step 3, and 1.3 > 1.5 × 0.8 = 1.2.
-    const result = evaluateStopRules(rules('loss > 1.5 * min(loss)'), lossRecords([1.0, 0.8, 0.9, 1.3, 2.0]));
+    const result = worded(evaluateStopRules(rules('loss > 1.5 * min(loss)'), lossRecords([1.0, 0.8, 0.9, 1.3, 2.0])));
     expect(result).toMatchObject({ index: 3, decision: { message: "--stop-when 'loss > 1.5 * min(loss)': true at step 3 (loss = 1.3, min(loss) = 0.8)" } });
     // count includes the NaN record; mean and max skip it: at index 3, count 3, mean 0.9, max 1.
     const counted = evaluateStopRules(rules('count(loss) >= 3 and mean(loss) == 0.9 and first(loss) == 1 and max(loss) == 1'), lossRecords([1.0, undefined, 0.8, NaN, 0.7]));
@@ -204,12 +224,12 @@ describe('expression rules', () => {
   });
 
   it('report the step, else the epoch, else the record number', () => {
-    expect(evaluateStopRules(rules('x'), [{ x: 0 }, { epoch: 4, x: 1 }])?.decision).toMatchObject({ step: 4, message: "--stop-when 'x': true at epoch 4 (x = 1)" });
-    expect(evaluateStopRules(rules('x'), [{ x: 0 }, { x: 1 }])?.decision).toMatchObject({ step: 1, message: "--stop-when 'x': true at record 2 (x = 1)" });
+    expect(worded(evaluateStopRules(rules('x'), [{ x: 0 }, { epoch: 4, x: 1 }]))?.decision).toMatchObject({ step: 4, message: "--stop-when 'x': true at epoch 4 (x = 1)" });
+    expect(worded(evaluateStopRules(rules('x'), [{ x: 0 }, { x: 1 }]))?.decision).toMatchObject({ step: 1, message: "--stop-when 'x': true at record 2 (x = 1)" });
   });
 
   it('quote the rule for a shell', () => {
-    const result = evaluateStopRules(rules("status == 'diverged'"), [{ status: 'diverged' }]);
+    const result = worded(evaluateStopRules(rules("status == 'diverged'"), [{ status: 'diverged' }]));
     expect(result?.decision.rule).toBe("--stop-when 'status == '\\''diverged'\\'''");
     expect(result?.decision.message).toContain('(status = "diverged")');
   });
