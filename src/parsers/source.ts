@@ -21,12 +21,11 @@ import { mayBeKerasAt } from './fast/keras-bytes.js';
 import { loggingRecordAt, mayBeDialectLine } from './fast/dialect-bytes.js';
 import { CriJoiner, splitKnownPrefix } from './dialects/prefixes.js';
 import { diagnoseNoRecords, KEPT_LINES } from './dialects/diagnose.js';
+import { CARRIAGE_RETURN, ESC, isDigit, NEWLINE, OPEN_BRACE as BRACE, OPEN_BRACKET } from './fast/json-bytes.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
-const NEWLINE = 0x0a;
 const EMPTY = Buffer.alloc(0);
-const BRACE = 0x7b;
 
 /** How lines are read. */
 export interface ReadOptions extends LineGrammarOptions {
@@ -307,7 +306,7 @@ export class LineReader {
 
   private handleLine(buffer: Buffer, start: number, end: number): void {
     let stop = end;
-    if (stop > start && buffer[stop - 1] === 0x0d) stop--;
+    if (stop > start && buffer[stop - 1] === CARRIAGE_RETURN) stop--;
     if (this.recordCount === 0 && this.kept.length < KEPT_LINES) this.keep(buffer, start, stop);
     let dialectLine = false;
     if (!this.options.loose && cannotBeMetadata(buffer, start, stop)) {
@@ -329,7 +328,7 @@ export class LineReader {
     }
     if (!dialectLine && (this.jsonLines !== undefined || this.selection !== undefined)) {
       const first = buffer[start] as number;
-      if (first === BRACE || (first >= 0x30 && first <= 0x39)) {
+      if (first === BRACE || isDigit(first)) {
         if (this.jsonLines !== undefined && this.writeJsonLine(buffer, start, stop, this.jsonLines)) return this.wroteRecord();
         if (this.selection !== undefined && this.pickKeys(buffer, start, stop, this.selection)) return this.wroteRecord();
       } else {
@@ -430,8 +429,6 @@ export class LineReader {
   }
 }
 
-const ESC = 0x1b;
-const CARRIAGE_RETURN = 0x0d;
 /** Keras's `Epoch 3/50` header, after any `\r`, `\b`, blanks or escapes a terminal left before it. */
 const EPOCH_HEADER = /^[\r\b \t]*(?:\x1b\[[0-9;]*m)*Epoch \d+\//;
 
@@ -440,7 +437,7 @@ const EPOCH_HEADER = /^[\r\b \t]*(?:\x1b\[[0-9;]*m)*Epoch \d+\//;
  * codes such as `ESC[32m`) starting at `i`, or -1 when there is none there.
  */
 function csiEnd(buffer: Buffer, i: number, stop: number): number {
-  if (buffer[i] !== ESC || buffer[i + 1] !== 0x5b) return -1;
+  if (buffer[i] !== ESC || buffer[i + 1] !== OPEN_BRACKET) return -1;
   i += 2;
   while (i < stop && (buffer[i] as number) >= 0x30 && (buffer[i] as number) <= 0x3f) i++;
   while (i < stop && (buffer[i] as number) >= 0x20 && (buffer[i] as number) <= 0x2f) i++;
@@ -463,7 +460,7 @@ function recordSegment(buffer: Buffer, start: number, stop: number): { start: nu
     if (i < 0) return undefined;
   }
   const first = buffer[i] as number;
-  if (first >= 0x30 && first <= 0x39) return undefined;
+  if (isDigit(first)) return undefined;
   let segmentStart = i;
   let found: { start: number; end: number } | null = null;
   for (;;) {
@@ -566,7 +563,7 @@ function cannotBeMetadata(buffer: Buffer, start: number, stop: number): boolean 
   if (c === BRACE || (c !== undefined && c >= 0x30 && c <= 0x39)) return false;
   for (let j = i; j < stop; j++) {
     const b = buffer[j] as number;
-    if (b < 0x20 ? b === 0x1b || b === 0x0d : b === 0x9b) return false;
+    if (b < 0x20 ? b === ESC || b === CARRIAGE_RETURN : b === 0x9b) return false;
   }
   return true;
 }

@@ -17,11 +17,7 @@
  * fuzzed logs in random chunks, that extract prints exactly what parsing and printing print.
  */
 import { decimalValue, spelledAsString } from './decimal.js';
-import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-bytes.js';
-
-const MINUS = 0x2d;
-const POINT = 0x2e;
-const ZERO = 0x30;
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, FALSE, MINUS, NINE, NULL, OPEN_BRACE, OPEN_BRACKET, QUOTE, TRUE, ZERO, skipBlanks, skipNumber, skipWord } from './json-bytes.js';
 
 /** Nesting the writer follows; deeper lines (rare, and near the grammar's own limit) go the ordinary way. */
 const MAX_NESTING = 20;
@@ -30,9 +26,6 @@ const MAX_KEYS = 64;
 /** Enough room for the longest String(number) (`-1.2345678901234567e-100`, 24 characters). */
 const NUMBER_ROOM = 32;
 
-const TRUE = [0x74, 0x72, 0x75, 0x65];
-const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];
-const NULL = [0x6e, 0x75, 0x6c, 0x6c];
 /** Top-level keys the record treats specially: a line holding one is left to the ordinary path. */
 const RESERVED = ['_time', 'vh_metadata'].map((name) => Buffer.from(name));
 const RESERVED_WITH_SOURCE = ['_time', 'vh_metadata', '_source', '_line'].map((name) => Buffer.from(name));
@@ -86,7 +79,7 @@ export class JsonLineWriter {
     this.keyCount = 0;
     // The copy is never longer than the line, but for numbers (which reserve as they go) and the tail.
     this.reserve(stop - start + 64);
-    const end = this.object(bytes, start, stop, 1);
+    const end = this.container(bytes, start, stop, 1, CLOSE_BRACE);
     if (end !== stop) {
       this.o = mark;
       return false;
@@ -115,31 +108,38 @@ export class JsonLineWriter {
     this.out = grown;
   }
 
-  /** Copies the object at `i` (a `{`); returns the index after it, or -1. `depth` 1 is the line itself. */
-  private object(bytes: Buffer, i: number, stop: number, depth: number): number {
+  /**
+   * Copies the object or array at `i` (its `{` or `[`; `close` is the byte that ends it); returns
+   * the index after it, or -1. `depth` 1 is the line itself. One loop for both: an object's member
+   * is a key, `:`, then a value; an array's is the value.
+   */
+  private container(bytes: Buffer, i: number, stop: number, depth: number, close: number): number {
     if (depth > MAX_NESTING) return -1;
     const out = this.out;
-    out[this.o++] = OPEN_BRACE;
+    out[this.o++] = bytes[i] as number;
     i = skipBlanks(bytes, i + 1);
-    if (bytes[i] === CLOSE_BRACE) {
-      out[this.o++] = CLOSE_BRACE;
+    if (bytes[i] === close) {
+      out[this.o++] = close;
       return i + 1;
     }
     const firstKey = this.keyCount;
     for (;;) {
-      if (i >= stop || bytes[i] !== QUOTE) return -1;
-      const c = bytes[i + 1] as number;
-      // JavaScript objects list integer-like keys first, whatever their order in the text.
-      if (c >= ZERO && c <= 0x39) return -1;
-      const keyStart = this.o;
-      i = this.string(bytes, i, stop);
-      if (i < 0) return -1;
-      if (!this.newKey(keyStart, firstKey, depth)) return -1;
-      i = skipBlanks(bytes, i);
-      if (bytes[i] !== COLON) return -1;
-      this.out[this.o++] = COLON;
-      i = skipBlanks(bytes, i + 1);
       if (i >= stop) return -1;
+      if (close === CLOSE_BRACE) {
+        if (bytes[i] !== QUOTE) return -1;
+        const c = bytes[i + 1] as number;
+        // JavaScript objects list integer-like keys first, whatever their order in the text.
+        if (c >= ZERO && c <= NINE) return -1;
+        const keyStart = this.o;
+        i = this.string(bytes, i, stop);
+        if (i < 0) return -1;
+        if (!this.newKey(keyStart, firstKey, depth)) return -1;
+        i = skipBlanks(bytes, i);
+        if (bytes[i] !== COLON) return -1;
+        this.out[this.o++] = COLON;
+        i = skipBlanks(bytes, i + 1);
+        if (i >= stop) return -1;
+      }
       i = this.value(bytes, i, stop, depth);
       if (i < 0) return -1;
       i = skipBlanks(bytes, i);
@@ -149,8 +149,9 @@ export class JsonLineWriter {
         i = skipBlanks(bytes, i + 1);
         continue;
       }
-      if (next !== CLOSE_BRACE) return -1;
-      this.out[this.o++] = CLOSE_BRACE;
+      if (next !== close) return -1;
+      this.out[this.o++] = close;
+      // The keys of this object are done with (an array added none of its own).
       this.keyCount = firstKey;
       return i + 1;
     }
@@ -190,40 +191,16 @@ export class JsonLineWriter {
   private value(bytes: Buffer, i: number, stop: number, depth: number): number {
     const c = bytes[i] as number;
     if (c === QUOTE) return this.string(bytes, i, stop);
-    if (c === MINUS || (c >= ZERO && c <= 0x39)) return this.number(bytes, i, stop);
-    if (c === OPEN_BRACE) return this.object(bytes, i, stop, depth + 1);
-    if (c === OPEN_BRACKET) return this.array(bytes, i, stop, depth + 1);
+    if (c === MINUS || (c >= ZERO && c <= NINE)) return this.number(bytes, i, stop);
+    if (c === OPEN_BRACE) return this.container(bytes, i, stop, depth + 1, CLOSE_BRACE);
+    if (c === OPEN_BRACKET) return this.container(bytes, i, stop, depth + 1, CLOSE_BRACKET);
     const word = c === 0x74 ? TRUE : c === 0x66 ? FALSE : c === 0x6e ? NULL : undefined;
     // NaN and Infinity print as null: the ordinary path handles them (and the --nan styles).
-    if (word === undefined || i + word.length > stop) return -1;
-    for (let j = 1; j < word.length; j++) if (bytes[i + j] !== word[j]) return -1;
+    if (word === undefined) return -1;
+    const end = skipWord(bytes, i, stop, word);
+    if (end < 0) return -1;
     for (let j = 0; j < word.length; j++) this.out[this.o++] = word[j] as number;
-    return i + word.length;
-  }
-
-  private array(bytes: Buffer, i: number, stop: number, depth: number): number {
-    if (depth > MAX_NESTING) return -1;
-    this.out[this.o++] = OPEN_BRACKET;
-    i = skipBlanks(bytes, i + 1);
-    if (bytes[i] === CLOSE_BRACKET) {
-      this.out[this.o++] = CLOSE_BRACKET;
-      return i + 1;
-    }
-    for (;;) {
-      if (i >= stop) return -1;
-      i = this.value(bytes, i, stop, depth);
-      if (i < 0) return -1;
-      i = skipBlanks(bytes, i);
-      const next = bytes[i];
-      if (next === COMMA) {
-        this.out[this.o++] = COMMA;
-        i = skipBlanks(bytes, i + 1);
-        continue;
-      }
-      if (next !== CLOSE_BRACKET) return -1;
-      this.out[this.o++] = CLOSE_BRACKET;
-      return i + 1;
-    }
+    return end;
   }
 
   /**
@@ -263,31 +240,9 @@ export class JsonLineWriter {
    * the token itself when it already is that spelling (Python's repr of a float, plain integers),
    * else the value converted and printed.
    */
-  private number(bytes: Buffer, i: number, stop: number): number {
-    const start = i;
-    let c = bytes[i] as number;
-    if (c === MINUS) c = bytes[++i] as number;
-    if (c === ZERO) {
-      c = bytes[++i] as number;
-    } else if (c > ZERO && c <= 0x39) {
-      do c = bytes[++i] as number;
-      while (c >= ZERO && c <= 0x39);
-    } else {
-      return -1;
-    }
-    if (c === POINT) {
-      c = bytes[++i] as number;
-      if (c < ZERO || c > 0x39) return -1;
-      do c = bytes[++i] as number;
-      while (c >= ZERO && c <= 0x39);
-    }
-    if (c === 0x65 || c === 0x45) {
-      c = bytes[++i] as number;
-      if (c === 0x2b || c === MINUS) c = bytes[++i] as number;
-      if (c < ZERO || c > 0x39) return -1;
-      do c = bytes[++i] as number;
-      while (c >= ZERO && c <= 0x39);
-    }
+  private number(bytes: Buffer, start: number, stop: number): number {
+    const i = skipNumber(bytes, start);
+    if (i < 0) return -1;
     if (i > stop) return -1;
     if (spelledAsString(bytes, start, i)) {
       const out = this.out;
@@ -304,11 +259,4 @@ export class JsonLineWriter {
     this.o += (this.out as LatinWritable).latin1Write(String(value), this.o, NUMBER_ROOM);
     return i;
   }
-}
-
-/** Skips the blanks the clean-line path accepts: space and tab (a \r splits segments before JSON is read). */
-function skipBlanks(bytes: Buffer, i: number): number {
-  let c = bytes[i];
-  while (c === 0x20 || c === 0x09) c = bytes[++i];
-  return i;
 }

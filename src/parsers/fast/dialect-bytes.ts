@@ -6,16 +6,7 @@
  * nothing they would read is skipped (test/parsers/fast/dialect-bytes.property.test.ts); `config =
  * {...}`, `Namespace(... {...})` and `{name}` templates still cost one short scan.
  */
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const BRACE = 0x7b;
-const PIPE = 0x7c;
-const COLON = 0x3a;
-const SPACE = 0x20;
-
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
-}
+import { CLOSE_BRACKET, COLON, isDigit, OPEN_BRACE as BRACE, OPEN_BRACKET, PIPE, SPACE } from './json-bytes.js';
 
 /** Letters, digits, `_`, `.`, `-`: compose container names and logger names. */
 function isNameChar(c: number): boolean {

@@ -5,20 +5,10 @@
  * narrower in one place: a line starting `Epoch ` must go on `digits/` (Keras's `Epoch 3/50`), so a
  * tqdm bar (`Epoch 3:  40%|...`) is not decoded for nothing. Reads nothing at or past `stop`.
  */
-const CR = 0x0d;
-const ESC = 0x1b;
+import { BACKSPACE, CARRIAGE_RETURN as CR, ESC, isDigit, MINUS as DASH, OPEN_BRACKET as LEFT_BRACKET, SLASH, SPACE } from './json-bytes.js';
 
-const BACKSPACE = 0x08;
-const SPACE = 0x20;
-const SLASH = 0x2f;
-const DASH = 0x2d;
-const LEFT_BRACKET = 0x5b;
 /** `Epoch ` */
 const EPOCH = [0x45, 0x70, 0x6f, 0x63, 0x68, 0x20];
-
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
-}
 
 /** Whether digits start at `i` and are followed by `/`. */
 function countThenSlash(bytes: Uint8Array, i: number, stop: number): boolean {

@@ -14,8 +14,8 @@
  */
 import type { JsonObject, JsonValue } from '../../core/types.js';
 import { decimalValue } from './decimal.js';
-import { defineKey, MAX_DEPTH, parseJsonValue } from '../json.js';
-import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-bytes.js';
+import { defineKey, parseJsonValue } from '../json.js';
+import { BACKSLASH, CLOSE_BRACE, COLON, COMMA, MINUS, NINE, OPEN_BRACE, OPEN_BRACKET, QUOTE, ZERO, skipBlanks, skipLiteral, skipNumber, skipString, skipValue } from './json-bytes.js';
 
 /** The wanted keys, prepared for byte comparison. `_time` is always read: it settles the record's time. */
 export interface KeySelection {
@@ -134,7 +134,7 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
   if (stop - start < 2 || bytes[start] !== OPEN_BRACE || bytes[stop - 1] !== CLOSE_BRACE) return undefined;
   const out: JsonObject = {};
   others?.reset(bytes);
-  let i = skipSpace(bytes, start + 1, stop);
+  let i = skipBlanks(bytes, start + 1);
   if (bytes[i] === CLOSE_BRACE) return i + 1 === stop ? out : undefined;
   const table = selection.table;
   table.lines++;
@@ -176,9 +176,9 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
     if (previous === -1) table.first = slot;
     else table.next[previous] = slot;
     previous = slot;
-    i = skipSpace(bytes, keyEnd + 1, stop);
+    i = skipBlanks(bytes, keyEnd + 1);
     if (bytes[i] !== COLON) return undefined;
-    i = skipSpace(bytes, i + 1, stop);
+    i = skipBlanks(bytes, i + 1);
     if (i >= stop) return undefined;
     const wanted = table.wanted[slot] as number;
     if (wanted === -1) {
@@ -217,12 +217,12 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
         } catch {
           return undefined;
         }
-      } else if (c === 0x2d && bytes[i + 1] === 0x49) {
+      } else if (c === MINUS && bytes[i + 1] === 0x49) {
         i = skipLiteral(bytes, i + 1, stop);
         if (i < 0) return undefined;
         value = -Infinity;
-      } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-        i = skipNumber(bytes, i, stop);
+      } else if (c === MINUS || (c >= ZERO && c <= NINE)) {
+        i = skipNumber(bytes, i);
         if (i < 0) return undefined;
         value = numberValue(bytes, valueStart, i);
       } else {
@@ -236,10 +236,10 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
       defineKey(out, name, value);
       if (others !== undefined && name !== '_time') others.addWanted(slot, value);
     }
-    i = skipSpace(bytes, i, stop);
+    i = skipBlanks(bytes, i);
     const c = bytes[i];
     if (c === COMMA) {
-      i = skipSpace(bytes, i + 1, stop);
+      i = skipBlanks(bytes, i + 1);
       continue;
     }
     if (c === CLOSE_BRACE) return i + 1 === stop ? out : undefined;
@@ -263,149 +263,6 @@ function matchName(bytes: Uint8Array, start: number, end: number, selection: Key
 function sameBytes(bytes: Uint8Array, start: number, name: Uint8Array): boolean {
   for (let j = 0; j < name.length; j++) if (bytes[start + j] !== name[j]) return false;
   return true;
-}
-
-/**
- * JSON whitespace the clean-line path accepts: space and tab (a \r splits segments first; \n ends
- * the line). Needs no bound check: scanSelected has seen that the line's last byte is `}`.
- */
-function skipSpace(bytes: Uint8Array, i: number, _stop: number): number {
-  let c = bytes[i];
-  while (c === 0x20 || c === 0x09) c = bytes[++i];
-  return i;
-}
-
-/** Index after the string starting at `i` (a quote), or -1. Rejects what JSON.parse or the grammar would treat differently. */
-function skipString(bytes: Uint8Array, i: number, stop: number): number {
-  i++;
-  for (;;) {
-    if (i >= stop) return -1;
-    const c = bytes[i] as number;
-    if (c === QUOTE) return i + 1;
-    if (c === BACKSLASH) {
-      const e = bytes[i + 1];
-      if (e === 0x75) {
-        if (i + 6 > stop) return -1;
-        for (let h = i + 2; h < i + 6; h++) if (!isHex(bytes[h] as number)) return -1;
-        i += 6;
-        continue;
-      }
-      if (e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
-        i += 2;
-        continue;
-      }
-      return -1;
-    }
-    if (c < 0x20) return -1;
-    // U+009B (CSI) is stripped by the grammar's ANSI rule before JSON is parsed.
-    if (c === 0xc2 && bytes[i + 1] === 0x9b) return -1;
-    i++;
-  }
-}
-
-function isHex(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
-}
-
-/**
- * Index after a JSON number starting at `i`, or -1. The digit loops need no bound check: the line
- * ends with `}` (scanSelected checked), which stops every one of them.
- */
-function skipNumber(bytes: Uint8Array, i: number, _stop: number): number {
-  let c = bytes[i] as number;
-  if (c === 0x2d) c = bytes[++i] as number;
-  if (c === 0x30) c = bytes[++i] as number;
-  else if (c >= 0x31 && c <= 0x39) {
-    do c = bytes[++i] as number;
-    while (c >= 0x30 && c <= 0x39);
-  } else return -1;
-  if (c === 0x2e) {
-    c = bytes[++i] as number;
-    if (c < 0x30 || c > 0x39) return -1;
-    do c = bytes[++i] as number;
-    while (c >= 0x30 && c <= 0x39);
-  }
-  if (c === 0x65 || c === 0x45) {
-    c = bytes[++i] as number;
-    if (c === 0x2b || c === 0x2d) c = bytes[++i] as number;
-    if (c < 0x30 || c > 0x39) return -1;
-    do c = bytes[++i] as number;
-    while (c >= 0x30 && c <= 0x39);
-  }
-  return i;
-}
-
-const TRUE = [0x74, 0x72, 0x75, 0x65];
-const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];
-const NULL = [0x6e, 0x75, 0x6c, 0x6c];
-const NAN = [0x4e, 0x61, 0x4e];
-const INFINITY = [0x49, 0x6e, 0x66, 0x69, 0x6e, 0x69, 0x74, 0x79];
-
-/**
- * Index after `true`, `false`, `null`, or Python's `NaN` / `Infinity` at `i`, or -1. A line with a
- * NaN token fails JSON.parse, and the grammar then reads it with parseJsonObject, which accepts
- * exactly JSON plus these tokens (and `-Infinity`): the same lines, the same values.
- */
-function skipLiteral(bytes: Uint8Array, i: number, stop: number): number {
-  const c = bytes[i];
-  const word = c === 0x74 ? TRUE : c === 0x66 ? FALSE : c === 0x6e ? NULL : c === 0x4e ? NAN : c === 0x49 ? INFINITY : undefined;
-  if (word === undefined || i + word.length > stop) return -1;
-  for (let j = 1; j < word.length; j++) if (bytes[i + j] !== word[j]) return -1;
-  return i + word.length;
-}
-
-/** Index after the value at `i` inside a container at `depth` (the line's object is depth 1), or -1. */
-function skipValue(bytes: Uint8Array, i: number, stop: number, depth: number): number {
-  const c = bytes[i] as number;
-  if (c === QUOTE) return skipString(bytes, i, stop);
-  if (c === 0x2d && bytes[i + 1] === 0x49) return skipLiteral(bytes, i + 1, stop);
-  if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return skipNumber(bytes, i, stop);
-  if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-    // The full grammar rejects records nested deeper than MAX_DEPTH; leave those to it.
-    if (depth + 1 > MAX_DEPTH) return -1;
-    return c === OPEN_BRACE ? skipObject(bytes, i, stop, depth + 1) : skipArray(bytes, i, stop, depth + 1);
-  }
-  return skipLiteral(bytes, i, stop);
-}
-
-function skipObject(bytes: Uint8Array, i: number, stop: number, depth: number): number {
-  i = skipSpace(bytes, i + 1, stop);
-  if (bytes[i] === CLOSE_BRACE) return i + 1;
-  for (;;) {
-    if (i >= stop || bytes[i] !== QUOTE) return -1;
-    i = skipString(bytes, i, stop);
-    if (i < 0) return -1;
-    i = skipSpace(bytes, i, stop);
-    if (bytes[i] !== COLON) return -1;
-    i = skipSpace(bytes, i + 1, stop);
-    if (i >= stop) return -1;
-    i = skipValue(bytes, i, stop, depth);
-    if (i < 0) return -1;
-    i = skipSpace(bytes, i, stop);
-    const c = bytes[i];
-    if (c === COMMA) {
-      i = skipSpace(bytes, i + 1, stop);
-      continue;
-    }
-    return c === CLOSE_BRACE ? i + 1 : -1;
-  }
-}
-
-function skipArray(bytes: Uint8Array, i: number, stop: number, depth: number): number {
-  i = skipSpace(bytes, i + 1, stop);
-  if (bytes[i] === CLOSE_BRACKET) return i + 1;
-  for (;;) {
-    if (i >= stop) return -1;
-    i = skipValue(bytes, i, stop, depth);
-    if (i < 0) return -1;
-    i = skipSpace(bytes, i, stop);
-    const c = bytes[i];
-    if (c === COMMA) {
-      i = skipSpace(bytes, i + 1, stop);
-      continue;
-    }
-    return c === CLOSE_BRACKET ? i + 1 : -1;
-  }
 }
 
 function stringValue(bytes: Buffer, start: number, end: number): string {
@@ -433,8 +290,8 @@ export const numberValue: (bytes: Buffer, start: number, end: number) => number 
 export function rawValue(bytes: Buffer, start: number, end: number): JsonValue {
   const c = bytes[start] as number;
   if (c === QUOTE) return stringValue(bytes, start, end);
-  if (c === 0x2d && bytes[start + 1] === 0x49) return -Infinity;
-  if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return numberValue(bytes, start, end);
+  if (c === MINUS && bytes[start + 1] === 0x49) return -Infinity;
+  if (c === MINUS || (c >= ZERO && c <= NINE)) return numberValue(bytes, start, end);
   if (c === OPEN_BRACKET) {
     const text = bytes.toString('utf8', start, end);
     try {

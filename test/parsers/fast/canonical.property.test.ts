@@ -15,6 +15,7 @@ import { JsonLineWriter } from '../../../src/parsers/fast/canonical.js';
 import { toJsonLine, type NonFiniteStyle } from '../../../src/render/json.js';
 import type { JsonValue, MetadataRecord } from '../../../src/core/types.js';
 import { anyLine, NOW, plainRead } from '../../helpers/log-lines.js';
+import { brokenLine } from './broken-lines.js';
 import { pythonDumps } from '../../helpers/python-json.js';
 
 function referenceLine(record: MetadataRecord, withSource: boolean, nan: NonFiniteStyle): string {
@@ -109,6 +110,17 @@ describe('extract copies clean lines exactly as parsing and printing would print
         expect(await extract(cutInto(input, cuts), withSource, nan)).toBe(want);
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('on lines with one bracket swapped or one separator dropped or doubled', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(brokenLine, { minLength: 1, maxLength: 4 }), fc.boolean(), async (lines, withSource) => {
+        const input = Buffer.from(lines.join('\n'));
+        const want = plainRead(input).records.map((record) => `${referenceLine(record, withSource, 'null')}\n`).join('');
+        expect(await extract([input], withSource, 'null')).toBe(want);
+      }),
+      { numRuns: 2000 },
     );
   });
 

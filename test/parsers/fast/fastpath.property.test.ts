@@ -15,10 +15,12 @@ import { flattenValues, forEachLeaf } from '../../../src/parsers/metadata.js';
 import { numberValue, topLevelKeysFor } from '../../../src/parsers/fast/partial.js';
 import { LineReader, type ReadOptions } from '../../../src/parsers/source.js';
 import { anyLine, KEYS, NOW, plainRead, tree } from '../../helpers/log-lines.js';
+import { brokenLine } from './broken-lines.js';
 import { comparable as normalise, pythonDumps as dumps } from '../../helpers/python-json.js';
 import type { Diagnostic, MetadataRecord } from '../../../src/core/types.js';
 
 const RUNS = 10_000;
+
 function fastRead(input: Buffer, cuts: number[], options: ReadOptions = {}): { records: MetadataRecord[]; diagnostics: Diagnostic[] } {
   const records: MetadataRecord[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -122,6 +124,17 @@ describe('fast paths agree with the plain parser', () => {
         expect(comparable(fastRead(input, cuts, { keys, loose }))).toEqual(comparable(plainRead(input, { keys, loose })));
       }),
       { numRuns: RUNS },
+    );
+  });
+
+  it('with keys, a line with one bracket swapped or one separator dropped or doubled is read as the grammar reads it', () => {
+    fc.assert(
+      fc.property(fc.array(brokenLine, { minLength: 1, maxLength: 4 }), fc.array(fc.constantFrom(...KEYS), { maxLength: 3 }), (lines, names) => {
+        const keys = topLevelKeysFor(names);
+        const input = Buffer.from(lines.join('\n'));
+        expect(comparable(fastRead(input, [], { keys }))).toEqual(comparable(plainRead(input, { keys })));
+      }),
+      { numRuns: 3000 },
     );
   });
 
