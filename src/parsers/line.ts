@@ -21,6 +21,7 @@ import { mayBePythonDict, parsePythonDict } from './dialects/python-dict.js';
 import { numericStringsAsNumbers } from './dialects/numeric-strings.js';
 import { appendOrigin, ORIGIN_FIELD, splitKnownPrefix } from './dialects/prefixes.js';
 import { objectAfterProgressBar } from './dialects/progress-bar.js';
+import { TimestampReader } from './fast/timestamp-bytes.js';
 
 export interface LineGrammarOptions {
   /** Take the first JSON object found anywhere in a segment, not only a whole-segment object. Default false. */
@@ -41,130 +42,13 @@ export interface ClassifiedLine {
 
 const NOTHING: ClassifiedLine = Object.freeze({ objects: [], rejected: [] }) as unknown as ClassifiedLine;
 
-/** The longest prefix a digit-first line is checked for before the fraction: `2026-11-22T10:00:00`. */
-const DATE_TIME_LENGTH = 19;
-
-// The date of the last prefix read (its 10 bytes) and its epoch ms at midnight UTC: kubectl prints
-// thousands of lines a day, so a prefix's date is read by Date.parse once and its clock by arithmetic.
-const cachedDate = new Uint8Array(10); // all zeros: matches no line that gets this far
-let cachedDay = NaN;
-
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
-}
-
-/** The two-digit number at `i` (both bytes already checked to be digits). */
-function twoDigits(bytes: Uint8Array, i: number): number {
-  return ((bytes[i] as number) - 0x30) * 10 + (bytes[i + 1] as number) - 0x30;
-}
-
-/** What readTimestampPrefixAt read: one shared object, so the hot path allocates nothing per line. */
-export const timestampPrefix = { time: 0, length: 0 };
-
 /**
- * A leading RFC 3339 date-time with a zone, as `--timestamps` writes it, and one space:
- * `YYYY-MM-DD[Tt ]hh:mm:ss[.fraction](Z|z|±hh:mm) ` at `bytes[start]`, read without making a
- * string. Returns true and fills `timestampPrefix` (epoch ms, the fraction cut to milliseconds;
- * the length with the space), or false; a date Date.parse rejects is no prefix. Never reads at or
- * past `stop`.
+ * Parses a leading RFC 3339 timestamp; returns its epoch ms and the text after it, or undefined.
+ * `timestamps` remembers the last date read: a reader passes its own, so each day is parsed once.
  */
-export function readTimestampPrefixAt(bytes: Uint8Array, start: number, stop: number): boolean {
-  if (stop - start <= DATE_TIME_LENGTH + 1) return false;
-  for (let k = 0; k < DATE_TIME_LENGTH; k++) {
-    const c = bytes[start + k] as number;
-    switch (k) {
-      case 4: case 7: if (c !== 0x2d) return false; break;
-      case 10: if (c !== 0x54 && c !== 0x74 && c !== 0x20) return false; break;
-      case 13: case 16: if (c !== 0x3a) return false; break;
-      default: if (!isDigit(c)) return false;
-    }
-  }
-  // Past the date-time, a read at `stop` or beyond gives -1: no digit, no zone, no space.
-  const at = (i: number): number => (i < stop ? (bytes[i] as number) : -1);
-  let i = start + DATE_TIME_LENGTH;
-  let millis = 0;
-  if (at(i) === 0x2e) {
-    i++;
-    // Milliseconds are the first three digits, padded with zeros; the rest are cut.
-    let digits = 0;
-    for (; isDigit(at(i)); i++, digits++) if (digits < 3) millis = millis * 10 + ((bytes[i] as number) - 0x30);
-    if (digits === 0) return false;
-    if (digits === 1) millis *= 100;
-    else if (digits === 2) millis *= 10;
-  }
-  const zoneStart = i;
-  const z = at(i);
-  let offsetMinutes = 0;
-  // Offsets Date.parse may refuse (minutes past 59, hours past 23) are left to it below.
-  let plainOffset = true;
-  if (z === 0x5a || z === 0x7a) {
-    i++;
-  } else if (z === 0x2b || z === 0x2d) {
-    if (!isDigit(at(i + 1)) || !isDigit(at(i + 2)) || at(i + 3) !== 0x3a || !isDigit(at(i + 4)) || !isDigit(at(i + 5))) return false;
-    const offsetHours = twoDigits(bytes, i + 1);
-    const offsetMinutesPart = twoDigits(bytes, i + 4);
-    plainOffset = offsetHours <= 23 && offsetMinutesPart <= 59;
-    offsetMinutes = (offsetHours * 60 + offsetMinutesPart) * (z === 0x2d ? -1 : 1);
-    i += 6;
-  } else {
-    return false;
-  }
-  if (at(i) !== 0x20) return false;
-  const hour = twoDigits(bytes, start + 11);
-  const minute = twoDigits(bytes, start + 14);
-  const second = twoDigits(bytes, start + 17);
-  let time: number;
-  if (hour <= 23 && minute <= 59 && second <= 59 && plainOffset) {
-    if (!sameDate(bytes, start)) {
-      cachedDate.set(bytes.subarray(start, start + 10));
-      cachedDay = Date.parse(`${latin1(bytes, start, start + 10)}T00:00:00.000Z`);
-    }
-    time = cachedDay + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
-  } else {
-    // Edge values (24:00, a second of 60, odd offsets) are left to Date.parse, which decides them,
-    // with their milliseconds: it takes 24:00:00.000 but not 24:00:00.500.
-    const zone = latin1(bytes, zoneStart, i);
-    time = Date.parse(`${latin1(bytes, start, start + 10)}T${latin1(bytes, start + 11, start + DATE_TIME_LENGTH)}.${String(millis).padStart(3, '0')}${zone === 'z' ? 'Z' : zone}`);
-  }
-  if (Number.isNaN(time)) return false;
-  timestampPrefix.time = time;
-  timestampPrefix.length = i + 1 - start;
-  return true;
-}
-
-function sameDate(bytes: Uint8Array, start: number): boolean {
-  for (let k = 0; k < 10; k++) if (bytes[start + k] !== cachedDate[k]) return false;
-  return true;
-}
-
-/** ASCII bytes as a string (only the rare paths above make one). */
-function latin1(bytes: Uint8Array, start: number, end: number): string {
-  return String.fromCharCode(...bytes.subarray(start, end));
-}
-
-let prefixScratch = new Uint8Array(64);
-
-/** readTimestampPrefixAt for text: its epoch ms and its length with the space, or undefined. */
-export function readTimestampPrefix(line: string): { time: number; length: number } | undefined {
-  // The prefix's bytes: the date-time and the `.`, its fraction digits (any number), then at most
-  // a six-character zone and the space.
-  let length = Math.min(line.length, DATE_TIME_LENGTH + 1);
-  while (length < line.length && isDigit(line.charCodeAt(length))) length++;
-  length = Math.min(line.length, length + 7);
-  if (length > prefixScratch.length) prefixScratch = new Uint8Array(length * 2);
-  // A prefix is ASCII: any other character becomes 0x80, which no part of it matches.
-  for (let k = 0; k < length; k++) {
-    const c = line.charCodeAt(k);
-    prefixScratch[k] = c < 0x80 ? c : 0x80;
-  }
-  if (!readTimestampPrefixAt(prefixScratch, 0, length)) return undefined;
-  return { time: timestampPrefix.time, length: timestampPrefix.length };
-}
-
-/** Parses a leading RFC 3339 timestamp; returns its epoch ms and the text after it, or undefined. */
-export function splitTimestampPrefix(line: string): { time: number; rest: string } | undefined {
-  const prefix = readTimestampPrefix(line);
-  return prefix === undefined ? undefined : { time: prefix.time, rest: line.slice(prefix.length) };
+export function splitTimestampPrefix(line: string, timestamps: TimestampReader = new TimestampReader()): { time: number; rest: string } | undefined {
+  if (!timestamps.read(line)) return undefined;
+  return { time: timestamps.time, rest: line.slice(timestamps.length) };
 }
 
 function isSpace(c: number): boolean {
@@ -292,9 +176,9 @@ function findFirstObject(segment: string): JsonObject | null {
 
 /**
  * Classifies one line (without its `\n`; a trailing `\r` may remain and is ignored).
- * Never throws on any input.
+ * Never throws on any input. A reader passes its own `timestamps`, which remembers the day last read.
  */
-export function classifyLine(line: string, options: LineGrammarOptions = {}): ClassifiedLine {
+export function classifyLine(line: string, options: LineGrammarOptions = {}, timestamps?: TimestampReader): ClassifiedLine {
   let text = line;
   if (text.indexOf('\x1b') !== -1 || text.indexOf('\x9b') !== -1) text = stripAnsi(text);
   let prefixTime: number | undefined;
@@ -314,7 +198,7 @@ export function classifyLine(line: string, options: LineGrammarOptions = {}): Cl
       text = known.rest;
       continue;
     }
-    const stamp = first >= 0x30 && first <= 0x39 ? splitTimestampPrefix(text) : undefined;
+    const stamp = first >= 0x30 && first <= 0x39 ? splitTimestampPrefix(text, (timestamps ??= new TimestampReader())) : undefined;
     if (stamp === undefined) break;
     prefixTime ??= stamp.time;
     text = stamp.rest;

@@ -31,46 +31,53 @@ export function parseIsoTime(text: string): number | undefined {
   return Number.isNaN(time) ? undefined : time;
 }
 
-// The day last formatted: a log's timestamps move forward, thousands of lines a day, so most lines
-// reuse its text and format only their clock (Date#toISOString costs more than the rest of
-// reading a short record).
 const DAY_MS = 86_400_000;
-let cachedDay = NaN;
-let cachedDayText = '';
 const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
 const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
 
-/** Exactly `new Date(ms).toISOString()` for a valid time in whole milliseconds, formatting each day only once. */
-export function isoTime(ms: number): string {
-  const day = Math.floor(ms / DAY_MS);
-  if (day !== cachedDay) {
-    // `2026-11-22T`; wider years (`+012026-...`) end the same way.
-    cachedDayText = new Date(day * DAY_MS).toISOString().slice(0, -13);
-    cachedDay = day;
+/**
+ * Formats times as `new Date(ms).toISOString()` does, one formatter per reader: it remembers the
+ * day last formatted, since a log's timestamps move forward, thousands of lines a day, so most
+ * lines reuse its text and format only their clock (Date#toISOString costs more than the rest of
+ * reading a short record).
+ */
+export class IsoTimes {
+  private day = NaN;
+  private dayText = '';
+
+  /** Exactly `new Date(ms).toISOString()` for a valid time in whole milliseconds. */
+  format(ms: number): string {
+    const day = Math.floor(ms / DAY_MS);
+    if (day !== this.day) {
+      // `2026-11-22T`; wider years (`+012026-...`) end the same way.
+      this.dayText = new Date(day * DAY_MS).toISOString().slice(0, -13);
+      this.day = day;
+    }
+    let rest = ms - day * DAY_MS;
+    const hour = Math.floor(rest / 3_600_000);
+    rest -= hour * 3_600_000;
+    const minute = Math.floor(rest / 60_000);
+    rest -= minute * 60_000;
+    const second = Math.floor(rest / 1000);
+    return `${this.dayText}${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${THREE_DIGITS[rest - second * 1000]}Z`;
   }
-  let rest = ms - day * DAY_MS;
-  const hour = Math.floor(rest / 3_600_000);
-  rest -= hour * 3_600_000;
-  const minute = Math.floor(rest / 60_000);
-  rest -= minute * 60_000;
-  const second = Math.floor(rest / 1000);
-  return `${cachedDayText}${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${THREE_DIGITS[rest - second * 1000]}Z`;
 }
 
 /**
  * Builds a record from a metadata object. `readTime` is the ISO string for "now", computed once
- * per chunk by the reader because formatting a date per line is measurable on big logs.
+ * per chunk by the reader because formatting a date per line is measurable on big logs; for the
+ * same reason a reader passes its own `times`.
  */
-export function toRecord(object: JsonObject, source: string, line: number, prefixTime: number | undefined, readTime: string): MetadataRecord {
+export function toRecord(object: JsonObject, source: string, line: number, prefixTime: number | undefined, readTime: string, times?: IsoTimes): MetadataRecord {
   let values = unwrapValohai(object);
   let time: string | undefined;
   if (Object.hasOwn(values, '_time')) {
     const own = values['_time'];
     const parsed = typeof own === 'string' ? parseIsoTime(own) : undefined;
-    if (parsed !== undefined) time = isoTime(parsed);
+    if (parsed !== undefined) time = (times ??= new IsoTimes()).format(parsed);
     values = withoutKey(values, '_time');
   }
-  if (time === undefined) time = prefixTime === undefined ? readTime : isoTime(prefixTime);
+  if (time === undefined) time = prefixTime === undefined ? readTime : (times ??= new IsoTimes()).format(prefixTime);
   return { values, time, source, line };
 }
 

@@ -10,9 +10,9 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { InputError } from '../core/errors.js';
-import { classifyLine, parseCleanLine, readTimestampPrefixAt, timestampPrefix, type LineGrammarOptions } from './line.js';
+import { classifyLine, parseCleanLine, type LineGrammarOptions } from './line.js';
 import type { JsonLineWriter } from './fast/canonical.js';
-import { isoTime, toRecord } from './metadata.js';
+import { IsoTimes, toRecord } from './metadata.js';
 import { OtherEntries, restrictKeys, scanSelected, selectKeys, type KeySelection } from './fast/partial.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
 import { reads } from './dialects/dialects.js';
@@ -21,6 +21,7 @@ import { mayBeKerasAt } from './fast/keras-bytes.js';
 import { loggingRecordAt, mayBeDialectLine } from './fast/dialect-bytes.js';
 import { CriJoiner, splitKnownPrefix } from './dialects/prefixes.js';
 import { diagnoseNoRecords, KEPT_LINES } from './dialects/diagnose.js';
+import { TimestampReader } from './fast/timestamp-bytes.js';
 import { CARRIAGE_RETURN, ESC, isDigit, NEWLINE, OPEN_BRACE as BRACE, OPEN_BRACKET } from './fast/json-bytes.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -104,6 +105,9 @@ export class LineReader {
   private recordCount = 0;
   /** While no record has been found: a few lines that looked like they might hold one, to say why none did. */
   private kept: string[] = [];
+  /** This input's timestamp prefixes (the last date read) and record times (the last day formatted). */
+  private readonly timestamps = new TimestampReader();
+  private readonly times = new IsoTimes();
 
   constructor(
     readonly source: string,
@@ -177,9 +181,9 @@ export class LineReader {
         if (brace !== -1 && brace < start) brace = chunk.indexOf(BRACE, start);
         if (brace !== -1 && brace < end) this.handleLine(chunk, start, end);
         // Once the job has printed its own metadata, Keras bars are only progress: not even decoded.
-        else if (this.keras !== undefined && !this.ownMetadata && kerasAt(chunk, start, end) !== -1) this.handleKeras(chunk, start, end, this.keras);
+        else if (this.keras !== undefined && !this.ownMetadata && kerasAt(chunk, start, end, this.timestamps) !== -1) this.handleKeras(chunk, start, end, this.keras);
         else if (this.criPending) this.handleLine(chunk, start, end);
-        else if (this.recordCount === 0 && this.kept.length < KEPT_LINES && kerasAt(chunk, start, end) !== -1) this.keep(chunk, start, end);
+        else if (this.recordCount === 0 && this.kept.length < KEPT_LINES && kerasAt(chunk, start, end, this.timestamps) !== -1) this.keep(chunk, start, end);
       }
       this.lineNumber++;
       start = newline + 1;
@@ -220,7 +224,7 @@ export class LineReader {
   /** A line put together from pieces of several chunks. */
   private handleWholeLine(line: Buffer): void {
     if (line.indexOf(BRACE) !== -1) this.handleLine(line, 0, line.length);
-    else if (this.keras !== undefined && !this.ownMetadata && kerasAt(line, 0, line.length) !== -1) this.handleKeras(line, 0, line.length, this.keras);
+    else if (this.keras !== undefined && !this.ownMetadata && kerasAt(line, 0, line.length, this.timestamps) !== -1) this.handleKeras(line, 0, line.length, this.keras);
     else if (this.criPending) this.handleLine(line, 0, line.length);
   }
 
@@ -229,9 +233,9 @@ export class LineReader {
     // A saved log (`run --save`, `kubectl logs --timestamps`) times each line: the epoch's time.
     let from = start;
     let time: string | undefined;
-    if (timestampPrefixAt(buffer, start, end)) {
-      from = start + timestampPrefix.length;
-      time = isoTime(timestampPrefix.time);
+    if (timestampPrefixAt(this.timestamps, buffer, start, end)) {
+      from = start + this.timestamps.length;
+      time = this.times.format(this.timestamps.time);
     }
     const text = buffer.toString('utf8', from, end);
     // A new epoch's header: the last epoch's record had its chance to be printed by the job itself.
@@ -322,7 +326,7 @@ export class LineReader {
         if (this.selection !== undefined && this.pickKeys(buffer, record, stop, this.selection)) return this.wroteRecord();
       }
     }
-    if (this.cri !== undefined && timestampPrefixAt(buffer, start, stop) && criStreamAt(buffer, start + timestampPrefix.length, stop)) {
+    if (this.cri !== undefined && timestampPrefixAt(this.timestamps, buffer, start, stop) && criStreamAt(buffer, start + this.timestamps.length, stop)) {
       this.handleCri(buffer.toString('utf8', start, stop), this.cri);
       return;
     }
@@ -365,14 +369,14 @@ export class LineReader {
   private classifyText(text: string, outerTime: number | undefined): void {
     const clean = this.options.loose || outerTime !== undefined ? undefined : parseCleanLine(text);
     if (clean !== undefined) {
-      this.emit(toRecord(clean, this.source, this.lineNumber, undefined, this.readTime));
+      this.emit(toRecord(clean, this.source, this.lineNumber, undefined, this.readTime, this.times));
       return this.sawOwnMetadata();
     }
-    const classified = classifyLine(text, this.options);
+    const classified = classifyLine(text, this.options, this.timestamps);
     if (classified.objects.length > 0) this.sawOwnMetadata();
     const prefixTime = classified.prefixTime ?? outerTime;
     for (const object of classified.objects) {
-      this.emit(toRecord(object, this.source, this.lineNumber, prefixTime, this.readTime));
+      this.emit(toRecord(object, this.source, this.lineNumber, prefixTime, this.readTime, this.times));
     }
     for (const reason of classified.rejected) {
       this.sink.diagnostic({ source: this.source, line: this.lineNumber, message: `looks like metadata but is ${reason}, skipped` });
@@ -382,8 +386,9 @@ export class LineReader {
   /** A clean line (`{...}`, or `<RFC 3339 time> {...}`) written as extract prints it; false when it needs the full grammar. */
   private writeJsonLine(buffer: Buffer, start: number, stop: number, writer: JsonLineWriter): boolean {
     if (buffer[start] === BRACE) return writer.writeLine(buffer, start, stop, this.readTime, this.source, this.lineNumber);
-    if (!timestampPrefixAt(buffer, start, stop)) return false;
-    return writer.writeLine(buffer, start + timestampPrefix.length, stop, isoTime(timestampPrefix.time), this.source, this.lineNumber);
+    const timestamps = this.timestamps;
+    if (!timestampPrefixAt(timestamps, buffer, start, stop)) return false;
+    return writer.writeLine(buffer, start + timestamps.length, stop, this.times.format(timestamps.time), this.source, this.lineNumber);
   }
 
   /**
@@ -394,15 +399,15 @@ export class LineReader {
     let from = start;
     let prefixTime: number | undefined;
     if (buffer[start] !== BRACE) {
-      if (!timestampPrefixAt(buffer, start, stop)) return false;
-      from = start + timestampPrefix.length;
-      prefixTime = timestampPrefix.time;
+      if (!timestampPrefixAt(this.timestamps, buffer, start, stop)) return false;
+      from = start + this.timestamps.length;
+      prefixTime = this.timestamps.time;
     }
     const picked = scanSelected(buffer, from, stop, selection, this.others);
     if (picked === undefined) return false;
     // The scanner leaves `vh_metadata` lines to the full grammar, so only `_time` needs toRecord.
     const record: MetadataRecord = Object.hasOwn(picked, '_time') || prefixTime !== undefined
-      ? toRecord(picked, this.source, this.lineNumber, prefixTime, this.readTime)
+      ? toRecord(picked, this.source, this.lineNumber, prefixTime, this.readTime, this.times)
       : { values: picked, time: this.readTime, source: this.source, line: this.lineNumber };
     this.sink.record(record, this.others);
     return true;
@@ -509,10 +514,10 @@ function onlyBracesIn(buffer: Buffer, start: number, stop: number, segment: { st
  * Where Keras progress output may start in a `{`-less line: at its start, or after an RFC 3339
  * timestamp prefix (a log saved by `run --save` or with `--timestamps`); -1 when it cannot be Keras's.
  */
-function kerasAt(buffer: Buffer, start: number, stop: number): number {
+function kerasAt(buffer: Buffer, start: number, stop: number, timestamps: TimestampReader): number {
   if (mayBeKerasAt(buffer, start, stop)) return start;
-  if (!timestampPrefixAt(buffer, start, stop)) return -1;
-  const after = start + timestampPrefix.length;
+  if (!timestampPrefixAt(timestamps, buffer, start, stop)) return -1;
+  const after = start + timestamps.length;
   return mayBeKerasAt(buffer, after, stop) ? after : -1;
 }
 
@@ -540,12 +545,12 @@ function isBlank(c: number): boolean {
 
 /**
  * Whether the line `buffer[start, stop)` starts with an RFC 3339 timestamp prefix; if so, its time
- * and length are in `timestampPrefix` until the next call.
+ * and length are in `timestamps` until its next read.
  */
-function timestampPrefixAt(buffer: Buffer, start: number, stop: number): boolean {
+function timestampPrefixAt(timestamps: TimestampReader, buffer: Buffer, start: number, stop: number): boolean {
   const first = buffer[start] as number;
   if (first < 0x30 || first > 0x39) return false;
-  return readTimestampPrefixAt(buffer, start, stop);
+  return timestamps.readAt(buffer, start, stop);
 }
 
 /**

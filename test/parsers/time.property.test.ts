@@ -5,8 +5,15 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readTimestampPrefix, readTimestampPrefixAt, splitTimestampPrefix, timestampPrefix } from '../../src/parsers/line.js';
-import { isoTime } from '../../src/parsers/metadata.js';
+import { splitTimestampPrefix } from '../../src/parsers/line.js';
+import { IsoTimes } from '../../src/parsers/metadata.js';
+import { TimestampReader } from '../../src/parsers/fast/timestamp-bytes.js';
+
+/** One reader for the whole file, as one input's reader: what it remembers carries from line to line. */
+const reader = new TimestampReader();
+function readTimestampPrefix(line: string): { time: number; length: number } | undefined {
+  return reader.read(line) ? { time: reader.time, length: reader.length } : undefined;
+}
 
 /** The prefix rule written plainly: the definition the fast reader must match. */
 const PREFIX = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2}) /;
@@ -57,8 +64,8 @@ describe('readTimestampPrefix', () => {
         const text = line.slice(0, Math.max(0, line.length - cut));
         // The line's bytes sit between other bytes: a digit or a space read past its end would show.
         const bytes = Buffer.concat([Buffer.from('9 '), Buffer.from(text, 'utf8'), Buffer.from(' 1Z {')]);
-        const found = readTimestampPrefixAt(bytes, 2, bytes.length - 5);
-        expect(found ? { time: timestampPrefix.time, length: timestampPrefix.length } : undefined).toEqual(plainPrefix(Buffer.from(text, 'utf8').toString('latin1')));
+        const found = reader.readAt(bytes, 2, bytes.length - 5);
+        expect(found ? { time: reader.time, length: reader.length } : undefined).toEqual(plainPrefix(Buffer.from(text, 'utf8').toString('latin1')));
       }
     }), { numRuns: 3000 });
   });
@@ -77,13 +84,23 @@ describe('readTimestampPrefix', () => {
     expect(readTimestampPrefix('2026-11-22T10:00:01Z x')?.length).toBe(21);
     expect(splitTimestampPrefix('2026-11-22t10:00:01.123456z {"a": 1}')).toEqual({ time: Date.parse('2026-11-22T10:00:01.123Z'), rest: '{"a": 1}' });
   });
+
+  it('keeps what it remembers to itself: two readers read their own days', () => {
+    const other = new TimestampReader();
+    expect(readTimestampPrefix('2026-11-22T10:00:00Z x')?.time).toBe(Date.parse('2026-11-22T10:00:00Z'));
+    expect(other.read('2026-11-23T10:00:00Z x') && other.time).toBe(Date.parse('2026-11-23T10:00:00Z'));
+    expect(readTimestampPrefix('2026-11-22T11:00:00Z x')?.time).toBe(Date.parse('2026-11-22T11:00:00Z'));
+    expect(other.read('2026-11-23T11:00:00Z x') && other.time).toBe(Date.parse('2026-11-23T11:00:00Z'));
+  });
 });
 
-describe('isoTime', () => {
+describe('IsoTimes', () => {
   it('formats exactly as Date#toISOString, whatever came before', () => {
+    const times = new IsoTimes();
+    const isoTime = (ms: number): string => times.format(ms);
     const ms = fc.oneof(fc.integer({ min: -8.64e15, max: 8.64e15 }), fc.integer({ min: 1795000000000, max: 1795000005000 }), fc.integer({ min: -2000, max: 2000 }));
-    fc.assert(fc.property(fc.array(ms, { minLength: 1, maxLength: 20 }), (times) => {
-      for (const t of times) expect(isoTime(t)).toBe(new Date(t).toISOString());
+    fc.assert(fc.property(fc.array(ms, { minLength: 1, maxLength: 20 }), (list) => {
+      for (const t of list) expect(isoTime(t)).toBe(new Date(t).toISOString());
     }), { numRuns: 3000 });
   });
 });
