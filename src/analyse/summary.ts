@@ -15,6 +15,7 @@ import { flattenValues, forEachLeaf } from '../parsers/metadata.js';
 import { getPath, normalizeKey, stepOf } from '../core/keys.js';
 import type { Aggregate } from '../core/aggregates.js';
 import { EntryKind, rawValue, type OtherEntries } from '../parsers/fast/partial.js';
+import { DecimalReader } from '../parsers/fast/decimal.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
 import type { SchemaViolation } from '../formats/schema.js';
 
@@ -160,6 +161,8 @@ export class SummaryBuilder {
   /** Light entries by the reader's name-table slot: a Map lookup saved per key per line. */
   private readonly bySlot: Array<Light | undefined> = [];
   private readonly unsettled: Light[] = [];
+  /** Reads the raw values kept (number tokens without a string). */
+  private readonly decimals = new DecimalReader();
 
   constructor(readonly execution: string, private readonly options: SummaryOptions = {}) {
     this.wanted = options.keys ?? 'all';
@@ -282,7 +285,7 @@ export class SummaryBuilder {
       light.stamp = stamp;
       light.count++;
     }
-    if (light.count === 1) light.first = rawValue(buffer, start, end);
+    if (light.count === 1) light.first = rawValue(buffer, start, end, this.decimals);
     if (light.raw === undefined) this.unsettled.push(light);
     light.raw = buffer;
     light.rawStart = start;
@@ -294,7 +297,7 @@ export class SummaryBuilder {
   /** Reads the raw latest values that point into the reader's current chunk, before it is released. */
   chunkDone(): void {
     for (const light of this.unsettled) {
-      if (light.raw !== undefined) light.latest = rawValue(light.raw, light.rawStart, light.rawEnd);
+      if (light.raw !== undefined) light.latest = rawValue(light.raw, light.rawStart, light.rawEnd, this.decimals);
       light.raw = undefined;
     }
     this.unsettled.length = 0;

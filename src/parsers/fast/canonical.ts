@@ -16,7 +16,7 @@
  * number too large for a double, and deep nesting. test/parsers/fast/canonical.property.test.ts checks, on
  * fuzzed logs in random chunks, that extract prints exactly what parsing and printing print.
  */
-import { decimalValue, spelledAsString } from './decimal.js';
+import { DecimalReader } from './decimal.js';
 import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, FALSE, MINUS, NINE, NULL, OPEN_BRACE, OPEN_BRACKET, QUOTE, TRUE, ZERO, skipBlanks, skipNumber, skipWord } from './json-bytes.js';
 
 /** Nesting the writer follows; deeper lines (rare, and near the grammar's own limit) go the ordinary way. */
@@ -44,6 +44,8 @@ export class JsonLineWriter {
   private readonly keyEnds: number[] = [];
   private keyCount = 0;
   private source: string | undefined;
+  /** Reads the number tokens: its own, as it holds the last token read. */
+  private readonly decimals = new DecimalReader();
   private sourceJson = '';
 
   constructor(readonly withSource: boolean, capacity = 1 << 20) {
@@ -244,14 +246,14 @@ export class JsonLineWriter {
     const i = skipNumber(bytes, start);
     if (i < 0) return -1;
     if (i > stop) return -1;
-    if (spelledAsString(bytes, start, i)) {
+    if (this.decimals.spelledAsString(bytes, start, i)) {
       const out = this.out;
       let o = this.o;
       for (let j = start; j < i; j++) out[o++] = bytes[j] as number;
       this.o = o;
       return i;
     }
-    const value = decimalValue(bytes, start, i);
+    const value = this.decimals.value(bytes, start, i);
     // Too large for a double: JSON.stringify prints null, which the ordinary path writes.
     if (!Number.isFinite(value)) return -1;
     // The printed number may be longer than the token: keep room for it and the rest of the line.

@@ -62,124 +62,6 @@ function divideExactly(high: number, low: number, scale: number): number {
   return nearest;
 }
 
-/**
- * The last token read by readToken. One shared object, refilled token after token: reading a
- * number allocates nothing.
- */
-const token = {
-  negative: false,
-  /** The first 15 significant digits as an integer (below 10^15, so exact). */
-  high: 0,
-  /** Up to 4 further significant digits, and how many. */
-  extra: 0,
-  extraDigits: 0,
-  /** Significant digits: from the first nonzero digit on. */
-  significant: 0,
-  /** Digits after the point: the value is digits / 10^scale. */
-  scale: 0,
-  /** Zeros after the point before the first significant digit (`0.001` has 2). */
-  leadingZeros: 0,
-  /** The last digit is a zero after the point (`1.50`). */
-  trailingFractionZero: false,
-  /** The last digit. */
-  lastDigit: 0,
-};
-
-/**
- * Reads a plain decimal token (`-12`, `0.013348490371002166`) into `token`; false for an exponent,
- * more than 19 significant digits or more than 22 after the point (the fast paths' limits).
- */
-function readToken(bytes: Uint8Array, start: number, end: number): boolean {
-  let i = start;
-  const negative = bytes[i] === 0x2d;
-  if (negative) i++;
-  let high = 0;
-  let significant = 0;
-  let extra = 0;
-  let extraDigits = 0;
-  let scale = 0;
-  let leadingZeros = 0;
-  let fraction = false;
-  let c = 0;
-  for (; i < end; i++) {
-    c = bytes[i] as number;
-    if (c === 0x2e) {
-      fraction = true;
-      continue;
-    }
-    if (c < 0x30 || c > 0x39) return false;
-    if (fraction) {
-      scale++;
-      if (high === 0 && c === 0x30) leadingZeros++;
-    }
-    if (significant < 15) {
-      high = high * 10 + (c - 0x30);
-      if (high !== 0) significant++;
-    } else if (extraDigits < 4) {
-      extra = extra * 10 + (c - 0x30);
-      extraDigits++;
-      significant++;
-    } else {
-      return false;
-    }
-  }
-  if (scale > 22) return false;
-  token.negative = negative;
-  token.high = high;
-  token.extra = extra;
-  token.extraDigits = extraDigits;
-  token.significant = significant;
-  token.scale = scale;
-  token.leadingZeros = leadingZeros;
-  token.trailingFractionZero = fraction && c === 0x30;
-  token.lastDigit = c - 0x30;
-  return true;
-}
-
-// The token's digits as an exact integer, held as two doubles: set by tokenDigits.
-let digitsHigh = 0;
-let digitsLow = 0;
-
-/** Puts the token's significant digits, as an exact integer, in digitsHigh + digitsLow. */
-function tokenDigits(): void {
-  if (token.extraDigits === 0) {
-    digitsHigh = token.high;
-    digitsLow = 0;
-    return;
-  }
-  const multiplier = POWERS_OF_TEN[token.extraDigits] as number;
-  const product = token.high * multiplier;
-  // product + (its rounding error + extra): both parts are integers, the second small.
-  const rest = productError(token.high, multiplier, product) + token.extra;
-  digitsHigh = product + rest;
-  digitsLow = rest - (digitsHigh - product);
-}
-
-/** The magnitude of the token read last, correctly rounded, or NaN when the fast path cannot be sure. */
-function tokenMagnitude(): number {
-  const scale = token.scale;
-  // Clinger's fast path: an exact integer and an exact power of ten, one correctly rounded division.
-  if (token.extraDigits === 0) return scale === 0 ? token.high : token.high / (POWERS_OF_TEN[scale] as number);
-  tokenDigits();
-  if (digitsHigh < EXACT_INTEGER_LIMIT) return scale === 0 ? digitsHigh : digitsHigh / (POWERS_OF_TEN[scale] as number);
-  return divideExactly(digitsHigh, digitsLow, scale);
-}
-
-/**
- * The value of a checked JSON number token `bytes[start, end)`, exactly as JSON.parse gives it.
- * Fast for plain decimals (`-12`, `0.013348490371002166`); tokens with an exponent or more than
- * 19 significant digits, and values near a halfway point, go through `Number`.
- */
-export function decimalValue(bytes: Uint8Array, start: number, end: number): number {
-  if (!readToken(bytes, start, end)) return Number((bytes as LatinSliceable).latin1Slice(start, end));
-  const magnitude = tokenMagnitude();
-  if (magnitude !== magnitude) return Number((bytes as LatinSliceable).latin1Slice(start, end));
-  return token.negative ? -magnitude : magnitude;
-}
-
-// One double viewed as two 32-bit words, to read its exponent and build its ulp.
-const DOUBLE = new Float64Array(1);
-const WORDS = new Uint32Array(DOUBLE.buffer);
 // The word order of a double in memory follows the machine's byte order.
 const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 const LOW = 1 - HIGH;
@@ -187,41 +69,164 @@ const LOW = 1 - HIGH;
 const BOUNDARY_MARGIN = 1e-6;
 
 /**
- * Whether the checked JSON number token `bytes[start, end)` is exactly what String (and so
- * JSON.stringify) prints for its value, so that a writer can copy it instead of converting and
- * printing. String prints the shortest digits that read back as the same double, the ones nearest
- * the value if several, in plain notation from 1e-6 up. A token of at most 15 significant digits
- * always is those digits (two such decimals never round to one double) unless it has trailing
- * zeros; one of 16 or 17 (Python's repr of most floats) is when it lies within half a unit of its
- * last digit of the value and no decimal one digit shorter rounds to that value, which exact
- * double-double arithmetic settles. False whenever unsure: the writer then prints the value.
+ * Reads number tokens; one per reader (a LineReader's key selection, extract's writer, a summary).
+ * It holds the last token read and its digits, refilled token after token, so reading a number
+ * allocates nothing, and no state is shared between readers.
  */
-export function spelledAsString(bytes: Uint8Array, start: number, end: number): boolean {
-  if (!readToken(bytes, start, end)) return false;
-  const significant = token.significant;
-  // Zero prints as `0` (never `-0` or `0.0`); below 1e-6 String uses an exponent.
-  if (significant === 0 || token.trailingFractionZero || token.leadingZeros > 5) return false;
-  if (significant <= 15) return true;
-  if (significant > 17) return false;
-  const value = tokenMagnitude();
-  if (value !== value) return false;
-  // Everything below is in units of the token's last digit: the token is digits / 10^scale.
-  const scale = POWERS_OF_TEN[token.scale] as number;
-  DOUBLE[0] = value;
-  const highWord = WORDS[HIGH] as number;
-  // At a power of two the gap below is half the gap above; leave those to String.
-  if ((highWord & 0xfffff) === 0 && WORDS[LOW] === 0) return false;
-  WORDS[LOW] = 0;
-  WORDS[HIGH] = (((highWord >>> 20) & 0x7ff) - 52) << 20;
-  // Half the gap between value and its neighbours, scaled: decimals closer than this read back as value.
-  const reach = (DOUBLE[0] as number) * scale * 0.5;
-  // offset = digits - value * 10^scale, exactly: value * 10^scale is product + its error.
-  const product = value * scale;
-  const offset = digitsHigh - product + (digitsLow - productError(value, scale, product));
-  // Nearest: no other decimal of this length is closer to value.
-  if (!(Math.abs(offset) < 0.5 - BOUNDARY_MARGIN)) return false;
-  // Shortest: neither decimal one digit shorter around it (last digit cut, or cut and raised) reads back as value.
-  const below = Math.abs(offset - token.lastDigit);
-  const above = Math.abs(offset - token.lastDigit + 10);
-  return below > reach + BOUNDARY_MARGIN && above > reach + BOUNDARY_MARGIN;
+export class DecimalReader {
+  // The last token read by readToken.
+  private negative = false;
+  /** The first 15 significant digits as an integer (below 10^15, so exact). */
+  private high = 0;
+  /** Up to 4 further significant digits, and how many. */
+  private extra = 0;
+  private extraDigits = 0;
+  /** Significant digits: from the first nonzero digit on. */
+  private significant = 0;
+  /** Digits after the point: the value is digits / 10^scale. */
+  private scale = 0;
+  /** Zeros after the point before the first significant digit (`0.001` has 2). */
+  private leadingZeros = 0;
+  /** The last digit is a zero after the point (`1.50`). */
+  private trailingFractionZero = false;
+  /** The last digit. */
+  private lastDigit = 0;
+  // The token's digits as an exact integer, held as two doubles: set by tokenDigits.
+  private digitsHigh = 0;
+  private digitsLow = 0;
+  // One double viewed as two 32-bit words, to read its exponent and build its ulp.
+  private readonly double = new Float64Array(1);
+  private readonly words = new Uint32Array(this.double.buffer);
+
+  /**
+   * The value of a checked JSON number token `bytes[start, end)`, exactly as JSON.parse gives it.
+   * Fast for plain decimals (`-12`, `0.013348490371002166`); tokens with an exponent or more than
+   * 19 significant digits, and values near a halfway point, go through `Number`.
+   */
+  value(bytes: Uint8Array, start: number, end: number): number {
+    if (!this.readToken(bytes, start, end)) return Number((bytes as LatinSliceable).latin1Slice(start, end));
+    const magnitude = this.tokenMagnitude();
+    if (magnitude !== magnitude) return Number((bytes as LatinSliceable).latin1Slice(start, end));
+    return this.negative ? -magnitude : magnitude;
+  }
+
+  /**
+   * Whether the checked JSON number token `bytes[start, end)` is exactly what String (and so
+   * JSON.stringify) prints for its value, so that a writer can copy it instead of converting and
+   * printing. String prints the shortest digits that read back as the same double, the ones nearest
+   * the value if several, in plain notation from 1e-6 up. A token of at most 15 significant digits
+   * always is those digits (two such decimals never round to one double) unless it has trailing
+   * zeros; one of 16 or 17 (Python's repr of most floats) is when it lies within half a unit of its
+   * last digit of the value and no decimal one digit shorter rounds to that value, which exact
+   * double-double arithmetic settles. False whenever unsure: the writer then prints the value.
+   */
+  spelledAsString(bytes: Uint8Array, start: number, end: number): boolean {
+    if (!this.readToken(bytes, start, end)) return false;
+    const significant = this.significant;
+    // Zero prints as `0` (never `-0` or `0.0`); below 1e-6 String uses an exponent.
+    if (significant === 0 || this.trailingFractionZero || this.leadingZeros > 5) return false;
+    if (significant <= 15) return true;
+    if (significant > 17) return false;
+    const value = this.tokenMagnitude();
+    if (value !== value) return false;
+    // Everything below is in units of the token's last digit: the token is digits / 10^scale.
+    const scale = POWERS_OF_TEN[this.scale] as number;
+    const double = this.double;
+    const words = this.words;
+    double[0] = value;
+    const highWord = words[HIGH] as number;
+    // At a power of two the gap below is half the gap above; leave those to String.
+    if ((highWord & 0xfffff) === 0 && words[LOW] === 0) return false;
+    words[LOW] = 0;
+    words[HIGH] = (((highWord >>> 20) & 0x7ff) - 52) << 20;
+    // Half the gap between value and its neighbours, scaled: decimals closer than this read back as value.
+    const reach = (double[0] as number) * scale * 0.5;
+    // offset = digits - value * 10^scale, exactly: value * 10^scale is product + its error.
+    const product = value * scale;
+    const offset = this.digitsHigh - product + (this.digitsLow - productError(value, scale, product));
+    // Nearest: no other decimal of this length is closer to value.
+    if (!(Math.abs(offset) < 0.5 - BOUNDARY_MARGIN)) return false;
+    // Shortest: neither decimal one digit shorter around it (last digit cut, or cut and raised) reads back as value.
+    const below = Math.abs(offset - this.lastDigit);
+    const above = Math.abs(offset - this.lastDigit + 10);
+    return below > reach + BOUNDARY_MARGIN && above > reach + BOUNDARY_MARGIN;
+  }
+
+  /**
+   * Reads a plain decimal token (`-12`, `0.013348490371002166`); false for an exponent, more than
+   * 19 significant digits or more than 22 after the point (the fast paths' limits).
+   */
+  private readToken(bytes: Uint8Array, start: number, end: number): boolean {
+    let i = start;
+    const negative = bytes[i] === 0x2d;
+    if (negative) i++;
+    let high = 0;
+    let significant = 0;
+    let extra = 0;
+    let extraDigits = 0;
+    let scale = 0;
+    let leadingZeros = 0;
+    let fraction = false;
+    let c = 0;
+    for (; i < end; i++) {
+      c = bytes[i] as number;
+      if (c === 0x2e) {
+        fraction = true;
+        continue;
+      }
+      if (c < 0x30 || c > 0x39) return false;
+      if (fraction) {
+        scale++;
+        if (high === 0 && c === 0x30) leadingZeros++;
+      }
+      if (significant < 15) {
+        high = high * 10 + (c - 0x30);
+        if (high !== 0) significant++;
+      } else if (extraDigits < 4) {
+        extra = extra * 10 + (c - 0x30);
+        extraDigits++;
+        significant++;
+      } else {
+        return false;
+      }
+    }
+    if (scale > 22) return false;
+    this.negative = negative;
+    this.high = high;
+    this.extra = extra;
+    this.extraDigits = extraDigits;
+    this.significant = significant;
+    this.scale = scale;
+    this.leadingZeros = leadingZeros;
+    this.trailingFractionZero = fraction && c === 0x30;
+    this.lastDigit = c - 0x30;
+    return true;
+  }
+
+  /** Puts the token's significant digits, as an exact integer, in digitsHigh + digitsLow. */
+  private tokenDigits(): void {
+    if (this.extraDigits === 0) {
+      this.digitsHigh = this.high;
+      this.digitsLow = 0;
+      return;
+    }
+    const multiplier = POWERS_OF_TEN[this.extraDigits] as number;
+    const product = this.high * multiplier;
+    // product + (its rounding error + extra): both parts are integers, the second small.
+    const rest = productError(this.high, multiplier, product) + this.extra;
+    const digitsHigh = product + rest;
+    this.digitsHigh = digitsHigh;
+    this.digitsLow = rest - (digitsHigh - product);
+  }
+
+  /** The magnitude of the token read last, correctly rounded, or NaN when the fast path cannot be sure. */
+  private tokenMagnitude(): number {
+    const scale = this.scale;
+    // Clinger's fast path: an exact integer and an exact power of ten, one correctly rounded division.
+    if (this.extraDigits === 0) return scale === 0 ? this.high : this.high / (POWERS_OF_TEN[scale] as number);
+    this.tokenDigits();
+    const digitsHigh = this.digitsHigh;
+    if (digitsHigh < EXACT_INTEGER_LIMIT) return scale === 0 ? digitsHigh : digitsHigh / (POWERS_OF_TEN[scale] as number);
+    return divideExactly(digitsHigh, this.digitsLow, scale);
+  }
 }

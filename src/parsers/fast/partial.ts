@@ -13,7 +13,7 @@
  * parse restricted to the wanted keys; test/parsers/fast/fastpath.property.test.ts checks that on fuzzed input.
  */
 import type { JsonObject, JsonValue } from '../../core/types.js';
-import { decimalValue } from './decimal.js';
+import { DecimalReader } from './decimal.js';
 import { defineKey, parseJsonValue } from '../json.js';
 import { BACKSLASH, CLOSE_BRACE, COLON, COMMA, MINUS, NINE, OPEN_BRACE, OPEN_BRACKET, QUOTE, ZERO, skipBlanks, skipLiteral, skipNumber, skipString, skipValue } from './json-bytes.js';
 
@@ -30,6 +30,8 @@ export interface KeySelection {
   readonly nonAscii: boolean;
   /** The keys this selection's reader has met (one selection per reader: it learns their order). */
   readonly table: KeyTable;
+  /** The reader's number tokens (see decimal.ts). */
+  readonly decimals: DecimalReader;
 }
 
 /**
@@ -98,7 +100,7 @@ export function selectKeys(keys: ReadonlySet<string>): KeySelection {
   const lengths = bytes.map((name) => name.length);
   // A lone surrogate cannot be written as UTF-8; such a name is matched only by the full parse.
   const nonAscii = names.some((name) => /[^\x00-\x7f]/.test(name));
-  return { keys, names, bytes, lengths, nonAscii, table: new KeyTable() };
+  return { keys, names, bytes, lengths, nonAscii, table: new KeyTable(), decimals: new DecimalReader() };
 }
 
 /**
@@ -224,7 +226,7 @@ export function scanSelected(bytes: Buffer, start: number, stop: number, selecti
       } else if (c === MINUS || (c >= ZERO && c <= NINE)) {
         i = skipNumber(bytes, i);
         if (i < 0) return undefined;
-        value = numberValue(bytes, valueStart, i);
+        value = selection.decimals.value(bytes, valueStart, i);
       } else {
         const end = skipLiteral(bytes, i, stop);
         if (end < 0) return undefined;
@@ -279,19 +281,16 @@ interface LatinSliceable extends Buffer {
   latin1Slice(start: number, end: number): string;
 }
 
-/** The value of a checked JSON number token, as JSON.parse gives it (see decimal.ts). */
-export const numberValue: (bytes: Buffer, start: number, end: number) => number = decimalValue;
-
 /**
  * The value of a token `bytes[start, end)` that skipValue has checked: a string, a number, `true`,
  * `false`, `null`, Python's `NaN`, `Infinity`, `-Infinity`, or an array, as the full grammar reads
  * it (an array with a NaN token inside is no JSON: the grammar's own parser reads it then).
  */
-export function rawValue(bytes: Buffer, start: number, end: number): JsonValue {
+export function rawValue(bytes: Buffer, start: number, end: number, decimals: DecimalReader): JsonValue {
   const c = bytes[start] as number;
   if (c === QUOTE) return stringValue(bytes, start, end);
   if (c === MINUS && bytes[start + 1] === 0x49) return -Infinity;
-  if (c === MINUS || (c >= ZERO && c <= NINE)) return numberValue(bytes, start, end);
+  if (c === MINUS || (c >= ZERO && c <= NINE)) return decimals.value(bytes, start, end);
   if (c === OPEN_BRACKET) {
     const text = bytes.toString('utf8', start, end);
     try {

@@ -1,12 +1,17 @@
 /**
- * decimalValue must give exactly the double Number (and so JSON.parse) gives, for every token the
+ * DecimalReader.value (decimalValue below) must give exactly the double Number (and so JSON.parse) gives, for every token the
  * scanner hands it. Random doubles printed as Python prints them are the common case; the hard
  * cases are decimals within a hair of a point halfway between two doubles, built here exactly with
  * BigInt, where a conversion that is merely very accurate rounds the wrong way.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decimalValue, spelledAsString } from '../../../src/parsers/fast/decimal.js';
+import { DecimalReader } from '../../../src/parsers/fast/decimal.js';
+
+/** One reader for the file, as one input has: the token it holds carries from call to call. */
+const decimals = new DecimalReader();
+const decimalValue = (bytes: Uint8Array, start: number, end: number): number => decimals.value(bytes, start, end);
+const spelledAsString = (bytes: Uint8Array, start: number, end: number): boolean => decimals.spelledAsString(bytes, start, end);
 
 function convert(text: string, pad = 0): number {
   // Bytes after the token: the scanner's tokens sit inside a line, never at a buffer's end.

@@ -12,7 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { JsonSyntaxError, MAX_DEPTH, nestingDepth, parseJsonObject } from '../../../src/parsers/json.js';
 import { classifyLine, parseCleanLine, tooDeep } from '../../../src/parsers/line.js';
 import { flattenValues, forEachLeaf } from '../../../src/parsers/metadata.js';
-import { numberValue, topLevelKeysFor } from '../../../src/parsers/fast/partial.js';
+import { topLevelKeysFor } from '../../../src/parsers/fast/partial.js';
+import { DecimalReader } from '../../../src/parsers/fast/decimal.js';
 import { LineReader, type ReadOptions } from '../../../src/parsers/source.js';
 import { anyLine, KEYS, NOW, plainRead, tree } from '../../helpers/log-lines.js';
 import { brokenLine } from './broken-lines.js';
@@ -159,7 +160,8 @@ describe('fast paths agree with the plain parser', () => {
     );
   });
 
-  it('numberValue converts JSON number tokens exactly as Number does', () => {
+  it('DecimalReader converts JSON number tokens exactly as Number does', () => {
+    const decimals = new DecimalReader();
     const digits = (min: number, max: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: min, maxLength: max }).map((d) => d.join(''));
     const token = fc
       .tuple(fc.boolean(), fc.oneof(fc.constant('0'), fc.tuple(fc.constantFrom(...'123456789'), digits(0, 20)).map(([a, b]) => a + b)), fc.option(digits(1, 25)), fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), digits(1, 3))))
@@ -168,7 +170,7 @@ describe('fast paths agree with the plain parser', () => {
     fc.assert(
       fc.property(fc.oneof(token, printed), fc.nat(3), (text, pad) => {
         const bytes = Buffer.from(`${' '.repeat(pad)}${text},`);
-        expect(Object.is(numberValue(bytes, pad, pad + text.length), Number(text))).toBe(true);
+        expect(Object.is(decimals.value(bytes, pad, pad + text.length), Number(text))).toBe(true);
       }),
       { numRuns: RUNS },
     );
