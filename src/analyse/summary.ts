@@ -14,7 +14,7 @@
 import { flattenValues, forEachLeaf } from '../parsers/metadata.js';
 import { getPath, normalizeKey, stepOf } from '../core/keys.js';
 import type { Aggregate } from '../core/aggregates.js';
-import { EntryKind, rawValue, type OtherEntries } from '../parsers/fast/partial.js';
+import { EntryKind, rawValue, type OtherEntries, type OtherKeysSink } from '../parsers/fast/partial.js';
 import { DecimalReader } from '../parsers/fast/decimal.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
 import type { SchemaViolation } from '../formats/schema.js';
@@ -137,7 +137,7 @@ interface Light {
 }
 
 /** Folds the records of one execution into its summary. Pure: no I/O. */
-export class SummaryBuilder {
+export class SummaryBuilder implements OtherKeysSink {
   private readonly keys = new Map<string, Building>();
   private records = 0;
   private firstTime: string | undefined;
@@ -171,11 +171,20 @@ export class SummaryBuilder {
     this.light = options.others === 'latest' && this.wanted !== 'all' ? new Map() : undefined;
   }
 
+  /** Folds one record. With `others: 'latest'`, the keys outside `keys` are taken from its values. */
+  add(record: MetadataRecord): void {
+    this.addRecord(record, undefined);
+  }
+
   /**
-   * Folds one record. `others` (from a reader with the `otherKeys` option) lists the keys outside
-   * `keys`; without it, with `others: 'latest'`, they are taken from the record's values.
+   * Folds one record from a LineReader reading with `keys`, with the keys outside them as the
+   * reader found them (OtherKeysSink: `others` is read now; its raw bytes are read by `chunkDone`).
    */
-  add(record: MetadataRecord, others?: OtherEntries): void {
+  recordWithOthers(record: MetadataRecord, others: OtherEntries): void {
+    this.addRecord(record, others);
+  }
+
+  private addRecord(record: MetadataRecord, others: OtherEntries | undefined): void {
     this.records++;
     if (this.firstTime === undefined) this.firstTime = record.time;
     this.lastTime = record.time;

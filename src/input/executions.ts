@@ -17,7 +17,7 @@ import { KUBEFLOW_MAX_BYTES, mightBeKubeflowMetrics, parseKubeflowMetrics } from
 import { compileSchema, violationDiagnostic, type LoadedSchema, type RecordValidator } from '../formats/schema.js';
 import { Series } from '../analyse/series.js';
 import { flattenValues, getPath } from '../parsers/metadata.js';
-import { topLevelKeysFor } from '../parsers/fast/partial.js';
+import { topLevelKeysFor, type OtherKeysSink } from '../parsers/fast/partial.js';
 import { checkReadable, describeFsError, LineReader, openFile, readStreamCounted, type ReadCount, type ReadOptions, type RecordSink } from '../parsers/source.js';
 import { noRecordsMessage, readInputs } from './read-inputs.js';
 import { expandInputs, needsExpanding, readFrameworkExecution } from './frameworks.js';
@@ -65,7 +65,6 @@ function readOptionsFor(options: SummarizeOptions): ReadOptions {
   const read: ReadOptions = { ...(options.read ?? {}) };
   if (options.keys !== undefined && options.keys !== 'all' && options.schema === undefined) {
     read.keys = topLevelKeysFor([...options.keys, ...STEP_KEYS]);
-    if (options.others === 'latest') read.otherKeys = true;
   }
   return read;
 }
@@ -79,14 +78,17 @@ function builderFor(execution: string, options: SummarizeOptions): { builder: Su
     ...(options.others !== undefined ? { others: options.others } : {}),
   });
   const validator = options.schema ? validatorFor(options.schema) : undefined;
-  const sink: RecordSink = {
-    record: (record, others) => {
-      builder.add(record, others);
+  const sink: RecordSink & Partial<OtherKeysSink> = {
+    record: (record) => {
+      builder.add(record);
       if (validator) for (const violation of validator(record.values, record.line)) builder.violation(violation);
     },
     chunkDone: () => builder.chunkDone(),
     diagnostic: (diagnostic) => builder.diagnostic(diagnostic),
   };
+  // sort's default columns: the reader hands the builder the other keys, raw (OtherKeysSink). A
+  // schema reads whole records, so the reader then has no `keys` and never calls this.
+  if (options.others === 'latest') sink.recordWithOthers = (record, others) => builder.recordWithOthers(record, others);
   return { builder, sink };
 }
 

@@ -13,7 +13,7 @@ import { InputError } from '../core/errors.js';
 import { classifyLine, parseCleanLine, type LineGrammarOptions } from './line.js';
 import type { JsonLineWriter } from './fast/canonical.js';
 import { IsoTimes, toRecord } from './metadata.js';
-import { OtherEntries, restrictKeys, scanSelected, selectKeys, type KeySelection } from './fast/partial.js';
+import { OtherEntries, restrictKeys, scanSelected, selectKeys, takesOtherKeys, type KeySelection, type OtherKeysSink } from './fast/partial.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
 import { reads } from './dialects/dialects.js';
 import { KerasProgress } from './dialects/keras.js';
@@ -46,21 +46,15 @@ export interface ReadOptions extends LineGrammarOptions {
    * records of them; other metadata lines still reach the sink as records. Not in loose mode.
    */
   jsonLines?: JsonLineWriter;
-  /**
-   * With `keys`: also hand the sink, with each record, the other top-level keys in the record's
-   * order (OtherEntries), their scalars left as raw bytes, for a sink that keeps only their count
-   * and latest value. Default false.
-   */
-  otherKeys?: boolean;
 }
 
 /** Where the reader sends what it finds. */
 export interface RecordSink {
   /**
-   * A record. With the `otherKeys` option, `others` lists the keys outside `keys`; it is reused
-   * for the next record, and its raw bytes stay valid until `chunkDone`.
+   * A record: its values are the sink's to keep. (With `keys`, a sink that also implements
+   * OtherKeysSink, parsers/fast/partial.ts, gets the other keys too: SummaryBuilder's, for sort.)
    */
-  record(record: MetadataRecord, others?: OtherEntries): void;
+  record(record: MetadataRecord): void;
   /** Called when the reader is done with the chunk last pushed (and at the end of input). */
   chunkDone?(): void;
   diagnostic(diagnostic: Diagnostic): void;
@@ -83,7 +77,9 @@ export class LineReader {
   private readonly now: () => number;
   private readTime = '';
   private readonly selection: KeySelection | undefined;
+  /** With `keys` and a sink taking them: the other keys of the record being sent, and where they go. */
   private readonly others: OtherEntries | undefined;
+  private readonly othersSink: OtherKeysSink | undefined;
   private readonly jsonLines: JsonLineWriter | undefined;
   /** Keras progress state (the `Epoch N/M` header, a held-back bar), when that dialect is read. */
   private readonly keras: KerasProgress | undefined;
@@ -119,7 +115,8 @@ export class LineReader {
     // Loose mode finds objects inside lines: only the full grammar does that.
     this.selection = options.keys && !options.loose ? selectKeys(options.keys) : undefined;
     this.jsonLines = options.loose ? undefined : options.jsonLines;
-    this.others = options.keys && options.otherKeys ? new OtherEntries(this.selection?.table.names) : undefined;
+    this.othersSink = options.keys && takesOtherKeys(sink) ? sink : undefined;
+    this.others = this.othersSink !== undefined ? new OtherEntries(this.selection?.table.names) : undefined;
     this.keras = reads(options.dialects, 'keras') ? new KerasProgress() : undefined;
     this.prefixOrBar = reads(options.dialects, 'prefix') || reads(options.dialects, 'bar');
     this.cri = reads(options.dialects, 'prefix') ? new CriJoiner(this.maxLineBytes) : undefined;
@@ -409,7 +406,8 @@ export class LineReader {
     const record: MetadataRecord = Object.hasOwn(picked, '_time') || prefixTime !== undefined
       ? toRecord(picked, this.source, this.lineNumber, prefixTime, this.readTime, this.times)
       : { values: picked, time: this.readTime, source: this.source, line: this.lineNumber };
-    this.sink.record(record, this.others);
+    if (this.othersSink !== undefined) this.othersSink.recordWithOthers(record, this.others as OtherEntries);
+    else this.sink.record(record);
     return true;
   }
 
@@ -421,16 +419,19 @@ export class LineReader {
       return;
     }
     const others = this.others;
-    if (others !== undefined) {
-      // The full grammar's record: every other key is already a value.
-      others.reset(EMPTY);
-      for (const name of Object.keys(record.values)) {
-        if (keys.has(name)) others.addWanted(-1, record.values[name] as JsonValue, name);
-        else others.addParsed(-1, record.values[name] as JsonValue, name);
-      }
+    if (others === undefined || this.othersSink === undefined) {
+      record.values = restrictKeys(record.values, keys);
+      this.sink.record(record);
+      return;
+    }
+    // The full grammar's record: every other key is already a value.
+    others.reset(EMPTY);
+    for (const name of Object.keys(record.values)) {
+      if (keys.has(name)) others.addWanted(-1, record.values[name] as JsonValue, name);
+      else others.addParsed(-1, record.values[name] as JsonValue, name);
     }
     record.values = restrictKeys(record.values, keys);
-    this.sink.record(record, others);
+    this.othersSink.recordWithOthers(record, others);
   }
 }
 

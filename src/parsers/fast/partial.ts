@@ -12,7 +12,7 @@
  * way and then keeps only the wanted keys (`restrictKeys`). Either way the record equals the full
  * parse restricted to the wanted keys; test/parsers/fast/fastpath.property.test.ts checks that on fuzzed input.
  */
-import type { JsonObject, JsonValue } from '../../core/types.js';
+import type { JsonObject, JsonValue, MetadataRecord } from '../../core/types.js';
 import { DecimalReader } from './decimal.js';
 import { defineKey, parseJsonValue } from '../json.js';
 import { BACKSLASH, CLOSE_BRACE, COLON, COMMA, MINUS, NINE, OPEN_BRACE, OPEN_BRACKET, QUOTE, ZERO, skipBlanks, skipLiteral, skipNumber, skipString, skipValue } from './json-bytes.js';
@@ -302,6 +302,32 @@ export function rawValue(bytes: Buffer, start: number, end: number, decimals: De
   return c === 0x74 ? true : c === 0x66 ? false : c === 0x4e ? NaN : c === 0x49 ? Infinity : null;
 }
 
+/**
+ * The private channel between a LineReader and SummaryBuilder for `sort`'s default columns, and the
+ * one place the raw bytes' lifetime is stated. A LineReader reading with `keys` into a sink that
+ * has `recordWithOthers` (only SummaryBuilder's, through input/executions.ts) calls it instead of
+ * `record`, with the record's other top-level keys as OtherEntries:
+ *
+ *  - `others` is the reader's one instance, refilled for the next record: read it during the call
+ *    only, and keep none of its arrays;
+ *  - a Raw entry's bytes (`others.buffer[starts[n], ends[n])`) lie in the chunk being read, which
+ *    the reader's caller may overwrite once it has been pushed: they are valid until the sink's
+ *    `chunkDone()`, by which time it must have converted whatever it keeps (`rawValue`).
+ *
+ * The public RecordSink never sees OtherEntries: a sink without this method gets plain records.
+ */
+export interface OtherKeysSink {
+  /** A record (its values restricted to the reader's `keys`) and the keys outside them, in the record's order. */
+  recordWithOthers(record: MetadataRecord, others: OtherEntries): void;
+  /** The reader is done with the chunk last pushed (and at the end of input): raw bytes are no longer valid after this. */
+  chunkDone(): void;
+}
+
+/** Whether a sink takes OtherEntries (see OtherKeysSink). */
+export function takesOtherKeys(sink: object): sink is OtherKeysSink {
+  return typeof (sink as Partial<OtherKeysSink>).recordWithOthers === 'function' && typeof (sink as Partial<OtherKeysSink>).chunkDone === 'function';
+}
+
 /** What an entry of OtherEntries holds. */
 export const EntryKind = {
   /** A wanted key: its value is in the record's values. Listed to keep the keys' order. */
@@ -319,8 +345,8 @@ export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
  * every number of every line costs more than the rest of the reading, and only the last value of
  * each key is ever shown. Scalars and arrays stay raw bytes until `rawValue` reads the one kept.
  *
- * One instance per reader, refilled line after line: its entries are valid only during the
- * sink's `record()` call, and a raw entry's `buffer` only until the reader's `chunkDone()`.
+ * One instance per reader, refilled line after line; what its entries may be used for, and until
+ * when, is OtherKeysSink's contract below.
  * Entries live in typed arrays: on a log of short records this bookkeeping runs for every key of
  * every line, and plain arrays of mixed content cost several times more to fill and read.
  */

@@ -7,7 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { topLevelKeysFor } from '../../../src/parsers/fast/partial.js';
+import { topLevelKeysFor, type OtherEntries } from '../../../src/parsers/fast/partial.js';
+import type { MetadataRecord } from '../../../src/core/types.js';
 import { LineReader } from '../../../src/parsers/source.js';
 import { defaultKeys } from '../../../src/analyse/sort.js';
 import { comparable as normalise, pythonDumps as dumps } from '../../helpers/python-json.js';
@@ -38,11 +39,13 @@ const line = fc.oneof(
 function summarize(input: Buffer, cuts: number[], folded: string[] | 'all', others: 'skip' | 'latest' = 'latest'): ExecutionSummary {
   const keys = folded === 'all' ? 'all' : new Set(folded);
   const builder = new SummaryBuilder('x', keys === 'all' ? {} : { keys, others });
-  const reader = new LineReader('x', {
-    record: (r, entries) => builder.add(r, entries),
+  const sink = {
+    record: (r: MetadataRecord) => builder.add(r),
     chunkDone: () => builder.chunkDone(),
     diagnostic: () => {},
-  }, keys === 'all' ? { now: () => 0 } : { keys: topLevelKeysFor([...keys, ...STEP_KEYS]), otherKeys: others === 'latest', now: () => 0 });
+  };
+  // The builder itself is the OtherKeysSink, as input/executions.ts hands it to the reader.
+  const reader = new LineReader('x', others === 'latest' ? Object.assign(sink, { recordWithOthers: (r: MetadataRecord, entries: OtherEntries) => builder.recordWithOthers(r, entries) }) : sink, keys === 'all' ? { now: () => 0 } : { keys: topLevelKeysFor([...keys, ...STEP_KEYS]), now: () => 0 });
   let from = 0;
   for (const cut of [...new Set(cuts.map((c) => Math.min(c, input.length)))].sort((a, b) => a - b)) {
     // A copy per chunk, then scribbled over: a raw value read late would read the scribbles.
@@ -84,6 +87,17 @@ describe("summaries with others: 'latest'", () => {
       }),
       { numRuns: RUNS },
     );
+  });
+});
+
+describe('the RecordSink contract', () => {
+  it('hands a plain sink reading with keys only records, never the raw other keys', () => {
+    const calls: unknown[][] = [];
+    const reader = new LineReader('x', { record: (...args: unknown[]) => void calls.push(args), diagnostic: () => {} }, { keys: new Set(['loss']), now: () => 0 });
+    reader.push(Buffer.from('{"loss": 1, "lr": 0.5}\n2026-11-22T10:00:01Z {"lr": 2, "loss": 3}\n{"loss": NaN, "lr": [1]}\n'));
+    reader.end();
+    expect(calls.map((args) => args.length)).toEqual([1, 1, 1]);
+    expect(calls.map(([record]) => (record as MetadataRecord).values)).toEqual([{ loss: 1 }, { loss: 3 }, { loss: NaN }]);
   });
 });
 
