@@ -46,6 +46,9 @@ const prefixLike = fc
 /** Lines of a real log: one second, many lines, in order. */
 const sameSecond = fc.tuple(fc.integer({ min: 0, max: 59 }), fc.array(digits(9), { minLength: 1, maxLength: 5 }))
   .chain(([second, fractions]) => fc.constant(fractions.map((f) => `2026-11-22T10:00:${String(second).padStart(2, '0')}.${f}Z {"a": 1}`)));
+/** Lines of a few days of one month and year, in any order: a remembered date must be the whole date. */
+const fewDays = fc.tuple(fc.constantFrom('2026-11-', '2026-12-', '2027-01-'), fc.integer({ min: 10, max: 29 }), fc.integer({ min: 0, max: 23 }), digits(2))
+  .map(([month, day, hour, minute]) => `${month}${day}T${String(hour).padStart(2, '0')}:${minute}:07.25Z {"a": 1}`);
 const mangled = fc.tuple(prefixLike, fc.nat(40), fc.oneof(fc.string({ maxLength: 3 }), fc.string({ unit: 'binary', maxLength: 2 }), fc.constantFrom('\u0131', '\uff11', '\u0660'))).map(([line, at, insert]) => line.slice(0, at) + insert + line.slice(at));
 
 describe('readTimestampPrefix', () => {
@@ -53,6 +56,9 @@ describe('readTimestampPrefix', () => {
     fc.assert(fc.property(fc.array(fc.oneof(prefixLike, mangled, sameSecond.map((lines) => lines[0] as string)), { minLength: 1, maxLength: 20 }), (lines) => {
       for (const line of lines) expect(readTimestampPrefix(line)).toEqual(plainPrefix(line));
     }), { numRuns: 3000 });
+    fc.assert(fc.property(fc.array(fewDays, { minLength: 2, maxLength: 20 }), (lines) => {
+      for (const line of lines) expect(readTimestampPrefix(line)).toEqual(plainPrefix(line));
+    }), { numRuns: 500 });
     fc.assert(fc.property(sameSecond, (lines) => {
       for (const line of lines) expect(readTimestampPrefix(line)).toEqual(plainPrefix(line));
     }), { numRuns: 500 });
