@@ -18,6 +18,7 @@ import { UsageError } from '../core/errors.js';
 import { getPath } from '../core/keys.js';
 import { AGGREGATES, type Aggregate } from '../core/aggregates.js';
 import type { JsonObject } from '../core/types.js';
+import { numberFromText } from '../core/numbers.js';
 
 /**
  * Resolves a dotted key against one record's values: an exact own key first (a flat `"val.loss"`),
@@ -747,23 +748,11 @@ function truthy(value: unknown): boolean {
   return true;
 }
 
-// What Python's float() accepts, minus digit underscores.
-const FLOAT_TEXT = /^\s*([+-]?)(?:(\d+\.?\d*(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?)|(inf(?:inity)?)|(nan))\s*$/i;
-
-/** A string as Python's float() reads it, or undefined. */
-function parseFloatText(text: string): number | undefined {
-  const m = FLOAT_TEXT.exec(text);
-  if (!m) return undefined;
-  if (m[4] !== undefined) return NaN;
-  const magnitude = m[3] !== undefined ? Infinity : Number(m[2]);
-  return m[1] === '-' ? -magnitude : magnitude;
-}
-
 /** Numbers as they are, booleans as 0/1 (Python's bool is an int), numeric strings parsed. */
 function toNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value === 'string') return parseFloatText(value);
+  if (typeof value === 'string') return numberFromText(value);
   return undefined;
 }
 

@@ -92,7 +92,9 @@ Examples:
   vizmeta extract train.log                      one JSON object per metadata line, with _time
   python train.py | vizmeta extract --with-source
   vizmeta extract --format csv logs/*.log > metadata.csv
-  kubectl logs --timestamps job/train | vizmeta extract   the timestamps become _time`);
+  kubectl logs --timestamps job/train | vizmeta extract   the timestamps become _time
+  vizmeta extract --dialect json train.log       only JSON lines, as Valohai reads them
+  vizmeta extract out/trainer_state.json         a framework's own file: Hugging Face's log_history`);
   command.action(async (files: string[], options: ExtractOptions) => {
     if (options.format !== 'json' && options.format !== 'csv') throw new UsageError(`unknown format ${String(options.format)}`);
     exit.code = await runExtract(resolveInputs(files, io, command), options, io);

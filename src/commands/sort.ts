@@ -83,6 +83,7 @@ NaN sorts after every number. A file that is a Kubeflow mlpipeline-metrics.json 
 Examples:
   vizmeta sort --by accuracy logs/*.log
   vizmeta sort --by val_loss --agg min --asc --top 5 logs/*.log
+  vizmeta sort --by eval_accuracy runs/           a TensorBoard logdir or an mlruns/ tree: one row per run
   vizmeta sort --by metadata.accuracy --keys loss,epoch --format markdown logs/*.log >> "$GITHUB_STEP_SUMMARY"`);
   command.action(async (files: string[], options: SortOptions) => {
     exit.code = await runSort(resolveInputs(files, io, command), options, io);

@@ -124,6 +124,7 @@ Examples:
   python train.py | vizmeta watch
   python train.py | vizmeta watch --keys loss,val_loss --smooth 0.6
   vizmeta watch --follow logs/train.log
+  vizmeta watch --follow runs/exp1/                TensorBoard event files as the job writes them
   python train.py | vizmeta watch --x _time --quiet
   python train.py | vizmeta watch --stop-when 'isnan(loss) or val_loss > 5'
   python train.py | vizmeta watch --monitor val_loss --patience 5 --min-delta 0.001`);

@@ -234,10 +234,11 @@ export class LineReader {
       from = start + this.timestamps.length;
       time = this.times.format(this.timestamps.time);
     }
-    const text = buffer.toString('utf8', from, end);
+    const headers = keras.headers;
+    const records = keras.line(buffer.toString('utf8', from, end));
     // A new epoch's header: the last epoch's record had its chance to be printed by the job itself.
-    if (this.kerasHeld.length > 0 && EPOCH_HEADER.test(text)) this.releaseKeras();
-    this.emitKeras(keras.line(text), this.lineNumber, time);
+    if (keras.headers !== headers) this.releaseKeras();
+    this.emitKeras(records, this.lineNumber, time);
   }
 
   private emitKeras(objects: readonly JsonObject[], line: number, time?: string): void {
@@ -435,8 +436,6 @@ export class LineReader {
   }
 }
 
-/** Keras's `Epoch 3/50` header, after any `\r`, `\b`, blanks or escapes a terminal left before it. */
-const EPOCH_HEADER = /^[\r\b \t]*(?:\x1b\[[0-9;]*m)*Epoch \d+\//;
 
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;

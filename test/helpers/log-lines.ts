@@ -140,8 +140,10 @@ export function plainRead(input: Buffer, options: ReadOptions = {}): { records: 
         time = stamp.time;
       }
       if (mayBeKerasLine(text)) {
-        if (/^[\r\b \t]*(?:\x1b\[[0-9;]*m)*Epoch \d+\//.test(text)) release();
-        for (const values of keras.line(text)) if (!ownMetadata) held.push(kerasRecord(values, line, time));
+        const headers = keras.headers;
+        const found = keras.line(text);
+        if (keras.headers !== headers) release();
+        for (const values of found) if (!ownMetadata) held.push(kerasRecord(values, line, time));
       }
     }
     line++;

@@ -78,6 +78,21 @@ describe('Keras 3 model.fit output', () => {
   });
 });
 
+describe('Keras epochs while the job runs', () => {
+  it("an epoch's record is delivered when the next epoch's header arrives, not held to the end", () => {
+    const records: MetadataRecord[] = [];
+    const reader = new LineReader('-', { record: (r) => records.push(r), diagnostic: () => undefined });
+    reader.push(Buffer.from('Epoch 1/3\n8/8 - 0s - 42ms/step - loss: 0.6890\n'));
+    expect(records).toHaveLength(0);
+    reader.push(Buffer.from('Epoch 2/3\n'));
+    expect(records.map((r) => r.values)).toEqual([{ epoch: 1, loss: 0.689 }]);
+    // The job starts printing its own metadata: Keras bars from then on are progress only.
+    reader.push(Buffer.from('8/8 - 0s - 42ms/step - loss: 0.5\n{"epoch": 2, "loss": 0.5}\nEpoch 3/3\n8/8 - 0s - 42ms/step - loss: 0.4\n'));
+    reader.end();
+    expect(records.map((r) => r.values)).toEqual([{ epoch: 1, loss: 0.689 }, { epoch: 2, loss: 0.5 }]);
+  });
+});
+
 describe('Hugging Face Trainer output (Transformers 5: values as strings)', () => {
   type HfTruth = { log_history: JsonObject[] };
   for (const name of ['hf-trainer.pipe', 'hf-trainer-notqdm.pipe', 'hf-trainer.tty-split.stdout']) {

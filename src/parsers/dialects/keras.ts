@@ -208,6 +208,8 @@ function recordOf(epoch: number | undefined, metrics: Array<[string, number]>): 
  * held-back record), so keep one per input. Pure otherwise: no I/O, no clock.
  */
 export class KerasProgress {
+  /** How many `Epoch N/M` headers have been read: a caller holding records back can tell that an epoch began. */
+  headers = 0;
   /** The epoch of the last header not yet used by a record. */
   private epoch: number | undefined;
   /** A completed Keras 3 bar from a display that is not dynamic, waiting to see whether another follows. */
@@ -228,6 +230,7 @@ export class KerasProgress {
     if (header) {
       this.release(out);
       this.epoch = Number(header[1]);
+      this.headers++;
       return out;
     }
     const line = readKerasLine(shown);

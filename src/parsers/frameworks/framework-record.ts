@@ -4,6 +4,7 @@
  * the same thing in every format.
  */
 import type { JsonObject, JsonValue } from '../../core/types.js';
+import { numberFromText } from '../../core/numbers.js';
 
 /** One record of a framework file: what one logging call (or one step, where the format merges them) wrote. */
 export interface FrameworkRecord {
@@ -30,25 +31,7 @@ export interface FrameworkRun {
   name?: string;
 }
 
-// A decimal number as Python's str(float), numpy, pandas and csv writers print them; no hex, no
-// thousands separators, no bare sign. Leading `+` is accepted because some writers use `%+f`.
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-// Non-finite spellings: Python `nan`/`inf`, numpy `NaN`, JavaScript `Infinity`, YAML-ish `.inf`.
-const NON_FINITE = /^([+-]?)(?:(nan)|(inf|infinity))$/i;
-
-/**
- * The number a text cell spells, or undefined. Accepts the non-finite spellings training code
- * writes (`nan`, `NaN`, `inf`, `-inf`, `Infinity`) only when `nonFinite` is true: for free-text
- * settings "inf" is more likely a word than a number.
- */
-export function numberFromText(text: string, nonFinite = true): number | undefined {
-  if (NUMBER.test(text)) return Number(text);
-  if (!nonFinite) return undefined;
-  const m = NON_FINITE.exec(text);
-  if (!m) return undefined;
-  if (m[2] !== undefined) return NaN;
-  return m[1] === '-' ? -Infinity : Infinity;
-}
+export { numberFromText };
 
 /** A metric cell as a value: numbers (non-finite included) as numbers, anything else as the string it is. */
 export function cellValue(text: string): JsonValue {
