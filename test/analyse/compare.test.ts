@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareExecutions, defaultCompareKeys, verdict } from '../../src/analyse/compare.js';
-import { summarizeRecords } from '../../src/analyse/summary.js';
+import { execution as run } from '../helpers/executions.js';
 
-const run = (name: string, values: Array<Record<string, number>>) => summarizeRecords(name, values.map((v, i) => ({ values: v, time: '', source: name, line: i + 1 })));
 
 describe('compare', () => {
   const runs = [run('base', [{ accuracy: 0.9, loss: 0.3 }]), run('pr', [{ accuracy: 0.92, loss: 0.35 }]), run('other', [{ loss: 0.3 }])];

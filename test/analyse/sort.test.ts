@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { compareValues, defaultKeys, sortExecutions, topRows } from '../../src/analyse/sort.js';
-import { summarizeRecords } from '../../src/analyse/summary.js';
-import type { JsonObject } from '../../src/core/types.js';
+import { execution as run, rankingRuns } from '../helpers/executions.js';
 
-const run = (name: string, values: JsonObject[]) => summarizeRecords(name, values.map((v, i) => ({ values: v, time: '', source: name, line: i + 1 })));
 
 describe('sort ranking', () => {
-  const runs = [
-    run('a', [{ acc: 0.5 }, { acc: 0.7 }]),
-    run('none', [{ loss: 1 }]),
-    run('b', [{ acc: 0.9 }, { acc: 0.6 }]),
-    run('nan', [{ acc: Number.NaN }]),
-    run('c', [{ acc: 0.7 }]),
-  ];
+  const runs = rankingRuns();
 
   it('ranks by latest, descending, ties in input order; missing last and unranked, NaN before it', () => {
     const rows = sortExecutions(runs, 'acc', 'latest', false);

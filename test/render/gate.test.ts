@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compileExpression } from '../../src/analyse/expr.js';
 import { evaluateGate, parseMaxDrops } from '../../src/analyse/gate.js';
-import { summarizeRecords } from '../../src/analyse/summary.js';
 import { describeCheck, renderGateJson, renderGateMarkdown, renderGateText, renderGithubAnnotations, renderJunit } from '../../src/render/gate.js';
-import type { JsonObject } from '../../src/core/types.js';
+import { execution as run } from '../helpers/executions.js';
 
-const run = (name: string, values: JsonObject[]) => summarizeRecords(name, values.map((v, i) => ({ values: v, time: '', source: name, line: i + 1 })));
 
 describe('gate rendering', () => {
   const good = run('logs/good.log', [{ accuracy: 0.8 }, { accuracy: 0.95 }]);
