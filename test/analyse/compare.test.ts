@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { compareExecutions, defaultCompareKeys, verdict } from '../../src/analyse/compare.js';
 import { execution as run } from '../helpers/executions.js';
 
-
 describe('compare', () => {
   const runs = [run('base', [{ accuracy: 0.9, loss: 0.3 }]), run('pr', [{ accuracy: 0.92, loss: 0.35 }]), run('other', [{ loss: 0.3 }])];
 

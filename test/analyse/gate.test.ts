@@ -3,7 +3,6 @@ import { compileExpression } from '../../src/analyse/expr.js';
 import { evaluateGate, parseMaxDrops } from '../../src/analyse/gate.js';
 import { execution as run } from '../helpers/executions.js';
 
-
 describe('gate decision', () => {
   const good = run('good.log', [{ accuracy: 0.8 }, { accuracy: 0.95, loss: 0.2 }]);
   const bad = run('bad.log', [{ accuracy: 0.7 }]);

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { compareValues, defaultKeys, sortExecutions, topRows } from '../../src/analyse/sort.js';
 import { execution as run, rankingRuns } from '../helpers/executions.js';
 
-
 describe('sort ranking', () => {
   const runs = rankingRuns();
 

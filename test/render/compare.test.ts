@@ -3,7 +3,6 @@ import { compareExecutions } from '../../src/analyse/compare.js';
 import { renderComparison } from '../../src/render/compare.js';
 import { execution as run } from '../helpers/executions.js';
 
-
 describe('compare rendering', () => {
   const runs = [run('base', [{ accuracy: 0.9, loss: 0.3 }]), run('pr', [{ accuracy: 0.92, loss: 0.35 }]), run('other', [{ loss: 0.3 }])];
 

@@ -4,7 +4,6 @@ import { evaluateGate, parseMaxDrops } from '../../src/analyse/gate.js';
 import { describeCheck, renderGateJson, renderGateMarkdown, renderGateText, renderGithubAnnotations, renderJunit } from '../../src/render/gate.js';
 import { execution as run } from '../helpers/executions.js';
 
-
 describe('gate rendering', () => {
   const good = run('logs/good.log', [{ accuracy: 0.8 }, { accuracy: 0.95 }]);
   const bad = run('logs/bad.log', [{ accuracy: 0.7 }]);

@@ -3,7 +3,6 @@ import { sortExecutions } from '../../src/analyse/sort.js';
 import { renderSort } from '../../src/render/sort.js';
 import { execution as run, rankingRuns } from '../helpers/executions.js';
 
-
 describe('sort rendering', () => {
   const runs = rankingRuns();
 
