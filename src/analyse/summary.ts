@@ -17,6 +17,7 @@ import type { Aggregate } from '../core/aggregates.js';
 import { EntryKind, rawValue, type OtherEntries, type OtherKeysSink } from '../parsers/fast/partial.js';
 import { DecimalReader } from '../parsers/fast/decimal.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
+import type { Direction, DirectionOverrides } from '../core/vocabulary.js';
 import type { SchemaViolation } from '../formats/schema.js';
 
 export type { SchemaViolation };
@@ -444,17 +445,10 @@ export function lookupKey(execution: ExecutionSummary, key: string): KeySummary 
 
 export { normalizeKey } from '../core/keys.js';
 
-/** Whether bigger is better for a key. */
-export type Direction = 'max' | 'min';
+export type { Direction, DirectionOverrides } from '../core/vocabulary.js';
 
 /** Key names Keras's mode `auto` (tf.keras 2) treats as "higher is better", widened to f1, precision and recall. */
 const HIGHER_SUFFIX = /(acc|accuracy|auc|f1|precision|recall)$/i;
-
-/** Explicit directions from `--higher-is-better` / `--lower-is-better` (or the config). */
-export interface DirectionOverrides {
-  higher?: readonly string[];
-  lower?: readonly string[];
-}
 
 /**
  * A key's direction: an explicit override wins; else Keras-style auto: `max` for names ending
