@@ -11,6 +11,7 @@ import { ExitCode, InputError, UsageError } from '../core/errors.js';
 import { onClosedPipe, resolveColor, warn, type CommandIO } from '../core/io.js';
 import { Child, SpawnError, exitStatus } from './child.js';
 import { checkStopFlags, type DashboardFlags, type StopFlags } from './options.js';
+import { ptyWindow } from './pty.js';
 import { buildStopRule } from './rules.js';
 import { TimestampedLog } from './save.js';
 import { LiveSession } from './session.js';
@@ -31,6 +32,8 @@ export interface JobOptions extends DashboardFlags, StopFlags {
   save?: string;
   /** Seconds between SIGTERM and SIGKILL when a rule stops the job. Default 10. */
   grace?: number;
+  /** Run the job on a pseudo-terminal (util-linux `script`); its stderr then arrives merged into stdout. Default false. */
+  pty?: boolean;
 }
 
 /** Signals passed on to the job; the rest keep their default meaning for vizmeta. */
@@ -73,6 +76,7 @@ export async function superviseJob(argv: readonly string[], options: JobOptions,
     child = await Child.start(command, args, {
       cwd: io.cwd,
       env: jobEnvironment(io.env),
+      ...(options.pty ? { pty: ptyWindow(io.columns, io.rows, deps.live ?? io.stdoutIsTTY) } : {}),
       stdout: async (chunk) => {
         await save?.push('stdout', chunk);
         await session.passthrough(chunk);
