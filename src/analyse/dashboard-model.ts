@@ -1,35 +1,53 @@
 /**
  * The dashboard's state: what `watch`, `run` and `chart` fold records into. Pure and bounded:
- * per (key, execution) one {@link Series} (downsampled as it grows) and, with `--smooth`, a second
- * one of smoothed values, so memory and the cost of a frame do not grow with the points read.
+ * per (key, execution) two {@link Series} (by step and by elapsed time, downsampled as they
+ * grow), so memory and the cost of a frame do not grow with the points read, and the x axis can
+ * be switched while a job runs.
+ *
+ * The model knows what each key is for (core/vocabulary.ts): step keys are the x axis, settings
+ * (a seed, a batch size, a constant learning rate, any text) go to the overview, metrics are
+ * charted, train/validation pairs together.
  */
-import { flattenValues } from '../parsers/metadata.js';
+import { forEachLeaf } from '../parsers/metadata.js';
 import { getPath, stepKeyOf } from '../core/keys.js';
-import { DEFAULT_CAPACITY, Series, elapsedClock, type NonFiniteCounts, type Point } from './series.js';
+import { numberFromText } from '../core/numbers.js';
+import { chartRank, groupKeys, isStepKey, roleOf, tendencyOf, wantsLogScale, type DirectionOverrides, type KeyRole, type Tendency } from '../core/vocabulary.js';
+import { DEFAULT_CAPACITY, Series, elapsedClock, smoothPoints, type NonFiniteCounts, type Point } from './series.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
 
 /** How records become points. */
 export interface ModelOptions {
-  /** Keys (dotted paths) to chart, in this order. Default: every numeric key, in first-seen order. */
-  keys?: readonly string[];
+  /**
+   * Keys (dotted paths) to chart, in this order; a group (`['loss', 'val_loss']`) shares a chart.
+   * Default: every metric, train/validation pairs together.
+   */
+  keys?: readonly (string | readonly string[])[];
   /**
    * The x axis: a metadata key, or `_time` for seconds since the execution's first record.
-   * Default: the record's `step` when it has a numeric one, else its index (1, 2, …) in its execution.
+   * Default: the first step key (step, epoch, iteration, …) an execution's records carry; a
+   * record without it is placed at the latest step seen.
    */
   x?: string;
   /** TensorBoard's smoothing weight in [0, 1); 0 (default) draws the raw values only. */
   smooth?: number;
   /** Points kept per series. Default 2048. */
   capacity?: number;
-  /** Most keys followed when `keys` is not given; later new keys are counted, not charted. Default 64. */
+  /** Most keys followed; later new keys are counted, not charted. Default 64. */
   maxKeys?: number;
+  /** Directions named by the user (`--higher-is-better`), for the roles of constant keys. */
+  directions?: DirectionOverrides;
 }
 
-/** One execution's values of one key. */
-export interface Track {
-  readonly series: Series;
-  /** Smoothed values at the same x, when smoothing is on. */
-  readonly smoothed: Series | undefined;
+/** How one frame looks at the model: what the keyboard changes while a job runs. */
+export interface ViewOptions {
+  /** `time`: elapsed seconds on x, whatever `x` says. Default: the model's `x` choice. */
+  xAxis?: 'step' | 'time';
+  /** Smoothing weight for this frame. Default: the model's `smooth`. */
+  smoothing?: number;
+  /** Only keys this accepts (a typed filter). */
+  filter?: (key: string) => boolean;
+  /** Only this execution (a run shown alone). */
+  source?: string;
 }
 
 /** What the renderer needs of one execution's series. */
@@ -49,16 +67,40 @@ export interface TrackView {
 
 export interface KeyView {
   key: string;
+  /** Which way is better, by name or by the user's flags. */
+  tendency: Tendency;
   tracks: TrackView[];
+}
+
+/** Keys charted together: a train/validation pair, or a group named with `--keys a+b`. */
+export interface ChartGroup {
+  /** The keys' names joined, for a chart title. */
+  title: string;
+  keys: KeyView[];
+  /** The values span more than three decades, all positive: a log scale reads them best. */
+  logScale: boolean;
+}
+
+/** One setting: its value in each execution that has it. */
+export interface SettingView {
+  key: string;
+  values: Array<{ source: string; value: JsonValue }>;
+  /** Executions disagree on it. */
+  differs: boolean;
 }
 
 /** A snapshot of the model for one frame. */
 export interface ModelView {
   sources: readonly string[];
+  /** Metrics to chart, in groups. */
+  groups: ChartGroup[];
+  /** The same metrics, flat in group order (the table's rows). */
   keys: KeyView[];
+  /** Keys that hold one value for the run (or text): the overview. */
+  settings: SettingView[];
   /** Metadata records read. */
   records: number;
-  /** Numeric keys seen but not followed because of `maxKeys` (counted up to 10,000). */
+  /** Keys seen but not followed because of `maxKeys` (counted up to 10,000). */
   droppedKeys: number;
   /** More keys than `droppedKeys` were left out: the count stopped at its limit. */
   droppedKeysCapped?: boolean;
@@ -68,33 +110,26 @@ export interface ModelView {
   xIsTime: boolean;
 }
 
-/** Debiased exponential moving average, one value at a time (TensorBoard's formula, as in `smooth`). */
-class Ema {
-  private last = 0;
-  private n = 0;
-  private first: number | undefined;
-  private constant = true;
-
-  constructor(private readonly weight: number) {}
-
-  next(y: number): number {
-    if (!Number.isFinite(y)) return y;
-    // A constant series stays exactly constant, as `smooth` returns it unchanged.
-    this.first ??= y;
-    if (y !== this.first) this.constant = false;
-    this.last = this.last * this.weight + (1 - this.weight) * y;
-    this.n++;
-    return this.constant ? y : this.last / (1 - this.weight ** this.n);
-  }
+/** What one execution has shown of a key. */
+interface KeyState {
+  step: Series | undefined;
+  time: Series | undefined;
+  /** The first value, and whether any later one differed: a setting holds one value. */
+  first: JsonValue;
+  latest: JsonValue;
+  changed: boolean;
+  numeric: boolean;
 }
 
 interface Execution {
-  index: number;
-  clock: ((iso: string) => number) | undefined;
+  clock: (iso: string) => number;
   records: number;
-  tracks: Map<string, Track & { ema: Ema | undefined }>;
+  /** The key this execution's x comes from, once a record has shown one. */
+  axisKey: string | undefined;
+  /** The latest x seen: where a record without the axis key goes. */
+  lastX: number | undefined;
+  keys: Map<string, KeyState>;
 }
-
 
 export function validateSmoothing(weight: number): void {
   if (!Number.isFinite(weight) || weight < 0 || weight >= 1) throw new RangeError(`smoothing weight must be in [0, 1), got ${weight}`);
@@ -102,6 +137,9 @@ export function validateSmoothing(weight: number): void {
 
 /** Left-out keys are remembered (to count each once) up to this many; beyond it the count says "10,000+". */
 const MAX_DROPPED_KEYS = 10_000;
+
+/** Longest text a setting keeps (a config print can hold a whole file). */
+const MAX_SETTING_TEXT = 200;
 
 export class DashboardModel {
   private readonly executions = new Map<string, Execution>();
@@ -112,20 +150,31 @@ export class DashboardModel {
   private readonly capacity: number;
   private readonly maxKeys: number;
   private readonly smoothWeight: number;
+  private readonly wanted: readonly (readonly string[])[] | undefined;
+  private readonly wantedKeys: ReadonlySet<string> | undefined;
   private recordCount = 0;
-  /** In auto mode, the first step key (core/keys.ts) a record had: the axis's name. */
-  private stepKey: string | undefined;
 
   constructor(private readonly options: ModelOptions = {}) {
     this.capacity = options.capacity ?? DEFAULT_CAPACITY;
     this.maxKeys = options.maxKeys ?? 64;
     this.smoothWeight = options.smooth ?? 0;
     validateSmoothing(this.smoothWeight);
-    for (const key of options.keys ?? []) this.addKey(key);
+    if (options.keys) {
+      this.wanted = options.keys.map((entry) => (typeof entry === 'string' ? [entry] : [...entry]));
+      this.wantedKeys = new Set(this.wanted.flat());
+      for (const key of this.wantedKeys) this.addKey(key);
+    }
   }
 
   get records(): number {
     return this.recordCount;
+  }
+
+  /** Every key seen (charted or not), for "did you mean" when a named key never showed up. */
+  knownKeys(): string[] {
+    const keys = new Set<string>();
+    for (const execution of this.executions.values()) for (const key of execution.keys.keys()) keys.add(key);
+    return [...keys];
   }
 
   /** Adds one record of the execution named `source` (default: the record's own source). */
@@ -133,51 +182,127 @@ export class DashboardModel {
     this.recordCount++;
     const execution = this.execution(source);
     execution.records++;
-    // In auto mode a record's x is its step (step, epoch, iteration, _step or global_step, as
-    // summaries and early stopping read it): that key is the axis, not a metric.
-    const xKey = this.options.x ?? stepKeyOf(record.values);
-    const x = this.xOf(record, execution, xKey);
-    if (x === undefined) return;
-    if (this.options.keys) {
-      for (const key of this.options.keys) {
+    const x = this.stepX(record, execution);
+    const seconds = execution.clock(record.time);
+    const t = Number.isNaN(seconds) ? undefined : seconds;
+    if (this.wanted) {
+      // Named keys are charted whatever their role, and may be paths into nested values.
+      for (const key of this.wantedKeys as ReadonlySet<string>) {
         const value = getPath(record.values, key);
-        if (typeof value === 'number') this.push(execution, key, x, value);
+        if (value !== undefined) this.take(execution, key, value, x, t);
       }
-      return;
     }
-    for (const [key, value] of flattenValues(record.values)) {
-      if (typeof value !== 'number' || key === xKey) continue;
+    forEachLeaf(record.values, (key, value) => {
+      if (this.wantedKeys?.has(key)) return;
       if (!this.keySet.has(key)) {
         if (this.keyOrder.length >= this.maxKeys) {
           if (this.dropped.size < MAX_DROPPED_KEYS) this.dropped.add(key);
           else if (!this.dropped.has(key)) this.droppedCapped = true;
-          continue;
+          return;
         }
         this.addKey(key);
       }
-      this.push(execution, key, x, value);
-    }
+      this.take(execution, key, value, x, t);
+    });
   }
 
-  view(): ModelView {
-    const sources = [...this.executions.keys()];
-    const keys = this.keyOrder.map((key) => ({
+  view(options: ViewOptions = {}): ModelView {
+    const allSources = [...this.executions.keys()];
+    const sources = options.source !== undefined && this.executions.has(options.source) ? [options.source] : allSources;
+    const timeAxis = options.xAxis === 'time' || (options.xAxis === undefined && this.options.x === '_time');
+    const smoothing = options.smoothing ?? this.smoothWeight;
+    validateSmoothing(smoothing);
+    const accept = options.filter ?? ((): boolean => true);
+
+    const keyView = (key: string): KeyView => ({
       key,
+      tendency: tendencyOf(key, this.options.directions),
       tracks: sources.flatMap((source) => {
-        const track = this.executions.get(source)?.tracks.get(key);
-        return track ? [trackView(source, track)] : [];
+        const state = this.executions.get(source)?.keys.get(key);
+        const series = timeAxis ? state?.time : state?.step;
+        return series ? [trackView(source, series, smoothing)] : [];
       }),
-    }));
-    const x = this.options.x;
+    });
+
+    const metrics: string[] = [];
+    const settings: SettingView[] = [];
+    for (const key of this.keyOrder) {
+      if (!accept(key)) continue;
+      const role = this.roleAcross(key, sources);
+      if (role === 'metric') metrics.push(key);
+      else if (role === 'setting') settings.push(this.settingView(key, sources));
+    }
+    const manual = this.wanted?.map((group) => group.filter((key) => accept(key))).filter((group) => group.length > 0) ?? [];
+    // Automatic groups are ordered by what they say (quality, then neutral, then speed), first seen
+    // within each; groups named with --keys keep their order.
+    const rank = (names: readonly string[]): number => Math.min(...names.map((key) => chartRank(key, this.options.directions)));
+    const grouped = groupKeys(metrics, manual);
+    const ordered = this.wanted ? grouped : grouped.map((names, index) => ({ names, index, rank: rank(names) })).sort((a, b) => a.rank - b.rank || a.index - b.index).map((g) => g.names);
+    const groups = ordered.map((names) => {
+      const keys = names.map(keyView);
+      const values = keys.flatMap((k) => k.tracks.flatMap((t) => t.points.map((p) => p.y)));
+      return { title: names.join(' · '), keys, logScale: wantsLogScale(values) };
+    });
     return {
       sources,
-      keys,
+      groups,
+      keys: groups.flatMap((group) => group.keys),
+      settings,
       records: this.recordCount,
       droppedKeys: this.dropped.size,
       ...(this.droppedCapped ? { droppedKeysCapped: true } : {}),
-      xLabel: x === '_time' ? 'elapsed' : x ?? this.stepKey ?? 'record',
-      xIsTime: x === '_time',
+      xLabel: timeAxis ? 'elapsed' : this.xLabel(sources),
+      xIsTime: timeAxis,
     };
+  }
+
+  /**
+   * A key's role over the executions shown: keys named with `--keys` are metrics (and only they
+   * are charted then); otherwise a step key by name or as the axis, a metric if it is one in any
+   * execution, else a setting.
+   */
+  private roleAcross(key: string, sources: readonly string[]): KeyRole | undefined {
+    if (this.wantedKeys?.has(key)) return 'metric';
+    if (isStepKey(key) || this.isAxisKey(key)) return 'step';
+    let seen = false;
+    let metric = false;
+    for (const source of sources) {
+      const state = this.executions.get(source)?.keys.get(key);
+      if (!state) continue;
+      seen = true;
+      if (roleOf(key, { numeric: state.numeric, constant: !state.changed }, this.options.directions) === 'metric') metric = true;
+    }
+    if (!seen) return undefined;
+    // With --keys, other metrics are left out; settings still make the overview.
+    if (metric) return this.wanted ? undefined : 'metric';
+    return 'setting';
+  }
+
+  private isAxisKey(key: string): boolean {
+    if (this.options.x === key) return true;
+    for (const execution of this.executions.values()) if (execution.axisKey === key) return true;
+    return false;
+  }
+
+  private settingView(key: string, sources: readonly string[]): SettingView {
+    const values: SettingView['values'] = [];
+    for (const source of sources) {
+      const state = this.executions.get(source)?.keys.get(key);
+      if (state) values.push({ source, value: state.latest });
+    }
+    const first = JSON.stringify(values[0]?.value);
+    return { key, values, differs: values.some((v) => JSON.stringify(v.value) !== first) };
+  }
+
+  /** `step`, or `step / epoch` when executions count differently; `record` when none has a step. */
+  private xLabel(sources: readonly string[]): string {
+    if (this.options.x !== undefined && this.options.x !== '_time') return this.options.x;
+    const names = new Set<string>();
+    for (const source of sources) {
+      const key = this.executions.get(source)?.axisKey;
+      names.add(key ?? 'record');
+    }
+    return names.size === 0 ? 'step' : [...names].join(' / ');
   }
 
   private addKey(key: string): void {
@@ -189,52 +314,72 @@ export class DashboardModel {
   private execution(source: string): Execution {
     let execution = this.executions.get(source);
     if (!execution) {
-      execution = { index: this.executions.size, clock: this.options.x === '_time' ? elapsedClock() : undefined, records: 0, tracks: new Map() };
+      execution = { clock: elapsedClock(), records: 0, axisKey: undefined, lastX: undefined, keys: new Map() };
       this.executions.set(source, execution);
     }
     return execution;
   }
 
-  private xOf(record: MetadataRecord, execution: Execution, xKey: string | undefined): number | undefined {
-    const x = this.options.x;
-    if (x === '_time') {
-      const seconds = execution.clock?.(record.time);
-      return seconds === undefined || Number.isNaN(seconds) ? undefined : seconds;
+  /**
+   * The record's x on the step axis. The axis is the `--x` key, else the first step key an
+   * execution's records carry; a record without it goes at the latest x seen (an eval record
+   * printed after step 500 belongs at 500, not at its record number). Before any step is seen,
+   * and in logs that never print one, x is the record's number and the axis says `record`.
+   */
+  private stepX(record: MetadataRecord, execution: Execution): number | undefined {
+    const named = this.options.x !== undefined && this.options.x !== '_time' ? this.options.x : undefined;
+    if (named === undefined && execution.axisKey === undefined) execution.axisKey = stepKeyOf(record.values);
+    const axisKey = named ?? execution.axisKey;
+    if (axisKey === undefined) return execution.records;
+    const value = numericValue(getPath(record.values, axisKey));
+    if (value !== undefined && Number.isFinite(value)) {
+      execution.lastX = value;
+      return value;
     }
-    if (x !== undefined) return finiteNumber(getPath(record.values, x));
-    if (xKey !== undefined) {
-      this.stepKey ??= xKey;
-      return record.values[xKey] as number;
-    }
-    return execution.records;
+    return execution.lastX;
   }
 
-  private push(execution: Execution, key: string, x: number, y: number): void {
-    let track = execution.tracks.get(key);
-    if (!track) {
-      const smoothing = this.smoothWeight > 0;
-      track = {
-        series: new Series(this.capacity),
-        smoothed: smoothing ? new Series(this.capacity) : undefined,
-        ema: smoothing ? new Ema(this.smoothWeight) : undefined,
-      };
-      execution.tracks.set(key, track);
+  private take(execution: Execution, key: string, raw: JsonValue, x: number | undefined, t: number | undefined): void {
+    const number = numericValue(raw);
+    const value = boundedValue(raw);
+    let state = execution.keys.get(key);
+    if (!state) {
+      state = { step: undefined, time: undefined, first: value, latest: value, changed: false, numeric: number !== undefined };
+      execution.keys.set(key, state);
+    } else {
+      if (!state.changed && !sameValue(state.first, value)) state.changed = true;
+      state.latest = value;
+      if (number === undefined) state.numeric = false;
     }
-    track.series.push(x, y);
-    if (track.ema && track.smoothed) track.smoothed.push(x, track.ema.next(y));
+    if (number === undefined) return;
+    if (x !== undefined) (state.step ??= new Series(this.capacity)).push(x, number);
+    if (t !== undefined) (state.time ??= new Series(this.capacity)).push(t, number);
   }
 }
 
-function finiteNumber(value: JsonValue | undefined): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+/** A number, or a numeric string (`"0.3"`, as Transformers 5 prints) read as Python's float() does. */
+function numericValue(value: JsonValue | undefined): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') return numberFromText(value);
+  return undefined;
 }
 
-function trackView(source: string, track: Track): TrackView {
-  const s = track.series;
+/** A value as a setting keeps it: arrays and objects as their JSON, long text cut, so memory stays bounded. */
+function boundedValue(raw: JsonValue): JsonValue {
+  const text = raw !== null && typeof raw === 'object' ? JSON.stringify(raw) : raw;
+  return typeof text === 'string' && text.length > MAX_SETTING_TEXT ? `${text.slice(0, MAX_SETTING_TEXT)}…` : text;
+}
+
+function sameValue(a: JsonValue, b: JsonValue): boolean {
+  return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
+}
+
+function trackView(source: string, s: Series, smoothing: number): TrackView {
+  const points = s.points();
   return {
     source,
-    points: s.points(),
-    smoothed: track.smoothed?.points(),
+    points,
+    smoothed: smoothing > 0 ? smoothPoints(points, smoothing) : undefined,
     latest: s.latest,
     min: s.min,
     max: s.max,

@@ -30,6 +30,15 @@ export function parseKeyList(texts: string | readonly string[] | undefined): str
 }
 
 /**
+ * `['loss+val_loss', 'accuracy']` → `[['loss', 'val_loss'], ['accuracy']]`: keys from a
+ * dashboard's `--keys`, where `+` puts keys on one chart. Each name is normalised as
+ * {@link parseKeyList} does; empty names are dropped.
+ */
+export function parseKeyGroups(keys: readonly string[]): string[][] {
+  return keys.map((entry) => entry.split('+').map(normalizeKey).filter((key) => key !== '')).filter((group) => group.length > 0);
+}
+
+/**
  * Resolves a key name against a record's values: an exact own key first (a flat `"val.loss"`),
  * then a dotted path through nested objects (`val.loss` → values.val.loss). Only own properties
  * are read, so `constructor` or `__proto__` can never reach a prototype.

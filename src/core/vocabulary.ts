@@ -121,6 +121,21 @@ function wordTendency(word: string): Tendency | undefined {
   return undefined;
 }
 
+/** Whether a name is a speed (`…_per_second`, `throughput`, `it/s`): higher is better, but it says how fast, not how well. */
+export function isThroughput(key: string): boolean {
+  const joined = nameWords(key).join('_');
+  return /(^|_)(per_(second|sec|s)|it_s|throughput|fps|sps|tps)$/.test(joined);
+}
+
+/**
+ * Where a metric goes among charts: what a run is judged by (losses, accuracies) first, then
+ * neutral quantities (learning rate, grad norm, runtime), then speeds.
+ */
+export function chartRank(key: string, overrides: DirectionOverrides = {}): number {
+  if (isThroughput(key)) return 2;
+  return tendencyOf(key, overrides) === 'neutral' ? 1 : 0;
+}
+
 /** What is known of a key's values in one run, enough to give it a role. */
 export interface KeyFacts {
   /** Every value seen was a number (NaN and ±Infinity count as numbers). */

@@ -80,7 +80,7 @@ export class LiveSession {
     this.now = options.now ?? Date.now;
     this.started = this.now();
     if (options.live) {
-      this.screen = new LiveScreen(io.stdout, this.terminalSize());
+      this.screen = new LiveScreen(io.stdout, this.terminalSize(), options.quiet === true);
       this.scheduler = new FrameScheduler(() => this.drawFrame(), {
         ...(options.timers ? { timers: options.timers } : {}),
         ...(options.frameInterval !== undefined ? { interval: options.frameInterval } : {}),

@@ -30,8 +30,15 @@ const region = (top: number, bottom: number): string => `${ESC}[${top};${bottom}
 /** Fewest rows left to the log: below this the dashboard shrinks rather than the log. */
 export const MIN_LOG_ROWS = 4;
 
-/** Rows the dashboard takes on a terminal `rows` high: about 60%, leaving the log at least {@link MIN_LOG_ROWS}. */
-export function dashboardRows(rows: number): number {
+/** Rows left above the dashboard when the log is not shown (`--quiet`): for a warning or the job's stderr. */
+export const QUIET_LOG_ROWS = 2;
+
+/**
+ * Rows the dashboard takes on a terminal `rows` high: about 60%, leaving the log at least
+ * {@link MIN_LOG_ROWS}; with `quiet` (no log passed through) all but {@link QUIET_LOG_ROWS}.
+ */
+export function dashboardRows(rows: number, quiet = false): number {
+  if (quiet) return Math.max(Math.min(3, rows), rows - QUIET_LOG_ROWS);
   if (rows < MIN_LOG_ROWS + 3) return Math.max(0, rows - 2);
   return Math.max(3, Math.min(rows - MIN_LOG_ROWS, Math.round(rows * 0.6)));
 }
@@ -181,6 +188,8 @@ export class LiveScreen {
   constructor(
     private readonly out: Writable,
     private size: TerminalSize,
+    /** No log is passed through: the dashboard takes nearly the whole screen. */
+    private readonly quiet = false,
   ) {}
 
   get isActive(): boolean {
@@ -194,7 +203,7 @@ export class LiveScreen {
 
   enter(): void {
     if (this.active) return;
-    this.height = dashboardRows(this.size.rows);
+    this.height = dashboardRows(this.size.rows, this.quiet);
     this.active = true;
     this.out.write(enterSequence(this.size.rows, this.height));
   }
@@ -222,7 +231,7 @@ export class LiveScreen {
   resize(size: TerminalSize): void {
     this.size = size;
     if (!this.active) return;
-    this.height = dashboardRows(size.rows);
+    this.height = dashboardRows(size.rows, this.quiet);
     this.out.write(resizeSequence(size.rows, this.height));
   }
 

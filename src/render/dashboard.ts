@@ -8,7 +8,8 @@
  */
 import { Chalk } from 'chalk';
 import { displayWidth, truncate } from './width.js';
-import type { KeyView, ModelView, TrackView } from '../analyse/dashboard-model.js';
+import type { ChartGroup, KeyView, ModelView, TrackView } from '../analyse/dashboard-model.js';
+import { formatValue } from './format.js';
 import { renderChart, formatCompact, formatElapsed, type ChartSeries } from './chart.js';
 import { escapeForTerminal } from '../core/escape.js';
 import { sparkline } from './sparkline.js';
@@ -41,11 +42,31 @@ export interface DashboardOptions {
   columns?: number;
   /** Show the table of latest, min, max, count and trend. Default true. */
   table?: boolean;
+  /** Show the settings overview. Default true. */
+  overview?: boolean;
+  /** Log scale: `auto` (default) where a chart's values span more than three decades, `log` for every chart, `linear` for none. */
+  logScale?: 'auto' | 'log' | 'linear';
+  /** Which page of charts a fixed-height frame shows (0-based, clamped). Default 0. */
+  page?: number;
+  /** The last line of a fixed-height frame: what the keys do now (plain text, dimmed here). */
+  footer?: string;
+  /** Lines shown instead of the table and charts (the `?` overlay). */
+  overlay?: readonly string[];
+}
+
+/** A fixed-height frame, and how many pages of charts the model fills at that size. */
+export interface DashboardFrame {
+  lines: string[];
+  pages: number;
+  /** The page shown, after clamping. */
+  page: number;
 }
 
 /** Rows a chart needs besides its plot: legend, x-axis, x labels. */
 const CHART_OVERHEAD = 3;
 const MIN_PLOT_ROWS = 3;
+/** Plot rows a chart gets before the frame shows more charts at once: taller charts, fewer of them. */
+const PREFERRED_PLOT_ROWS = 8;
 
 const palette = new Chalk({ level: 1 });
 
@@ -66,55 +87,124 @@ export function renderDashboard(state: DashboardState, options: DashboardOptions
 }
 
 export function dashboardLines(state: DashboardState, options: DashboardOptions): string[] {
+  return dashboardFrame(state, options).lines;
+}
+
+/**
+ * The dashboard as lines. Metrics are charted (train/validation pairs on one chart), settings go
+ * to one overview line, step keys are the x axis. With a height, charts get
+ * {@link PREFERRED_PLOT_ROWS} rows before more of them share the screen, and the rest are on
+ * further pages.
+ */
+export function dashboardFrame(state: DashboardState, options: DashboardOptions): DashboardFrame {
   const width = Math.max(10, Math.floor(options.width));
   const paint = painter(options.color);
   const head = headerLines(state, width, paint);
-  const keys = state.model.keys;
+  const { groups, keys } = state.model;
   const multi = state.model.sources.length > 1;
+  const overview = options.overview === false ? [] : overviewLines(state.model, width, options.height === undefined ? 3 : options.height >= 40 ? 2 : 1, paint);
+  const chart = (group: ChartGroup, chartWidth: number, plotRows: number, panelHeight: number | undefined): string[] =>
+    chartLines(group, state.model, chartWidth, plotRows, panelHeight, options.color, options.logScale ?? 'auto');
 
   if (options.height === undefined) {
-    const out = [...head];
+    const out = [...head, ...overview];
     if (keys.length === 0) {
       out.push(paint.dim(emptyMessage(state)));
-      return out;
+      return { lines: out, pages: 1, page: 0 };
     }
-    if (options.table !== false) out.push(...tableLines(keys, multi, width, keys.length * (multi ? state.model.sources.length : 1) + 1, paint));
+    if (options.table !== false) out.push(...tableLines(keys, multi, width, tableRowsWanted(state.model) + 1, paint));
     const columns = Math.max(1, options.columns ?? 1);
     const plotRows = Math.max(2, options.chartHeight ?? 10);
-    const charts = keys.map((k) => chartLines(k, state.model, chartWidth(width, columns), plotRows, undefined, options.color));
+    const charts = groups.map((g) => chart(g, chartWidth(width, columns), plotRows, undefined));
     out.push(...grid(charts, width, columns, undefined));
-    return out;
+    return { lines: out, pages: 1, page: 0 };
   }
 
   const height = Math.max(1, Math.floor(options.height));
-  const out = head.slice(0, height);
-  let room = height - out.length;
+  // The footer says which page of charts is shown and what the keys do now.
+  const footerRows = options.footer !== undefined && height >= 4 ? 1 : 0;
+  const out = [...head, ...overview].slice(0, Math.max(1, height - footerRows));
+  let room = height - out.length - footerRows;
+  const done = (pages: number, page: number): DashboardFrame => {
+    const parts = [pages > 1 ? `charts page ${page + 1}/${pages}` : '', options.footer ?? ''].filter((part) => part !== '');
+    const footer = footerRows > 0 ? [paint.dim(truncate(parts.join(' · '), width))] : [];
+    return { lines: [...fit(out, height - footerRows), ...footer], pages, page };
+  };
+  if (options.overlay) {
+    out.push(...options.overlay.slice(0, Math.max(0, room)).map((line) => truncate(line, width)));
+    return done(1, 0);
+  }
   if (keys.length === 0) {
     if (room > 0) out.push(paint.dim(emptyMessage(state)));
-    return fit(out, height);
+    return done(1, 0);
   }
 
   const columns = Math.max(1, options.columns ?? (width >= 180 ? 3 : width >= 100 ? 2 : 1));
-  const rowsPerKey = multi ? state.model.sources.length : 1;
-  const tableWanted = keys.length * rowsPerKey + 1;
+  const tableWanted = tableRowsWanted(state.model) + 1;
   // The table may take at most a third of the room when charts fit below it, all of it otherwise.
   const minPanel = CHART_OVERHEAD + MIN_PLOT_ROWS + (multi ? 1 : 0);
-  const chartRoom = (tableRows: number): number => room - tableRows;
-  let tableRows = Math.min(tableWanted, Math.max(2, Math.floor(room / 3)));
-  if (chartRoom(tableRows) < minPanel) tableRows = Math.min(tableWanted, room);
+  let tableRows = options.table === false ? 0 : Math.min(tableWanted, Math.max(2, Math.floor(room / 3)));
+  if (room - tableRows < minPanel) tableRows = Math.min(tableWanted, room);
   out.push(...tableLines(keys, multi, width, tableRows, paint));
-  room = height - out.length;
+  room = height - out.length - footerRows;
 
-  const gridRows = Math.min(Math.ceil(keys.length / columns), Math.floor(room / minPanel));
-  if (gridRows > 0) {
-    const shown = keys.slice(0, gridRows * columns);
-    const usedColumns = Math.min(columns, shown.length);
-    const panelHeight = Math.floor(room / gridRows);
-    const plotRows = Math.max(2, panelHeight - CHART_OVERHEAD - (multi ? 1 : 0));
-    const charts = shown.map((k) => chartLines(k, state.model, chartWidth(width, usedColumns), plotRows, panelHeight, options.color));
-    out.push(...grid(charts, width, usedColumns, panelHeight));
+  const preferredPanel = CHART_OVERHEAD + PREFERRED_PLOT_ROWS + (multi ? 1 : 0);
+  const gridRows = room < minPanel ? 0 : Math.max(1, Math.min(Math.ceil(groups.length / columns), Math.floor(room / preferredPanel)));
+  if (gridRows === 0) return done(1, 0);
+  const perPage = gridRows * columns;
+  const pages = Math.max(1, Math.ceil(groups.length / perPage));
+  const page = Math.min(Math.max(0, Math.floor(options.page ?? 0)), pages - 1);
+  const shown = groups.slice(page * perPage, (page + 1) * perPage);
+  const usedColumns = Math.min(columns, Math.max(1, shown.length));
+  const rowsShown = Math.ceil(shown.length / usedColumns);
+  const panelHeight = Math.floor(room / Math.max(gridRows, rowsShown));
+  const plotRows = Math.max(2, panelHeight - CHART_OVERHEAD - (multi ? 1 : 0));
+  const charts = shown.map((g) => chart(g, chartWidth(width, usedColumns), plotRows, panelHeight));
+  out.push(...grid(charts, width, usedColumns, panelHeight));
+  return done(pages, page);
+}
+
+/** Rows the table would take whole: one per key and execution. */
+function tableRowsWanted(model: ModelView): number {
+  return model.keys.reduce((sum, k) => sum + Math.max(1, k.tracks.length), 0);
+}
+
+/**
+ * The settings as `key value` pairs on at most `rows` lines, the first led by "settings"; keys
+ * whose values differ between executions show each value, separated by `|`.
+ */
+function overviewLines(model: ModelView, width: number, rows: number, paint: Paint): string[] {
+  if (model.settings.length === 0 || rows <= 0) return [];
+  const items = model.settings.map((s) => {
+    const values = s.differs ? s.values.map((v) => formatValue(v.value)).join(' | ') : formatValue(s.values[0]?.value);
+    return escapeForTerminal(`${s.key} ${truncate(values, 40)}`);
+  });
+  const lead = 'settings ';
+  const lines: string[] = [];
+  let line = lead;
+  let placed = 0;
+  let onLine = 0;
+  let full = false;
+  for (const item of items) {
+    if (onLine > 0 && displayWidth(`${line} · ${item}`) > width) {
+      lines.push(line);
+      full = lines.length === rows;
+      if (full) break;
+      line = ' '.repeat(lead.length);
+      onLine = 0;
+    }
+    line += (onLine === 0 ? '' : ' · ') + item;
+    onLine++;
+    placed++;
   }
-  return fit(out, height);
+  if (!full) lines.push(line);
+  const left = items.length - placed;
+  if (left > 0) {
+    const last = lines.length - 1;
+    const tail = ` · +${left} more`;
+    lines[last] = truncate(lines[last] as string, Math.max(1, width - displayWidth(tail))) + tail;
+  }
+  return lines.map((l) => paint.dim(truncate(l, width)));
 }
 
 function emptyMessage(state: DashboardState): string {
@@ -207,22 +297,30 @@ function chartWidth(width: number, columns: number): number {
   return Math.floor((width - 2 * (columns - 1)) / columns);
 }
 
-/** One key's chart: one series per execution (smoothed over faint raw when smoothing is on). */
-function chartLines(k: KeyView, model: ModelView, width: number, plotRows: number, panelHeight: number | undefined, color: boolean): string[] {
+/**
+ * One group's chart: a series per key and execution (smoothed over faint raw when smoothing is
+ * on), on a log scale when `logScale` says so or the group's values span decades.
+ */
+function chartLines(group: ChartGroup, model: ModelView, width: number, plotRows: number, panelHeight: number | undefined, color: boolean, logScale: 'auto' | 'log' | 'linear'): string[] {
   const multi = model.sources.length > 1;
-  const series: ChartSeries[] = k.tracks.map((t) => ({
-    label: multi ? t.source : k.key,
-    points: t.smoothed ?? t.points,
-    ...(t.smoothed ? { raw: t.points } : {}),
-    nonFinite: t.nonFinite,
-  }));
+  const several = group.keys.length > 1;
+  const series: ChartSeries[] = group.keys.flatMap((k) =>
+    k.tracks.map((t) => ({
+      label: multi ? (several ? `${k.key} · ${t.source}` : t.source) : k.key,
+      points: t.smoothed ?? t.points,
+      ...(t.smoothed ? { raw: t.points } : {}),
+      nonFinite: t.nonFinite,
+    })),
+  );
+  const logY = logScale === 'log' || (logScale === 'auto' && group.logScale);
   const text = renderChart(series, {
     width,
     height: plotRows,
     color,
     xLabel: model.xLabel,
-    ...(multi || series.length === 0 ? { title: k.key } : {}),
+    ...(multi || series.length === 0 ? { title: group.title } : {}),
     ...(model.xIsTime ? { xFormat: formatElapsed } : {}),
+    ...(logY ? { logY: true } : {}),
   });
   const lines = text.split('\n');
   return panelHeight === undefined ? lines : fit(lines, panelHeight);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { getPath, normalizeKey, parseKeyList, STEP_KEYS, stepKeyOf, stepOf } from '../../src/core/keys.js';
+import { getPath, normalizeKey, parseKeyGroups, parseKeyList, STEP_KEYS, stepKeyOf, stepOf } from '../../src/core/keys.js';
 import type { JsonObject } from '../../src/core/types.js';
 
 describe('key vocabulary', () => {
@@ -26,5 +26,11 @@ describe('key vocabulary', () => {
       const key = stepKeyOf(values);
       expect(stepOf(values, ordinal)).toBe(key === undefined ? ordinal : values[key]);
     }));
+  });
+});
+
+describe('parseKeyGroups', () => {
+  it('puts keys joined by + on one chart, each name normalised', () => {
+    expect(parseKeyGroups(['loss+metadata.val_loss', 'accuracy', ' a + b +', '+'])).toEqual([['loss', 'val_loss'], ['accuracy'], ['a', 'b']]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closestKeys, editDistance, groupKeys, isStepKey, nameWords, pairName, roleOf, tendencyOf, unknownKeyMessage, wantsLogScale } from '../../src/core/vocabulary.js';
+import { chartRank, closestKeys, isThroughput, editDistance, groupKeys, isStepKey, nameWords, pairName, roleOf, tendencyOf, unknownKeyMessage, wantsLogScale } from '../../src/core/vocabulary.js';
 
 describe('nameWords', () => {
   it.each([
@@ -137,5 +137,19 @@ describe('closest keys', () => {
     expect(unknownKeyMessage('acuracy', '2 inputs', ['accuracy', 'val_accuracy'])).toBe('no key "acuracy" in 2 inputs; did you mean accuracy or val_accuracy?');
     expect(unknownKeyMessage('zzz', 'a.log', ['loss', 'step'])).toBe('no key "zzz" in a.log; its keys: loss, step');
     expect(unknownKeyMessage('zzz', 'a.log', [])).toBe('no key "zzz" in a.log: it has no metadata keys');
+  });
+});
+
+describe('chart order', () => {
+  it.each([
+    ['val_loss', 0], ['eval_accuracy', 0], ['learning_rate', 1], ['grad_norm', 1], ['eval_runtime', 1],
+    ['eval_samples_per_second', 2], ['throughput', 2], ['tokens_per_sec', 2],
+  ])('%s ranks %d', (key, rank) => {
+    expect(chartRank(key)).toBe(rank);
+  });
+
+  it('knows a speed from a quality', () => {
+    expect(isThroughput('train_steps_per_second')).toBe(true);
+    expect(isThroughput('accuracy')).toBe(false);
   });
 });

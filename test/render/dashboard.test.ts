@@ -121,7 +121,7 @@ describe('dashboard model', () => {
     expect(without.view().xLabel).toBe('record');
   });
 
-  it('--x _time is seconds since the execution\'s first record; --x KEY skips records without it', () => {
+  it('--x _time is seconds since the execution\'s first record; --x KEY places records without it at the latest x', () => {
     const timed = new DashboardModel({ x: '_time' });
     for (let i = 0; i < 3; i++) timed.observe(record({ loss: i }, i));
     expect(timed.view().keys[0]?.tracks[0]?.points.map((p) => p.x)).toEqual([0, 1.5, 3]);
@@ -130,7 +130,8 @@ describe('dashboard model', () => {
     const byEpoch = new DashboardModel({ x: 'epoch' });
     byEpoch.observe(record({ epoch: 1, loss: 1 }, 0));
     byEpoch.observe(record({ loss: 2 }, 1));
-    expect(byEpoch.view().keys[0]?.tracks[0]?.points).toEqual([{ x: 1, y: 1 }]);
+    // A record without the axis key belongs at the latest x seen, not at its record number.
+    expect(byEpoch.view().keys[0]?.tracks[0]?.points).toEqual([{ x: 1, y: 1 }, { x: 1, y: 2 }]);
   });
 
   it('--keys charts only the named (dotted) keys, in order, even before they appear', () => {
@@ -159,6 +160,7 @@ describe('dashboard model', () => {
   it('follows at most maxKeys keys and counts the rest', () => {
     const model = new DashboardModel({ maxKeys: 2 });
     model.observe(record({ a: 1, b: 2, c: 3, d: 4 }, 0));
+    model.observe(record({ a: 2, b: 3, c: 4, d: 5 }, 1));
     expect(model.view().keys.map((k) => k.key)).toEqual(['a', 'b']);
     expect(model.view().droppedKeys).toBe(2);
   });
@@ -169,6 +171,12 @@ describe('terminal screen', () => {
     expect(dashboardRows(40)).toBe(24);
     expect(dashboardRows(10)).toBe(6);
     expect(dashboardRows(5)).toBe(3);
+  });
+
+  it('gives the dashboard all but two rows when the log is not shown (--quiet)', () => {
+    expect(dashboardRows(45, true)).toBe(43);
+    expect(dashboardRows(24, true)).toBe(22);
+    expect(dashboardRows(3, true)).toBe(3);
   });
 
   it('draws a frame in one write: save cursor, each row cleared and drawn, restore', () => {
