@@ -28,6 +28,7 @@ export function registerRun(program: Command, io: CommandIO, exit: ExitSlot): vo
     .argument('<command...>', 'the command and its arguments (after --)')
     .option('--save <file>', 'also write the output to FILE, each line prefixed with an RFC 3339 timestamp (read back as _time)')
     .option('--parse-stderr', 'read metadata from stderr too (default: stdout only)')
+    .option('--pty', 'run the command on a pseudo-terminal (util-linux script), for programs that buffer output on a pipe; stdout and stderr then arrive merged')
     .option('--grace <seconds>', 'after an early stop, seconds between SIGTERM and SIGKILL (default 10)', parseGrace);
   addDashboardOptions(command);
   addStopOptions(command);
@@ -36,6 +37,11 @@ export function registerRun(program: Command, io: CommandIO, exit: ExitSlot): vo
 The command is started directly, without a shell (write sh -c '...' for one). Put -- before it
 so that its own options are not read as vizmeta's. Its stdin is the terminal's; its stdout and
 stderr are passed through unchanged. SIGINT, SIGTERM and SIGHUP are forwarded to it.
+PYTHONUNBUFFERED=1 is set for it unless you set it.
+
+With --pty it runs on a pseudo-terminal under util-linux script instead: it line-buffers and
+may show colours and progress bars as on your terminal; its stdout and stderr arrive merged
+(all of it is parsed), with CRLF line ends; its stdin is that terminal, at end of file.
 
 Exit status: the command's, or 128+N when a signal N ended it; 127 when it is not found, 126
 when it cannot be started; --stop-exit-code (default 0) after an early stop.
@@ -43,6 +49,7 @@ when it cannot be started; --stop-exit-code (default 0) after an early stop.
 Examples:
   vizmeta run -- python train.py --epochs 20
   vizmeta run --save logs/run1.log -- python train.py
+  vizmeta run --pty -- ./train          # a C or Ruby job that buffers a pipe
   vizmeta run --stop-when 'val_loss > 5 or isnan(loss)' -- python train.py
   vizmeta run --monitor val_loss --patience 5 --grace 30 -- python train.py
   vizmeta run --keys loss,val_loss --smooth 0.6 -- ./train.sh`);

@@ -8,11 +8,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { kill } from 'node:process';
 import type { Readable } from 'node:stream';
 import { InputError } from '../core/errors.js';
-import { PID_FD, scriptInvocation, scriptVersionProblem, type PtyWindow } from './pty.js';
+import { PID_FD, findCommand, scriptInvocation, scriptVersionProblem, type PtyWindow } from './pty.js';
 
 /** How the child ended. */
 export interface ChildEnd {
@@ -94,6 +95,10 @@ export class Child {
    * in the job's output.
    */
   private static async startOnPty(command: string, args: readonly string[], options: ChildOptions, window: PtyWindow): Promise<Child> {
+    if (findCommand(command, options.env['PATH'], options.cwd, isExecutableFile) === undefined) {
+      const there = findCommand(command, options.env['PATH'], options.cwd, isFile) !== undefined;
+      throw there ? new SpawnError(`${command}: permission denied`, 126) : new SpawnError(`${command}: command not found`, 127);
+    }
     await checkScript(options);
     const invocation = scriptInvocation([command, ...args], window, options.env);
     const process = spawn(invocation.command, invocation.args, { cwd: options.cwd, env: invocation.env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], detached: true });
@@ -214,6 +219,23 @@ async function checkScript(options: ChildOptions): Promise<void> {
   await once(probe, 'close');
   const problem = scriptVersionProblem(text);
   if (problem !== undefined) throw new SpawnError(problem, 126);
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    accessSync(file, fsConstants.X_OK);
+    return isFile(file);
+  } catch {
+    return false;
+  }
 }
 
 /** The pid the job's shell writes to {@link PID_FD} before it execs the job; undefined if it never does. */

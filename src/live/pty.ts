@@ -17,6 +17,7 @@
  *
  * Pure: everything here builds strings; child.ts runs them.
  */
+import { resolve } from 'node:path';
 import { dashboardRows } from './terminal.js';
 
 /** The size of the pseudo-terminal the job sees. */
@@ -83,6 +84,23 @@ export function scriptInvocation(argv: readonly string[], window: PtyWindow, env
 export function ptyWindow(columns: number, rows: number, live: boolean): PtyWindow {
   if (!live) return { columns: 80, rows: 24 };
   return { columns, rows: Math.max(1, rows - dashboardRows(rows)) };
+}
+
+/**
+ * Where the shell would find `command` (a name with a slash as it is, relative to `cwd`; a bare
+ * name on the PATH), or undefined when nowhere. The shell under `script` would say "not found"
+ * only in the job's output; vizmeta looks first, so `--pty` says it as plainly as a run without.
+ */
+export function findCommand(command: string, path: string | undefined, cwd: string, isExecutableFile: (file: string) => boolean): string | undefined {
+  if (command.includes('/')) {
+    const file = resolve(cwd, command);
+    return isExecutableFile(file) ? file : undefined;
+  }
+  for (const dir of (path ?? '/usr/local/bin:/usr/bin:/bin').split(':')) {
+    const file = resolve(cwd, dir, command);
+    if (isExecutableFile(file)) return file;
+  }
+  return undefined;
 }
 
 /**
