@@ -50,6 +50,12 @@ export const MARKS: Readonly<Record<keyof NonFiniteCounts, string>> = { nan: '×
 /** Fewer plot columns than this show too little to be worth a chart; a message says so instead. */
 const MIN_COLUMNS = 8;
 
+/**
+ * Fewest blank columns between two x labels: with one, `500000000 1000000000` reads as a single
+ * number, so the middle label is left out rather than crowd its neighbours.
+ */
+const X_LABEL_GAP = 2;
+
 /** Longest x name (`--x` key) shown under the y labels; longer ones are cut with …. */
 const MAX_X_NAME = 13;
 
@@ -152,15 +158,24 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
   return [...title, ...legend, ...plotRows, ...xLines].join('\n');
 }
 
+interface XRange {
+  lo: number;
+  hi: number;
+  /** Every x is an integer (steps, epochs): the middle label is then rounded to one. */
+  integers: boolean;
+}
+
 /** The x range shared by every series (a loop, not Math.min(...xs), which overflows the stack on big inputs). */
-function xRange(points: readonly Point[]): { lo: number; hi: number } {
+function xRange(points: readonly Point[]): XRange {
   let lo = Infinity;
   let hi = -Infinity;
+  let integers = true;
   for (const p of points) {
     if (p.x < lo) lo = p.x;
     if (p.x > hi) hi = p.x;
+    if (integers && !Number.isInteger(p.x)) integers = false;
   }
-  return { lo, hi };
+  return { lo, hi, integers };
 }
 
 interface YScale {
@@ -407,9 +422,11 @@ interface XLabel {
 }
 
 /** The x-axis line (ticks at labelled columns, marks for non-finite values) and the label line. */
-function xAxis(xr: { lo: number; hi: number }, columns: number, labelWidth: number, axis: Cell[], xName: string, format: (x: number) => string): string[] {
+function xAxis(xr: XRange, columns: number, labelWidth: number, axis: Cell[], xName: string, format: (x: number) => string): string[] {
   const colOf = (x: number): number => Math.round(xFraction(x, xr) * (columns - 1));
-  const mid = Number.isInteger(xr.lo) && Number.isInteger(xr.hi) ? Math.round(xr.lo / 2 + xr.hi / 2) : xr.lo / 2 + xr.hi / 2;
+  // Only a range of integers (steps) wants an integer middle: 0..1 in fractional epochs has 0.5,
+  // where rounding put the middle label on top of the last one and dropped it.
+  const mid = xr.integers ? Math.round(xr.lo / 2 + xr.hi / 2) : xr.lo / 2 + xr.hi / 2;
   const make = (x: number, align: 'left' | 'center' | 'right'): XLabel => {
     const text = escapeForTerminal(format(x));
     const w = displayWidth(text);
@@ -423,7 +440,7 @@ function xAxis(xr: { lo: number; hi: number }, columns: number, labelWidth: numb
   for (const c of candidates) {
     const w = displayWidth(c.text);
     if (w > columns) continue;
-    if (placed.every((p) => c.start + w + 1 <= p.start || p.start + displayWidth(p.text) + 1 <= c.start)) placed.push(c);
+    if (placed.every((p) => c.start + w + X_LABEL_GAP <= p.start || p.start + displayWidth(p.text) + X_LABEL_GAP <= c.start)) placed.push(c);
   }
   placed.sort((a, b) => a.start - b.start);
 

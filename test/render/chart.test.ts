@@ -211,6 +211,39 @@ describe('renderChart behaviour', () => {
     expect(without.split('\n').slice(1)).toEqual(withValues.split('\n').slice(1));
   });
 
+  it('keeps x labels apart, each over its tick, at widths 40 to 80', () => {
+    const ranges: [number, number, ((x: number) => string) | undefined][] = [
+      [0, 299, undefined],
+      [10, 2000, undefined],
+      [0, 1e9, undefined],
+      [3, 98_765, formatElapsed],
+    ];
+    for (const [lo, hi, xFormat] of ranges) {
+      for (const xLabel of ['step', 'elapsed']) {
+        for (let width = 40; width <= 80; width++) {
+          const points = Array.from({ length: 50 }, (_, i) => ({ x: lo + ((hi - lo) * i) / 49, y: i }));
+          const lines = renderChart([{ label: 'v', points }], { ...plain, width, height: 3, xLabel, ...(xFormat ? { xFormat } : {}) }).split('\n');
+          const axis = lines[lines.length - 2] as string;
+          const ticks = Array.from(axis).flatMap((ch, i) => (ch === '┬' ? [i] : []));
+          const labels = [...(lines[lines.length - 1] as string).matchAll(/\S+/g)].slice(1).map((m) => ({ from: m.index, to: m.index + m[0].length - 1 }));
+          const where = `${lo}..${hi} ${xLabel} width ${width}`;
+          expect(labels.length, where).toBe(ticks.length);
+          labels.forEach((l, i) => {
+            expect(ticks.filter((t) => t >= l.from && t <= l.to), where).toHaveLength(1);
+            const next = labels[i + 1];
+            if (next) expect(next.from - l.to - 1, where).toBeGreaterThanOrEqual(2);
+          });
+        }
+      }
+    }
+  });
+
+  it('labels the middle of a fractional x range (epochs 0 to 1)', () => {
+    const points = Array.from({ length: 21 }, (_, i) => ({ x: i / 20, y: i }));
+    const xLabels = (renderChart([{ label: 'v', points }], { ...plain, width: 60, height: 3, xLabel: 'epoch' }).split('\n').pop() as string).trim().split(/\s+/);
+    expect(xLabels).toEqual(['epoch', '0', '0.5', '1']);
+  });
+
   it('property: random series with NaN and infinities never throw and never exceed the width', () => {
     const y = fc.oneof({ arbitrary: fc.double(), weight: 6 }, { arbitrary: fc.double({ min: -10, max: 10, noNaN: true }), weight: 6 }, { arbitrary: fc.constantFrom(NaN, Infinity, -Infinity, 0, -0), weight: 2 });
     const x = fc.oneof(fc.integer({ min: -1000, max: 100_000 }), fc.double());
