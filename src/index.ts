@@ -13,7 +13,7 @@ export { toJsonLine, type NonFiniteStyle } from './render/json.js';
 export { UsageError, InputError, ExitCode } from './core/errors.js';
 export { DashboardModel, type ModelOptions, type ModelView } from './analyse/dashboard-model.js';
 export { renderDashboard, dashboardLines, type DashboardState, type DashboardOptions } from './render/dashboard.js';
-export { SummaryBuilder, summarizeRecords, aggregateOf, directionOf, type ExecutionSummary, type KeySummary, type Aggregate, type Direction } from './analyse/summary.js';
+export { SummaryBuilder, summarizeRecords, aggregateOf, directionOf, tendencyOf, type ExecutionSummary, type KeySummary, type Aggregate, type Direction, type DirectionOverrides, type Tendency } from './analyse/summary.js';
 export { summarizeFile, summarizeExecutions, type SummarizeOptions } from './input/executions.js';
 export { parseKubeflowMetrics } from './formats/kubeflow-metrics.js';
 export { loadConfig, validateConfig, CONFIG_SCHEMA, type VizmetaConfig } from './formats/config.js';

@@ -8,6 +8,7 @@
  */
 import { UsageError } from '../core/errors.js';
 import { getPath, stepKeyOf } from '../core/keys.js';
+import { tendencyOf } from '../core/vocabulary.js';
 import { describeRef, type CompiledExpression, type Environment, type NameRef } from './expr.js';
 import type { JsonObject, JsonValue } from '../core/types.js';
 
@@ -70,18 +71,15 @@ export interface StopRules {
   plateau?: PlateauOptions;
 }
 
-// tf.keras 2 maximises names ending in acc, accuracy or auc; the rest are scores people also
-// maximise and would otherwise be minimised by surprise.
-const MAXIMISED_SUFFIXES = ['acc', 'accuracy', 'auc', 'f1', 'precision', 'recall'];
-
 /**
- * The direction a plateau rule optimises. `auto` is `max` for names ending (case-insensitively,
- * after a `val_` prefix) in acc, accuracy, auc, f1, precision or recall, and `min` otherwise.
+ * The direction a plateau rule optimises. `auto` keeps Keras's rule, `min` unless the name reads
+ * higher-is-better, with the vocabulary's reading of names (core/vocabulary.ts `tendencyOf`):
+ * `val_accuracy`, `top_k_categorical_accuracy`, `f1`, `eval_samples_per_second` are `max`; losses,
+ * errors, and names with no direction (a learning rate, an unknown name) are `min`.
  */
 export function resolveMode(monitor: string, mode: PlateauMode = 'auto'): 'min' | 'max' {
   if (mode !== 'auto') return mode;
-  const name = stripMetadata(monitor).toLowerCase().replace(/^val_/, '');
-  return MAXIMISED_SUFFIXES.some((suffix) => name.endsWith(suffix)) ? 'max' : 'min';
+  return tendencyOf(stripMetadata(monitor)) === 'max' ? 'max' : 'min';
 }
 
 /** The plateau rule as command-line flags, for messages: `--monitor val_loss --patience 3`. */

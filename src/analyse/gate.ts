@@ -8,7 +8,8 @@ import type { JsonValue } from '../core/types.js';
 import type { SchemaViolation } from '../formats/schema.js';
 import type { CompiledExpression, NameRef } from './expr.js';
 import { normalizeKey } from '../core/keys.js';
-import { aggregateOf, directionOf, lookupKey, type Direction, type DirectionOverrides, type ExecutionSummary } from './summary.js';
+import { tendencyOf } from '../core/vocabulary.js';
+import { aggregateOf, lookupKey, type Direction, type DirectionOverrides, type ExecutionSummary } from './summary.js';
 
 export type MissingPolicy = 'fail' | 'pass' | 'error';
 
@@ -137,8 +138,19 @@ function checkCondition(execution: ExecutionSummary, condition: CompiledExpressi
   return { condition: condition.source, status: 'fail', used, finding: { kind: 'condition', needs: needs(condition) } };
 }
 
+/**
+ * Which way is worse for a `--max-drop` key: its direction by name or by `--higher-is-better` /
+ * `--lower-is-better` (or the config). A drop of a key with no known direction (a learning rate,
+ * a runtime, an unknown name) would be a guess, so it is a usage error asking for one.
+ */
+export function maxDropDirection(key: string, directions: DirectionOverrides | undefined): Direction {
+  const tendency = tendencyOf(key, directions);
+  if (tendency !== 'neutral') return tendency;
+  throw new UsageError(`--max-drop ${key}: no direction known for ${key}; say which way is better with --higher-is-better ${key} or --lower-is-better ${key}`);
+}
+
 function checkMaxDrop(execution: ExecutionSummary, baseline: ExecutionSummary, drop: MaxDrop, policy: MissingPolicy, directions: DirectionOverrides | undefined): CheckResult {
-  const direction = directionOf(drop.key, directions);
+  const direction = maxDropDirection(drop.key, directions);
   const condition = `${drop.key} drop vs baseline <= ${drop.text}`;
   const current = aggregateOf(execution, drop.key, 'latest');
   const reference = aggregateOf(baseline, drop.key, 'latest');
@@ -160,7 +172,10 @@ function checkSchema(execution: ExecutionSummary, schema: string): CheckResult {
   return { condition, status: execution.violationCount === 0 ? 'pass' : 'fail', used: [], finding };
 }
 
-/** Decides the gate. */
+/**
+ * Decides the gate. Throws {@link UsageError} for a `--max-drop` key with no known direction
+ * (see {@link maxDropDirection}).
+ */
 export function evaluateGate(executions: readonly ExecutionSummary[], checks: GateChecks): GateReport {
   const reports = executions.map((execution): ExecutionReport => {
     const results = checks.conditions.map((condition) => checkCondition(execution, condition, checks.missing));

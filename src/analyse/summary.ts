@@ -12,12 +12,12 @@
  * summary can be built in a worker thread and posted back.
  */
 import { flattenValues, forEachLeaf } from '../parsers/metadata.js';
-import { getPath, normalizeKey, stepOf } from '../core/keys.js';
+import { getPath, stepOf } from '../core/keys.js';
 import type { Aggregate } from '../core/aggregates.js';
 import { EntryKind, rawValue, type OtherEntries, type OtherKeysSink } from '../parsers/fast/partial.js';
 import { DecimalReader } from '../parsers/fast/decimal.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
-import type { Direction, DirectionOverrides } from '../core/vocabulary.js';
+import { tendencyOf, type Direction, type DirectionOverrides } from '../core/vocabulary.js';
 import type { SchemaViolation } from '../formats/schema.js';
 
 export type { SchemaViolation };
@@ -445,20 +445,19 @@ export function lookupKey(execution: ExecutionSummary, key: string): KeySummary 
 
 export { normalizeKey } from '../core/keys.js';
 
-export type { Direction, DirectionOverrides } from '../core/vocabulary.js';
-
-/** Key names Keras's mode `auto` (tf.keras 2) treats as "higher is better", widened to f1, precision and recall. */
-const HIGHER_SUFFIX = /(acc|accuracy|auc|f1|precision|recall)$/i;
+export type { Direction, DirectionOverrides, Tendency } from '../core/vocabulary.js';
+export { tendencyOf } from '../core/vocabulary.js';
 
 /**
- * A key's direction: an explicit override wins; else Keras-style auto: `max` for names ending
- * in acc, accuracy, auc, f1, precision or recall (so `val_accuracy`, `top5_acc`), `min` otherwise (loss, error, …).
+ * A key's direction where one is required and none may be left open (early stopping's `--mode
+ * auto`, the step at a key's best value): the vocabulary's (`tendencyOf`: an override, else the
+ * words of the name, so `val_accuracy` and `eval_samples_per_second` are `max`), and Keras's
+ * `min` for a name with no direction (learning rates, runtimes, unknown names). Commands that can
+ * say "no direction" use `tendencyOf` instead: `sort` says how it ordered such a key, `compare`
+ * gives it no verdict, `gate --max-drop` asks for `--higher-is-better` or `--lower-is-better`.
  */
 export function directionOf(key: string, overrides: DirectionOverrides = {}): Direction {
-  const name = normalizeKey(key);
-  if (overrides.higher?.some((k) => normalizeKey(k) === name)) return 'max';
-  if (overrides.lower?.some((k) => normalizeKey(k) === name)) return 'min';
-  return HIGHER_SUFFIX.test(name) ? 'max' : 'min';
+  return tendencyOf(key, overrides) === 'max' ? 'max' : 'min';
 }
 
 /** The step at the best value of a key, by its direction. */

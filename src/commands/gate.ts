@@ -14,7 +14,7 @@ import { onClosedPipe, write, type CommandIO } from '../core/io.js';
 import { compileExpression } from '../analyse/expr.js';
 import { reportInputProblems, summarizeExecutions, summarizeFile, type SummarizeOptions } from '../input/executions.js';
 import type { ExecutionSummary } from '../analyse/summary.js';
-import { evaluateGate, parseMaxDrops, type MissingPolicy } from '../analyse/gate.js';
+import { evaluateGate, maxDropDirection, parseMaxDrops, type MissingPolicy } from '../analyse/gate.js';
 import { renderGateJson, renderGateMarkdown, renderGateText, renderGithubAnnotations, renderJunit } from '../render/gate.js';
 import { addInputOptions, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, type ExecutionCommandOptions } from '../options/execution.js';
@@ -55,6 +55,8 @@ export async function runGate(inputs: string[], options: GateOptions, io: Comman
     throw new UsageError("gate: nothing to check: give --when EXPR (e.g. --when 'accuracy >= 0.9'), --baseline with --max-drop, or --schema");
   }
   const directions = directionOverrides(options, context);
+  // A --max-drop key with no direction is a usage error before anything is read.
+  for (const drop of maxDrops) maxDropDirection(drop.key, directions);
   const format = options.format ?? 'text';
 
   // Only the keys the checks read are aggregated.
@@ -107,8 +109,10 @@ export function registerGate(program: Command, io: CommandIO, exit: ExitSlot): v
 Names mean the key's latest value: accuracy or metadata.accuracy. Other aggregates are calls:
 max(accuracy), min(loss), mean(loss), first(loss), count(loss). Operators: and or not && || !,
 == != < <= > >=, in, + - * / // %; functions abs min max isnan isinf.
-Direction for --max-drop: --higher-is-better/--lower-is-better, else Keras-style auto (max for
-names ending in acc, accuracy, auc, f1, precision or recall; min otherwise).
+Direction for --max-drop: --higher-is-better/--lower-is-better (or the config's higherIsBetter,
+lowerIsBetter), else the key's name: higher is better for accuracy, f1, auc, precision, recall,
+score, …_per_second; lower for loss, error, mae, perplexity, latency. A key with neither (a
+learning rate, a runtime, a name vizmeta does not know) is a usage error until you say which.
 Exit status: 0 all passed, 1 a check failed, 2 bad expression, flag or unreadable file.
 
 Examples:

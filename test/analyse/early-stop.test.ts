@@ -162,6 +162,10 @@ describe('auto mode', () => {
     ['accuracy', 'max'], ['val_accuracy', 'max'], ['acc', 'max'], ['val_acc', 'max'], ['VAL_ACC', 'max'],
     ['auc', 'max'], ['val_auc', 'max'], ['f1', 'max'], ['val_f1', 'max'], ['precision', 'max'], ['val_recall', 'max'],
     ['top_k_categorical_accuracy', 'max'], ['metadata.val.accuracy', 'max'], ['Recall', 'max'],
+    // The vocabulary's reading of names: throughputs and scores are maximised, and a name with no
+    // direction (a learning rate, an unknown name, a runtime) is minimised, as Keras does.
+    ['eval_samples_per_second', 'max'], ['val_score', 'max'], ['eval/bleu', 'max'], ['valAccuracy', 'max'],
+    ['learning_rate', 'min'], ['lr', 'min'], ['my_metric', 'min'], ['eval_runtime', 'min'], ['val_accuracy_loss', 'min'],
   ])('%s → %s', (monitor, mode) => {
     expect(resolveMode(monitor)).toBe(mode);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileExpression } from '../../src/analyse/expr.js';
-import { evaluateGate, parseMaxDrops } from '../../src/analyse/gate.js';
+import { evaluateGate, maxDropDirection, parseMaxDrops } from '../../src/analyse/gate.js';
+import { UsageError } from '../../src/core/errors.js';
 import { execution as run } from '../helpers/executions.js';
 
 describe('gate decision', () => {
@@ -34,6 +35,18 @@ describe('gate decision', () => {
     expect(dropped?.finding).toMatchObject({ kind: 'drop', direction: 'max', baseline: 0.95 });
     expect((dropped?.finding as { worse: number }).worse).toBeCloseTo(0.25);
     expect(same?.status).toBe('pass');
+  });
+
+  it('refuses a drop of a key with no direction, until one is given', () => {
+    const lrRuns = [run('base.log', [{ lr: 0.1 }]), run('pr.log', [{ lr: 0.2 }])];
+    const maxDrops = parseMaxDrops(['lr=0.05']);
+    expect(() => maxDropDirection('lr', {})).toThrow(UsageError);
+    expect(() => evaluateGate([lrRuns[1]!], { conditions: [], missing: 'fail', maxDrops, baseline: lrRuns[0]! })).toThrow('--higher-is-better lr or --lower-is-better lr');
+    const lower = evaluateGate([lrRuns[1]!], { conditions: [], missing: 'fail', maxDrops, baseline: lrRuns[0]!, directions: { lower: ['lr'] } });
+    expect(lower.executions[0]?.checks[0]).toMatchObject({ status: 'fail', finding: { kind: 'drop', direction: 'min' } });
+    const higher = evaluateGate([lrRuns[1]!], { conditions: [], missing: 'fail', maxDrops, baseline: lrRuns[0]!, directions: { higher: ['lr'] } });
+    expect(higher.executions[0]?.checks[0]).toMatchObject({ status: 'pass', finding: { kind: 'drop', direction: 'max' } });
+    expect(maxDropDirection('eval_samples_per_second', {})).toBe('max');
   });
 
   it('refuses a malformed --max-drop', () => {

@@ -38,6 +38,18 @@ describe('execution summary', () => {
   it('knows the step at the best value by direction', () => {
     const loss = summary.keys.get('loss');
     expect(loss && stepAtBest(loss, directionOf('loss'))).toBe(3);
+    expect(loss && stepAtBest(loss, directionOf('acc'))).toBe(1);
+  });
+
+  it('reads a direction from the vocabulary, min where a name has none (Keras), overrides first', () => {
+    expect(directionOf('val_accuracy')).toBe('max');
+    expect(directionOf('eval_samples_per_second')).toBe('max');
+    expect(directionOf('metadata.eval.f1')).toBe('max');
+    expect(directionOf('train_loss_epoch')).toBe('min');
+    expect(directionOf('learning_rate')).toBe('min');
+    expect(directionOf('my_metric')).toBe('min');
+    expect(directionOf('loss', { higher: ['metadata.loss'] })).toBe('max');
+    expect(directionOf('val_accuracy', { lower: ['val_accuracy'] })).toBe('min');
   });
 
   it('aggregates only the asked keys, and keeps a bounded history', () => {

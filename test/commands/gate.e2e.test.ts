@@ -98,6 +98,16 @@ describe('vizmeta gate (built binary)', () => {
     expect((await runCli(['gate', '--baseline', at('good.log'), '--max-drop', 'loss=0', '--higher-is-better', 'loss', at('bad.log')])).status).toBe(0);
   });
 
+  it('refuses --max-drop on a key with no direction (exit 2) until --higher-is-better or --lower-is-better says which', async () => {
+    const neutral = await runCli(['gate', '--baseline', at('good.log'), '--max-drop', 'step=0', at('bad.log')]);
+    expect(neutral.status).toBe(2);
+    expect(neutral.stdout).toBe('');
+    expect(neutral.stderr).toBe('vizmeta: --max-drop step: no direction known for step; say which way is better with --higher-is-better step or --lower-is-better step\n');
+    // step went from 2 to 1: a drop when higher is better, an improvement when lower is.
+    expect((await runCli(['gate', '--baseline', at('good.log'), '--max-drop', 'step=0', '--higher-is-better', 'step', at('bad.log')])).status).toBe(1);
+    expect((await runCli(['gate', '--baseline', at('good.log'), '--max-drop', 'step=0', '--lower-is-better', 'step', at('bad.log')])).status).toBe(0);
+  });
+
   it('writes JSON, markdown, GitHub annotations and JUnit XML', async () => {
     const junit = join(dir, 'gate.xml');
     const result = await runCli(['gate', '--format', 'json', '--github', '--junit', junit, '--when', 'accuracy >= 0.9', at('good.log'), at('bad.log')]);
