@@ -340,6 +340,8 @@ export class DashboardModel {
   }
 
   private take(execution: Execution, key: string, raw: JsonValue, x: number | undefined, t: number | undefined): void {
+    // A matrix or a curve (`{"data": [[812, 97], …]}`) is data for `matrix` and `roc`, not a setting.
+    if (Array.isArray(raw) && raw.some((item) => item !== null && typeof item === 'object')) return;
     const number = numericValue(raw);
     const value = boundedValue(raw);
     let state = execution.keys.get(key);

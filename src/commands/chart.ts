@@ -4,7 +4,9 @@
  */
 import type { Command } from 'commander';
 import { loadRenderer, runRenderer, type CustomRenderer } from '../render/custom-renderer.js';
-import { ExitCode, type ExitSlot } from '../core/errors.js';
+import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
+import { parseKeyGroups } from '../core/keys.js';
+import { unknownKeyMessage } from '../core/vocabulary.js';
 import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
 import { DashboardModel } from '../analyse/dashboard-model.js';
 import { parseSmoothing } from '../live/options.js';
@@ -21,6 +23,8 @@ export interface ChartOptions extends InputOptions {
   x?: string;
   /** Smoothing weight in [0, 1). Default 0. */
   smooth?: number;
+  /** Every chart on a log scale. Default: only charts whose values span more than three decades. */
+  logY?: boolean;
   /** Plot rows per chart. Default 10. */
   height?: number;
   /** Columns. Default: the terminal's width (80 when unknown). */
@@ -39,8 +43,9 @@ const label = (input: string): string => (input === '-' ? 'stdin' : input);
 export async function runChart(inputs: readonly string[], options: ChartOptions, io: CommandIO): Promise<number> {
   // A bad renderer is reported before any input is read.
   const renderer: CustomRenderer | undefined = options.renderer === undefined ? undefined : await loadRenderer(options.renderer, io.cwd);
+  const named = parseKeyGroups(options.keys ?? []);
   const model = new DashboardModel({
-    ...(options.keys ? { keys: options.keys } : {}),
+    ...(named.length > 0 ? { keys: named } : {}),
     ...(options.x !== undefined ? { x: options.x } : {}),
     ...(options.smooth !== undefined ? { smooth: options.smooth } : {}),
   });
@@ -83,9 +88,16 @@ export async function runChart(inputs: readonly string[], options: ChartOptions,
     return status;
   }
 
+  if (model.records > 0) {
+    // A named key no input had is a typo or a wrong path: say which keys come closest, as sort does.
+    const known = model.knownKeys();
+    const where = inputs.length === 1 ? label(inputs[0] as string) : `${inputs.length} inputs`;
+    const unknown = named.flat().find((key) => !known.includes(key));
+    if (unknown !== undefined) throw new UsageError(unknownKeyMessage(unknown, where, known));
+  }
   const lines = dashboardLines(
     { model: model.view(), title: inputs.map(label).join(', ') },
-    { width, color, chartHeight: options.height ?? 10, columns: options.columns ?? 1, table: !options.noTable },
+    { width, color, chartHeight: options.height ?? 10, columns: options.columns ?? 1, table: !options.noTable, ...(options.logY ? { logScale: 'log' as const } : {}) },
   );
   await write(io.stdout, `${lines.join('\n')}\n`);
   return status;
@@ -96,7 +108,8 @@ export function registerChart(program: Command, io: CommandIO, exit: ExitSlot): 
     .command('chart')
     .description('chart the metadata of saved logs, printed once; several files overlay per key')
     .argument('[files...]', 'log files; - or nothing reads stdin')
-    .option('--keys <keys>', 'chart only these keys, comma-separated (dotted paths reach nested values)', collectKeys)
+    .option('--keys <keys>', "chart only these keys, comma-separated; 'loss+val_loss' shares a chart; dotted paths reach nested values", collectKeys)
+    .option('--log-y', 'every chart on a log scale (default: only charts whose positive values span more than three decades)')
     .option('--x <key>', 'horizontal axis: a metadata key, or _time for elapsed time (default: step when present, else the record index)')
     .option('--smooth <weight>', 'TensorBoard smoothing weight in [0, 1), e.g. 0.6', parseSmoothing)
     .option('--height <rows>', 'plot rows per chart (default 10)', parseWholeNumber('--height', 2))
@@ -110,6 +123,7 @@ export function registerChart(program: Command, io: CommandIO, exit: ExitSlot): 
 Examples:
   vizmeta chart logs/run.log
   vizmeta chart logs/*.log --keys val_loss,val_accuracy      one colour per file
+  vizmeta chart run.log --keys 'loss+val_loss,lr' --log-y    loss and val_loss on one chart
   vizmeta chart run.log --x _time --smooth 0.6 --height 15
   vizmeta chart run.log --renderer ./my-viz.mjs              my-viz.mjs: export default (records, options) => '...'`);
   command.action(async (files: string[], options: ChartOptions & { table?: boolean }) => {

@@ -33,15 +33,25 @@ export async function runWatch(inputs: readonly string[], options: WatchOptions,
     live,
     color: resolveColor(io, options.color),
     title: `vizmeta watch · ${inputs.map(label).join(', ')}`,
+    // Keys typed on a terminal that is also the input would be read twice: no keyboard then.
+    keyboard: options.keyboard !== false && !(inputs.includes('-') && io.stdinIsTTY),
     stopRule,
     readOptions: readOptionsFrom(options),
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.timers ? { timers: deps.timers } : {}),
   });
 
+  let signalled: number | undefined;
   const abort = new AbortController();
   session.onStop(() => abort.abort());
-  let signalled: number | undefined;
+  // q stops reading and keeps the last frame; Ctrl-C (a key in raw mode, not a signal) as SIGINT would.
+  let quit = false;
+  session.onAction((action) => {
+    if (action === 'quit') quit = true;
+    else if (action === 'interrupt') signalled ??= SIGNALS.SIGINT;
+    else return;
+    abort.abort();
+  });
   const handlers = Object.entries(SIGNALS).map(([name, number]) => {
     const handler = (): void => {
       signalled ??= number;
@@ -100,9 +110,13 @@ export async function runWatch(inputs: readonly string[], options: WatchOptions,
   } finally {
     for (const off of handlers) off();
   }
-  await session.finish(session.stopped ? 'stopped' : signalled !== undefined ? 'interrupted' : 'done');
+  await session.finish(session.stopped ? 'stopped' : signalled !== undefined ? 'interrupted' : quit ? 'quit' : 'done');
   if (session.stopped) return options.stopExitCode ?? ExitCode.ok;
   if (signalled !== undefined) return 128 + signalled;
+  // A --keys name no input had is a mistake worth an error, as in sort and gate (checked once the input ended).
+  const missing = session.unknownKeys(inputs.length === 1 ? label(inputs[0] as string) : `${inputs.length} inputs`);
+  for (const message of missing) warn(io, message);
+  if (missing.length > 0 && !quit) return ExitCode.usage;
   return status;
 }
 

@@ -39,6 +39,11 @@ export interface ChildOptions {
    * line ends; `stderr` gets only `script`'s own messages. Default: pipes.
    */
   pty?: PtyWindow;
+  /**
+   * The job's stdin: the terminal's (`inherit`, the default), or none (`ignore`) when vizmeta
+   * reads keys from that terminal, so a key is never read by both.
+   */
+  stdin?: 'inherit' | 'ignore';
 }
 
 /** Signals a terminal sends to its whole foreground process group; the rest go to the job alone, as without a pty. */
@@ -82,7 +87,7 @@ export class Child {
   /** Starts `command` with `args`, no shell; resolves once it runs, throws {@link SpawnError} if it cannot. */
   static async start(command: string, args: readonly string[], options: ChildOptions): Promise<Child> {
     if (options.pty) return Child.startOnPty(command, args, options, options.pty);
-    const process = spawn(command, [...args], { cwd: options.cwd, env: options.env, stdio: ['inherit', 'pipe', 'pipe'] });
+    const process = spawn(command, [...args], { cwd: options.cwd, env: options.env, stdio: [options.stdin ?? 'inherit', 'pipe', 'pipe'] });
     await started(process, command);
     return new Child(process, options);
   }

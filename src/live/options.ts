@@ -8,8 +8,12 @@ import { collect, collectKeys, parseNumber, parseWholeNumber } from '../options/
 
 /** What the dashboard shows. */
 export interface DashboardFlags {
-  /** `--keys a,b`: only these keys (dotted paths), in this order. Default: every numeric key. */
+  /** `--keys a+b,c`: only these keys (dotted paths), in this order; `+` puts keys on one chart. Default: every metric. */
   keys?: string[];
+  /** `--log-y`: every chart on a log scale. Default: only charts whose values span more than three decades. */
+  logY?: boolean;
+  /** `--no-keyboard` sets this to false: no keyboard control, and `run`'s job keeps the terminal's stdin. */
+  keyboard?: boolean;
   /** `--x KEY`: the horizontal axis. Default `step` when present, else the record index; `_time` for elapsed time. */
   x?: string;
   /** `--smooth W`: TensorBoard smoothing weight in [0, 1). Default 0 (off). */
@@ -53,7 +57,9 @@ export const parseFinite = (flag: string) => parseNumber(flag, 'a number');
 
 export function addDashboardOptions(command: Command): Command {
   return command
-    .option('--keys <keys>', 'chart only these keys, comma-separated (dotted paths reach nested values); repeatable', collectKeys)
+    .option('--keys <keys>', "chart only these keys, comma-separated; 'loss+val_loss' shares a chart; dotted paths reach nested values; repeatable", collectKeys)
+    .option('--log-y', 'every chart on a log scale (default: only charts whose positive values span more than three decades)')
+    .option('--no-keyboard', 'no keyboard control on a terminal (run: the job keeps the terminal as its stdin)')
     .option('--x <key>', 'horizontal axis: a metadata key, or _time for elapsed time (default: step when present, else the record index)')
     .option('--smooth <weight>', 'TensorBoard smoothing weight in [0, 1), e.g. 0.6; raw values drawn faintly behind', parseSmoothing)
     .option('-q, --quiet', 'do not pass the input through; show only the dashboard')

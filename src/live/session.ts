@@ -5,11 +5,17 @@
  */
 import type { Writable } from 'node:stream';
 import { drained, write, warn, formatDiagnostic, type CommandIO } from '../core/io.js';
-import { dashboardLines, type DashboardState } from '../render/dashboard.js';
+import { dashboardFrame, dashboardLines, type DashboardState } from '../render/dashboard.js';
+import { keyHelpLines } from '../render/key-help.js';
+import { parseKeyGroups } from '../core/keys.js';
+import { unknownKeyMessage } from '../core/vocabulary.js';
 import { noRecordsMessage } from '../input/read-inputs.js';
 import { LineReader, type ReadOptions, type RecordSink } from '../parsers/source.js';
 import type { JsonObject, MetadataRecord } from '../core/types.js';
-import { DashboardModel, type ModelOptions } from '../analyse/dashboard-model.js';
+import { DashboardModel, type ModelOptions, type ViewOptions } from '../analyse/dashboard-model.js';
+import { applyKey, initialControls, keyFilter, statusLine, type ControlAction, type ViewControls } from './controls.js';
+import { Keyboard, openKeyInput, type KeyInput, type OpenedKeyInput } from './keyboard.js';
+import type { KeyEvent } from './keys.js';
 import { FrameScheduler, type Timers } from './scheduler.js';
 import { LiveScreen, type TerminalSize } from './terminal.js';
 
@@ -26,7 +32,17 @@ export interface StopRule {
   observe(values: JsonObject): StopNotice | null;
 }
 
-export interface SessionOptions extends ModelOptions {
+export interface SessionOptions extends Omit<ModelOptions, 'keys'> {
+  /** `--keys` as given: names, `+` joining keys that share a chart. */
+  keys?: readonly string[];
+  /** `--log-y`: every chart on a log scale (the `l` key still cycles). */
+  logY?: boolean;
+  /** Read keys from the terminal when live. Default true; `--no-keyboard` turns it off. */
+  keyboard?: boolean;
+  /** Where keys come from. Default: stdin when it is a terminal, else the controlling terminal. */
+  keyInput?: KeyInput;
+  /** The session supervises a job (`run`): the help says `q` stops the job. */
+  supervising?: boolean;
   /** Do not pass the input through. Default false. */
   quiet?: boolean;
   /** Draw a live dashboard in place (stdout is a terminal). */
@@ -69,6 +85,13 @@ export class LiveSession {
   private endedWithNewline = true;
   private wroteAny = false;
   private deferredSince: number | undefined;
+  private controls: ViewControls;
+  private keyboard: Keyboard | undefined;
+  private keySource: OpenedKeyInput | undefined;
+  private actionListeners: Array<(action: ControlAction) => void> = [];
+  /** Pages of charts the last frame had, for paging keys. */
+  private pages = 1;
+  private extraNotice: string | undefined;
   private readonly onResize = (): void => this.resize();
   private readonly onExit = (): void => this.restoreSync();
 
@@ -76,7 +99,13 @@ export class LiveSession {
     private readonly io: CommandIO,
     private readonly options: SessionOptions,
   ) {
-    this.model = new DashboardModel(options);
+    const { keys, ...modelOptions } = options;
+    this.model = new DashboardModel({ ...modelOptions, ...(keys && keys.length > 0 ? { keys: parseKeyGroups(keys) } : {}) });
+    this.controls = initialControls({
+      smoothing: options.smooth ?? 0,
+      xAxis: options.x === '_time' ? 'time' : 'step',
+      logScale: options.logY ? 'log' : 'auto',
+    });
     this.now = options.now ?? Date.now;
     this.started = this.now();
     if (options.live) {
@@ -98,13 +127,72 @@ export class LiveSession {
     this.stopListeners.push(listener);
   }
 
-  /** Takes over the terminal (when live). */
+  /**
+   * One message per `--keys` name that no record had, with the closest known keys
+   * (`no key "los" in train.log; did you mean loss?`). `where` names the inputs.
+   */
+  unknownKeys(where: string): string[] {
+    if (this.model.records === 0) return [];
+    const known = this.model.knownKeys();
+    const named = parseKeyGroups(this.options.keys ?? []).flat();
+    return named.filter((key) => !known.includes(key)).map((key) => unknownKeyMessage(key, where, known));
+  }
+
+  /** Called with what a key asks beyond redrawing: `quit` (q) or `interrupt` (Ctrl-C in raw mode). */
+  onAction(listener: (action: ControlAction) => void): void {
+    this.actionListeners.push(listener);
+  }
+
+  /** A line under the header (e.g. that the job was asked to stop), until replaced. */
+  setNotice(text: string | undefined): void {
+    this.extraNotice = text;
+    this.scheduler?.invalidate();
+  }
+
+  /**
+   * Where keys will come from once started, decided before: `run` gives its job the terminal's
+   * stdin only when vizmeta does not read keys from it. Undefined: no keys.
+   */
+  keyInput(): KeyInput | undefined {
+    if (!this.screen || this.options.keyboard === false) return undefined;
+    this.keySource ??= openKeyInput(this.options.keyInput ?? (this.io.stdin as unknown as KeyInput));
+    return this.keySource?.input;
+  }
+
+  /** Takes over the terminal (when live), and the keyboard with it. */
   start(): void {
     if (!this.screen || !this.scheduler) return;
     this.screen.enter();
     process.on('exit', this.onExit);
     this.io.stdout.on('resize', this.onResize);
+    const input = this.keyInput();
+    if (input) {
+      this.keyboard = new Keyboard(input, (key) => this.key(key));
+      if (!this.keyboard.start()) this.keyboard = undefined;
+    }
     this.scheduler.start();
+  }
+
+  /** One key: the controls change and the frame is drawn at once (even when paused). */
+  private key(key: KeyEvent): void {
+    const result = applyKey(this.controls, key, { runs: this.model.view().sources.length, pages: this.pages });
+    if (result.state !== this.controls) {
+      this.controls = result.state;
+      if (this.screen?.isActive) this.screen.draw(this.frameLines());
+    }
+    if (result.action) for (const listener of this.actionListeners) listener(result.action);
+  }
+
+  /** What a frame looks at, by the keys pressed. */
+  private viewOptions(): ViewOptions {
+    const c = this.controls;
+    const sources = this.model.view().sources;
+    return {
+      xAxis: c.xAxis,
+      smoothing: c.smoothing,
+      ...(c.filter !== '' ? { filter: keyFilter(c.filter) } : {}),
+      ...(c.solo && sources.length > 1 ? { source: sources[Math.min(c.run, sources.length - 1)] as string } : {}),
+    };
   }
 
   /** A reader for one input; records are labelled with `label` (the execution's name). */
@@ -154,6 +242,7 @@ export class LiveSession {
     this.ended = true;
     if (this.screen && this.scheduler) {
       this.scheduler.stop();
+      this.releaseKeyboard();
       if (this.screen.isActive) {
         this.screen.draw(this.frameLines());
         this.screen.leave();
@@ -170,6 +259,7 @@ export class LiveSession {
   /** Gives the terminal back at once (an error or a signal): no frame, just the escape sequences. */
   abort(): void {
     this.scheduler?.stop();
+    this.releaseKeyboard();
     this.screen?.leave();
     this.detach();
   }
@@ -180,10 +270,10 @@ export class LiveSession {
 
   /** The dashboard's state for a frame. */
   state(): DashboardState {
-    const notice = this.stopNotice ? `early stop: ${this.stopNotice.message}` : undefined;
+    const notice = this.stopNotice ? `early stop: ${this.stopNotice.message}` : this.extraNotice;
     const empty = this.ended ? this.emptyReason() : undefined;
     return {
-      model: this.model.view(),
+      model: this.model.view(this.viewOptions()),
       title: this.options.title,
       status: this.status,
       ...(notice !== undefined ? { notice } : {}),
@@ -214,12 +304,29 @@ export class LiveSession {
 
   private frameLines(): string[] {
     const size = this.screen?.frameSize ?? { rows: 24, columns: 80 };
-    return dashboardLines(this.state(), { width: size.columns, height: size.rows, color: this.options.color });
+    const c = this.controls;
+    const state = this.state();
+    const runs = state.model.sources.length;
+    const frame = dashboardFrame(state, {
+      width: size.columns,
+      height: size.rows,
+      color: this.options.color,
+      page: c.page,
+      logScale: c.logScale,
+      overview: c.overview,
+      ...(this.keyboard ? { footer: statusLine(c, { runs: this.model.view().sources.length, pages: 1 }) } : {}),
+      ...(c.help ? { overlay: keyHelpLines(size.columns, { run: this.options.supervising === true, runs }) } : {}),
+    });
+    this.pages = frame.pages;
+    if (frame.page !== c.page) this.controls = { ...c, page: frame.page };
+    return frame.lines;
   }
 
   private drawFrame(): boolean {
     const screen = this.screen;
     if (!screen?.isActive) return true;
+    // Paused: new data does not redraw; keys still do (key()).
+    if (this.controls.paused) return true;
     if (!screen.canDraw) {
       this.deferredSince ??= this.now();
       if (this.now() - this.deferredSince < MAX_DEFER_MS) return false;
@@ -250,6 +357,13 @@ export class LiveSession {
         // Nothing more can be done at exit.
       }
     }
+  }
+
+  private releaseKeyboard(): void {
+    this.keyboard?.stop();
+    this.keyboard = undefined;
+    this.keySource?.close();
+    this.keySource = undefined;
   }
 
   private detach(): void {

@@ -62,6 +62,8 @@ export async function superviseJob(argv: readonly string[], options: JobOptions,
     live: deps.live ?? io.stdoutIsTTY,
     color: resolveColor(io, options.color),
     title: `vizmeta run · ${label}`,
+    supervising: true,
+    // Under --pty the job's terminal is not the user's; keys stay vizmeta's either way.
     stopRule,
     readOptions,
     ...(deps.now ? { now: deps.now } : {}),
@@ -73,7 +75,10 @@ export async function superviseJob(argv: readonly string[], options: JobOptions,
 
   let child: Child;
   try {
+    // Keys read from the terminal's stdin are vizmeta's; the job then gets no stdin (--no-keyboard gives it back).
+    const keysFromStdin = session.keyInput() === (io.stdin as unknown);
     child = await Child.start(command, args, {
+      ...(keysFromStdin ? { stdin: 'ignore' as const } : {}),
       cwd: io.cwd,
       env: jobEnvironment(io.env),
       ...(options.pty ? { pty: ptyWindow(io.columns, io.rows, deps.live ?? io.stdoutIsTTY) } : {}),
@@ -98,6 +103,19 @@ export async function superviseJob(argv: readonly string[], options: JobOptions,
   }
 
   let forwarded: NodeJS.Signals | undefined;
+  // q or Ctrl-C (a key in raw mode, not a signal): ask the job to stop as Ctrl-C would, then
+  // insist: SIGINT, SIGTERM, SIGKILL on the first, second and third press.
+  const escalation: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGKILL'];
+  let presses = 0;
+  session.onAction((action) => {
+    if (action !== 'quit' && action !== 'interrupt') return;
+    const signal = escalation[Math.min(presses, escalation.length - 1)] as NodeJS.Signals;
+    presses++;
+    forwarded = signal;
+    child.signal(signal);
+    const next = escalation[presses];
+    session.setNotice(`sent ${signal} to the job${next ? ` · q again sends ${next}` : ''}`);
+  });
   const handlers = FORWARDED.map((name) => {
     const handler = (): void => {
       forwarded = name;

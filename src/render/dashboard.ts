@@ -68,6 +68,9 @@ const MIN_PLOT_ROWS = 3;
 /** Plot rows a chart gets before the frame shows more charts at once: taller charts, fewer of them. */
 const PREFERRED_PLOT_ROWS = 8;
 
+/** Settings lines in the dashboard printed once at the end: room for a config, not for a dump of one. */
+const FINAL_OVERVIEW_ROWS = 12;
+
 const palette = new Chalk({ level: 1 });
 
 interface Paint {
@@ -102,7 +105,7 @@ export function dashboardFrame(state: DashboardState, options: DashboardOptions)
   const head = headerLines(state, width, paint);
   const { groups, keys } = state.model;
   const multi = state.model.sources.length > 1;
-  const overview = options.overview === false ? [] : overviewLines(state.model, width, options.height === undefined ? 3 : options.height >= 40 ? 2 : 1, paint);
+  const overview = options.overview === false ? [] : overviewLines(state.model, width, options.height === undefined ? FINAL_OVERVIEW_ROWS : options.height >= 40 ? 2 : 1, paint);
   const chart = (group: ChartGroup, chartWidth: number, plotRows: number, panelHeight: number | undefined): string[] =>
     chartLines(group, state.model, chartWidth, plotRows, panelHeight, options.color, options.logScale ?? 'auto');
 

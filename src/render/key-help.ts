@@ -36,7 +36,7 @@ export function keyHelpLines(width: number, options: KeyHelpOptions): string[] {
   rows.push(['?  Esc', 'close this help']);
 
   const lines = ['Keys', ...rows.map(([keys, what]) => `  ${pad(keys, KEY_COLUMN)} ${what}`)];
-  if (options.run) lines.push('', 'To type into the job instead, start it with --no-keys.');
+  if (options.run) lines.push('', 'To type into the job instead, start it with --no-keyboard.');
   return lines.map((line) => truncate(line, width));
 }
 

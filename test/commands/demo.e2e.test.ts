@@ -9,7 +9,12 @@ describe('vizmeta demo (built binary)', () => {
     expect(result.stdout).toContain('{"step":123,"loss":NaN,');
     expect(result.stdout).toContain('{"data":[["cat","dog","bird"],[812,97,91],[88,861,51],[64,42,894]]}');
     expect(result.stdout).toMatch(/vizmeta run · demo: examples\/train\.mjs · exited 0 · \d+s · 229 lines · 211 records/);
-    for (const key of ['loss', 'accuracy', 'lr', 'val_loss', 'val_accuracy']) expect(result.stdout).toMatch(new RegExp(`\\n── ${key} `));
+    // Train/validation pairs share a chart: val_loss is in the loss chart's legend.
+    expect(result.stdout).toMatch(/\n── loss .*━━ val_loss /);
+    expect(result.stdout).toMatch(/\n── accuracy .*━━ val_accuracy /);
+    expect(result.stdout).toMatch(/\n── lr /);
+    // The confusion matrix is data for `matrix`, not a setting.
+    expect(result.stdout).not.toMatch(/^settings .*data/m);
     expect(result.stdout).toContain('× 1 NaN');
   });
 

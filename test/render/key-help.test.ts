@@ -10,13 +10,13 @@ describe('keyHelpLines', () => {
     }
     expect(text).not.toContain('Tab');
     expect(text).not.toContain('stop the job');
-    expect(text).not.toContain('--no-keys');
+    expect(text).not.toContain('--no-keyboard');
   });
 
   it('for run, q stops the job as Ctrl-C would, and says how to type into the job', () => {
     const text = keyHelpLines(120, { run: true, runs: 1 }).join('\n');
     expect(text).toContain('stop the job (as Ctrl-C would)');
-    expect(text).toContain('--no-keys');
+    expect(text).toContain('--no-keyboard');
   });
 
   it('with several runs, lists tab and enter', () => {
