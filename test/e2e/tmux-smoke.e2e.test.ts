@@ -3,6 +3,7 @@
  * 80x24 pane, the screen is read back as text, Ctrl-C is a key press. After the program exits
  * the terminal must be given back: cursor visible, no scroll region, the shell's line below.
  */
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, ROOT } from '../helpers/run-cli.js';
@@ -11,6 +12,7 @@ import { Tmux } from '../helpers/tmux.js';
 const NODE = process.execPath;
 const COLS = 80;
 const ROWS = 24;
+const hasScript = /util-linux/.test(spawnSync('script', ['--version'], { encoding: 'utf8' }).stdout ?? '');
 
 describe.skipIf(!Tmux.available())('the dashboard in tmux (80x24)', () => {
   let term: Tmux | undefined;
@@ -50,6 +52,19 @@ describe.skipIf(!Tmux.available())('the dashboard in tmux (80x24)', () => {
     await term.sendKeys('C-c');
     expect(await term.waitForExit(30_000)).toBe(130);
     await term.waitFor('[exited 130]', 10_000);
+    await expectGivenBack(term);
+  });
+
+  it.skipIf(!hasScript)('run --pty: the job gets a terminal the size of the log region; Ctrl-C reaches it and its status is vizmeta\'s', async () => {
+    const job = "let step = 0; setInterval(() => console.log(JSON.stringify({ step: ++step, loss: 1 / step, cols: process.stdout.columns, rows: process.stdout.rows })), 100); process.on('SIGINT', () => { console.log('job got SIGINT'); process.exit(3); });";
+    term = await Tmux.start({ command: [NODE, BIN, 'run', '--pty', '--', NODE, '-e', job], cols: COLS, rows: ROWS, cwd: ROOT });
+    const screen = await term.waitFor(/"step":5,/, 30_000);
+    const rows = Number(/"cols":80,"rows":(\d+)/.exec(screen)?.[1]);
+    expect(rows).toBeGreaterThanOrEqual(4);
+    expect(rows).toBeLessThan(ROWS);
+    await term.sendKeys('C-c');
+    expect(await term.waitForExit(30_000)).toBe(3);
+    await term.waitFor('job got SIGINT', 10_000);
     await expectGivenBack(term);
   });
 
