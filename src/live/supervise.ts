@@ -149,6 +149,8 @@ export async function superviseJob(argv: readonly string[], options: JobOptions,
   const status = exitStatus(end);
   const how = session.stopped ? 'stopped' : end.signal ? `killed by ${end.signal}` : `exited ${status}`;
   await session.finish(how);
+  // A --keys name the job never printed: said, but the exit status stays the job's.
+  for (const message of session.unknownKeys(basename(command))) warn(io, message);
   // Until the terminal is given back, a second signal must not kill vizmeta with the screen split.
   for (const off of handlers) off();
   if (save) {
