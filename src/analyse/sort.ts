@@ -2,7 +2,9 @@
  * Ranking executions by one aggregate of a key, as Valohai's execution table does, and choosing
  * the other columns when none are named. Pure: summaries in, ranked rows out.
  */
-import { STEP_KEYS } from '../core/keys.js';
+import { UsageError } from '../core/errors.js';
+import { numberFromText } from '../core/numbers.js';
+import { isStepKey, tendencyOf, type DirectionOverrides, type Tendency } from '../core/vocabulary.js';
 import { aggregateOf, unionKeys, type Aggregate, type ExecutionSummary } from './summary.js';
 import type { JsonValue } from '../core/types.js';
 
@@ -41,13 +43,43 @@ export function compareValues(a: JsonValue | undefined, b: JsonValue | undefined
   return 0;
 }
 
+/** Which way `sort` ordered, and why: for the caption that says so. */
+export interface SortOrder {
+  ascending: boolean;
+  /** The sorted quantity's direction: the key's, or `neutral` (also for `count`, which has none). */
+  tendency: Tendency;
+  /** What chose the order: `--asc` or `--desc`, the direction (best first), or the default for a key with none (highest first). */
+  chosenBy: 'asc' | 'desc' | 'direction' | 'default';
+}
+
 /**
- * Ranks executions by one aggregate of a key. Descending unless `ascending`; ties keep input
- * order; executions lacking the key come last whatever the direction, then NaN and odd types
- * just before them.
+ * The order of a ranking: `--asc` or `--desc` when given (not both: a usage error); else best
+ * first by the key's direction (`tendencyOf`: lower-is-better keys ascending); else, for a key
+ * with no direction (and for `count`), highest first, as sort always did.
+ */
+export function sortOrder(key: string, aggregate: Aggregate, flags: { asc?: boolean | undefined; desc?: boolean | undefined }, overrides: DirectionOverrides = {}): SortOrder {
+  if (flags.asc === true && flags.desc === true) throw new UsageError('sort: --asc and --desc cannot be used together');
+  // How often a key was logged is no better for being higher or lower, whatever the key.
+  const tendency = aggregate === 'count' ? 'neutral' : tendencyOf(key, overrides);
+  if (flags.asc === true) return { ascending: true, tendency, chosenBy: 'asc' };
+  if (flags.desc === true) return { ascending: false, tendency, chosenBy: 'desc' };
+  if (tendency === 'neutral') return { ascending: false, tendency, chosenBy: 'default' };
+  return { ascending: tendency === 'min', tendency, chosenBy: 'direction' };
+}
+
+/** A string that spells a number (`"0.3"`, `"nan"`) is that number, as `gate` reads it (core/numbers.ts). */
+export function numericValue(value: JsonValue | undefined): JsonValue | undefined {
+  return typeof value === 'string' ? numberFromText(value) ?? value : value;
+}
+
+/**
+ * Ranks executions by one aggregate of a key. Descending unless `ascending` (see
+ * {@link sortOrder} for the order a key's direction asks for); ties keep input order; executions
+ * lacking the key come last whatever the direction, then NaN and odd types just before them.
+ * A value that is a numeric string ranks, and is shown, as its number.
  */
 export function sortExecutions(executions: readonly ExecutionSummary[], key: string, aggregate: Aggregate, ascending: boolean): SortedRow[] {
-  const rows = executions.map((execution, index) => ({ execution, index, value: aggregateOf(execution, key, aggregate) }));
+  const rows = executions.map((execution, index) => ({ execution, index, value: numericValue(aggregateOf(execution, key, aggregate)) }));
   rows.sort((a, b) => compareValues(a.value, b.value, ascending) || a.index - b.index);
   let rank = 0;
   return rows.map((row) => ({ execution: row.execution, value: row.value, rank: row.value === undefined ? undefined : ++rank }));
@@ -67,11 +99,11 @@ export function defaultKeys(executions: readonly ExecutionSummary[], exclude: re
     let logged = 0;
     for (const execution of executions) {
       const summary = execution.keys.get(key);
-      if (typeof summary?.latest !== 'number') continue;
+      if (summary === undefined || typeof numericValue(summary.latest) !== 'number') continue;
       having++;
       if (summary.count > 1) logged++;
     }
-    if (having > 0) ranked.push({ key, logged, having, order, step: STEP_KEYS.includes(key) });
+    if (having > 0) ranked.push({ key, logged, having, order, step: isStepKey(key) });
   });
   ranked.sort((a, b) => Number(a.step) - Number(b.step) || b.logged - a.logged || b.having - a.having || a.order - b.order);
   return ranked.slice(0, count).map((entry) => entry.key);
@@ -90,6 +122,8 @@ export interface SortView {
   others: string[];
   /** Rows left out by --top. */
   hidden: number;
+  /** Which way it was sorted and why; absent, the text output says nothing of it. */
+  order?: SortOrder;
 }
 
 /** The first `top` rows of a ranking, and how many were left out. */

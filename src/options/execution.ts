@@ -7,8 +7,11 @@ import { loadConfig, type LoadedConfig } from '../formats/config.js';
 import { UsageError } from '../core/errors.js';
 import { resolveColor, type CommandIO } from '../core/io.js';
 import { loadSchemaFile, type LoadedSchema } from '../formats/schema.js';
-import type { DirectionOverrides } from '../analyse/summary.js';
-import { normalizeKey, parseKeyList } from '../core/keys.js';
+import { lookupKey, unionKeys, type DirectionOverrides, type ExecutionSummary } from '../analyse/summary.js';
+import { getPath, normalizeKey, parseKeyList } from '../core/keys.js';
+import { forEachLeaf } from '../parsers/metadata.js';
+import type { JsonObject } from '../core/types.js';
+import { unknownKeyMessage } from '../core/vocabulary.js';
 import { collect, parseWholeNumber } from './parse.js';
 
 export interface ExecutionCommandOptions {
@@ -64,4 +67,60 @@ export function directionOverrides(options: { higherIsBetter?: string[]; lowerIs
     higher: [...higher, ...fromConfig(context.config.config.higherIsBetter, lower)],
     lower: [...lower, ...fromConfig(context.config.config.lowerIsBetter, higher)],
   };
+}
+
+/** Where keys were looked for, for messages: the one input's name (`stdin` for `-`), or `3 inputs`. */
+export function inputsPlace(inputs: readonly string[]): string {
+  if (inputs.length === 1) return inputs[0] === '-' ? 'stdin' : inputs[0] as string;
+  return `${inputs.length} inputs`;
+}
+
+/**
+ * Refuses a key named on the command line (`--by`, `--keys`, `--columns`) that no input has:
+ * a {@link UsageError} naming the closest known keys (`no key "los" in train.log; did you mean
+ * loss?`). A key some inputs have and others lack is fine. Nothing is refused when nothing is
+ * known (no records were read): the inputs' own warnings say why.
+ */
+export function requireKnownKeys(names: readonly string[], has: (key: string) => boolean, known: readonly string[], inputs: readonly string[]): void {
+  if (known.length === 0) return;
+  for (const name of names) {
+    if (!has(normalizeKey(name))) throw new UsageError(unknownKeyMessage(name, inputsPlace(inputs), known));
+  }
+}
+
+/** {@link requireKnownKeys} over execution summaries: a key is known when some readable execution has it. */
+export function requireKeysInExecutions(names: readonly string[], executions: readonly ExecutionSummary[], inputs: readonly string[]): void {
+  const readable = executions.filter((execution) => execution.error === undefined);
+  requireKnownKeys(names, (key) => readable.some((execution) => lookupKey(execution, key) !== undefined), unionKeys(readable), inputs);
+}
+
+/**
+ * For commands that read records rather than summaries (`stats`, `table`): which of the keys named
+ * on the command line some record has (by `getPath`, as the columns read them), and the names of
+ * the keys seen, for the did-you-mean. Names are noted only until every named key has been found.
+ */
+export class KeyPresence {
+  private readonly missing: Set<string>;
+  private readonly known = new Set<string>();
+  private readonly add = (name: string): void => { this.known.add(name); };
+
+  constructor(private readonly names: readonly string[]) {
+    this.missing = new Set(names.map(normalizeKey));
+  }
+
+  /** Whether any named key is still to be found: callers may skip `note` when not. */
+  get watching(): boolean {
+    return this.missing.size > 0;
+  }
+
+  note(values: JsonObject): void {
+    if (this.missing.size === 0) return;
+    for (const name of this.missing) if (getPath(values, name) !== undefined) this.missing.delete(name);
+    forEachLeaf(values, this.add);
+  }
+
+  /** Throws the {@link UsageError} of {@link requireKnownKeys} for the first named key no record had. */
+  require(inputs: readonly string[]): void {
+    requireKnownKeys(this.names, (key) => !this.missing.has(key), [...this.known], inputs);
+  }
 }

@@ -7,7 +7,8 @@ import { escapeForTerminal } from '../core/escape.js';
 import { formatValue, jsonValue, csvValue, renderCsvTable, renderMarkdownTable, renderTextTable, wrapText, type CellInput, type Column } from './table.js';
 import { folderNote, shortNames } from '../core/names.js';
 import { aggregateOf, lookupKey, type ExecutionSummary } from '../analyse/summary.js';
-import { aggregateLabel, type SortView } from '../analyse/sort.js';
+import { Chalk } from 'chalk';
+import { aggregateLabel, type SortOrder, type SortView } from '../analyse/sort.js';
 import type { JsonValue } from '../core/types.js';
 import type { TableFormat } from '../core/format.js';
 
@@ -24,6 +25,24 @@ function valueCell(value: JsonValue | undefined, missingText = 'missing', missin
 }
 
 const SPARK_WIDTH = 12;
+
+/**
+ * The line that says which way a ranking runs and why: `sorted by val_loss, lowest first: lower
+ * is better`; for a key with no direction, what chose the order and how to choose another.
+ */
+export function sortCaption(label: string, key: string, order: SortOrder): string {
+  const first = order.ascending ? 'lowest first' : 'highest first';
+  const better = order.tendency === 'max' ? 'higher is better' : order.tendency === 'min' ? 'lower is better' : undefined;
+  switch (order.chosenBy) {
+    case 'direction':
+      return `sorted by ${label}, ${first}: ${better ?? ''}`;
+    case 'default':
+      return `sorted by ${label}, ${first}: no direction known for ${key}; --asc, --higher-is-better or --lower-is-better to choose`;
+    case 'asc':
+    case 'desc':
+      return `sorted by ${label}, ${first} (--${order.chosenBy})${better !== undefined ? `; ${better}` : ''}`;
+  }
+}
 
 export function renderSort(view: SortView, format: TableFormat, options: { color: boolean; width: number }): string {
   const label = aggregateLabel(view.key, view.aggregate);
@@ -70,5 +89,9 @@ export function renderSort(view: SortView, format: TableFormat, options: { color
   }
   if (short.folder !== undefined) notes.unshift(folderNote(short.folder));
   const table = renderTextTable(columns, body, { color: options.color, maxWidth: options.width });
-  return table + notes.flatMap((note) => wrapText(escapeForTerminal(note), options.width, '  ')).map((line) => `${line}\n`).join('');
+  const lines = (note: string): string[] => wrapText(escapeForTerminal(note), options.width, '  ');
+  // The caption is about the table, not the runs: dim, so the notes about runs stand out.
+  const dim = new Chalk({ level: options.color ? 1 : 0 }).dim;
+  const caption = view.order === undefined ? [] : lines(sortCaption(label, view.key, view.order)).map((line) => dim(line));
+  return table + [...caption, ...notes.flatMap(lines)].map((line) => `${line}\n`).join('');
 }

@@ -17,6 +17,8 @@ const CASES: Array<{ name: string; args: string[]; columns?: number }> = [
   { name: 'sort-accuracy', args: ['sort', '--by', 'accuracy', ...RUNS, ...EXTRA] },
   { name: 'sort-accuracy-80', args: ['sort', '--by', 'accuracy', ...RUNS, ...EXTRA], columns: 80 },
   { name: 'sort-val-loss-min-asc', args: ['sort', '--by', 'val_loss', '--agg', 'min', '--asc', '--keys', 'loss,step', ...RUNS] },
+  { name: 'sort-val-loss', args: ['sort', '--by', 'val_loss', '--keys', 'val_accuracy,step', ...RUNS] },
+  { name: 'sort-lr-no-direction', args: ['sort', '--by', 'lr', '--keys', 'lr0,optimizer', ...RUNS] },
   { name: 'sort-json-top3', args: ['sort', '--by', 'metadata.accuracy', '--top', '3', '--format', 'json', '--keys', 'loss,val_accuracy', ...RUNS] },
   { name: 'sort-csv', args: ['sort', '--by', 'accuracy', '--format', 'csv', '--keys', 'loss,f1', ...RUNS] },
   { name: 'sort-markdown', args: ['sort', '--by', 'accuracy', '--format', 'markdown', ...RUNS] },
