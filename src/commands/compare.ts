@@ -1,7 +1,8 @@
 /**
  * `vizmeta compare FILE FILE...`: latest values side by side, each with its delta against the
- * first file (the baseline), coloured better or worse by the key's direction; overlaid charts
- * per key; `--join KEY` for the merged rows of all executions on a key such as `step`.
+ * first file (the baseline), coloured better or worse where the metric has a direction; settings
+ * apart, differences marked; overlaid charts per key; `--join KEY` for the merged rows of all
+ * executions on a key such as `step`.
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -11,7 +12,7 @@ import { joinInputs, reportInputProblems, summarizeExecutions } from '../input/e
 import { compareExecutions, defaultCompareKeys } from '../analyse/compare.js';
 import { renderCompareCharts, renderComparison, renderJoined, type CompareView } from '../render/compare.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
-import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, type ExecutionCommandOptions } from '../options/execution.js';
+import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, requireKeysInExecutions, requireKnownKeys, type ExecutionCommandOptions } from '../options/execution.js';
 import { normalizeKey, parseKeyList } from '../core/keys.js';
 import { collectKeys } from '../options/parse.js';
 import type { TableFormat } from '../core/format.js';
@@ -45,17 +46,25 @@ export async function runCompare(inputs: string[], options: CompareOptions, io: 
   if (options.join !== undefined) {
     const joinKey = normalizeKey(options.join);
     let failed = false;
-    const joined = await joinInputs(inputs, joinKey, chosen.length > 0 ? new Set(chosen) : 'all', io.stdin, readOptionsFrom(options), {
+    // Every key is joined when --keys names some, so that one no input has gets a did-you-mean.
+    const checked = options.keys !== undefined && named.length > 0;
+    const joined = await joinInputs(inputs, joinKey, chosen.length > 0 && !checked ? new Set(chosen) : 'all', io.stdin, readOptionsFrom(options), {
       onError: (message) => { warn(io, message); failed = true; },
       onDiagnostic: diagnosticWriter(io),
     });
     if (joined.rows.length === 0) warn(io, `no records with ${joinKey} to join on`);
+    else if (checked) {
+      const known = new Set(joined.keys.flat());
+      requireKnownKeys(named, (key) => known.has(key), [...known], inputs);
+    }
     await write(io.stdout, renderJoined(joined, joinKey, names, chosen.length > 0 ? chosen : undefined, format, view));
     return failed ? ExitCode.usage : ExitCode.ok;
   }
 
   const executions = await summarizeExecutions(inputs, {
     keys: chosen.length > 0 ? new Set(chosen) : 'all',
+    // The names of the other keys, for the did-you-mean of a key no input has.
+    ...(chosen.length > 0 ? { others: 'latest' as const } : {}),
     history: chosen.length > 0 ? new Set(chosen) : 'all',
     // Compare is for a handful of executions; 128 points per key is more than a chart's columns.
     historyPoints: 128,
@@ -66,7 +75,8 @@ export async function runCompare(inputs: string[], options: CompareOptions, io: 
   });
   const failed = reportInputProblems(io, executions);
   if (executions[0]?.error !== undefined) return ExitCode.usage;
-  const defaults = defaultCompareKeys(executions);
+  if (options.keys !== undefined) requireKeysInExecutions(named, executions, inputs);
+  const defaults = defaultCompareKeys(executions, directions);
   const keys = chosen.length > 0 ? chosen : defaults.keys;
   const rows = compareExecutions(executions, keys, directions);
   let out = renderComparison(rows, names, inputs, format, view);
@@ -82,7 +92,7 @@ export function registerCompare(program: Command, io: CommandIO, exit: ExitSlot)
     .command('compare')
     .description('latest values of several executions side by side, with deltas against the first (the baseline) and overlaid charts')
     .argument('[files...]', 'two or more executions; the first is the baseline; - reads stdin')
-    .option('--keys <keys>', 'keys to compare and chart (comma-separated, repeatable; default: every numeric key, charts for the first three)', collectKeys)
+    .option('--keys <keys>', 'keys to compare and chart (comma-separated, repeatable; default: every key with one value per cell, charts for the first three metrics)', collectKeys)
     .option('--join <key>', "merge the executions' records on KEY (e.g. step) and show the merged rows")
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'csv', 'markdown']).default('text'))
     .option('--no-charts', 'no charts under the table');
@@ -90,9 +100,15 @@ export function registerCompare(program: Command, io: CommandIO, exit: ExitSlot)
   addExecutionOptions(command);
   addInputOptions(command);
   command.addHelpText('after', `
-A delta is green when it is better and red when worse: higher is better for keys named in
---higher-is-better and, by default, for names ending in acc, accuracy, auc, f1, precision or
-recall (Keras's mode auto); lower is better otherwise.
+Each key is read by its role. Step keys (step, epoch, global_step) and metrics show their
+latest values and deltas against the baseline. A delta is green when better and red when worse
+(in markdown: "better", and "worse" in bold) only for metrics with a direction: higher is better
+for names such as accuracy, f1, auc, score and eval_samples_per_second, lower for loss, error,
+mae, perplexity; --higher-is-better and --lower-is-better (or the config's higherIsBetter,
+lowerIsBetter) say so for others. Keys with no direction (a learning rate, a runtime, an unknown
+name) get deltas and no verdict. Settings, keys with one value for the whole run (a seed, a batch
+size, a config print, any text), are listed apart side by side; a value that differs from the
+baseline's is marked ≠. A key named in --keys that no input has is an error (exit 2).
 
 Examples:
   vizmeta compare main.log pr.log

@@ -23,6 +23,19 @@ function folderLine(format: TableFormat, view: CompareView): string {
   return format === 'text' && view.folder !== undefined ? `${escapeForTerminal(folderNote(view.folder))}\n` : '';
 }
 
+/** A direction for people: `↑`/`↓` in text, `higher is better`/`lower is better` in markdown; nothing for none. */
+function directionText(direction: ComparedKey['direction'], markdown: boolean): string {
+  if (direction === 'neutral') return '';
+  if (markdown) return direction === 'max' ? 'higher is better' : 'lower is better';
+  return direction === 'max' ? '↑' : '↓';
+}
+
+/**
+ * The comparison: a table of step keys and metrics (latest values, deltas against the baseline,
+ * better or worse only where the metric has a direction), then a table of settings side by side
+ * (a value that differs from the baseline's marked `≠`). JSON and CSV hold every row, with its
+ * role.
+ */
 export function renderComparison(rows: readonly ComparedKey[], names: readonly string[], executions: readonly string[], format: TableFormat, options: CompareView): string {
   if (format === 'json') {
     return JSON.stringify({
@@ -30,39 +43,59 @@ export function renderComparison(rows: readonly ComparedKey[], names: readonly s
       executions,
       keys: rows.map((row) => ({
         key: row.key,
+        role: row.role,
         direction: row.direction,
         values: row.values.map((value, i) => ({
-          execution: executions[i], value: jsonValue(value), delta: i === 0 ? null : jsonValue(row.deltas[i]), change: i === 0 ? null : verdict(row.deltas[i], row.direction) ?? null,
+          execution: executions[i],
+          value: jsonValue(value),
+          delta: i === 0 ? null : jsonValue(row.deltas[i]),
+          change: i === 0 ? null : verdict(row.deltas[i], row.direction) ?? null,
+          ...(row.role === 'setting' ? { differs: row.differs[i] ?? false } : {}),
         })),
       })),
     }, null, 2) + '\n';
   }
   if (format === 'csv') {
-    const headers = ['key', 'direction', ...executions.flatMap((execution, i) => (i === 0 ? [execution] : [execution, `${execution} delta`]))];
-    return renderCsvTable(headers, rows.map((row) => [row.key, row.direction, ...row.values.flatMap((value, i) => (i === 0 ? [csvValue(value)] : [csvValue(value), csvValue(row.deltas[i])]))]));
+    const headers = ['key', 'direction', 'role', ...executions.flatMap((execution, i) => (i === 0 ? [execution] : [execution, `${execution} delta`]))];
+    return renderCsvTable(headers, rows.map((row) => [row.key, row.direction, row.role, ...row.values.flatMap((value, i) => (i === 0 ? [csvValue(value)] : [csvValue(value), csvValue(row.deltas[i])]))]));
   }
   const markdown = format === 'markdown';
-  const columns: Column[] = [
-    { header: 'key', keep: true },
-    { header: markdown ? 'better' : 'dir', keep: true },
-    ...names.map((name, i): Column => ({ header: i === 0 ? `${name} (base)` : name, align: 'right', shrink: false })),
-  ];
-  const body = rows.map((row): CellInput[] => [
-    row.key,
-    markdown ? (row.direction === 'max' ? 'higher' : 'lower') : (row.direction === 'max' ? '↑' : '↓'),
-    ...row.values.map((value, i): CellInput => {
-      if (value === undefined) return { text: '–', tone: 'dim' };
-      const text = formatValue(value);
-      if (i === 0) return text;
-      const delta = row.deltas[i];
-      if (delta === undefined) return text;
-      const change = verdict(delta, row.direction);
-      if (markdown) return { text: `${text} (${formatDelta(delta, 4)}${change ? `, ${change}` : ''})`, ...(change === 'worse' ? { tone: 'strong' as const } : {}) };
-      return { text: `${text} (${formatDelta(delta, 4)})`, ...(change ? { tone: change === 'better' ? 'good' as const : 'bad' as const } : {}) };
-    }),
-  ]);
-  if (markdown) return renderMarkdownTable(columns, body);
-  return renderTextTable(columns, body, { color: options.color, maxWidth: options.width }) + folderLine(format, options);
+  const valueColumns = names.map((name, i): Column => ({ header: i === 0 ? `${name} (base)` : name, align: 'right', shrink: false }));
+  const tables: string[] = [];
+  const measured = rows.filter((row) => row.role !== 'setting');
+  if (measured.length > 0) {
+    const columns: Column[] = [{ header: 'key', keep: true }, { header: markdown ? 'direction' : 'dir', keep: true }, ...valueColumns];
+    const body = measured.map((row): CellInput[] => [
+      row.key,
+      directionText(row.direction, markdown),
+      ...row.values.map((value, i): CellInput => {
+        if (value === undefined) return { text: '–', tone: 'dim' };
+        const text = formatValue(value);
+        if (i === 0) return text;
+        const delta = row.deltas[i];
+        if (delta === undefined) return text;
+        const change = verdict(delta, row.direction);
+        if (markdown) return { text: `${text} (${formatDelta(delta, 4)}${change ? `, ${change}` : ''})`, ...(change === 'worse' ? { tone: 'strong' as const } : {}) };
+        return { text: `${text} (${formatDelta(delta, 4)})`, ...(change ? { tone: change === 'better' ? 'good' as const : 'bad' as const } : {}) };
+      }),
+    ]);
+    tables.push(markdown ? renderMarkdownTable(columns, body) : renderTextTable(columns, body, { color: options.color, maxWidth: options.width }));
+  }
+  const settings = rows.filter((row) => row.role === 'setting');
+  if (settings.length > 0) {
+    const columns: Column[] = [{ header: 'setting', keep: true }, ...valueColumns];
+    const body = settings.map((row): CellInput[] => [
+      row.key,
+      ...row.values.map((value, i): CellInput => {
+        if (value === undefined) return { text: '–', tone: 'dim' };
+        const text = formatValue(value);
+        return row.differs[i] === true ? { text: `≠ ${text}`, tone: 'warn' } : text;
+      }),
+    ]);
+    tables.push(markdown ? renderMarkdownTable(columns, body) : renderTextTable(columns, body, { color: options.color, maxWidth: options.width }));
+  }
+  // A blank line between the tables: markdown needs it to end the first; people read it as two.
+  return tables.join('\n') + (markdown ? '' : folderLine(format, options));
 }
 
 /** The merged rows of a join as a table: the key, then `name:key` for every input and key. */

@@ -25,6 +25,7 @@ const CASES: Array<{ name: string; args: string[]; columns?: number }> = [
   { name: 'compare', args: ['compare', RUNS[0] as string, RUNS[1] as string, RUNS[2] as string] },
   { name: 'compare-80', args: ['compare', '--keys', 'accuracy,loss', RUNS[0] as string, RUNS[3] as string], columns: 80 },
   { name: 'compare-markdown', args: ['compare', '--format', 'markdown', '--keys', 'accuracy,val_accuracy,loss,val_loss', RUNS[0] as string, RUNS[5] as string, RUNS[6] as string] },
+  { name: 'compare-markdown-settings', args: ['compare', '--format', 'markdown', RUNS[0] as string, RUNS[1] as string] },
   { name: 'compare-json', args: ['compare', '--format', 'json', '--keys', 'accuracy,loss', '--lower-is-better', 'accuracy', RUNS[0] as string, RUNS[1] as string] },
   { name: 'compare-join', args: ['compare', '--join', 'step', '--keys', 'loss', RUNS[2] as string, RUNS[7] as string] },
   { name: 'table-limit', args: ['table', '--limit', '8', RUNS[2] as string] },
