@@ -14,6 +14,7 @@ import { MatrixBuilder, type InputMatrices, type MatrixReadOptions } from '../an
 import { renderMatrices } from '../render/matrix.js';
 import { addInputOptions, concurrentlyInOrder, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { displayName, readVisualInput } from '../formats/visual-input.js';
+import { KeyPresence } from '../options/execution.js';
 
 export type MatrixFormat = 'text' | 'json' | 'markdown';
 
@@ -32,14 +33,31 @@ export interface MatrixOptions extends InputOptions, MatrixReadOptions {
  */
 export async function readMatrices(input: string, options: MatrixOptions, io: CommandIO): Promise<InputMatrices> {
   const builder = new MatrixBuilder(input, options);
+  // With --key, the keys the records do have: a key this input lacks is named with the closest.
+  const presence = options.key !== undefined ? new KeyPresence([options.key]) : undefined;
+  const record: typeof builder.add = presence === undefined ? builder.add : (item) => { presence.note(item.values); builder.add(item); };
   let content;
   try {
-    content = await readVisualInput(input, io, { record: builder.add, diagnostic: diagnosticWriter(io) }, readOptionsFrom(options));
+    content = await readVisualInput(input, io, { record, diagnostic: diagnosticWriter(io) }, readOptionsFrom(options));
   } catch (error) {
     // A throw from a label mismatch inside the record callback surfaces here too.
     throw error instanceof InputError ? error : new InputError(`${displayName(input)}: ${(error as Error).message}`);
   }
-  const { result, nearMisses } = builder.finish(content);
+  let finished;
+  try {
+    finished = builder.finish(content);
+  } catch (error) {
+    if (presence !== undefined && error instanceof InputError) {
+      // Each input is read on its own, so a key missing here is this input's error (exit 2), not the command's.
+      try {
+        presence.require([displayName(input)]);
+      } catch (unknown) {
+        throw new InputError((unknown as Error).message);
+      }
+    }
+    throw error;
+  }
+  const { result, nearMisses } = finished;
   for (const miss of nearMisses) warn(io, `${displayName(input)}:${miss.line}: ${miss.key} is not a confusion matrix (${miss.reason}), skipped`);
   return result;
 }

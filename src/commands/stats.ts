@@ -11,6 +11,8 @@ import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
 import { readInputs } from '../input/read-inputs.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { parseKeyList } from '../core/keys.js';
+import { KeyPresence } from '../options/execution.js';
+import type { MetadataRecord } from '../core/types.js';
 import { collectKeys } from '../options/parse.js';
 import { RESERVOIR, StatsBuilder } from '../analyse/stats.js';
 import { renderStats } from '../render/stats.js';
@@ -23,12 +25,20 @@ export interface StatsOptions extends InputOptions {
 }
 
 export async function runStats(inputs: string[], options: StatsOptions, io: CommandIO): Promise<number> {
-  const builder = new StatsBuilder(parseKeyList(options.keys));
+  const named = parseKeyList(options.keys);
+  const builder = new StatsBuilder(named);
+  // With --keys, the names of the other keys too (names only: statistics stay bounded by what is
+  // shown), so that a named key no input has gets a did-you-mean.
+  const presence = new KeyPresence(named);
+  const record = named.length === 0
+    ? (item: MetadataRecord): void => builder.add(item)
+    : (item: MetadataRecord): void => { builder.add(item); presence.note(item.values); };
   let status: number = ExitCode.ok;
-  await readInputs(inputs, io.stdin, { record: (record) => builder.add(record), diagnostic: diagnosticWriter(io) }, readOptionsFrom(options), {
+  await readInputs(inputs, io.stdin, { record, diagnostic: diagnosticWriter(io) }, readOptionsFrom(options), {
     onError: (message) => { warn(io, message); status = ExitCode.usage; },
     onNoRecords: (message) => warn(io, message),
   });
+  presence.require(inputs);
   const all = builder.finish();
   if (all.length === 0 && options.format !== 'json' && options.format !== 'csv') {
     warn(io, 'no metadata records found');
@@ -51,6 +61,7 @@ export function registerStats(program: Command, io: CommandIO, exit: ExitSlot): 
 Statistics cover every record of every file given. min, mean, std (sample), median and max are
 over finite numbers; NaN and ±Infinity are counted apart. The median and the histogram are exact
 up to ${RESERVOIR} values per key and computed from a uniform sample beyond (marked ~).
+A key named in --keys that no input has is an error (exit 2) naming the closest keys that exist.
 
 Examples:
   vizmeta stats train.log

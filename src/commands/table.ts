@@ -17,7 +17,7 @@ import { warn, write, type CommandIO } from '../core/io.js';
 import { readInputs } from '../input/read-inputs.js';
 import type { MetadataRecord } from '../core/types.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
-import { commandContext, type ExecutionCommandOptions } from '../options/execution.js';
+import { commandContext, KeyPresence, requireKnownKeys, type ExecutionCommandOptions } from '../options/execution.js';
 import { normalizeKey, parseKeyList } from '../core/keys.js';
 import { collect, parseRendererOptions, parseWholeNumber } from '../options/parse.js';
 import { renderJoined } from '../render/compare.js';
@@ -58,10 +58,23 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
   let status: number = ExitCode.ok;
   const onError = (message: string): void => { warn(io, message); status = ExitCode.usage; };
   const read = readOptionsFrom(options);
+  // Keys named on the command line that name record keys (not --sort over groups, whose names are
+  // the group's columns): one no record has is a usage error with a did-you-mean, found as the
+  // records are read. A streaming table has written its rows by then; the error follows them.
+  const named = [
+    ...parseKeyList(options.columns),
+    ...(sort && options.groupBy === undefined ? [sort.key] : []),
+    ...(options.groupBy !== undefined ? [normalizeKey(options.groupBy)] : []),
+    ...aggregates.flatMap((spec) => (spec.key !== undefined ? [spec.key] : [])),
+  ];
+  const presence = new KeyPresence(named);
   /** Reads every input, handing on the records `--where` keeps. */
   const readKept = async (record: (record: MetadataRecord) => void, afterChunk?: () => Promise<void>): Promise<void> => {
     await readInputs(inputs, io.stdin, {
-      record: (item) => { if (keep(item.values)) record(item); },
+      record: (item) => {
+        if (presence.watching) presence.note(item.values);
+        if (keep(item.values)) record(item);
+      },
       diagnostic: diagnosticWriter(io),
       ...(afterChunk ? { afterChunk } : {}),
     }, read, { onError, onNoRecords: (message) => warn(io, message) });
@@ -70,7 +83,13 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
   if (options.join !== undefined) {
     if (options.where !== undefined || sort || options.groupBy !== undefined || options.renderer !== undefined) throw new UsageError('--join works with --columns, --limit and --format; --where, --sort, --group-by and --renderer apply to rows of one table');
     const joinKey = normalizeKey(options.join);
-    const joined = await joinInputs(inputs, joinKey, chosen ? new Set(chosen) : 'all', io.stdin, read, { onError, onDiagnostic: diagnosticWriter(io) });
+    // Every key is joined when --columns names some, so that one no input has gets a did-you-mean.
+    const checked = options.columns !== undefined && named.length > 0;
+    const joined = await joinInputs(inputs, joinKey, chosen && !checked ? new Set(chosen) : 'all', io.stdin, read, { onError, onDiagnostic: diagnosticWriter(io) });
+    if (checked && joined.rows.length > 0) {
+      const known = new Set([joinKey, ...joined.keys.flat()]);
+      requireKnownKeys(named, (key) => known.has(key), [...known], inputs);
+    }
     joined.rows = limit(joined.rows);
     await write(io.stdout, renderJoined(joined, joinKey, short.names, chosen, format, { ...view, folder: short.folder }));
     return status;
@@ -80,6 +99,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
     const renderer = await loadRenderer(options.renderer, io.cwd);
     const records: MetadataRecord[] = [];
     await readKept((record) => { if (options.limit === undefined || records.length < options.limit) records.push(record); });
+    presence.require(inputs);
     await write(io.stdout, await runRenderer(renderer, sort ? sortByKey(records, (record) => record.values, sort) : records, parseRendererOptions(options.rendererOption)));
     return status;
   }
@@ -89,6 +109,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
     const specs = aggregates.length > 0 ? aggregates : parseAggregates(['count()']);
     const groups = new GroupBuilder(groupKey, specs);
     await readKept((record) => groups.add(record.values));
+    presence.require(inputs);
     const names = [groupKey, ...specs.map((spec) => spec.label)];
     await write(io.stdout, renderRows(names, limit(sort ? sortGroupRows(names, groups.rows(), sort) : groups.rows()), format, view));
     return status;
@@ -97,6 +118,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
   if (sort) {
     const records: Array<Pick<MetadataRecord, 'source' | 'values'>> = [];
     await readKept((record) => records.push({ source: record.source, values: record.values }));
+    presence.require(inputs);
     const stream = rowStream();
     for (const record of limit(sortByKey(records, (item) => item.values, sort))) stream.add(record.source, record.values);
     await write(io.stdout, stream.end());
@@ -110,6 +132,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
     if (text !== '') await write(io.stdout, text);
   });
   await write(io.stdout, stream.end());
+  presence.require(inputs);
   return status;
 }
 
@@ -134,6 +157,8 @@ export function registerTable(program: Command, io: CommandIO, exit: ExitSlot): 
   command.addHelpText('after', `
 Without --sort, --group-by, --join or --renderer the table streams: no row limit, rows appear as
 they are read, and the first 1000 rows fix the columns (name others with --columns).
+A key named in --columns, --sort, --group-by or --agg that no record has is an error (exit 2)
+naming the closest keys that exist; a streaming table says so after its rows.
 With several files, an execution column says where each row came from.
 
 Examples:

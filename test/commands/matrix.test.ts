@@ -88,6 +88,17 @@ describe('vizmeta matrix (in-process)', () => {
     expect(result.stderr).toBe(`vizmeta: ${log}:2: cm: confusion matrix row 2 has 1 cells, expected 2 (a confusion matrix must be square)\n`);
   });
 
+  it('names the closest keys when --key names one an input lacks', async () => {
+    const result = await runInProcess(['matrix', '--key', 'metadata.confusion_matrx', '--format', 'json', `${M}/numeric.log`, `${M}/evolving.log`]);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('[]\n');
+    expect(result.stderr).toBe([
+      `vizmeta: no key "metadata.confusion_matrx" in ${M}/numeric.log; did you mean confusion_matrix?`,
+      `vizmeta: no key "metadata.confusion_matrx" in ${M}/evolving.log; did you mean confusion_matrix?`,
+      '',
+    ].join('\n'));
+  });
+
   it('reports a near miss when no matrix is found, and warns about it beside good ones', async () => {
     const bad = file('negative.log', '{"cm": [[1, -2], [3, 4]]}\n');
     const result = await runInProcess(['matrix', bad]);
