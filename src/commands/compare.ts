@@ -61,21 +61,28 @@ export async function runCompare(inputs: string[], options: CompareOptions, io: 
     return failed ? ExitCode.usage : ExitCode.ok;
   }
 
+  const read = readOptionsFrom(options);
+  const jobs = options.jobs !== undefined ? { jobs: options.jobs } : {};
   const executions = await summarizeExecutions(inputs, {
     keys: chosen.length > 0 ? new Set(chosen) : 'all',
-    // The names of the other keys, for the did-you-mean of a key no input has.
-    ...(chosen.length > 0 ? { others: 'latest' as const } : {}),
+    // The did-you-mean of a key no input has needs the other keys' names: files are read again
+    // for them when it is needed; stdin, which cannot be, keeps them as it goes.
+    ...(chosen.length > 0 && inputs.includes('-') ? { others: 'latest' as const } : {}),
     history: chosen.length > 0 ? new Set(chosen) : 'all',
     // Compare is for a handful of executions; 128 points per key is more than a chart's columns.
     historyPoints: 128,
-    read: readOptionsFrom(options),
+    read,
     ...(context.schema ? { schema: context.schema } : {}),
-    ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+    ...jobs,
     stdin: io.stdin,
   });
   const failed = reportInputProblems(io, executions);
   if (executions[0]?.error !== undefined) return ExitCode.usage;
-  if (options.keys !== undefined) requireKeysInExecutions(named, executions, inputs);
+  if (options.keys !== undefined) {
+    const namesKept = chosen.length === 0 || inputs.includes('-');
+    const names = namesKept ? undefined : () => summarizeExecutions(inputs, { keys: new Set(), others: 'latest', read, ...jobs, stdin: io.stdin });
+    await requireKeysInExecutions(named, executions, inputs, names);
+  }
   const defaults = defaultCompareKeys(executions, directions);
   const keys = chosen.length > 0 ? chosen : defaults.keys;
   const rows = compareExecutions(executions, keys, directions);

@@ -50,22 +50,28 @@ export async function runSort(inputs: string[], options: SortOptions, io: Comman
   const named = parseKeyList(options.keys);
   const all = named.length === 1 && named[0] === 'all';
   const chosen = all ? [] : named.length > 0 ? named : parseKeyList(context.config.config.keys);
-  // Reading only the keys that are shown is cheaper on wide logs. Default columns, and the
-  // did-you-mean of a key no input has, depend on every key, but only on its name, count and
-  // latest value: those are kept without converting each value.
+  // Reading only the keys that are shown is cheaper on wide logs. Default columns depend on every
+  // key, but only on its count and latest value: those are kept without converting each value.
+  // The did-you-mean of a key no input has needs the other keys' names: files are read again for
+  // them when it is needed; stdin, which cannot be, keeps them as it goes.
+  const defaults = !all && chosen.length === 0;
+  const namesKept = all || defaults || inputs.includes('-');
   const keys = all ? 'all' as const : new Set([key, ...chosen]);
+  const read = readOptionsFrom(options);
+  const jobs = options.jobs !== undefined ? { jobs: options.jobs } : {};
   const executions = await summarizeExecutions(inputs, {
     keys,
-    ...(all ? {} : { others: 'latest' as const }),
+    ...(namesKept && !all ? { others: 'latest' as const } : {}),
     history: new Set([key]),
-    read: readOptionsFrom(options),
+    read,
     ...(context.schema ? { schema: context.schema } : {}),
-    ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+    ...jobs,
     stdin: io.stdin,
   });
   const failed = reportInputProblems(io, executions);
   const readable = executions.filter((execution) => execution.error === undefined);
-  requireKeysInExecutions([key, ...(options.keys !== undefined && !all ? chosen : [])], readable, inputs);
+  const names = namesKept ? undefined : () => summarizeExecutions(inputs, { keys: new Set(), others: 'latest', read, ...jobs, stdin: io.stdin });
+  await requireKeysInExecutions([key, ...(options.keys !== undefined && !all ? chosen : [])], readable, inputs, names);
   const others = all ? unionKeys(readable).filter((k) => k !== key) : chosen.length > 0 ? chosen.filter((k) => k !== key) : defaultKeys(readable, [key]);
   const { rows, hidden } = topRows(sortExecutions(readable, key, aggregate, order.ascending), options.top);
   await write(io.stdout, renderSort({ rows, key, aggregate, others, hidden, order }, format, { color: context.color, width: io.columns }));

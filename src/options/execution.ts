@@ -88,10 +88,21 @@ export function requireKnownKeys(names: readonly string[], has: (key: string) =>
   }
 }
 
-/** {@link requireKnownKeys} over execution summaries: a key is known when some readable execution has it. */
-export function requireKeysInExecutions(names: readonly string[], executions: readonly ExecutionSummary[], inputs: readonly string[]): void {
+/**
+ * {@link requireKnownKeys} over execution summaries: a key is known when some readable execution
+ * has it. Summaries of some keys only know no other names: `allNames`, when given, reads them
+ * (files again, names only), and is called only when a named key is missing.
+ */
+export async function requireKeysInExecutions(
+  names: readonly string[], executions: readonly ExecutionSummary[], inputs: readonly string[],
+  allNames?: () => Promise<readonly ExecutionSummary[]>,
+): Promise<void> {
   const readable = executions.filter((execution) => execution.error === undefined);
-  requireKnownKeys(names, (key) => readable.some((execution) => lookupKey(execution, key) !== undefined), unionKeys(readable), inputs);
+  const has = (key: string): boolean => readable.some((execution) => lookupKey(execution, key) !== undefined);
+  if (names.every((name) => has(normalizeKey(name)))) return;
+  const more = allNames === undefined ? [] : (await allNames()).filter((execution) => execution.error === undefined);
+  const known = unionKeys([...readable, ...more]);
+  requireKnownKeys(names, has, known, inputs);
 }
 
 /**

@@ -23,6 +23,10 @@ describe('vizmeta sort (built binary)', () => {
     const two = await runCli(['sort', '--by', 'loss', '--keys', 'metadata.lrr', train, other], { cwd: dir });
     expect(two.status).toBe(2);
     expect(two.stderr).toBe('vizmeta: no key "lrr" in 2 inputs; did you mean lr?\n');
+    // The closest key may be one only stdin has, which cannot be read twice.
+    const piped = await runCli(['sort', '--by', 'zzz_los', '--keys', 'step', '-', train], { cwd: dir, input: '{"zzz_loss": 1}\n' });
+    expect(piped.status).toBe(2);
+    expect(piped.stderr).toBe('vizmeta: no key "zzz_los" in 2 inputs; did you mean zzz_loss?\n');
   });
 
   it('accepts a key some inputs lack, metadata. and dotted paths', async () => {
