@@ -5,6 +5,9 @@
  *
  * Layout, top to bottom: optional title, legend, `height` plot rows (y labels, axis, lines),
  * the x-axis with marks for non-finite values, the x labels.
+ *
+ * With `logY` the rows are evenly spaced in log10 of y; only rows near a decade (or 2 and 5 between
+ * decades on a short range) are labelled, and values ≤ 0 are handled like NaN: a gap and a mark.
  */
 import { plot } from 'asciichart';
 import { Chalk, type ForegroundColorName } from 'chalk';
@@ -42,10 +45,32 @@ export interface ChartOptions {
    * Default true; off where the last y says nothing (a ROC curve always ends at tpr 1).
    */
   legendValue?: boolean;
+  /**
+   * Plot y on a log10 scale (a learning rate, a loss over several decades). Tick labels show the
+   * values themselves at decades (`1e-6`, `1e-5`, … or `0.01`, `0.1`, `1`), with 2 and 5 (or 2…9)
+   * between them when the range is short. Values ≤ 0 have no place on it: like NaN they leave a gap
+   * and a {@link NON_POSITIVE_MARK} on the x-axis, and the legend counts them (`▾ 3 ≤ 0 not drawn`;
+   * from `raw` when given, as those are the values logged). The title, or the legend when there is
+   * no title, ends in `· log y`. When no finite value is > 0 the chart is drawn linear and says
+   * `· linear y: no value > 0 for log`. Default false.
+   */
+  logY?: boolean;
 }
 
 /** Marks drawn on the x-axis under columns where a series had non-finite values. */
 export const MARKS: Readonly<Record<keyof NonFiniteCounts, string>> = { nan: '×', posInf: '↑', negInf: '↓' };
+
+/** Mark drawn on the x-axis under columns where a series had values ≤ 0 that a log scale cannot show. */
+export const NON_POSITIVE_MARK = '▾';
+
+/** What a column's x-axis mark stands for: a non-finite kind, or a value ≤ 0 on a log scale. */
+type MarkKind = keyof NonFiniteCounts | 'nonPositive';
+
+/** Row step of a constant series on a log scale: 1 % a row, as the linear scale gives one. */
+const LOG_CONSTANT_STEP = Math.log10(1.01);
+
+/** Narrowest log10 span drawn as a range (a ratio of 1 + 1e-9); a narrower one draws as a constant. */
+const LOG_MIN_SPAN = Math.log10(1 + 1e-9);
 
 /** Fewer plot columns than this show too little to be worth a chart; a message says so instead. */
 const MIN_COLUMNS = 8;
@@ -107,7 +132,6 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
   const width = Number.isFinite(options.width) ? Math.floor(options.width) : 80;
   if (width <= 0) return '';
   const height = Math.max(2, Number.isFinite(options.height) ? Math.floor(options.height as number) : 10);
-  const title = options.title === undefined ? [] : [truncate(escapeForTerminal(options.title), width)];
   const prefix = options.title === undefined ? '' : `${escapeForTerminal(options.title)}: `;
 
   // Raw points are drawn only in colour, so only then do they widen the ranges.
@@ -119,8 +143,13 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
     return truncate(`${prefix}no finite values to plot (${counts.join('; ')})`, width);
   }
 
-  const scale = yScale(finiteY, height);
-  const labels = yLabels(scale, height);
+  // Log only when something can be drawn on it; otherwise linear, and the note says why.
+  const positive = options.logY === true ? finiteY.filter((p) => p.y > 0) : [];
+  const log = positive.length > 0;
+  const yNote = options.logY !== true ? '' : log ? 'log y' : 'linear y: no value > 0 for log';
+  const scale = log ? logScale(positive, height) : yScale(finiteY, height);
+  const labels = log ? logLabels(scale, height) : yLabels(scale, height);
+  const title = options.title === undefined ? [] : [withNote(escapeForTerminal(options.title), yNote, width)];
   const yWidth = labels.reduce((w, l) => Math.max(w, displayWidth(l)), 0);
   // The x name ends under the axis corner, so it may widen the label column, by at most 12 columns
   // and only while the plot keeps its minimum width.
@@ -140,21 +169,21 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
   if (options.color) {
     series.forEach((s, i) => {
       const style = styles[i] as Style;
-      if (s.raw) drawSlots(grid, layout(s.raw, xr, columns, scale, height).slots, height, style.glyphs, style.rawPaint);
+      if (s.raw) drawSlots(grid, layout(s.raw, xr, columns, scale, height, log).slots, height, style.glyphs, style.rawPaint);
     });
   }
   series.forEach((s, i) => {
     const style = styles[i] as Style;
-    const { slots, marks } = layout(s.points, xr, columns, scale, height);
+    const { slots, marks } = layout(s.points, xr, columns, scale, height, log);
     drawSlots(grid, slots, height, style.glyphs, style.paint);
     const start = slots[0];
     if (start !== undefined) yAxis[rowOf(start, height)] = { ch: '┼', paint: style.paint };
-    marks.forEach((kind, col) => (axis[col] = { ch: MARKS[kind], paint: style.paint }));
+    marks.forEach((kind, col) => (axis[col] = { ch: markOf(kind), paint: style.paint }));
   });
 
   const plotRows = grid.map((row, r) => `${(labels[r] as string).padStart(labelWidth)} ${renderCells([yAxis[r] as Cell, ...row])}`);
   const xLines = xAxis(xr, columns, labelWidth, axis, xName, options.xFormat ?? formatX);
-  const legend = legendLines(series, styles, width, options.legendValue ?? true);
+  const legend = legendLines(series, styles, width, { showValue: options.legendValue ?? true, log, note: options.title === undefined ? yNote : '' });
   return [...title, ...legend, ...plotRows, ...xLines].join('\n');
 }
 
@@ -253,11 +282,99 @@ function cleanZero(label: string): string {
   return Number(label) === 0 ? label.replace(/^-/, '') : label;
 }
 
+/**
+ * The log10 range of positive values. A constant sits on the middle row as on the linear scale;
+ * so do values less than a billionth apart, finer than log10 and row labels can tell apart.
+ */
+function logScale(points: readonly Point[], height: number): YScale {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of points) {
+    const l = Math.log10(p.y);
+    if (l < lo) lo = l;
+    if (l > hi) hi = l;
+  }
+  if (hi - lo > LOG_MIN_SPAN) return { lo, hi };
+  const v = lo / 2 + hi / 2;
+  const mid = Math.round((height - 1) / 2);
+  return { lo: v - mid * LOG_CONSTANT_STEP, hi: v + (height - 1 - mid) * LOG_CONSTANT_STEP };
+}
+
+/**
+ * Tick sets for a log scale, finest first: mantissas × 10^n, then every `decades`-th decade.
+ * The finest set whose ticks land on distinct rows is used, so a short range gets 2 and 5 (or
+ * 2…9) between decades and a long one every decade, or every 2nd, 3rd, 5th….
+ */
+const LOG_TICKS: readonly { mantissas: readonly number[]; decades: number }[] = [
+  { mantissas: [1, 2, 3, 4, 5, 6, 7, 8, 9], decades: 1 },
+  { mantissas: [1, 2, 5], decades: 1 },
+  ...[1, 2, 3, 5, 10, 20, 50, 100].map((decades) => ({ mantissas: [1], decades })),
+];
+
+/**
+ * Labels for a log scale, top row first, '' on unlabelled rows. A tick goes on the row nearest
+ * its value, which is where a point of that value is drawn; ticks up to half a row outside the
+ * data still count, since the end rows stand for them. A range too short for two ticks (0.91 to
+ * 0.93) labels every row with its value instead, with just enough digits to tell rows apart.
+ */
+function logLabels(s: YScale, height: number): string[] {
+  const half = (s.hi - s.lo) / (height - 1) / 2;
+  const rowOfLog = (l: number): number => rowOf(fraction(l, s) * (height - 1), height);
+  for (const { mantissas, decades } of LOG_TICKS) {
+    const ticks: number[] = [];
+    const first = Math.floor((s.lo - half) / decades) - 1;
+    const last = Math.ceil((s.hi + half) / decades);
+    for (let e = first; e <= last && ticks.length <= height; e++) {
+      for (const m of mantissas) {
+        // Read from text: m * 10 ** e is 9.999999999999999e-5 for 1e-4.
+        const v = Number(`${m}e${e * decades}`);
+        const l = Math.log10(v);
+        if (l >= s.lo - half && l <= s.hi + half) ticks.push(v);
+      }
+    }
+    const rows = ticks.map((t) => rowOfLog(Math.log10(t)));
+    if (ticks.length < 2 || ticks.length > height || new Set(rows).size < rows.length) continue;
+    const texts = tickTexts(ticks);
+    const labels = new Array<string>(height).fill('');
+    rows.forEach((r, i) => (labels[r] = texts[i] as string));
+    return labels;
+  }
+  const values = rowValues(s, height).map((l) => 10 ** l);
+  let digits = 2;
+  let labels = tickTexts(values.map((v) => Number(v.toPrecision(digits))));
+  while (digits < 15 && labels.some((l, i) => i > 0 && l === labels[i - 1])) {
+    digits++;
+    labels = tickTexts(values.map((v) => Number(v.toPrecision(digits))));
+  }
+  // Only subnormal values (below 1e-308) can still repeat: label a row once, not twice.
+  return labels.map((l, i) => (i > 0 && l === labels[i - 1] ? '' : l));
+}
+
+/**
+ * Positive values, all in one style: plain (0.01, 0.5, 100) unless exponent form (1e-5, 2e-5,
+ * 1e6) is at least two columns narrower for the widest, or plain would need an exponent anyway.
+ */
+function tickTexts(values: readonly number[]): string[] {
+  const exp = values.map((v) => v.toExponential().replace('e+', 'e'));
+  const plain = values.map((v) => String(v));
+  const widest = (texts: readonly string[]): number => texts.reduce((w, t) => Math.max(w, t.length), 0);
+  return plain.some((t) => t.includes('e')) || widest(plain) >= widest(exp) + 2 ? exp : plain;
+}
+
+/** A title followed by ` · note`, the title cut first so the note stays readable. */
+function withNote(text: string, note: string, width: number): string {
+  if (note === '') return truncate(text, width);
+  if (text === '') return truncate(note, width);
+  const tail = ` · ${note}`;
+  const room = width - displayWidth(tail);
+  return room >= 2 ? truncate(text, room) + tail : truncate(text + tail, width);
+}
+
 interface Layout {
   /** Values scaled to [0, height - 1] at the columns + 1 points asciichart joins; undefined = gap. */
   slots: (number | undefined)[];
-  /** Column → the non-finite kind to mark there (NaN first, then +Inf, then -Inf). */
-  marks: Map<number, keyof NonFiniteCounts>;
+  /** Column → what to mark there (NaN first, then +Inf, then -Inf, then ≤ 0 on a log scale). */
+  marks: Map<number, MarkKind>;
 }
 
 interface Extreme {
@@ -270,37 +387,39 @@ interface XBucket {
   lo?: Extreme;
   hi?: Extreme;
   finite: number;
+  /** Values not drawn: non-finite, and ≤ 0 on a log scale. */
   nonFiniteCount: number;
-  nonFinite?: keyof NonFiniteCounts;
+  nonFinite?: MarkKind;
 }
 
 /**
  * Places a series on the plot's columns. asciichart draws n values in n - 1 columns, each joining
  * two neighbours, so `columns` columns take `columns + 1` slots. The shared x range is cut into
  * buckets of two slots; a bucket's slots hold its lowest and highest finite value in x order, so
- * the column between them spans the bucket's full range and no spike is lost.
+ * the column between them spans the bucket's full range and no spike is lost. On a log scale
+ * (`log`, `scale` in log10 units) values ≤ 0 count as not drawn, like NaN.
  */
-function layout(points: readonly Point[], xr: { lo: number; hi: number }, columns: number, scale: YScale, height: number): Layout {
+function layout(points: readonly Point[], xr: { lo: number; hi: number }, columns: number, scale: YScale, height: number, log: boolean): Layout {
   const slotsCount = columns + 1;
   const nb = Math.floor(slotsCount / 2);
   const buckets: XBucket[] = Array.from({ length: nb }, () => ({ finite: 0, nonFiniteCount: 0 }));
   points.forEach((p, i) => {
     if (!Number.isFinite(p.x)) return;
     const b = buckets[bucketOfX(p.x, xr, nb)] as XBucket;
-    const kind = nonFiniteKind(p.y);
+    const kind: MarkKind | undefined = nonFiniteKind(p.y) ?? (log && p.y <= 0 ? 'nonPositive' : undefined);
     if (kind) {
       if (!b.nonFinite || markPriority(kind) < markPriority(b.nonFinite)) b.nonFinite = kind;
       b.nonFiniteCount++;
       return;
     }
     b.finite++;
-    const e = { x: p.x, y: p.y, i };
-    if (!b.lo || p.y < b.lo.y) b.lo = e;
-    if (!b.hi || p.y > b.hi.y) b.hi = e;
+    const e = { x: p.x, y: log ? Math.log10(p.y) : p.y, i };
+    if (!b.lo || e.y < b.lo.y) b.lo = e;
+    if (!b.hi || e.y > b.hi.y) b.hi = e;
   });
 
   const slots: (number | undefined)[] = new Array<number | undefined>(slotsCount).fill(undefined);
-  const marks = new Map<number, keyof NonFiniteCounts>();
+  const marks = new Map<number, MarkKind>();
   const scaled = (y: number): number => fraction(y, scale) * (height - 1);
   let previous = -1; // last slot filled with data, while no gap has followed it
   buckets.forEach((b, k) => {
@@ -323,8 +442,19 @@ function layout(points: readonly Point[], xr: { lo: number; hi: number }, column
   return { slots, marks };
 }
 
-function markPriority(kind: keyof NonFiniteCounts): number {
-  return kind === 'nan' ? 0 : kind === 'posInf' ? 1 : 2;
+function markPriority(kind: MarkKind): number {
+  return kind === 'nan' ? 0 : kind === 'posInf' ? 1 : kind === 'negInf' ? 2 : 3;
+}
+
+function markOf(kind: MarkKind): string {
+  return kind === 'nonPositive' ? NON_POSITIVE_MARK : MARKS[kind];
+}
+
+/** Finite values ≤ 0: what a log scale leaves out. */
+function countNonPositive(points: readonly Point[]): number {
+  let n = 0;
+  for (const p of points) if (p.y <= 0) n++;
+  return n;
 }
 
 function bucketOfX(x: number, xr: { lo: number; hi: number }, nb: number): number {
@@ -453,8 +583,19 @@ function xAxis(xr: XRange, columns: number, labelWidth: number, axis: Cell[], xN
   return [axisLine, line.trimEnd()];
 }
 
-/** Legend entries (`── loss 0.2345  × 2 NaN`, or `── loss  × 2 NaN` without values), wrapped to the width. */
-function legendLines(series: readonly ChartSeries[], styles: readonly Style[], width: number, showValue: boolean): string[] {
+interface LegendOptions {
+  showValue: boolean;
+  /** Count values ≤ 0 as not drawn. */
+  log: boolean;
+  /** Said after the last entry (`· log y`), or on a line of its own when it does not fit; '' for none. */
+  note: string;
+}
+
+/**
+ * Legend entries (`── loss 0.2345  × 2 NaN`, or `── loss  × 2 NaN` without values), wrapped to
+ * the width, then the note.
+ */
+function legendLines(series: readonly ChartSeries[], styles: readonly Style[], width: number, { showValue, log, note }: LegendOptions): string[] {
   const entries = series.map((s, i) => {
     const style = styles[i] as Style;
     const key = style.glyphs[4].repeat(2);
@@ -466,8 +607,9 @@ function legendLines(series: readonly ChartSeries[], styles: readonly Style[], w
       parts.push(latest === undefined ? '–' : formatCompact(latest.y));
       if (rawLatest !== undefined && latest !== undefined && !Object.is(rawLatest.y, latest.y)) parts.push(`(raw ${formatCompact(rawLatest.y)})`);
     }
-    const note = describeNonFinite(counts, true);
-    const body = truncate(`${parts.join(' ')}${note ? `  ${note}` : ''}`, Math.max(0, width - 3));
+    const nonPositive = log ? countNonPositive(s.raw ?? s.points) : 0;
+    const notDrawn = [describeNonFinite(counts, true), nonPositive > 0 ? `${NON_POSITIVE_MARK} ${nonPositive} ≤ 0 not drawn` : ''].filter((t) => t !== '').join(', ');
+    const body = truncate(`${parts.join(' ')}${notDrawn ? `  ${notDrawn}` : ''}`, Math.max(0, width - 3));
     return { text: `${style.paint ? style.paint(key) : key} ${body}`, width: 3 + displayWidth(body) };
   });
   const lines: string[] = [];
@@ -481,6 +623,16 @@ function legendLines(series: readonly ChartSeries[], styles: readonly Style[], w
     }
     line += (used > 0 ? '   ' : '') + e.text;
     used += (used > 0 ? 3 : 0) + e.width;
+  }
+  if (note !== '') {
+    const tail = ` · ${note}`;
+    if (used > 0 && used + displayWidth(tail) <= width) {
+      line += tail;
+    } else {
+      if (used > 0) lines.push(line);
+      line = note;
+    }
+    used = 1;
   }
   if (used > 0) lines.push(line);
   return lines.map((l) => (displayWidth(l) > width ? truncate(l, width) : l));

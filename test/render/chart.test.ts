@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { formatCompact, formatElapsed, formatX, renderChart, type ChartOptions, type ChartSeries } from '../../src/render/chart.js';
+import { formatCompact, formatElapsed, formatX, NON_POSITIVE_MARK, renderChart, type ChartOptions, type ChartSeries } from '../../src/render/chart.js';
 import { smoothPoints, type Point } from '../../src/analyse/series.js';
 
 const plain: Omit<ChartOptions, 'width'> = { color: false };
@@ -256,6 +256,7 @@ describe('renderChart behaviour', () => {
       title: fc.option(fc.string({ unit: 'binary', maxLength: 30 }), { nil: undefined }),
       xLabel: fc.option(fc.string({ maxLength: 12 }), { nil: undefined }),
       legendValue: fc.option(fc.boolean(), { nil: undefined }),
+      logY: fc.option(fc.boolean(), { nil: undefined }),
     });
     fc.assert(
       fc.property(fc.array(series, { maxLength: 4 }), options, (s, o) => {
@@ -264,6 +265,146 @@ describe('renderChart behaviour', () => {
         if (!o.color) expect(out).not.toContain('\x1b');
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+/** A learning rate: linear warm-up from 1e-7 to 3e-4 over 50 steps, then exponential decay back to 1e-7 at step 499. */
+const lr: Point[] = Array.from({ length: 500 }, (_, x) => ({ x, y: x <= 50 ? 1e-7 + ((3e-4 - 1e-7) * x) / 50 : 3e-4 * (1e-7 / 3e-4) ** ((x - 50) / 449) }));
+
+/** The y labels of a plain chart with their rows (from the top), skipping unlabelled rows. */
+function labelledRows(chart: string): { row: number; label: string }[] {
+  return chart
+    .split('\n')
+    .filter((l) => /^\s*\S* [┤┼]/.test(l))
+    .flatMap((l, row) => {
+      const label = /^\s*(\S+) [┤┼]/.exec(l)?.[1];
+      return label === undefined ? [] : [{ row, label }];
+    });
+}
+
+describe('renderChart with logY', () => {
+  it('draws a learning-rate warm-up and decay with decade labels', async () => {
+    const out = renderChart([{ label: 'lr', points: lr }], { ...plain, width: 60, height: 10, xLabel: 'step', logY: true });
+    await expect(out).toMatchFileSnapshot('golden/chart/lr-log.txt');
+  });
+
+  it('labels decades, in order, on distinct rows', () => {
+    const labels = labelledRows(renderChart([{ label: 'lr', points: lr }], { ...plain, width: 60, height: 10, logY: true }));
+    expect(labels.map((l) => l.label)).toEqual(['1e-4', '1e-5', '1e-6', '1e-7']);
+    expect(labels[labels.length - 1]?.row).toBe(9);
+  });
+
+  it('puts 2 and 5 between decades on a short range, and plain numbers where they are as short', () => {
+    const points = Array.from({ length: 50 }, (_, i) => ({ x: i, y: 10 + i * 20 }));
+    const labels = labelledRows(renderChart([{ label: 'tokens/s', points }], { ...plain, width: 50, height: 8, logY: true })).map((l) => l.label);
+    expect(labels).toEqual(['1000', '500', '200', '100', '50', '20', '10']);
+  });
+
+  it('thins decades on a range too long for a label on each', () => {
+    const points = Array.from({ length: 50 }, (_, i) => ({ x: i, y: 10 ** (i - 25) }));
+    const labels = labelledRows(renderChart([{ label: 'v', points }], { ...plain, width: 50, height: 6, logY: true })).map((l) => l.label);
+    expect(labels).toEqual(['1e20', '1e10', '1e0', '1e-10', '1e-20']);
+  });
+
+  it('labels every row with its value when the range is too short for two ticks, or constant', () => {
+    const close = Array.from({ length: 50 }, (_, i) => ({ x: i, y: 0.91 + i / 2500 }));
+    expect(yLabelsOf(renderChart([{ label: 'acc', points: close }], { ...plain, width: 50, height: 6, logY: true }))).toEqual(['0.93', '0.926', '0.922', '0.918', '0.914', '0.91']);
+    const constant = renderChart([{ label: 'lr', points: [1, 2, 3].map((x) => ({ x, y: 0.001 })) }], { ...plain, width: 40, height: 5, logY: true });
+    expect(yLabelsOf(constant)[2]).toBe('0.001');
+    expect(plotRows(constant)[2]).toMatch(/^─+$/);
+    // Values a hair apart, finer than log10 resolves near 1e-300, draw as a constant too.
+    const hair = renderChart([{ label: 'v', points: [1e-300, 1e-300 * (1 + 1e-12)].map((y, x) => ({ x, y })) }], { ...plain, width: 40, height: 5, logY: true });
+    expect(plotRows(hair)[2]).toMatch(/^─+$/);
+    expect(new Set(yLabelsOf(hair)).size).toBe(5);
+  });
+
+  it('leaves out values ≤ 0, counts and marks them, and still draws the positives', () => {
+    const points = [
+      { x: 0, y: 0 },
+      { x: 1, y: 1e-3 },
+      { x: 2, y: -5 },
+      { x: 3, y: 1e-2 },
+      { x: 4, y: 0 },
+      { x: 5, y: 1e-1 },
+      { x: 6, y: NaN },
+      { x: 7, y: 1 },
+    ];
+    const out = renderChart([{ label: 'loss', points }], { ...plain, width: 60, height: 4, logY: true });
+    const lines = out.split('\n');
+    expect(lines[0]).toBe(`── loss 1  × 1 NaN, ${NON_POSITIVE_MARK} 3 ≤ 0 not drawn · log y`);
+    // One decade a row: the positives climb from the bottom row to the top one.
+    expect(yLabelsOf(out)).toEqual(['1', '0.1', '0.01', '0.001']);
+    const rows = plotRows(out);
+    rows.forEach((r) => expect(r).toMatch(/[─╭╮╯╰│]/));
+    const axis = lines[lines.length - 2] as string;
+    expect(axis.split(NON_POSITIVE_MARK)).toHaveLength(4);
+    expect(axis).toContain('×');
+    // Where the legend leaves no room for the note, it gets a line of its own.
+    expect(renderChart([{ label: 'loss', points }], { ...plain, width: 40, height: 4, logY: true }).split('\n')[1]).toBe('log y');
+  });
+
+  it('treats smoothed points and raw the same: raw widens the range in colour, and its values ≤ 0 are counted', () => {
+    const raw = Array.from({ length: 100 }, (_, x) => ({ x, y: x % 10 === 3 ? 0 : x === 50 ? 1 : 1e-3 * (1 + (x % 7)) }));
+    const smoothed = smoothPoints(
+      raw.map((p) => ({ x: p.x, y: Math.max(p.y, 1e-3) })),
+      0.9,
+    );
+    const series: ChartSeries[] = [{ label: 'loss', points: smoothed, raw }];
+    const colour = renderChart(series, { color: true, width: 60, height: 8, logY: true }).replace(/\x1b\[[0-9;]*m/g, '');
+    expect(colour.split('\n')[0]).toContain(`${NON_POSITIVE_MARK} 10 ≤ 0 not drawn`);
+    expect(colour.split('\n')[0]).toContain('(raw ');
+    // The raw spike to 1 is drawn (faint) on the top row, labelled 1, and nowhere else on it;
+    // without colour only the smoothed line sets the range.
+    expect(labelledRows(colour)[0]).toEqual({ row: 0, label: '1' });
+    expect((plotRows(colour)[0] as string).trim()).toMatch(/^[╭╮]+$/);
+    expect(Number(labelledRows(renderChart(series, { ...plain, width: 60, height: 8, logY: true }))[0]?.label)).toBeLessThan(1);
+  });
+
+  it('keeps a one-point spike and dip when 10,000 points are squeezed into the width', () => {
+    const points = Array.from({ length: 10_000 }, (_, i) => ({ x: i, y: i === 4321 ? 1 : i === 7777 ? 1e-6 : 1e-3 * (1 + (i % 3)) }));
+    const out = renderChart([{ label: 'v', points }], { ...plain, width: 60, height: 7, logY: true });
+    expect(yLabelsOf(out)).toEqual(['1e0', '1e-1', '1e-2', '1e-3', '1e-4', '1e-5', '1e-6']);
+    const rows = plotRows(out);
+    expect(rows[0]).toMatch(/[╭╮]/);
+    expect(rows[rows.length - 1]).toMatch(/[╰╯]/);
+  });
+
+  it('says log in the title, cutting the title rather than the note', () => {
+    const out = renderChart([{ label: 'lr', points: lr }], { ...plain, width: 40, logY: true, title: 'learning rate of the second optimizer group' });
+    const lines = out.split('\n');
+    expect(lines[0]).toMatch(/^learning rate.*… · log y$/);
+    expect(stringWidth(lines[0] as string)).toBe(40);
+    expect(lines[1]).toBe('── lr 1e-7');
+  });
+
+  it('falls back to a linear scale, and says so, when no value is > 0', () => {
+    const points = [1, 2, 3].map((x) => ({ x, y: -x }));
+    const out = renderChart([{ label: 'z', points }], { ...plain, width: 50, height: 5, logY: true, title: 'neg' });
+    expect(out.split('\n').slice(0, 2)).toEqual(['neg · linear y: no value > 0 for log', '── z -3']);
+    expect(out.split('\n').slice(1)).toEqual(renderChart([{ label: 'z', points }], { ...plain, width: 50, height: 5, title: 'neg' }).split('\n').slice(1));
+  });
+
+  it('changes nothing with logY false', () => {
+    const series: ChartSeries[] = [{ label: 'loss', points: loss.map((p) => (p.x === 7 ? { x: 7, y: -1 } : p)) }];
+    expect(renderChart(series, { ...plain, width: 60, logY: false })).toBe(renderChart(series, { ...plain, width: 60 }));
+    expect(renderChart(series, { ...plain, width: 60, logY: false })).not.toContain(NON_POSITIVE_MARK);
+  });
+
+  it('property: log labels are positive, distinct and fall from the top row down, even for values a hair apart', () => {
+    const positive = fc.double({ min: 1e-300, max: 1e300, noNaN: true });
+    // Ratios 1 + 1e-6 down to 1 + 1e-17 (equal): finer than log10 resolves near 1e±300.
+    const close = fc.tuple(positive, fc.integer({ min: 1, max: 9 }), fc.integer({ min: 6, max: 17 })).map(([y, m, e]) => [y, y * (1 + m * 10 ** -e)]);
+    fc.assert(
+      fc.property(fc.oneof(fc.array(positive, { minLength: 1, maxLength: 20 }), close), fc.integer({ min: 2, max: 30 }), (ys, height) => {
+        const labels = labelledRows(renderChart([{ label: 'v', points: ys.map((y, x) => ({ x, y })) }], { ...plain, width: 120, height, logY: true })).map((l) => Number(l.label));
+        expect(labels.length).toBeGreaterThanOrEqual(Math.min(2, height));
+        labels.forEach((v, i) => {
+          expect(v).toBeGreaterThan(0);
+          if (i > 0) expect(v).toBeLessThan(labels[i - 1] as number);
+        });
+      }),
+      { numRuns: 1000 },
     );
   });
 });
