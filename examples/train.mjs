@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // A simulated training job for `vizmeta demo`: about 10 seconds of what a real one prints —
-// progress text, one JSON metadata line per step (loss, accuracy, learning rate), validation
+// progress text, its settings, one JSON metadata line per step (loss, accuracy, learning rate), validation
 // metrics every 20 steps, one NaN loss, a warning on stderr, and a confusion matrix at the end.
 // Every line is written (and so flushed) on its own, as `print(..., flush=True)` would.
 //
 //   node examples/train.mjs                     the demo
 //   node examples/train.mjs | vizmeta watch     the same, piped
 //   VIZMETA_DEMO_DELAY_MS=0 node examples/train.mjs   all at once (tests)
+// examples/train.py is the same job in Python, printing without flush (`vizmeta demo --python`).
 
 const steps = 200;
 const epochs = 5;
@@ -36,6 +37,7 @@ function learningRate(step) {
 
 line('Loading dataset: 60000 training images, 10000 validation images');
 line('Model: 3 conv layers, 1.2M parameters');
+metadata({ optimizer: 'adam', batch_size: 64, seed: 42 });
 for (let epoch = 1; epoch <= epochs; epoch++) {
   line(`Epoch ${epoch}/${epochs}`);
   for (let i = 1; i <= perEpoch; i++) {

@@ -8,7 +8,7 @@ describe('vizmeta demo (built binary)', () => {
     expect(result.stderr).toBe('UserWarning: gradient norm 13.7 clipped to 5.0\n');
     expect(result.stdout).toContain('{"step":123,"loss":NaN,');
     expect(result.stdout).toContain('{"data":[["cat","dog","bird"],[812,97,91],[88,861,51],[64,42,894]]}');
-    expect(result.stdout).toMatch(/vizmeta run · demo: examples\/train\.mjs · exited 0 · \d+s · 229 lines · 211 records/);
+    expect(result.stdout).toMatch(/vizmeta run · demo: examples\/train\.mjs · exited 0 · \d+s · 230 lines · 212 records/);
     // Train/validation pairs share a chart: val_loss is in the loss chart's legend.
     expect(result.stdout).toMatch(/\n── loss .*━━ val_loss /);
     expect(result.stdout).toMatch(/\n── accuracy .*━━ val_accuracy /);

@@ -35,4 +35,19 @@ describe.skipIf(python === undefined)('run with an unflushed Python job', () => 
     // Printed 0.3 s apart: arrived spread over more than a second, not in one burst at exit.
     expect((times[5] as number) - (times[0] as number)).toBeGreaterThan(1000);
   });
+
+  it('vizmeta demo --python: the Python demo job, plain print(), reaches the dashboard as it prints', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vizmeta-demo-python-'));
+    const saved = join(dir, 'demo.log');
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(process.env)) if (key !== 'PYTHONUNBUFFERED' && value !== undefined) env[key] = value;
+    const result = spawnSync(process.execPath, [BIN, 'demo', '--python', '--quiet', '--save', saved], { env: { ...env, NO_COLOR: '1', VIZMETA_DEMO_DELAY_MS: '10' }, encoding: 'utf8', timeout: 60_000 });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/vizmeta run · demo: examples\/train\.py · exited 0 · .* 211 records/);
+    expect(result.stdout).toMatch(/^settings optimizer adam · batch_size 64 · seed 42$/m);
+    const times = readFileSync(saved, 'utf8').trim().split('\n').filter((line) => line.includes('"step"')).map((line) => Date.parse(line.slice(0, line.indexOf(' '))));
+    expect(times).toHaveLength(210);
+    // 200 steps 10 ms apart: the records arrived over the job's two seconds, not at its exit.
+    expect((times[times.length - 1] as number) - (times[0] as number)).toBeGreaterThan(1000);
+  });
 });
