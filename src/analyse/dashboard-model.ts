@@ -9,7 +9,7 @@
  * charted, train/validation pairs together.
  */
 import { forEachLeaf } from '../parsers/metadata.js';
-import { getPath, stepKeyOf } from '../core/keys.js';
+import { STEP_KEYS, getPath } from '../core/keys.js';
 import { numberFromText } from '../core/numbers.js';
 import { chartRank, groupKeys, isStepKey, roleOf, tendencyOf, wantsLogScale, type DirectionOverrides, type KeyRole, type Tendency } from '../core/vocabulary.js';
 import { DEFAULT_CAPACITY, Series, elapsedClock, smoothPoints, type NonFiniteCounts, type Point } from './series.js';
@@ -40,8 +40,11 @@ export interface ModelOptions {
 
 /** How one frame looks at the model: what the keyboard changes while a job runs. */
 export interface ViewOptions {
-  /** `time`: elapsed seconds on x, whatever `x` says. Default: the model's `x` choice. */
-  xAxis?: 'step' | 'time';
+  /**
+   * The x axis for this frame: one of {@link DashboardModel.axes} (`step`, `epoch`, …) or `_time`
+   * for elapsed seconds. Default: the model's `x`, else each execution's first step key.
+   */
+  xAxis?: string;
   /** Smoothing weight for this frame. Default: the model's `smooth`. */
   smoothing?: number;
   /** Only keys this accepts (a typed filter). */
@@ -110,10 +113,15 @@ export interface ModelView {
   xIsTime: boolean;
 }
 
+/** The x axis of elapsed seconds, beside the step keys. */
+export const TIME_AXIS = '_time';
+/** The x axis of a log whose records carry no step key: the record's number. */
+export const RECORD_AXIS = 'record';
+
 /** What one execution has shown of a key. */
 interface KeyState {
-  step: Series | undefined;
-  time: Series | undefined;
+  /** The key's points by x axis: one series per step key the execution has, and one by time. */
+  series: Map<string, Series>;
   /** The first value, and whether any later one differed: a setting holds one value. */
   first: JsonValue;
   latest: JsonValue;
@@ -124,12 +132,15 @@ interface KeyState {
 interface Execution {
   clock: (iso: string) => number;
   records: number;
-  /** The key this execution's x comes from, once a record has shown one. */
-  axisKey: string | undefined;
-  /** The latest x seen: where a record without the axis key goes. */
-  lastX: number | undefined;
+  /** The step keys this execution's records have shown, first seen first: its x axes. */
+  axes: string[];
+  /** The latest x seen on each axis: where a record without that key goes. */
+  lastX: Map<string, number>;
   keys: Map<string, KeyState>;
 }
+
+/** Most x axes an execution keeps (step, epoch, global_step, …): each costs a series per key. */
+const MAX_AXES = 4;
 
 export function validateSmoothing(weight: number): void {
   if (!Number.isFinite(weight) || weight < 0 || weight >= 1) throw new RangeError(`smoothing weight must be in [0, 1), got ${weight}`);
@@ -170,6 +181,24 @@ export class DashboardModel {
     return this.recordCount;
   }
 
+  /** The executions seen, in first-seen order. */
+  get sources(): string[] {
+    return [...this.executions.keys()];
+  }
+
+  /**
+   * The x axes the records allow, first seen first: the `--x` key, else the step keys the
+   * executions carry (`step`, `epoch`, …; `record` when none has one); elapsed time
+   * ({@link TIME_AXIS}) is always possible besides.
+   */
+  axes(): string[] {
+    const named = this.namedAxis();
+    if (named !== undefined) return [named];
+    const axes = new Set<string>();
+    for (const execution of this.executions.values()) for (const axis of execution.axes) axes.add(axis);
+    return axes.size === 0 ? [RECORD_AXIS] : [...axes];
+  }
+
   /** Every key seen (charted or not), for "did you mean" when a named key never showed up. */
   knownKeys(): string[] {
     const keys = new Set<string>();
@@ -182,14 +211,12 @@ export class DashboardModel {
     this.recordCount++;
     const execution = this.execution(source);
     execution.records++;
-    const x = this.stepX(record, execution);
-    const seconds = execution.clock(record.time);
-    const t = Number.isNaN(seconds) ? undefined : seconds;
+    const xs = this.positions(record, execution);
     if (this.wanted) {
       // Named keys are charted whatever their role, and may be paths into nested values.
       for (const key of this.wantedKeys as ReadonlySet<string>) {
         const value = getPath(record.values, key);
-        if (value !== undefined) this.take(execution, key, value, x, t);
+        if (value !== undefined) this.take(execution, key, value, xs);
       }
     }
     forEachLeaf(record.values, (key, value) => {
@@ -202,14 +229,22 @@ export class DashboardModel {
         }
         this.addKey(key);
       }
-      this.take(execution, key, value, x, t);
+      this.take(execution, key, value, xs);
     });
   }
 
   view(options: ViewOptions = {}): ModelView {
     const allSources = [...this.executions.keys()];
     const sources = options.source !== undefined && this.executions.has(options.source) ? [options.source] : allSources;
-    const timeAxis = options.xAxis === 'time' || (options.xAxis === undefined && this.options.x === '_time');
+    const wantedAxis = options.xAxis ?? (this.options.x === TIME_AXIS ? TIME_AXIS : undefined);
+    const timeAxis = wantedAxis === TIME_AXIS;
+    // Each execution is drawn by the axis asked for when it has it, else by its own first one.
+    const axisOf = (source: string): string => {
+      if (timeAxis) return TIME_AXIS;
+      const axes = this.executions.get(source)?.axes ?? [];
+      if (wantedAxis !== undefined && axes.includes(wantedAxis)) return wantedAxis;
+      return this.namedAxis() ?? axes[0] ?? RECORD_AXIS;
+    };
     const smoothing = options.smoothing ?? this.smoothWeight;
     validateSmoothing(smoothing);
     const accept = options.filter ?? ((): boolean => true);
@@ -218,8 +253,7 @@ export class DashboardModel {
       key,
       tendency: tendencyOf(key, this.options.directions),
       tracks: sources.flatMap((source) => {
-        const state = this.executions.get(source)?.keys.get(key);
-        const series = timeAxis ? state?.time : state?.step;
+        const series = this.executions.get(source)?.keys.get(key)?.series.get(axisOf(source));
         return series ? [trackView(source, series, smoothing)] : [];
       }),
     });
@@ -251,7 +285,7 @@ export class DashboardModel {
       records: this.recordCount,
       droppedKeys: this.dropped.size,
       ...(this.droppedCapped ? { droppedKeysCapped: true } : {}),
-      xLabel: timeAxis ? 'elapsed' : this.xLabel(sources),
+      xLabel: timeAxis ? 'elapsed' : [...new Set(sources.map(axisOf))].join(' / ') || (wantedAxis ?? this.axes()[0] ?? RECORD_AXIS),
       xIsTime: timeAxis,
     };
   }
@@ -280,7 +314,7 @@ export class DashboardModel {
 
   private isAxisKey(key: string): boolean {
     if (this.options.x === key) return true;
-    for (const execution of this.executions.values()) if (execution.axisKey === key) return true;
+    for (const execution of this.executions.values()) if (execution.axes.includes(key)) return true;
     return false;
   }
 
@@ -294,17 +328,6 @@ export class DashboardModel {
     return { key, values, differs: values.some((v) => JSON.stringify(v.value) !== first) };
   }
 
-  /** `step`, or `step / epoch` when executions count differently; `record` when none has a step. */
-  private xLabel(sources: readonly string[]): string {
-    if (this.options.x !== undefined && this.options.x !== '_time') return this.options.x;
-    const names = new Set<string>();
-    for (const source of sources) {
-      const key = this.executions.get(source)?.axisKey;
-      names.add(key ?? 'record');
-    }
-    return names.size === 0 ? 'step' : [...names].join(' / ');
-  }
-
   private addKey(key: string): void {
     if (this.keySet.has(key)) return;
     this.keySet.add(key);
@@ -314,39 +337,59 @@ export class DashboardModel {
   private execution(source: string): Execution {
     let execution = this.executions.get(source);
     if (!execution) {
-      execution = { clock: elapsedClock(), records: 0, axisKey: undefined, lastX: undefined, keys: new Map() };
+      execution = { clock: elapsedClock(), records: 0, axes: [], lastX: new Map(), keys: new Map() };
       this.executions.set(source, execution);
     }
     return execution;
   }
 
-  /**
-   * The record's x on the step axis. The axis is the `--x` key, else the first step key an
-   * execution's records carry; a record without it goes at the latest x seen (an eval record
-   * printed after step 500 belongs at 500, not at its record number). Before any step is seen,
-   * and in logs that never print one, x is the record's number and the axis says `record`.
-   */
-  private stepX(record: MetadataRecord, execution: Execution): number | undefined {
-    const named = this.options.x !== undefined && this.options.x !== '_time' ? this.options.x : undefined;
-    if (named === undefined && execution.axisKey === undefined) execution.axisKey = stepKeyOf(record.values);
-    const axisKey = named ?? execution.axisKey;
-    if (axisKey === undefined) return execution.records;
-    const value = numericValue(getPath(record.values, axisKey));
-    if (value !== undefined && Number.isFinite(value)) {
-      execution.lastX = value;
-      return value;
-    }
-    return execution.lastX;
+  /** The `--x` key, when one other than elapsed time was named. */
+  private namedAxis(): string | undefined {
+    const x = this.options.x;
+    return x !== undefined && x !== TIME_AXIS ? x : undefined;
   }
 
-  private take(execution: Execution, key: string, raw: JsonValue, x: number | undefined, t: number | undefined): void {
+  /**
+   * Where a record goes on each x axis. The axes are the `--x` key, else every step key the
+   * execution's records have shown (so `x` can switch between `step` and `epoch`); a record
+   * without an axis's key goes at the latest x seen on it (an eval record printed after step
+   * 500 belongs at 500, not at its record number). A log that never prints a step is drawn by
+   * record number (`record`). Elapsed time is always one more.
+   */
+  private positions(record: MetadataRecord, execution: Execution): Array<[string, number]> {
+    const out: Array<[string, number]> = [];
+    const named = this.namedAxis();
+    if (named !== undefined) {
+      const value = numericValue(getPath(record.values, named));
+      if (value !== undefined && Number.isFinite(value)) execution.lastX.set(named, value);
+      const x = execution.lastX.get(named);
+      if (x !== undefined) out.push([named, x]);
+    } else {
+      for (const key of STEP_KEYS) {
+        const value = record.values[key];
+        if (typeof value !== 'number' || !Number.isFinite(value) || !Object.hasOwn(record.values, key)) continue;
+        if (!execution.axes.includes(key)) {
+          if (execution.axes.length >= MAX_AXES) continue;
+          execution.axes.push(key);
+        }
+        execution.lastX.set(key, value);
+      }
+      for (const axis of execution.axes) out.push([axis, execution.lastX.get(axis) as number]);
+      if (execution.axes.length === 0) out.push([RECORD_AXIS, execution.records]);
+    }
+    const seconds = execution.clock(record.time);
+    if (!Number.isNaN(seconds)) out.push([TIME_AXIS, seconds]);
+    return out;
+  }
+
+  private take(execution: Execution, key: string, raw: JsonValue, xs: ReadonlyArray<[string, number]>): void {
     // A matrix or a curve (`{"data": [[812, 97], …]}`) is data for `matrix` and `roc`, not a setting.
     if (Array.isArray(raw) && raw.some((item) => item !== null && typeof item === 'object')) return;
     const number = numericValue(raw);
     const value = boundedValue(raw);
     let state = execution.keys.get(key);
     if (!state) {
-      state = { step: undefined, time: undefined, first: value, latest: value, changed: false, numeric: number !== undefined };
+      state = { series: new Map(), first: value, latest: value, changed: false, numeric: number !== undefined };
       execution.keys.set(key, state);
     } else {
       if (!state.changed && !sameValue(state.first, value)) state.changed = true;
@@ -354,8 +397,14 @@ export class DashboardModel {
       if (number === undefined) state.numeric = false;
     }
     if (number === undefined) return;
-    if (x !== undefined) (state.step ??= new Series(this.capacity)).push(x, number);
-    if (t !== undefined) (state.time ??= new Series(this.capacity)).push(t, number);
+    for (const [axis, x] of xs) {
+      let series = state.series.get(axis);
+      if (!series) {
+        series = new Series(this.capacity);
+        state.series.set(axis, series);
+      }
+      series.push(x, number);
+    }
   }
 }
 

@@ -36,8 +36,11 @@ export interface ViewControls {
   logScale: 'auto' | 'log' | 'linear';
   /** Exponential smoothing factor, 0 = off. Default 0. */
   smoothing: number;
-  /** What the x axis counts. Default 'step'. */
-  xAxis: 'step' | 'time';
+  /**
+   * Which x axis: an index into the frame's {@link ControlContext.axes} (the step keys the log
+   * has, then elapsed time). Default 0, the first step key.
+   */
+  xAxis: number;
   /** The overview (config and summary) shown. Default true. */
   overview: boolean;
   /** The key help shown. Default false. */
@@ -54,7 +57,11 @@ export interface ControlContext {
   runs: number;
   /** Pages of charts the current filter leaves. */
   pages: number;
+  /** The x axes `x` cycles through, by name (`step`, `epoch`, `elapsed`). Default: `step`, `elapsed`. */
+  axes?: readonly string[];
 }
+
+const DEFAULT_AXES: readonly string[] = ['step', 'elapsed'];
 
 /**
  * What the caller must do beyond redrawing: `quit` (q), `interrupt` (Ctrl-C: in raw mode the
@@ -80,7 +87,7 @@ export function initialControls(init: Partial<ViewControls> = {}): ViewControls 
     editingFilter: false,
     logScale: 'auto',
     smoothing: 0,
-    xAxis: 'step',
+    xAxis: 0,
     overview: true,
     help: false,
     run: 0,
@@ -164,7 +171,7 @@ export function applyKey(state: ViewControls, key: KeyEvent, context: ControlCon
     case 's':
       return set({ smoothing: nextSmoothing(state.smoothing) });
     case 'x':
-      return set({ xAxis: state.xAxis === 'step' ? 'time' : 'step' });
+      return set({ xAxis: (state.xAxis + 1) % Math.max(1, (context.axes ?? DEFAULT_AXES).length) });
     case 'o':
       return set({ overview: !state.overview });
     case '?':
@@ -226,7 +233,7 @@ export function statusLine(state: ViewControls, context: ControlContext & { page
   else if (state.filter !== '') parts.push(`filter /${state.filter}/`);
   if (state.logScale !== 'auto') parts.push(state.logScale);
   if (state.smoothing > 0) parts.push(`smooth ${state.smoothing}`);
-  if (state.xAxis === 'time') parts.push('x time');
+  if (state.xAxis !== 0) parts.push(`x ${(context.axes ?? DEFAULT_AXES)[state.xAxis] ?? state.xAxis}`);
   if (!state.overview) parts.push('overview off');
   if (state.paused) parts.push('paused');
   parts.push(state.help ? '? close help' : '? help');

@@ -12,7 +12,7 @@ import { unknownKeyMessage } from '../core/vocabulary.js';
 import { noRecordsMessage } from '../input/read-inputs.js';
 import { LineReader, type ReadOptions, type RecordSink } from '../parsers/source.js';
 import type { JsonObject, MetadataRecord } from '../core/types.js';
-import { DashboardModel, type ModelOptions, type ViewOptions } from '../analyse/dashboard-model.js';
+import { DashboardModel, TIME_AXIS, type ModelOptions, type ViewOptions } from '../analyse/dashboard-model.js';
 import { applyKey, initialControls, keyFilter, statusLine, type ControlAction, type ViewControls } from './controls.js';
 import { Keyboard, openKeyInput, type KeyInput, type OpenedKeyInput } from './keyboard.js';
 import type { KeyEvent } from './keys.js';
@@ -103,7 +103,6 @@ export class LiveSession {
     this.model = new DashboardModel({ ...modelOptions, ...(keys && keys.length > 0 ? { keys: parseKeyGroups(keys) } : {}) });
     this.controls = initialControls({
       smoothing: options.smooth ?? 0,
-      xAxis: options.x === '_time' ? 'time' : 'step',
       logScale: options.logY ? 'log' : 'auto',
     });
     this.now = options.now ?? Date.now;
@@ -175,7 +174,7 @@ export class LiveSession {
 
   /** One key: the controls change and the frame is drawn at once (even when paused). */
   private key(key: KeyEvent): void {
-    const result = applyKey(this.controls, key, { runs: this.model.view().sources.length, pages: this.pages });
+    const result = applyKey(this.controls, key, { runs: this.model.sources.length, pages: this.pages, axes: this.xChoices().map(axisName) });
     if (result.state !== this.controls) {
       this.controls = result.state;
       if (this.screen?.isActive) this.screen.draw(this.frameLines());
@@ -183,12 +182,22 @@ export class LiveSession {
     if (result.action) for (const listener of this.actionListeners) listener(result.action);
   }
 
+  /**
+   * The x axes `x` cycles through: the step keys the log has and elapsed time, the one chosen
+   * with `--x` (or the first step key) first, so the default is always choice 0.
+   */
+  private xChoices(): string[] {
+    const axes = this.model.axes();
+    return this.options.x === TIME_AXIS ? [TIME_AXIS, ...axes] : [...axes, TIME_AXIS];
+  }
+
   /** What a frame looks at, by the keys pressed. */
   private viewOptions(): ViewOptions {
     const c = this.controls;
-    const sources = this.model.view().sources;
+    const sources = this.model.sources;
+    const choices = this.xChoices();
     return {
-      xAxis: c.xAxis,
+      xAxis: choices[c.xAxis % choices.length] as string,
       smoothing: c.smoothing,
       ...(c.filter !== '' ? { filter: keyFilter(c.filter) } : {}),
       ...(c.solo && sources.length > 1 ? { source: sources[Math.min(c.run, sources.length - 1)] as string } : {}),
@@ -306,7 +315,7 @@ export class LiveSession {
     const size = this.screen?.frameSize ?? { rows: 24, columns: 80 };
     const c = this.controls;
     const state = this.state();
-    const runs = state.model.sources.length;
+    const runs = this.model.sources.length;
     const frame = dashboardFrame(state, {
       width: size.columns,
       height: size.rows,
@@ -314,7 +323,8 @@ export class LiveSession {
       page: c.page,
       logScale: c.logScale,
       overview: c.overview,
-      ...(this.keyboard ? { footer: statusLine(c, { runs: this.model.view().sources.length, pages: 1 }) } : {}),
+      // Pages are the renderer's to count and say; the status line says the rest.
+      ...(this.keyboard ? { footer: statusLine(c, { runs: this.model.sources.length, pages: 1, axes: this.xChoices().map(axisName) }) } : {}),
       ...(c.help ? { overlay: keyHelpLines(size.columns, { run: this.options.supervising === true, runs }) } : {}),
     });
     this.pages = frame.pages;
@@ -372,3 +382,7 @@ export class LiveSession {
   }
 }
 
+/** An x axis as the footer names it. */
+function axisName(axis: string): string {
+  return axis === TIME_AXIS ? 'elapsed' : axis;
+}

@@ -33,7 +33,7 @@ describe.skipIf(!Tmux.available())('keyboard control (tmux)', () => {
     term = undefined;
   });
 
-  it('watch: n pages, / filters as you type, Esc clears, ? shows the keys, q quits and gives the terminal back', async () => {
+  it('watch: n pages, / filters as you type, Esc clears, ? shows the keys, x l s change axis, scale and smoothing, q quits and gives the terminal back', async () => {
     // sh runs stty once vizmeta has exited: raw mode must be off again.
     const script = `"$0" "$1" watch --quiet --follow "$2"; status=$?; stty -a | tr ' ' '\\n' | grep -x -e '-\\{0,1\\}icanon' -e '-\\{0,1\\}echo'; exit $status`;
     term = await Tmux.start({ command: ['sh', '-c', script, NODE, BIN, HF], cols: 100, rows: 30, cwd: ROOT });
@@ -61,6 +61,17 @@ describe.skipIf(!Tmux.available())('keyboard control (tmux)', () => {
     expect(screen).toMatch(/filter keys by substring or regex/);
     await term.sendKeys('?');
     await term.waitFor(/^charts page 1\/\d+ · \? help$/m, 10_000);
+
+    // x moves through the log's step keys (step, epoch), then elapsed time; l and s change scale and smoothing.
+    await term.sendKeys('x');
+    screen = await term.waitFor(/x epoch · \? help$/m, 10_000);
+    expect(screen).toMatch(/^ *epoch 0\.04 /m);
+    await term.sendKeys('x');
+    screen = await term.waitFor(/x elapsed · \? help$/m, 10_000);
+    expect(screen).toMatch(/^ *elapsed /m);
+    await term.sendKeys('x', 'l', 's');
+    screen = await term.waitFor(/^charts page 1\/\d+ · log · smooth 0\.6 · \? help$/m, 10_000);
+    expect(screen).toMatch(/· log y/);
 
     await term.sendKeys('q');
     expect(await term.waitForExit(30_000)).toBe(0);

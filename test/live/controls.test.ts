@@ -25,7 +25,7 @@ describe('initialControls', () => {
   it('starts with everything at its default, overview on', () => {
     expect(initialControls()).toEqual({
       paused: false, page: 0, filter: '', editingFilter: false, logScale: 'auto', smoothing: 0,
-      xAxis: 'step', overview: true, help: false, run: 0, solo: false,
+      xAxis: 0, overview: true, help: false, run: 0, solo: false,
     });
     expect(initialControls({ smoothing: 0.6, overview: false })).toMatchObject({ smoothing: 0.6, overview: false, page: 0 });
   });
@@ -60,8 +60,10 @@ describe('applyKey', () => {
     ['s from 0.3 → 0.6', [char('s')], { smoothing: 0.3 }, one, { smoothing: 0.6 }, []],
     ['s from 0.75 → 0.9', [char('s')], { smoothing: 0.75 }, one, { smoothing: 0.9 }, []],
     ['s from 0.95 → 0', [char('s')], { smoothing: 0.95 }, one, { smoothing: 0 }, []],
-    ['x toggles the x axis', [char('x')], {}, one, { xAxis: 'time' }, []],
-    ['x twice back to steps', [char('x'), char('x')], {}, one, { xAxis: 'step' }, []],
+    ['x moves to the next x axis', [char('x')], {}, one, { xAxis: 1 }, []],
+    ['x twice back to steps (step, elapsed)', [char('x'), char('x')], {}, one, { xAxis: 0 }, []],
+    ['x cycles every axis the log has', [char('x'), char('x')], {}, { ...one, axes: ['step', 'epoch', 'elapsed'] }, { xAxis: 2 }, []],
+    ['x thrice is back to the first of three', [char('x'), char('x'), char('x')], {}, { ...one, axes: ['step', 'epoch', 'elapsed'] }, { xAxis: 0 }, []],
     ['o toggles the overview', [char('o')], {}, one, { overview: false }, []],
     ['? shows help', [char('?')], {}, one, { help: true }, []],
     ['? again hides it', [char('?'), char('?')], {}, one, { help: false }, []],
@@ -139,7 +141,8 @@ describe('statusLine', () => {
   it.each<[string, Partial<ViewControls>, ControlContext & { page?: number }, string]>([
     ['untouched, one page', {}, { runs: 1, pages: 1 }, '? help'],
     ['the example', { filter: 'loss', logScale: 'log', smoothing: 0.6, paused: true }, { runs: 1, pages: 3 }, 'page 1/3 · filter /loss/ · log · smooth 0.6 · paused · ? help'],
-    ['linear, time, overview off', { logScale: 'linear', xAxis: 'time', overview: false }, { runs: 1, pages: 1 }, 'linear · x time · overview off · ? help'],
+    ['linear, time, overview off', { logScale: 'linear', xAxis: 1, overview: false }, { runs: 1, pages: 1 }, 'linear · x elapsed · overview off · ? help'],
+    ['the x axis by its name', { xAxis: 1 }, { runs: 1, pages: 1, axes: ['step', 'epoch', 'elapsed'] }, 'x epoch · ? help'],
     ['typing a filter', { editingFilter: true, filter: 'va' }, { runs: 1, pages: 1 }, 'filter /va▏ enter keep · esc clear · ? help'],
     ['runs and solo', { run: 1, solo: true, page: 1 }, { runs: 3, pages: 2 }, 'run 2/3 alone · page 2/2 · ? help'],
     ['the page the renderer shows', { page: 5 }, { runs: 1, pages: 3, page: 2 }, 'page 3/3 · ? help'],

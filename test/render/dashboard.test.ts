@@ -157,6 +157,35 @@ describe('dashboard model', () => {
     expect(() => new DashboardModel({ smooth: -0.1 })).toThrow(RangeError);
   });
 
+  it('keeps a series per step key and by time, so the x axis can change while a job runs', () => {
+    const model = new DashboardModel();
+    model.observe(record({ loss: 0.9, epoch: 0.5, step: 10 }, 0));
+    model.observe(record({ loss: 0.7, epoch: 1, step: 20 }, 1));
+    model.observe(record({ eval_loss: 0.8, epoch: 1 }, 2));
+    expect(model.axes()).toEqual(['step', 'epoch']);
+    const byStep = model.view();
+    expect(byStep.xLabel).toBe('step');
+    // The eval record has no step: it goes at the latest step seen, 20, not at record 3.
+    expect(byStep.keys.find((k) => k.key === 'eval_loss')?.tracks[0]?.points).toEqual([{ x: 20, y: 0.8 }]);
+    const byEpoch = model.view({ xAxis: 'epoch' });
+    expect(byEpoch.xLabel).toBe('epoch');
+    expect(byEpoch.keys.find((k) => k.key === 'loss')?.tracks[0]?.points.map((p) => p.x)).toEqual([0.5, 1]);
+    const byTime = model.view({ xAxis: '_time' });
+    expect(byTime.xIsTime).toBe(true);
+    expect(byTime.keys.find((k) => k.key === 'loss')?.tracks[0]?.points.map((p) => p.x)).toEqual([0, 1.5]);
+    // An axis an execution does not have falls back to its own.
+    expect(model.view({ xAxis: 'iteration' }).xLabel).toBe('step');
+  });
+
+  it('names the axis record when no record has a step', () => {
+    const model = new DashboardModel();
+    model.observe(record({ loss: 0.9 }, 0));
+    model.observe(record({ loss: 0.8 }, 1));
+    const view = model.view();
+    expect(view.xLabel).toBe('record');
+    expect(view.keys[0]?.tracks[0]?.points.map((p) => p.x)).toEqual([1, 2]);
+  });
+
   it('follows at most maxKeys keys and counts the rest', () => {
     const model = new DashboardModel({ maxKeys: 2 });
     model.observe(record({ a: 1, b: 2, c: 3, d: 4 }, 0));
