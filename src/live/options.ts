@@ -34,7 +34,7 @@ export interface StopFlags {
   patience?: number;
   /** `--min-delta D`: least change that counts as an improvement. Default 0. */
   minDelta?: number;
-  /** `--mode min|max|auto`. Default auto (max for acc, accuracy, auc, f1, precision, recall; min otherwise). */
+  /** `--mode min|max|auto`. Default auto (max for names that read higher-is-better, core/vocabulary.ts; min otherwise). */
   mode?: 'min' | 'max' | 'auto';
   /** `--baseline B`: the value to beat before patience resets. */
   baseline?: number;
@@ -72,7 +72,7 @@ export function addStopOptions(command: Command): Command {
     .option('--monitor <key>', 'plateau rule (Keras EarlyStopping): the metric to watch')
     .option('--patience <n>', 'plateau rule: records without improvement before stopping (default 0)', parseCount('--patience'))
     .option('--min-delta <d>', 'plateau rule: least change that counts as an improvement (default 0)', parseFinite('--min-delta'))
-    .addOption(new Option('--mode <mode>', 'plateau rule: which direction improves; auto is max for names ending in acc, accuracy, auc, f1, precision, recall').choices(['min', 'max', 'auto']))
+    .addOption(new Option('--mode <mode>', 'plateau rule: which direction improves; auto is max for names that read higher-is-better (accuracy, f1, auc, bleu, …), min otherwise').choices(['min', 'max', 'auto']))
     .option('--baseline <value>', 'plateau rule: stop unless the metric beats this value within the patience', parseFinite('--baseline'))
     .option('--start-from <n>', 'plateau rule: ignore the first N values of the metric (warm-up, default 0)', parseCount('--start-from'))
     .option('--stop-exit-code <n>', 'exit status after an early stop (default 0: an early stop is a normal end)', parseNumber('--stop-exit-code', 'a whole number from 0 to 255', (n) => Number.isInteger(n) && n >= 0 && n <= 255));
