@@ -326,6 +326,7 @@ export class LiveSession {
       // Pages are the renderer's to count and say; the status line says the rest.
       ...(this.keyboard ? { footer: statusLine(c, { runs: this.model.sources.length, pages: 1, axes: this.xChoices().map(axisName) }) } : {}),
       ...(c.help ? { overlay: keyHelpLines(size.columns, { run: this.options.supervising === true, runs }) } : {}),
+      ...(runs > 1 && !c.solo ? { selected: this.model.sources[Math.min(c.run, runs - 1)] as string } : {}),
     });
     this.pages = frame.pages;
     if (frame.page !== c.page) this.controls = { ...c, page: frame.page };

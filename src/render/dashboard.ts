@@ -52,6 +52,8 @@ export interface DashboardOptions {
   footer?: string;
   /** Lines shown instead of the table and charts (the `?` overlay). */
   overlay?: readonly string[];
+  /** With several runs, the one selected (Tab): its table rows come first, marked `▸`. */
+  selected?: string;
 }
 
 /** A fixed-height frame, and how many pages of charts the model fills at that size. */
@@ -115,7 +117,7 @@ export function dashboardFrame(state: DashboardState, options: DashboardOptions)
       out.push(paint.dim(emptyMessage(state)));
       return { lines: out, pages: 1, page: 0 };
     }
-    if (options.table !== false) out.push(...tableLines(keys, multi, width, tableRowsWanted(state.model) + 1, paint));
+    if (options.table !== false) out.push(...tableLines(keys, multi, width, tableRowsWanted(state.model) + 1, paint, options.selected));
     const columns = Math.max(1, options.columns ?? 1);
     const plotRows = Math.max(2, options.chartHeight ?? 10);
     const charts = groups.map((g) => chart(g, chartWidth(width, columns), plotRows, undefined));
@@ -148,7 +150,7 @@ export function dashboardFrame(state: DashboardState, options: DashboardOptions)
   const minPanel = CHART_OVERHEAD + MIN_PLOT_ROWS + (multi ? 1 : 0);
   let tableRows = options.table === false ? 0 : Math.min(tableWanted, Math.max(2, Math.floor(room / 3)));
   if (room - tableRows < minPanel) tableRows = Math.min(tableWanted, room);
-  out.push(...tableLines(keys, multi, width, tableRows, paint));
+  out.push(...tableLines(keys, multi, width, tableRows, paint, options.selected));
   room = height - out.length - footerRows;
 
   const preferredPanel = CHART_OVERHEAD + PREFERRED_PLOT_ROWS + (multi ? 1 : 0);
@@ -252,13 +254,17 @@ interface Row {
  * `key  latest  min  max  count  sparkline`, at most `rows` lines including the heading; when keys
  * do not fit, the last line says how many were left out.
  */
-function tableLines(keys: readonly KeyView[], multi: boolean, width: number, rows: number, paint: Paint): string[] {
+function tableLines(keys: readonly KeyView[], multi: boolean, width: number, rows: number, paint: Paint, selected?: string): string[] {
   if (rows <= 0) return [];
-  const all: Row[] = keys.flatMap((k) =>
+  const names = runNames(keys);
+  const mark = multi && selected !== undefined;
+  const rowsOf = (k: KeyView): Row[] =>
     k.tracks.length === 0
       ? [{ label: k.key, track: emptyTrack() }]
-      : k.tracks.map((t) => ({ label: multi ? `${k.key} · ${t.source}` : k.key, track: t })),
-  );
+      : k.tracks.map((t) => ({ label: multi ? `${mark ? (t.source === selected ? '▸ ' : '  ') : ''}${k.key} · ${runName(t.source, names)}` : k.key, track: t }));
+  const every = keys.flatMap(rowsOf);
+  // The selected run's rows first, so they stay in view when the table is cut.
+  const all = mark ? [...every.filter((r) => r.track.source === selected), ...every.filter((r) => r.track.source !== selected)] : every;
   let shown = all;
   let more = 0;
   if (all.length + 1 > rows) {
@@ -307,9 +313,10 @@ function chartWidth(width: number, columns: number): number {
 function chartLines(group: ChartGroup, model: ModelView, width: number, plotRows: number, panelHeight: number | undefined, color: boolean, logScale: 'auto' | 'log' | 'linear'): string[] {
   const multi = model.sources.length > 1;
   const several = group.keys.length > 1;
+  const names = runNames(model.keys);
   const series: ChartSeries[] = group.keys.flatMap((k) =>
     k.tracks.map((t) => ({
-      label: multi ? (several ? `${k.key} · ${t.source}` : t.source) : k.key,
+      label: multi ? (several ? `${k.key} · ${runName(t.source, names)}` : runName(t.source, names)) : k.key,
       points: t.smoothed ?? t.points,
       ...(t.smoothed ? { raw: t.points } : {}),
       nonFinite: t.nonFinite,
@@ -327,6 +334,24 @@ function chartLines(group: ChartGroup, model: ModelView, width: number, plotRows
   });
   const lines = text.split('\n');
   return panelHeight === undefined ? lines : fit(lines, panelHeight);
+}
+
+/**
+ * Short names for runs: their common folder left out (`/work/logs/run-1.log`, `/work/logs/run-2.log`
+ * → `run-1.log`, `run-2.log`), so a cut table label or legend keeps what tells runs apart.
+ */
+function runNames(keys: readonly KeyView[]): Map<string, string> {
+  const sources = [...new Set(keys.flatMap((k) => k.tracks.map((t) => t.source)))];
+  let common = sources.length > 1 ? (sources[0] as string) : '';
+  for (const source of sources) {
+    while (common !== '' && !source.startsWith(common)) common = common.slice(0, common.length - 1);
+  }
+  const cut = common.lastIndexOf('/') + 1;
+  return new Map(sources.map((source) => [source, cut > 0 && source.length > cut ? source.slice(cut) : source]));
+}
+
+function runName(source: string, names: ReadonlyMap<string, string>): string {
+  return names.get(source) ?? source;
 }
 
 /** Places panels side by side, `columns` per row, each padded to its column width. */

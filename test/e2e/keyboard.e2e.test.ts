@@ -109,10 +109,12 @@ describe.skipIf(!Tmux.available())('keyboard control (tmux)', () => {
     await term.sendKeys('Tab', 'Enter');
     screen = await term.waitFor(/run 2\/3 alone/, 10_000);
     // Alone: the table has one row per key, not one per run.
-    expect(screen).not.toMatch(/^loss · /m);
+    expect(screen).not.toMatch(/^(▸ | {2})?loss · /m);
     await term.sendKeys('Enter');
     screen = await term.waitFor(/run 2\/3 · /, 10_000);
-    expect(screen).toMatch(/^loss · .*run-1\b/m);
+    // All runs again, the selected one's rows first and marked.
+    expect(screen).toMatch(/^key .*\n▸ loss · .*run-2\b/m);
+    expect(screen).toMatch(/^ {2}loss · .*run-1\b/m);
     await term.sendKeys('q');
     expect(await term.waitForExit(30_000)).toBe(0);
   });

@@ -68,9 +68,21 @@ describe('dashboard frames (golden)', () => {
       model.observe(record({ step: i, loss: 1.5 / (i + 1) }, i, 'runs/b.log'));
     }
     const text = renderDashboard({ model: model.view(), title: 'runs/a.log, runs/b.log' }, { width: 72, color: false, chartHeight: 5 });
-    expect(text).toContain('loss · runs/a.log');
-    expect(text).toMatch(/── runs\/a\.log 0\.03333 +━━ runs\/b\.log 0\.05/);
+    // Their common folder is left out: what tells the runs apart stays when a label is cut.
+    expect(text).toContain('loss · a.log');
+    expect(text).toMatch(/── a\.log 0\.03333 +━━ b\.log 0\.05/);
     await expect(text + '\n').toMatchFileSnapshot('golden/live/overlay-72.txt');
+  });
+
+  it('puts the selected run\'s rows first in the table, marked', () => {
+    const model = new DashboardModel();
+    for (let i = 0; i < 5; i++) {
+      model.observe(record({ step: i, loss: 1 / (i + 1) }, i, 'a.log'));
+      model.observe(record({ step: i, loss: 2 / (i + 1) }, i, 'b.log'));
+    }
+    const lines = dashboardLines({ model: model.view(), title: 't' }, { width: 80, height: 20, color: false, selected: 'b.log' });
+    expect(lines[2]).toMatch(/^▸ loss · b\.log /);
+    expect(lines[3]).toMatch(/^ {2}loss · a\.log /);
   });
 
   it('says what it waits for before any metadata arrives', () => {
