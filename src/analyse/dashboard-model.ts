@@ -270,7 +270,11 @@ export class DashboardModel {
     // Automatic groups are ordered by what they say (quality, then neutral, then speed), first seen
     // within each; groups named with --keys keep their order.
     const rank = (names: readonly string[]): number => Math.min(...names.map((key) => chartRank(key, this.options.directions)));
-    const grouped = groupKeys(metrics, manual);
+    // With several runs the runs are what a chart overlays: pairs would put runs × keys on one
+    // chart, so each key keeps its own (groups named with --keys still hold).
+    // groupKeys returns the named groups first.
+    const paired = groupKeys(metrics, manual);
+    const grouped = sources.length > 1 ? paired.flatMap((names, index) => (index < manual.length ? [names] : names.map((name) => [name]))) : paired;
     const ordered = this.wanted ? grouped : grouped.map((names, index) => ({ names, index, rank: rank(names) })).sort((a, b) => a.rank - b.rank || a.index - b.index).map((g) => g.names);
     const groups = ordered.map((names) => {
       const keys = names.map(keyView);

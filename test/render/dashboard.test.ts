@@ -189,6 +189,25 @@ describe('dashboard model', () => {
     expect(model.view({ xAxis: 'iteration' }).xLabel).toBe('step');
   });
 
+  it('pairs train and validation keys for one run, not across several (the runs are the overlay then)', () => {
+    const one = new DashboardModel();
+    const two = new DashboardModel();
+    for (let i = 0; i < 3; i++) {
+      const values = { step: i, loss: 1 / (i + 1), val_loss: 1.2 / (i + 1) };
+      one.observe(record(values, i, 'a.log'));
+      two.observe(record(values, i, 'a.log'));
+      two.observe(record(values, i, 'b.log'));
+    }
+    expect(one.view().groups.map((g) => g.title)).toEqual(['loss · val_loss']);
+    expect(two.view().groups.map((g) => g.title)).toEqual(['loss', 'val_loss']);
+    // Alone, a run of several is paired again; a group named with --keys holds either way.
+    expect(two.view({ source: 'b.log' }).groups.map((g) => g.title)).toEqual(['loss · val_loss']);
+    const named = new DashboardModel({ keys: [['loss', 'val_loss']] });
+    named.observe(record({ step: 1, loss: 1, val_loss: 2 }, 0, 'a.log'));
+    named.observe(record({ step: 1, loss: 1, val_loss: 2 }, 0, 'b.log'));
+    expect(named.view().groups.map((g) => g.title)).toEqual(['loss · val_loss']);
+  });
+
   it('names the axis record when no record has a step', () => {
     const model = new DashboardModel();
     model.observe(record({ loss: 0.9 }, 0));
