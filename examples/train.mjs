@@ -47,7 +47,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     metadata({ step, loss: step === nanStep ? NaN : round(loss), accuracy: round(accuracy), lr: Number(learningRate(step).toPrecision(4)) });
     if (step === 60) process.stderr.write('UserWarning: gradient norm 13.7 clipped to 5.0\n');
     if (step % 20 === 0) {
-      const valLoss = 2.3 * Math.exp(-step / 55) + 0.2 + 0.0006 * Math.max(0, step - 140) + noise(0.03);
+      const valLoss = 2.3 * Math.exp(-step / 55) + 0.2 + 0.005 * Math.max(0, step - 90) + noise(0.03);
       const valAccuracy = 0.1 + 0.78 * (1 - Math.exp(-step / 60)) + noise(0.01);
       line(`${step}/${steps} [${'='.repeat(Math.round((step / steps) * 20)).padEnd(20, '.')}] validating…`);
       metadata({ step, val_loss: round(valLoss), val_accuracy: round(valAccuracy) });

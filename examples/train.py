@@ -61,7 +61,7 @@ for epoch in range(1, EPOCHS + 1):
         if step == 60:
             print("UserWarning: gradient norm 13.7 clipped to 5.0", file=sys.stderr)
         if step % 20 == 0:
-            val_loss = 2.3 * math.exp(-step / 55) + 0.2 + 0.0006 * max(0, step - 140) + noise(0.03)
+            val_loss = 2.3 * math.exp(-step / 55) + 0.2 + 0.005 * max(0, step - 90) + noise(0.03)
             val_accuracy = 0.1 + 0.78 * (1 - math.exp(-step / 60)) + noise(0.01)
             bar = "=" * round(step / STEPS * 20)
             print(f"{step}/{STEPS} [{bar:.<20}] validating…")

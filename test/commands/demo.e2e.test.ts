@@ -24,4 +24,11 @@ describe('vizmeta demo (built binary)', () => {
     expect(result.stderr).toMatch(/^vizmeta: early stop: --stop-when 'accuracy > 0.5': true at step \d+/m);
     expect(result.stdout).toMatch(/· stopped ·/);
   });
+
+  it('the plateau example in --help does what it says: val_loss turns up after step 120, and patience 2 stops the job at step 160', async () => {
+    const result = await runCli(['demo', '--quiet', '--monitor', 'val_loss', '--patience', '2'], { env: { VIZMETA_DEMO_DELAY_MS: '5' } });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/early stop: --monitor val_loss --patience 2: val_loss = 0\.6508 at step 160, no improvement on 0\.633 \(step 120\)/);
+    expect(result.stdout).toMatch(/· stopped ·/);
+  });
 });
