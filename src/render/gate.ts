@@ -38,9 +38,13 @@ export function describeCheck(check: CheckResult): string {
       const base = `${values}, baseline ${formatNumber(finding.baseline)} (${dirText})`;
       const diff = (value: number): string => formatNumber(value, 4);
       const { worse, allowed, drop } = finding;
-      if (check.status === 'fail') return `${base} — dropped ${diff(worse)}, allowed ${drop.relative ? `${drop.text} = ${diff(allowed)}` : formatNumber(allowed)}`;
-      const change = worse > 0 ? `dropped ${diff(worse)}` : worse < 0 ? `improved ${diff(-worse)}` : 'unchanged';
-      return `${base}, ${change}`;
+      // Said as the value moved: a loss that got worse rose, an accuracy that got worse fell.
+      const moved = (amount: number): string => {
+        const rose = (amount > 0) === (finding.direction === 'min');
+        return `${rose ? 'rose' : 'fell'} ${diff(Math.abs(amount))} (${amount > 0 ? 'worse' : 'better'})`;
+      };
+      if (check.status === 'fail') return `${base} — ${moved(worse)}, allowed ${drop.relative ? `${drop.text} = ${diff(allowed)}` : formatNumber(allowed)}`;
+      return `${base}, ${worse === 0 ? 'unchanged' : moved(worse)}`;
     }
     case 'schema': {
       if (finding.violations === 0) return `${finding.records} records conform`;

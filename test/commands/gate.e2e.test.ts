@@ -92,9 +92,12 @@ describe('vizmeta gate (built binary)', () => {
     expect(ok.status).toBe(0);
     const drop = await runCli(['gate', '--baseline', at('good.log'), '--max-drop', 'accuracy=0.05', at('bad.log')]);
     expect(drop.status).toBe(1);
-    expect(drop.stdout).toContain('dropped 0.076, allowed 0.05');
+    expect(drop.stdout).toContain('fell 0.076 (worse), allowed 0.05');
     // loss went from 0.2 to 0.4: worse, since lower is better for loss; unless told otherwise.
-    expect((await runCli(['gate', '--baseline', at('good.log'), '--max-drop', 'loss=50%', at('bad.log')])).status).toBe(1);
+    const rose = await runCli(['gate', '--baseline', at('good.log'), '--max-drop', 'loss=50%', at('bad.log')]);
+    expect(rose.status).toBe(1);
+    // Said as the value moved: the loss rose (before: "dropped 0.2" for a loss that went up).
+    expect(rose.stdout).toMatch(/baseline 0\.2 \(lower is better\) — rose 0\.2 \(worse\), allowed 50% = 0\.1\b/);
     expect((await runCli(['gate', '--baseline', at('good.log'), '--max-drop', 'loss=0', '--higher-is-better', 'loss', at('bad.log')])).status).toBe(0);
   });
 

@@ -14,7 +14,9 @@ describe('gate rendering', () => {
     expect(describeCheck(accuracy!)).toBe('accuracy = 0.7 (latest) — needs >= 0.9');
     expect(describeCheck(loss!)).toBe('loss is missing');
     const drops = evaluateGate([bad], { conditions: [], missing: 'fail', maxDrops: parseMaxDrops(['accuracy=0.5']), baseline: good });
-    expect(describeCheck(drops.executions[0]!.checks[0]!)).toBe('accuracy = 0.7 (latest), baseline 0.95 (higher is better), dropped 0.25');
+    expect(describeCheck(drops.executions[0]!.checks[0]!)).toBe('accuracy = 0.7 (latest), baseline 0.95 (higher is better), fell 0.25 (worse)');
+    const better = evaluateGate([good], { conditions: [], missing: 'fail', maxDrops: parseMaxDrops(['accuracy=0.5']), baseline: bad });
+    expect(describeCheck(better.executions[0]!.checks[0]!)).toBe('accuracy = 0.95 (latest), baseline 0.7 (higher is better), rose 0.25 (better)');
   });
 
   it('prints short names in text, a table in markdown, and messages in JSON', () => {
