@@ -6,6 +6,8 @@
 //                  some `--timestamps` prefixes, valohai-utils blank lines.
 //   metadata-only  1,000,000 JSON lines of 5–8 numeric keys, as Python's json.dumps prints them.
 //   many           1,000 logs of ~100 KB in the mixed style, each its own execution.
+//   small          the logs a CI step gates: 1,000 and 100,000 lines in the mixed and the
+//                  metadata-only style (generateSmall), where start-up and warm-up decide.
 //
 // The same seed always gives the same bytes, so figures from different runs compare. Corpora are
 // written under os.tmpdir() and reused by later runs (a marker file records what was written).
@@ -198,11 +200,11 @@ function mixedLine(run, r) {
   return ''; // valohai-utils prints a blank line before each batch; plenty of jobs print blank lines
 }
 
-function writeMixed(path, r, targetBytes, runId) {
+function writeMixed(path, r, targetBytes, runId, maxLines = Infinity) {
   const out = new Out(path);
   const run = new Run(r, runId);
   let metadata = 0;
-  while (out.bytes + out.size < targetBytes) {
+  while (out.bytes + out.size < targetBytes && out.lines < maxLines) {
     const line = mixedLine(run, r);
     out.line(line);
     if (line.indexOf('{"') !== -1 && !line.startsWith('INFO') && !line.startsWith('[') && !line.startsWith('config') && !line.endsWith('text')) metadata++;
@@ -332,6 +334,31 @@ export function generate({ quick = false, seed = 20261122, fresh = false, log = 
   const corpora = { dir, seed, quick, generatorVersion: GENERATOR_VERSION, mixed, metadata, many, frameworks };
   writeFileSync(marker, JSON.stringify(corpora));
   log(`  written in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return corpora;
+}
+
+/**
+ * Writes (or reuses) the small logs: { dir, logs: [{ style, lines, path, bytes }] }, 1,000 and
+ * 100,000 lines each of the mixed and the metadata-only style. Kept apart from the big corpora so
+ * that adding them reuses those.
+ */
+export function generateSmall({ seed = 20261122, fresh = false, log = () => {} } = {}) {
+  const dir = join(tmpdir(), `vizmeta-bench-v${GENERATOR_VERSION}-${seed}-small`);
+  const marker = join(dir, 'corpora.json');
+  if (!fresh && existsSync(marker)) return JSON.parse(readFileSync(marker, 'utf8'));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const r = rng(seed + 1);
+  const logs = [];
+  for (const lines of [1_000, 100_000]) {
+    const mixedPath = join(dir, `mixed-${lines}.log`);
+    logs.push({ style: 'mixed', lines, path: mixedPath, ...writeMixed(mixedPath, r, Infinity, 1, lines) });
+    const metadataPath = join(dir, `metadata-${lines}.log`);
+    logs.push({ style: 'metadata-only', lines, path: metadataPath, ...writeMetadataOnly(metadataPath, r, lines) });
+  }
+  for (const l of logs) log(`  small ${l.style}: ${l.lines.toLocaleString('en-US')} lines, ${(l.bytes / 1e3).toFixed(0)} kB`);
+  const corpora = { dir, seed, generatorVersion: GENERATOR_VERSION, logs };
+  writeFileSync(marker, JSON.stringify(corpora));
   return corpora;
 }
 

@@ -6,6 +6,10 @@
 //   node bench/naive.mjs extract FILE...                      every object as a JSON line on stdout
 //   node bench/naive.mjs sort --by KEY FILE...                latest KEY per file, sorted, best first
 //   node bench/naive.mjs gate --key KEY --min X FILE...       exit 1 unless every file's latest KEY >= X
+//   node bench/naive.mjs stats FILE...                        per numeric key: count, min, max, mean,
+//                                                             std, median, latest
+//   node bench/naive.mjs chart FILE...                        per numeric key: latest, min, max, count,
+//                                                             then a line chart (asciichart, 80 columns)
 //
 // Output is written in ~64 KB pieces rather than one write per line: a per-line write would make the
 // baseline slower than anyone would leave it, and the comparison less honest.
@@ -72,7 +76,52 @@ async function main() {
     for (const row of failed) process.stdout.write(`FAIL ${row.path}: ${key} = ${row.latest}\n`);
     return failed.length === 0 ? 0 : 1;
   }
-  process.stderr.write('usage: naive.mjs extract|sort|gate [--by KEY | --key KEY --min X] FILE...\n');
+  if (command === 'stats' || command === 'chart') {
+    // Every numeric value of every top-level key, in order: the obvious program keeps them all.
+    const series = new Map();
+    for (const path of args) {
+      await eachObject(path, (value) => {
+        if (value === null || typeof value !== 'object') return;
+        for (const key in value) {
+          const v = value[key];
+          if (typeof v !== 'number') continue;
+          let list = series.get(key);
+          if (list === undefined) series.set(key, (list = []));
+          list.push(v);
+        }
+      });
+    }
+    const out = [];
+    if (command === 'stats') {
+      for (const [key, values] of series) {
+        const finite = values.filter(Number.isFinite);
+        const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
+        const std = Math.sqrt(finite.reduce((a, b) => a + (b - mean) ** 2, 0) / finite.length);
+        const sorted = [...finite].sort((a, b) => a - b);
+        out.push(`${key}  count ${values.length}  min ${sorted[0]}  mean ${mean}  std ${std}  median ${sorted[sorted.length >> 1]}  max ${sorted[sorted.length - 1]}  latest ${values[values.length - 1]}`);
+      }
+    } else {
+      const { default: asciichart } = await import('asciichart');
+      for (const [key, values] of series) {
+        const finite = values.filter(Number.isFinite);
+        out.push(`${key}  latest ${values[values.length - 1]}  min ${finite.reduce((a, b) => Math.min(a, b), Infinity)}  max ${finite.reduce((a, b) => Math.max(a, b), -Infinity)}  count ${values.length}`);
+      }
+      for (const [key, values] of series) {
+        // Down to 70 points (bucket means), as wide as an 80-column terminal leaves for the plot.
+        const finite = values.filter(Number.isFinite);
+        const width = Math.min(70, finite.length);
+        const points = [];
+        for (let i = 0; i < width; i++) {
+          const bucket = finite.slice(Math.floor((i * finite.length) / width), Math.floor(((i + 1) * finite.length) / width));
+          points.push(bucket.reduce((a, b) => a + b, 0) / bucket.length);
+        }
+        if (points.length > 0) out.push(`── ${key}`, asciichart.plot(points, { height: 10 }), '');
+      }
+    }
+    process.stdout.write(out.join('\n') + '\n');
+    return 0;
+  }
+  process.stderr.write('usage: naive.mjs extract|sort|gate|stats|chart [--by KEY | --key KEY --min X] FILE...\n');
   return 2;
 }
 
