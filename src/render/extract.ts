@@ -1,31 +1,32 @@
 /**
- * `extract`'s output: a record as one JSON line (its keys in order, then `_time`, and with
- * `--with-source` `_source` and `_line`), or records as CSV with the union of their keys as
- * columns. Pure: records in, text out.
+ * `extract`'s output: a record as one JSON line (its keys in order, then `_time`, then the
+ * {@link SourceFields} asked for: `_source`, or `_source` and `_line`), or records as CSV with the
+ * union of their keys as columns. Pure: records in, text out.
  */
 import type { JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
 import { flattenValues } from '../parsers/metadata.js';
 import { csvRow, type CsvCell } from './csv.js';
 import { toJsonLine, type NonFiniteStyle } from './json.js';
+import type { SourceFields } from '../parsers/fast/canonical.js';
 
-/** The record's values with `_time` (and `_source`, `_line`) after them. */
-export function recordObject(record: MetadataRecord, withSource: boolean): Record<string, JsonValue> {
+export type { SourceFields };
+
+/** The record's values with `_time` (and `_source`, `_line` as `fields` says) after them. */
+export function recordObject(record: MetadataRecord, fields: SourceFields): Record<string, JsonValue> {
   // Object.defineProperty keeps a `__proto__` key as data in the copy.
   const out: Record<string, JsonValue> = {};
   for (const key of Object.keys(record.values)) {
     Object.defineProperty(out, key, { value: record.values[key], writable: true, enumerable: true, configurable: true });
   }
   out['_time'] = record.time;
-  if (withSource) {
-    out['_source'] = record.source;
-    out['_line'] = record.line;
-  }
+  if (fields !== 'none') out['_source'] = record.source;
+  if (fields === 'source+line') out['_line'] = record.line;
   return out;
 }
 
 /** A record's JSON line (no newline), NaN and ±Infinity written in `nan`'s style. */
-export function recordJsonLine(record: MetadataRecord, withSource: boolean, nan: NonFiniteStyle): string {
-  return nan === 'null' && canSplice(record.values, withSource) ? fastJsonLine(record, withSource) : toJsonLine(recordObject(record, withSource), nan);
+export function recordJsonLine(record: MetadataRecord, fields: SourceFields, nan: NonFiniteStyle): string {
+  return nan === 'null' && canSplice(record.values, fields) ? fastJsonLine(record, fields) : toJsonLine(recordObject(record, fields), nan);
 }
 
 /**
@@ -34,17 +35,20 @@ export function recordJsonLine(record: MetadataRecord, withSource: boolean, nan:
  * closing brace. Same text as toJsonLine(recordObject(...)) whenever those keys are not
  * already among the values (canSplice).
  */
-function fastJsonLine(record: MetadataRecord, withSource: boolean): string {
+function fastJsonLine(record: MetadataRecord, fields: SourceFields): string {
   const body = JSON.stringify(record.values);
   // record.time comes from Date#toISOString: nothing in it needs escaping.
   let tail = `"_time":"${record.time}"`;
-  if (withSource) tail += `,"_source":${JSON.stringify(record.source)},"_line":${record.line}`;
+  if (fields !== 'none') tail += `,"_source":${JSON.stringify(record.source)}`;
+  if (fields === 'source+line') tail += `,"_line":${record.line}`;
   return body.length === 2 ? `{${tail}}` : `${body.slice(0, -1)},${tail}}`;
 }
 
-function canSplice(values: JsonObject, withSource: boolean): boolean {
+/** Whether none of the keys the tail writes is among the values (recordObject would overwrite it in its place). */
+function canSplice(values: JsonObject, fields: SourceFields): boolean {
   if (Object.hasOwn(values, '_time')) return false;
-  return !withSource || (!Object.hasOwn(values, '_source') && !Object.hasOwn(values, '_line'));
+  if (fields !== 'none' && Object.hasOwn(values, '_source')) return false;
+  return fields !== 'source+line' || !Object.hasOwn(values, '_line');
 }
 
 /**
@@ -55,10 +59,10 @@ export class CsvRecords {
   private readonly rows: Array<Map<string, JsonValue>> = [];
   private readonly columns = new Map<string, true>();
 
-  constructor(private readonly withSource: boolean) {}
+  constructor(private readonly fields: SourceFields) {}
 
   add(record: MetadataRecord): void {
-    const flat = flattenValues(recordObject(record, this.withSource));
+    const flat = flattenValues(recordObject(record, this.fields));
     for (const key of flat.keys()) this.columns.set(key, true);
     this.rows.push(flat);
   }

@@ -40,6 +40,19 @@ describe('vizmeta extract (built binary)', () => {
     expect(result.stdout.trim().split('\n')).toHaveLength(2);
   });
 
+  it('names the file of each row over several logs; --no-source turns that off, and not with --with-source', async () => {
+    const csv = await runCli(['extract', '--format', 'csv', 'fixtures/e2e/two.log', 'fixtures/e2e/two.log']);
+    expect(csv.status).toBe(0);
+    const [header, first] = csv.stdout.split('\n');
+    expect(header).toBe('step,accuracy,_time,_source');
+    expect(first).toMatch(/^1,0\.5,[^,]+,fixtures\/e2e\/two\.log$/);
+    const plain = await runCli(['extract', '--no-source', 'fixtures/e2e/two.log', 'fixtures/e2e/two.log']);
+    expect(plain.stdout).not.toMatch(/_source/);
+    const both = await runCli(['extract', '--with-source', '--no-source', 'fixtures/e2e/two.log']);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/'--no-source' cannot be used with option '--with-source'|'--with-source' cannot be used with option '--no-source'/);
+  });
+
   it('warns about a broken metadata line with file:line and goes on', async () => {
     const result = await runCli(['extract'], { input: '{"a": 1}\n{"a": \n{"a": 3}\n' });
     expect(result.status).toBe(0);
@@ -61,6 +74,7 @@ describe('vizmeta extract (built binary)', () => {
     const help = await runCli(['extract', '--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/Examples:/);
+    expect(help.stdout).toMatch(/--no-source/);
   });
 
   it('rejects a bad flag with status 2', async () => {

@@ -1,7 +1,7 @@
 /**
  * `vizmeta extract` without building the record: a clean metadata line is copied to the output as
  * the JSON text JSON.stringify would print for the object JSON.parse makes of it, with `_time`
- * (and `_source`, `_line`) added before the closing brace.
+ * (and, as {@link SourceFields} says, `_source` or `_source` and `_line`) added before the closing brace.
  *
  * Parsing a line into an object and printing the object again cost about two thirds of extract's
  * time on a training log, and for the usual record the printed text is the line without its blanks.
@@ -12,7 +12,7 @@
  * the reader takes the line the ordinary way. It gives up on: anything but a plain `{...}` (after an
  * optional timestamp prefix), a non-ASCII byte, an escape other than the short ones JSON.stringify
  * writes itself, a key starting with a digit (JavaScript puts integer keys first), a key twice in
- * one object, `_time`, `vh_metadata`, `_source` or `_line` at the top, Python's NaN tokens, a
+ * one object, `_time`, `vh_metadata` or a field it adds (`_source`, `_line`) at the top, Python's NaN tokens, a
  * number too large for a double, and deep nesting. test/parsers/fast/canonical.property.test.ts checks, on
  * fuzzed logs in random chunks, that extract prints exactly what parsing and printing print.
  */
@@ -26,9 +26,23 @@ const MAX_KEYS = 64;
 /** Enough room for the longest String(number) (`-1.2345678901234567e-100`, 24 characters). */
 const NUMBER_ROOM = 32;
 
-/** Top-level keys the record treats specially: a line holding one is left to the ordinary path. */
-const RESERVED = ['_time', 'vh_metadata'].map((name) => Buffer.from(name));
-const RESERVED_WITH_SOURCE = ['_time', 'vh_metadata', '_source', '_line'].map((name) => Buffer.from(name));
+/**
+ * What extract adds after `_time` to say where a record came from: nothing, `_source` (the input
+ * as given, `-` for stdin), or `_source` and `_line`. The keys always come in the order `_time`,
+ * `_source`, `_line`.
+ */
+export type SourceFields = 'none' | 'source' | 'source+line';
+
+/**
+ * Top-level keys the record treats specially, or that the tail writes: a line holding one is left
+ * to the ordinary path, which overwrites the key in its place. A `_line` in source-only mode is
+ * plain data, copied like any other key.
+ */
+const RESERVED: Readonly<Record<SourceFields, readonly Buffer[]>> = {
+  none: ['_time', 'vh_metadata'].map((name) => Buffer.from(name)),
+  source: ['_time', 'vh_metadata', '_source'].map((name) => Buffer.from(name)),
+  'source+line': ['_time', 'vh_metadata', '_source', '_line'].map((name) => Buffer.from(name)),
+};
 
 /** Buffer's own latin1 writer, without the public write's argument handling. */
 interface LatinWritable extends Buffer {
@@ -48,8 +62,11 @@ export class JsonLineWriter {
   private readonly decimals = new DecimalReader();
   private sourceJson = '';
 
-  constructor(readonly withSource: boolean, capacity = 1 << 20) {
+  private readonly reserved: readonly Buffer[];
+
+  constructor(readonly fields: SourceFields, capacity = 1 << 20) {
     this.out = Buffer.allocUnsafe(capacity);
+    this.reserved = RESERVED[fields];
   }
 
   /** Bytes written so far. */
@@ -72,7 +89,7 @@ export class JsonLineWriter {
 
   /**
    * Writes `bytes[start, stop)`, which must be exactly one JSON object, as JSON.stringify would
-   * print its parse with `"_time":time` (and `_source`, `_line`) added, and a newline. Returns false,
+   * print its parse with `"_time":time` (and `_source`, `_line` as {@link fields} says) added, and a newline. Returns false,
    * having written nothing, when the line needs the ordinary path.
    */
   writeLine(bytes: Buffer, start: number, stop: number, time: string, source: string, line: number): boolean {
@@ -90,12 +107,13 @@ export class JsonLineWriter {
     this.o--;
     let tail = this.o - mark > 1 ? ',' : '';
     tail += `"_time":"${time}"`;
-    if (this.withSource) {
+    if (this.fields !== 'none') {
       if (source !== this.source) {
         this.source = source;
         this.sourceJson = JSON.stringify(source);
       }
-      tail += `,"_source":${this.sourceJson},"_line":${line}`;
+      tail += `,"_source":${this.sourceJson}`;
+      if (this.fields === 'source+line') tail += `,"_line":${line}`;
     }
     tail += '}\n';
     this.reserve(tail.length * 3);
@@ -170,7 +188,7 @@ export class JsonLineWriter {
     const first = out[keyStart + 1];
     // `_time`, `_source`, `_line`, `vh_metadata`: only keys starting `_` or `v` are compared.
     if (depth === 1 && (first === 0x5f || first === 0x76)) {
-      for (const name of this.withSource ? RESERVED_WITH_SOURCE : RESERVED) {
+      for (const name of this.reserved) {
         if (name.length === length - 2 && out.compare(name, 0, name.length, keyStart + 1, keyEnd - 1) === 0) return false;
       }
     }

@@ -2,36 +2,47 @@
  * `vizmeta extract` copies clean lines straight from the input (src/parsers/fast/canonical.ts). On
  * fuzzed logs in random chunks its output must be, byte for byte, what the plain definition
  * prints: every record the full grammar finds, as JSON.stringify (or the --nan style) prints the
- * parsed values with `_time` (and `_source`, `_line`) added.
+ * parsed values with `_time` (and `_source`, or `_source` and `_line`) added, in every SourceFields
+ * mode: none (one input), source (several inputs), source+line (--with-source).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runExtract, type ExtractOptions } from '../../../src/commands/extract.js';
 import type { CommandIO } from '../../../src/core/io.js';
-import { JsonLineWriter } from '../../../src/parsers/fast/canonical.js';
+import { JsonLineWriter, type SourceFields } from '../../../src/parsers/fast/canonical.js';
 import { toJsonLine, type NonFiniteStyle } from '../../../src/render/json.js';
 import type { JsonValue, MetadataRecord } from '../../../src/core/types.js';
 import { anyLine, NOW, plainRead } from '../../helpers/log-lines.js';
 import { brokenLine } from './broken-lines.js';
 import { pythonDumps } from '../../helpers/python-json.js';
 
-function referenceLine(record: MetadataRecord, withSource: boolean, nan: NonFiniteStyle): string {
+const MODES: readonly SourceFields[] = ['none', 'source', 'source+line'];
+
+function referenceLine(record: MetadataRecord, fields: SourceFields, nan: NonFiniteStyle): string {
   const out: Record<string, JsonValue> = {};
   for (const key of Object.keys(record.values)) {
     Object.defineProperty(out, key, { value: record.values[key], writable: true, enumerable: true, configurable: true });
   }
   out['_time'] = record.time;
-  if (withSource) {
-    out['_source'] = '-';
-    out['_line'] = record.line;
-  }
+  if (fields !== 'none') out['_source'] = '-';
+  if (fields === 'source+line') out['_line'] = record.line;
   return toJsonLine(out, nan);
 }
 
-async function extract(chunks: Buffer[], withSource: boolean, nan: NonFiniteStyle): Promise<string> {
+/** A second input that holds no records: with it, stdin is one of several inputs and gets `_source` alone. */
+let emptyLog = '';
+beforeAll(() => {
+  emptyLog = join(mkdtempSync(join(tmpdir(), 'vizmeta-canonical-')), 'empty.log');
+  writeFileSync(emptyLog, '');
+});
+afterAll(() => rmSync(join(emptyLog, '..'), { recursive: true, force: true }));
+
+/** extract over stdin fed in `chunks`, with the options that give each mode. */
+async function extract(chunks: Buffer[], fields: SourceFields, nan: NonFiniteStyle): Promise<string> {
   const written: Buffer[] = [];
   const sink = (into?: Buffer[]) => new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -50,8 +61,8 @@ async function extract(chunks: Buffer[], withSource: boolean, nan: NonFiniteStyl
     env: {},
     cwd: process.cwd(),
   };
-  const options: ExtractOptions = { format: 'json', withSource, nan };
-  await runExtract(['-'], options, io);
+  const options: ExtractOptions = { format: 'json', withSource: fields === 'source+line', nan };
+  await runExtract(fields === 'source' ? ['-', emptyLog] : ['-'], options, io);
   return Buffer.concat(written).toString('utf8');
 }
 
@@ -104,10 +115,10 @@ describe('extract copies clean lines exactly as parsing and printing would print
 
   it('on fuzzed logs in random chunks, with every option', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(logLine, { maxLength: 8 }), fc.array(fc.nat(400), { maxLength: 3 }), fc.boolean(), fc.constantFrom<NonFiniteStyle>('null', 'string', 'python'), async (lines, cuts, withSource, nan) => {
+      fc.asyncProperty(fc.array(logLine, { maxLength: 8 }), fc.array(fc.nat(400), { maxLength: 3 }), fc.constantFrom(...MODES), fc.constantFrom<NonFiniteStyle>('null', 'string', 'python'), async (lines, cuts, fields, nan) => {
         const input = Buffer.from(lines.join('\n'));
-        const want = plainRead(input).records.map((record) => `${referenceLine(record, withSource, nan)}\n`).join('');
-        expect(await extract(cutInto(input, cuts), withSource, nan)).toBe(want);
+        const want = plainRead(input).records.map((record) => `${referenceLine(record, fields, nan)}\n`).join('');
+        expect(await extract(cutInto(input, cuts), fields, nan)).toBe(want);
       }),
       { numRuns: 3000 },
     );
@@ -115,10 +126,10 @@ describe('extract copies clean lines exactly as parsing and printing would print
 
   it('on lines with one bracket swapped or one separator dropped or doubled', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(brokenLine, { minLength: 1, maxLength: 4 }), fc.boolean(), async (lines, withSource) => {
+      fc.asyncProperty(fc.array(brokenLine, { minLength: 1, maxLength: 4 }), fc.constantFrom(...MODES), async (lines, fields) => {
         const input = Buffer.from(lines.join('\n'));
-        const want = plainRead(input).records.map((record) => `${referenceLine(record, withSource, 'null')}\n`).join('');
-        expect(await extract([input], withSource, 'null')).toBe(want);
+        const want = plainRead(input).records.map((record) => `${referenceLine(record, fields, 'null')}\n`).join('');
+        expect(await extract([input], fields, 'null')).toBe(want);
       }),
       { numRuns: 2000 },
     );
@@ -129,17 +140,17 @@ describe('extract copies clean lines exactly as parsing and printing would print
     expect(files.length).toBeGreaterThan(20);
     for (const file of files) {
       const input = readFileSync(file);
-      for (const withSource of [false, true]) {
-        const want = plainRead(input).records.map((record) => `${referenceLine(record, withSource, 'null')}\n`).join('');
+      for (const fields of MODES) {
+        const want = plainRead(input).records.map((record) => `${referenceLine(record, fields, 'null')}\n`).join('');
         const cuts = [Math.floor(input.length / 3), Math.floor((2 * input.length) / 3)];
-        expect(await extract(cutInto(input, cuts), withSource, 'null'), file).toBe(want);
+        expect(await extract(cutInto(input, cuts), fields, 'null'), `${file} (${fields})`).toBe(want);
       }
     }
   });
 
   it('copies a Python record without parsing it, and hands back what it cannot copy', () => {
     // A tiny buffer: every write must make room first.
-    const writer = new JsonLineWriter(false, 4);
+    const writer = new JsonLineWriter('none', 4);
     const line = Buffer.from('{"epoch": 1, "step": 10, "accuracy": 0.013348490371002166, "loss": 2.3169202775607762, "tags": ["a", "b"], "x": {}}');
     expect(writer.writeLine(line, 0, line.length, 'T', '-', 1)).toBe(true);
     expect(writer.take().toString()).toBe('{"epoch":1,"step":10,"accuracy":0.013348490371002166,"loss":2.3169202775607762,"tags":["a","b"],"x":{},"_time":"T"}\n');
@@ -152,5 +163,28 @@ describe('extract copies clean lines exactly as parsing and printing would print
     const spelled = Buffer.from('{"a": 1.50, "b": 1e20, "c": -0, "d": 0.10000000000000001, "e": 1E21, "f": 5e-324}');
     expect(writer.writeLine(spelled, 0, spelled.length, 'T', '-', 1)).toBe(true);
     expect(writer.take().toString()).toBe(`${JSON.stringify({ ...JSON.parse(spelled.toString()), _time: 'T' })}\n`);
+  });
+
+  it('adds the tail each mode asks for, and hands back a line holding a key the tail writes', () => {
+    const line = Buffer.from('{"a": 1, "_line": 9}');
+    const source = Buffer.from('{"_source": "x"}');
+    const tails: Record<SourceFields, string> = {
+      none: '{"a":1,"_line":9,"_time":"T"}\n',
+      source: '{"a":1,"_line":9,"_time":"T","_source":"logs/a.log"}\n',
+      'source+line': '',
+    };
+    for (const fields of MODES) {
+      const writer = new JsonLineWriter(fields, 4);
+      // `_line` is plain data unless the tail writes it; `_source` unless the tail writes that.
+      expect(writer.writeLine(line, 0, line.length, 'T', 'logs/a.log', 3)).toBe(fields !== 'source+line');
+      expect(writer.take().toString()).toBe(tails[fields]);
+      expect(writer.writeLine(source, 0, source.length, 'T', 'logs/a.log', 3)).toBe(fields === 'none');
+      writer.take();
+    }
+    const both = new JsonLineWriter('source+line');
+    const plain = Buffer.from('{"a": 1}');
+    expect(both.writeLine(plain, 0, plain.length, 'T', 'logs/a.log', 3)).toBe(true);
+    expect(both.writeLine(plain, 0, plain.length, 'T', 'logs/"b".log', 4)).toBe(true);
+    expect(both.take().toString()).toBe('{"a":1,"_time":"T","_source":"logs/a.log","_line":3}\n{"a":1,"_time":"T","_source":"logs/\\"b\\".log","_line":4}\n');
   });
 });
