@@ -36,6 +36,11 @@ export interface ModelOptions {
   maxKeys?: number;
   /** Directions named by the user (`--higher-is-better`), for the roles of constant keys. */
   directions?: DirectionOverrides;
+  /**
+   * Keep a series by elapsed time besides the step axes, so a frame can switch to it (the `x`
+   * key). Default: only with `x: '_time'`; a dashboard drawn once never switches.
+   */
+  timeAxis?: boolean;
 }
 
 /** How one frame looks at the model: what the keyboard changes while a job runs. */
@@ -137,6 +142,10 @@ interface Execution {
   /** The latest x seen on each axis: where a record without that key goes. */
   lastX: Map<string, number>;
   keys: Map<string, KeyState>;
+  /** The current record's place on each axis (names and values, `positionCount` of them), reused. */
+  positionAxes: string[];
+  positionValues: number[];
+  positionCount: number;
 }
 
 /** Most x axes an execution keeps (step, epoch, global_step, …): each costs a series per key. */
@@ -164,8 +173,25 @@ export class DashboardModel {
   private readonly wanted: readonly (readonly string[])[] | undefined;
   private readonly wantedKeys: ReadonlySet<string> | undefined;
   private recordCount = 0;
+  private readonly timeAxis: boolean;
+  /** The execution of the record being observed, for {@link visit}. */
+  private current: Execution | undefined;
+  /** Takes one leaf of the record being observed: made once, not a closure per record. */
+  private readonly visit = (key: string, value: JsonValue): void => {
+    if (this.wantedKeys?.has(key)) return;
+    if (!this.keySet.has(key)) {
+      if (this.keyOrder.length >= this.maxKeys) {
+        if (this.dropped.size < MAX_DROPPED_KEYS) this.dropped.add(key);
+        else if (!this.dropped.has(key)) this.droppedCapped = true;
+        return;
+      }
+      this.addKey(key);
+    }
+    this.take(this.current as Execution, key, value);
+  };
 
   constructor(private readonly options: ModelOptions = {}) {
+    this.timeAxis = options.timeAxis ?? options.x === TIME_AXIS;
     this.capacity = options.capacity ?? DEFAULT_CAPACITY;
     this.maxKeys = options.maxKeys ?? 64;
     this.smoothWeight = options.smooth ?? 0;
@@ -179,6 +205,11 @@ export class DashboardModel {
 
   get records(): number {
     return this.recordCount;
+  }
+
+  /** Whether a series by elapsed time is kept (ModelOptions.timeAxis). */
+  get keepsTime(): boolean {
+    return this.timeAxis;
   }
 
   /** The executions seen, in first-seen order. */
@@ -211,26 +242,16 @@ export class DashboardModel {
     this.recordCount++;
     const execution = this.execution(source);
     execution.records++;
-    const xs = this.positions(record, execution);
+    this.place(record, execution);
     if (this.wanted) {
       // Named keys are charted whatever their role, and may be paths into nested values.
       for (const key of this.wantedKeys as ReadonlySet<string>) {
         const value = getPath(record.values, key);
-        if (value !== undefined) this.take(execution, key, value, xs);
+        if (value !== undefined) this.take(execution, key, value);
       }
     }
-    forEachLeaf(record.values, (key, value) => {
-      if (this.wantedKeys?.has(key)) return;
-      if (!this.keySet.has(key)) {
-        if (this.keyOrder.length >= this.maxKeys) {
-          if (this.dropped.size < MAX_DROPPED_KEYS) this.dropped.add(key);
-          else if (!this.dropped.has(key)) this.droppedCapped = true;
-          return;
-        }
-        this.addKey(key);
-      }
-      this.take(execution, key, value, xs);
-    });
+    this.current = execution;
+    forEachLeaf(record.values, this.visit);
   }
 
   view(options: ViewOptions = {}): ModelView {
@@ -341,7 +362,7 @@ export class DashboardModel {
   private execution(source: string): Execution {
     let execution = this.executions.get(source);
     if (!execution) {
-      execution = { clock: elapsedClock(), records: 0, axes: [], lastX: new Map(), keys: new Map() };
+      execution = { clock: elapsedClock(), records: 0, axes: [], lastX: new Map(), keys: new Map(), positionAxes: [], positionValues: [], positionCount: 0 };
       this.executions.set(source, execution);
     }
     return execution;
@@ -360,14 +381,20 @@ export class DashboardModel {
    * 500 belongs at 500, not at its record number). A log that never prints a step is drawn by
    * record number (`record`). Elapsed time is always one more.
    */
-  private positions(record: MetadataRecord, execution: Execution): Array<[string, number]> {
-    const out: Array<[string, number]> = [];
+  private place(record: MetadataRecord, execution: Execution): void {
+    // Filled in place: one record at a time, so no array is made per record.
+    const axesOut = execution.positionAxes;
+    const valuesOut = execution.positionValues;
+    let count = 0;
     const named = this.namedAxis();
     if (named !== undefined) {
       const value = numericValue(getPath(record.values, named));
       if (value !== undefined && Number.isFinite(value)) execution.lastX.set(named, value);
       const x = execution.lastX.get(named);
-      if (x !== undefined) out.push([named, x]);
+      if (x !== undefined) {
+        axesOut[count] = named;
+        valuesOut[count++] = x;
+      }
     } else {
       for (const key of STEP_KEYS) {
         const value = record.values[key];
@@ -378,15 +405,26 @@ export class DashboardModel {
         }
         execution.lastX.set(key, value);
       }
-      for (const axis of execution.axes) out.push([axis, execution.lastX.get(axis) as number]);
-      if (execution.axes.length === 0) out.push([RECORD_AXIS, execution.records]);
+      for (const axis of execution.axes) {
+        axesOut[count] = axis;
+        valuesOut[count++] = execution.lastX.get(axis) as number;
+      }
+      if (execution.axes.length === 0) {
+        axesOut[count] = RECORD_AXIS;
+        valuesOut[count++] = execution.records;
+      }
     }
-    const seconds = execution.clock(record.time);
-    if (!Number.isNaN(seconds)) out.push([TIME_AXIS, seconds]);
-    return out;
+    if (this.timeAxis) {
+      const seconds = execution.clock(record.time);
+      if (!Number.isNaN(seconds)) {
+        axesOut[count] = TIME_AXIS;
+        valuesOut[count++] = seconds;
+      }
+    }
+    execution.positionCount = count;
   }
 
-  private take(execution: Execution, key: string, raw: JsonValue, xs: ReadonlyArray<[string, number]>): void {
+  private take(execution: Execution, key: string, raw: JsonValue): void {
     // A matrix or a curve (`{"data": [[812, 97], …]}`) is data for `matrix` and `roc`, not a setting.
     if (Array.isArray(raw) && raw.some((item) => item !== null && typeof item === 'object')) return;
     const number = numericValue(raw);
@@ -401,13 +439,14 @@ export class DashboardModel {
       if (number === undefined) state.numeric = false;
     }
     if (number === undefined) return;
-    for (const [axis, x] of xs) {
+    for (let i = 0; i < execution.positionCount; i++) {
+      const axis = execution.positionAxes[i] as string;
       let series = state.series.get(axis);
       if (!series) {
         series = new Series(this.capacity);
         state.series.set(axis, series);
       }
-      series.push(x, number);
+      series.push(execution.positionValues[i] as number, number);
     }
   }
 }

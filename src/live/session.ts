@@ -100,7 +100,12 @@ export class LiveSession {
     private readonly options: SessionOptions,
   ) {
     const { keys, ...modelOptions } = options;
-    this.model = new DashboardModel({ ...modelOptions, ...(keys && keys.length > 0 ? { keys: parseKeyGroups(keys) } : {}) });
+    this.model = new DashboardModel({
+      ...modelOptions,
+      ...(keys && keys.length > 0 ? { keys: parseKeyGroups(keys) } : {}),
+      // A live dashboard may switch to elapsed time (x); one printed at the end never does.
+      timeAxis: (options.live && options.keyboard !== false) || options.x === TIME_AXIS,
+    });
     this.controls = initialControls({
       smoothing: options.smooth ?? 0,
       logScale: options.logY ? 'log' : 'auto',
@@ -188,7 +193,8 @@ export class LiveSession {
    */
   private xChoices(): string[] {
     const axes = this.model.axes();
-    return this.options.x === TIME_AXIS ? [TIME_AXIS, ...axes] : [...axes, TIME_AXIS];
+    if (this.options.x === TIME_AXIS) return [TIME_AXIS, ...axes];
+    return this.model.keepsTime ? [...axes, TIME_AXIS] : axes;
   }
 
   /** What a frame looks at, by the keys pressed. */

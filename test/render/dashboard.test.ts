@@ -170,7 +170,7 @@ describe('dashboard model', () => {
   });
 
   it('keeps a series per step key and by time, so the x axis can change while a job runs', () => {
-    const model = new DashboardModel();
+    const model = new DashboardModel({ timeAxis: true });
     model.observe(record({ loss: 0.9, epoch: 0.5, step: 10 }, 0));
     model.observe(record({ loss: 0.7, epoch: 1, step: 20 }, 1));
     model.observe(record({ eval_loss: 0.8, epoch: 1 }, 2));
@@ -187,6 +187,11 @@ describe('dashboard model', () => {
     expect(byTime.keys.find((k) => k.key === 'loss')?.tracks[0]?.points.map((p) => p.x)).toEqual([0, 1.5]);
     // An axis an execution does not have falls back to its own.
     expect(model.view({ xAxis: 'iteration' }).xLabel).toBe('step');
+    // A dashboard drawn once keeps no series by time: it never switches to it.
+    const once = new DashboardModel();
+    once.observe(record({ loss: 0.9, step: 10 }, 0));
+    expect(once.keepsTime).toBe(false);
+    expect(once.view({ xAxis: '_time' }).keys[0]?.tracks).toEqual([]);
   });
 
   it('pairs train and validation keys for one run, not across several (the runs are the overlay then)', () => {
