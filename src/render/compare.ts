@@ -76,7 +76,9 @@ export function renderComparison(rows: readonly ComparedKey[], names: readonly s
         if (delta === undefined) return text;
         const change = verdict(delta, row.direction);
         if (markdown) return { text: `${text} (${formatDelta(delta, 4)}${change ? `, ${change}` : ''})`, ...(change === 'worse' ? { tone: 'strong' as const } : {}) };
-        return { text: `${text} (${formatDelta(delta, 4)})`, ...(change ? { tone: change === 'better' ? 'good' as const : 'bad' as const } : {}) };
+        // Without colour the verdict is written out: a CI log must say which way a change went.
+        const said = change && !options.color ? `, ${change}` : '';
+        return { text: `${text} (${formatDelta(delta, 4)}${said})`, ...(change ? { tone: change === 'better' ? 'good' as const : 'bad' as const } : {}) };
       }),
     ]);
     tables.push(markdown ? renderMarkdownTable(columns, body) : renderTextTable(columns, body, { color: options.color, maxWidth: options.width }));

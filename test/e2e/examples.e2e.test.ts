@@ -375,8 +375,8 @@ const EXPECT: Record<string, Expectation> = {
   'vizmeta compare main.log pr.log': {
     files: MAIN_PR,
     status: 0,
-    // deltas against main.log; the direction column (better or worse is told by colour alone)
-    stdout: [/^accuracy +↑ +0\.9124 +0\.8736 \(-0\.0388\)$/m, /^loss +↓ +0\.166563 +0\.192395 \(\+0\.02583\)$/m, /^optimizer +sgd +≠ adam$/m],
+    // deltas against main.log, and without colour the verdict in words
+    stdout: [/^accuracy +↑ +0\.9124 +0\.8736 \(-0\.0388, worse\)$/m, /^loss +↓ +0\.166563 +0\.192395 \(\+0\.02583, worse\)$/m, /^optimizer +sgd +≠ adam$/m],
   },
   'vizmeta compare --keys accuracy,val_loss --format markdown main.log pr.log > comment.md': {
     files: MAIN_PR,
@@ -397,7 +397,7 @@ const EXPECT: Record<string, Expectation> = {
   'vizmeta compare --keys accuracy,val_loss logs/baseline.log logs/try-*.log': {
     files: { 'logs/baseline.log': 'fixtures/runs/run-1.log', 'logs/try-adamw.log': 'fixtures/runs/run-4.log', 'logs/try-sgd.log': 'fixtures/runs/run-7.log' },
     status: 0,
-    stdout: [/^key +dir +baseline\.log \(base\) +try-adamw\.log +try-sgd\.log$/m, /^accuracy +↑ +0\.9124 +0\.9461 \(\+0\.0337\) +0\.8019 \(-0\.1105\)$/m, /^val_loss +↓ /m],
+    stdout: [/^key +dir +baseline\.log \(base\) +try-adamw\.log +try-sgd\.log$/m, /^accuracy +↑ +0\.9124 +0\.9461 \(\+0\.0337, better\) +0\.8019 \(-0\.1105, worse\)$/m, /^val_loss +↓ /m],
     check: (run) => expect(run.stdout).not.toMatch(/^loss /m),
   },
 
