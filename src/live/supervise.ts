@@ -6,7 +6,8 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { basename, resolve as resolvePath } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { ExitCode, InputError, UsageError } from '../core/errors.js';
 import { onClosedPipe, resolveColor, warn, type CommandIO } from '../core/io.js';
 import { Child, SpawnError, exitStatus } from './child.js';
@@ -165,6 +166,12 @@ export async function superviseJob(argv: readonly string[], options: JobOptions,
 }
 
 async function openSave(path: string): Promise<WriteStream> {
+  // `--save logs/run1.log` makes logs/ when it is missing, as a job writing its own log would.
+  try {
+    await mkdir(dirname(path), { recursive: true });
+  } catch (error) {
+    throw new InputError(`--save: ${describeFsError(dirname(path), error)}`);
+  }
   const stream = createWriteStream(path);
   try {
     await once(stream, 'open');

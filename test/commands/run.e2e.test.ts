@@ -116,6 +116,19 @@ describe('vizmeta run (built binary)', () => {
     expect((times[2] as number) - (times[0] as number)).toBeGreaterThanOrEqual(350);
   });
 
+  it('--save makes the folders it names, and says so in one line when it cannot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vizmeta-save-'));
+    const saved = join(dir, 'logs', 'deep', 'run.log');
+    const result = await runCli(['run', '--quiet', '--save', saved, '--', node, CHILD, 'steps', '2', '1']);
+    expect(result.status).toBe(0);
+    expect(readFileSync(saved, 'utf8')).toMatch(/\{"step": 2/);
+    // A file where a folder should be: exit 2, one line, the job never started.
+    const blocked = await runCli(['run', '--quiet', '--save', join(saved, 'under-a-file.log'), '--', node, CHILD, 'steps', '2', '1']);
+    expect(blocked.status).toBe(2);
+    expect(blocked.stderr).toMatch(/^vizmeta: --save: .*run\.log.*\n$/);
+    expect(blocked.stdout).toBe('');
+  });
+
   it('saves stderr lines too, and keeps the bytes of the last unterminated line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vizmeta-save-'));
     const saved = join(dir, 'bytes.log');
