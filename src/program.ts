@@ -34,10 +34,10 @@ export async function buildProgram(io: CommandIO, exit: ExitSlot, argv?: readonl
     .exitOverride();
   program.addHelpText('after', `
 Examples:
-  python train.py | vizmeta watch                        live charts while it trains
-  vizmeta extract logs/run.log > run.jsonl               metadata as JSON lines
-  vizmeta sort --by accuracy logs/*.log                  which execution won
-  vizmeta gate --when 'metadata.accuracy >= 0.9' run.log exit 1 when it fails
+  python train.py | vizmeta watch                            live charts while it trains
+  vizmeta extract logs/run.log > run.jsonl                   metadata as JSON lines
+  vizmeta sort --by accuracy logs/*.log                      which execution won
+  vizmeta gate --when 'metadata.accuracy >= 0.9' run.log     exit 1 when it fails
 
 Exit status: 0 success, 1 a gate or condition failed, 2 usage or input error, 3 internal error.`);
   await registerCommands(program, io, exit, argv);
