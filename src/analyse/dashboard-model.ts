@@ -1,15 +1,17 @@
 /**
  * The dashboard's state: what `watch`, `run` and `chart` fold records into. Pure and bounded:
- * per (key, execution) two {@link Series} (by step and by elapsed time, downsampled as they
- * grow), so memory and the cost of a frame do not grow with the points read, and the x axis can
- * be switched while a job runs.
+ * per (key, execution) one {@link Series} on the execution's main x axis (its first step key),
+ * downsampled as it grows, so memory and the cost of a frame do not grow with the points read.
+ * The other x axes (other step keys such as `epoch`, and elapsed time) are one mapping series per
+ * execution from the main axis to that axis, so a frame can switch axes (the `x` key) at the
+ * cost of one series per axis, not one per key and axis.
  *
  * The model knows what each key is for (core/vocabulary.ts): step keys are the x axis, settings
  * (a seed, a batch size, a constant learning rate, any text) go to the overview, metrics are
  * charted, train/validation pairs together.
  */
 import { forEachLeaf } from '../parsers/metadata.js';
-import { STEP_KEYS, getPath } from '../core/keys.js';
+import { STEP_KEYS, getPath, stepKeyOf } from '../core/keys.js';
 import { numberFromText } from '../core/numbers.js';
 import { chartRank, groupKeys, isStepKey, roleOf, tendencyOf, wantsLogScale, type DirectionOverrides, type KeyRole, type Tendency } from '../core/vocabulary.js';
 import { DEFAULT_CAPACITY, Series, elapsedClock, smoothPoints, type NonFiniteCounts, type Point } from './series.js';
@@ -125,8 +127,8 @@ export const RECORD_AXIS = 'record';
 
 /** What one execution has shown of a key. */
 interface KeyState {
-  /** The key's points by x axis: one series per step key the execution has, and one by time. */
-  series: Map<string, Series>;
+  /** The key's points on the execution's main axis. */
+  series: Series | undefined;
   /** The first value, and whether any later one differed: a setting holds one value. */
   first: JsonValue;
   latest: JsonValue;
@@ -137,18 +139,19 @@ interface KeyState {
 interface Execution {
   clock: (iso: string) => number;
   records: number;
-  /** The step keys this execution's records have shown, first seen first: its x axes. */
-  axes: string[];
-  /** The latest x seen on each axis: where a record without that key goes. */
-  lastX: Map<string, number>;
+  /**
+   * The main x axis: the `--x` key, else the first step key the records showed (`record`, the
+   * record's number, until one does).
+   */
+  main: string | undefined;
+  /** The latest x on the main axis: where a record without the main key goes. */
+  lastX: number | undefined;
+  /** Other axes (step keys, elapsed time), each as points (main x, that axis's value). */
+  mappings: Map<string, Series>;
   keys: Map<string, KeyState>;
-  /** The current record's place on each axis (names and values, `positionCount` of them), reused. */
-  positionAxes: string[];
-  positionValues: number[];
-  positionCount: number;
 }
 
-/** Most x axes an execution keeps (step, epoch, global_step, …): each costs a series per key. */
+/** Most other step keys an execution maps to (epoch, global_step, …). */
 const MAX_AXES = 4;
 
 export function validateSmoothing(weight: number): void {
@@ -176,6 +179,8 @@ export class DashboardModel {
   private readonly timeAxis: boolean;
   /** The execution of the record being observed, for {@link visit}. */
   private current: Execution | undefined;
+  /** The record being observed's x on its execution's main axis (undefined: not drawn). */
+  private x: number | undefined;
   /** Takes one leaf of the record being observed: made once, not a closure per record. */
   private readonly visit = (key: string, value: JsonValue): void => {
     if (this.wantedKeys?.has(key)) return;
@@ -223,11 +228,14 @@ export class DashboardModel {
    * ({@link TIME_AXIS}) is always possible besides.
    */
   axes(): string[] {
-    const named = this.namedAxis();
-    if (named !== undefined) return [named];
     const axes = new Set<string>();
-    for (const execution of this.executions.values()) for (const axis of execution.axes) axes.add(axis);
-    return axes.size === 0 ? [RECORD_AXIS] : [...axes];
+    for (const execution of this.executions.values()) {
+      if (execution.main !== undefined && execution.main !== TIME_AXIS) axes.add(execution.main);
+      for (const axis of execution.mappings.keys()) if (axis !== TIME_AXIS) axes.add(axis);
+    }
+    if (axes.size > 0) return [...axes];
+    if (this.options.x === TIME_AXIS) return [];
+    return [this.namedAxis() ?? RECORD_AXIS];
   }
 
   /** Every key seen (charted or not), for "did you mean" when a named key never showed up. */
@@ -242,7 +250,7 @@ export class DashboardModel {
     this.recordCount++;
     const execution = this.execution(source);
     execution.records++;
-    this.place(record, execution);
+    this.x = this.place(record, execution);
     if (this.wanted) {
       // Named keys are charted whatever their role, and may be paths into nested values.
       for (const key of this.wantedKeys as ReadonlySet<string>) {
@@ -257,15 +265,23 @@ export class DashboardModel {
   view(options: ViewOptions = {}): ModelView {
     const allSources = [...this.executions.keys()];
     const sources = options.source !== undefined && this.executions.has(options.source) ? [options.source] : allSources;
-    const wantedAxis = options.xAxis ?? (this.options.x === TIME_AXIS ? TIME_AXIS : undefined);
-    const timeAxis = wantedAxis === TIME_AXIS;
-    // Each execution is drawn by the axis asked for when it has it, else by its own first one.
+    const wantedAxis = options.xAxis;
+    // Each execution is drawn by the axis asked for when it has it, else by its main one.
     const axisOf = (source: string): string => {
-      if (timeAxis) return TIME_AXIS;
-      const axes = this.executions.get(source)?.axes ?? [];
-      if (wantedAxis !== undefined && axes.includes(wantedAxis)) return wantedAxis;
-      return this.namedAxis() ?? axes[0] ?? RECORD_AXIS;
+      const execution = this.executions.get(source);
+      const main = execution?.main ?? this.namedAxis() ?? RECORD_AXIS;
+      if (wantedAxis !== undefined && wantedAxis !== main && execution?.mappings.has(wantedAxis)) return wantedAxis;
+      return main;
     };
+    const shownAxes = new Set(sources.map(axisOf));
+    const timeAxis = shownAxes.size === 1 && shownAxes.has(TIME_AXIS);
+    // Per execution, the map from its main x to the axis shown (none when it is the main one).
+    const mappers = new Map<string, ((x: number) => number) | undefined>();
+    for (const source of sources) {
+      const axis = axisOf(source);
+      const execution = this.executions.get(source);
+      mappers.set(source, execution && axis !== execution.main ? interpolator(execution.mappings.get(axis) as Series) : undefined);
+    }
     const smoothing = options.smoothing ?? this.smoothWeight;
     validateSmoothing(smoothing);
     const accept = options.filter ?? ((): boolean => true);
@@ -274,8 +290,8 @@ export class DashboardModel {
       key,
       tendency: tendencyOf(key, this.options.directions),
       tracks: sources.flatMap((source) => {
-        const series = this.executions.get(source)?.keys.get(key)?.series.get(axisOf(source));
-        return series ? [trackView(source, series, smoothing)] : [];
+        const series = this.executions.get(source)?.keys.get(key)?.series;
+        return series ? [trackView(source, series, smoothing, mappers.get(source))] : [];
       }),
     });
 
@@ -310,7 +326,7 @@ export class DashboardModel {
       records: this.recordCount,
       droppedKeys: this.dropped.size,
       ...(this.droppedCapped ? { droppedKeysCapped: true } : {}),
-      xLabel: timeAxis ? 'elapsed' : [...new Set(sources.map(axisOf))].join(' / ') || (wantedAxis ?? this.axes()[0] ?? RECORD_AXIS),
+      xLabel: timeAxis ? 'elapsed' : [...shownAxes].map((axis) => (axis === TIME_AXIS ? 'elapsed' : axis)).join(' / ') || (this.namedAxis() ?? RECORD_AXIS),
       xIsTime: timeAxis,
     };
   }
@@ -339,7 +355,7 @@ export class DashboardModel {
 
   private isAxisKey(key: string): boolean {
     if (this.options.x === key) return true;
-    for (const execution of this.executions.values()) if (execution.axes.includes(key)) return true;
+    for (const execution of this.executions.values()) if (execution.main === key || execution.mappings.has(key)) return true;
     return false;
   }
 
@@ -362,7 +378,7 @@ export class DashboardModel {
   private execution(source: string): Execution {
     let execution = this.executions.get(source);
     if (!execution) {
-      execution = { clock: elapsedClock(), records: 0, axes: [], lastX: new Map(), keys: new Map(), positionAxes: [], positionValues: [], positionCount: 0 };
+      execution = { clock: elapsedClock(), records: 0, main: undefined, lastX: undefined, mappings: new Map(), keys: new Map() };
       this.executions.set(source, execution);
     }
     return execution;
@@ -381,47 +397,72 @@ export class DashboardModel {
    * 500 belongs at 500, not at its record number). A log that never prints a step is drawn by
    * record number (`record`). Elapsed time is always one more.
    */
-  private place(record: MetadataRecord, execution: Execution): void {
-    // Filled in place: one record at a time, so no array is made per record.
-    const axesOut = execution.positionAxes;
-    const valuesOut = execution.positionValues;
-    let count = 0;
-    const named = this.namedAxis();
-    if (named !== undefined) {
-      const value = numericValue(getPath(record.values, named));
-      if (value !== undefined && Number.isFinite(value)) execution.lastX.set(named, value);
-      const x = execution.lastX.get(named);
-      if (x !== undefined) {
-        axesOut[count] = named;
-        valuesOut[count++] = x;
-      }
+  private place(record: MetadataRecord, execution: Execution): number | undefined {
+    const values = record.values;
+    const seconds = this.timeAxis ? execution.clock(record.time) : NaN;
+    const named = this.options.x;
+    let x: number | undefined;
+    // Whether the record gives its own main x: only such records say where the other axes are.
+    let own = true;
+    if (named === TIME_AXIS) {
+      execution.main = TIME_AXIS;
+      if (!Number.isNaN(seconds)) execution.lastX = seconds;
+      else own = false;
+      x = execution.lastX;
+    } else if (named !== undefined) {
+      execution.main = named;
+      const value = numericValue(getPath(values, named));
+      if (value !== undefined && Number.isFinite(value)) execution.lastX = value;
+      else own = false;
+      x = execution.lastX;
     } else {
-      for (const key of STEP_KEYS) {
-        const value = record.values[key];
-        if (typeof value !== 'number' || !Number.isFinite(value) || !Object.hasOwn(record.values, key)) continue;
-        if (!execution.axes.includes(key)) {
-          if (execution.axes.length >= MAX_AXES) continue;
-          execution.axes.push(key);
+      // The first step key a record shows becomes the main axis; before one does, records are
+      // placed by their number, and those points are let go when a step key arrives (a config
+      // line is a setting, not a point on a curve).
+      if (execution.main === undefined || execution.main === RECORD_AXIS) {
+        const key = stepKeyOf(values);
+        if (key !== undefined) {
+          if (execution.main === RECORD_AXIS) for (const state of execution.keys.values()) state.series = undefined;
+          execution.main = key;
+          execution.mappings.clear();
+        } else {
+          execution.main = RECORD_AXIS;
         }
-        execution.lastX.set(key, value);
       }
-      for (const axis of execution.axes) {
-        axesOut[count] = axis;
-        valuesOut[count++] = execution.lastX.get(axis) as number;
-      }
-      if (execution.axes.length === 0) {
-        axesOut[count] = RECORD_AXIS;
-        valuesOut[count++] = execution.records;
+      if (execution.main === RECORD_AXIS) x = execution.records;
+      else {
+        const value = values[execution.main];
+        if (typeof value === 'number' && Number.isFinite(value)) execution.lastX = value;
+        else own = false;
+        x = execution.lastX;
       }
     }
-    if (this.timeAxis) {
-      const seconds = execution.clock(record.time);
-      if (!Number.isNaN(seconds)) {
-        axesOut[count] = TIME_AXIS;
-        valuesOut[count++] = seconds;
+    if (x === undefined || !own) return x;
+    // The other axes this record places: other step keys (as long as it is not the --x key's
+    // axis only), and elapsed time.
+    if (named === undefined || named === TIME_AXIS) {
+      for (const key of STEP_KEYS) {
+        if (key === execution.main) continue;
+        const value = values[key];
+        if (typeof value !== 'number' || !Number.isFinite(value) || !Object.hasOwn(values, key)) continue;
+        let mapping = execution.mappings.get(key);
+        if (!mapping) {
+          if (execution.mappings.size >= MAX_AXES) continue;
+          mapping = new Series(this.capacity);
+          execution.mappings.set(key, mapping);
+        }
+        mapping.push(x, value);
       }
     }
-    execution.positionCount = count;
+    if (execution.main !== TIME_AXIS && !Number.isNaN(seconds)) {
+      let mapping = execution.mappings.get(TIME_AXIS);
+      if (!mapping) {
+        mapping = new Series(this.capacity);
+        execution.mappings.set(TIME_AXIS, mapping);
+      }
+      mapping.push(x, seconds);
+    }
+    return x;
   }
 
   private take(execution: Execution, key: string, raw: JsonValue): void {
@@ -431,7 +472,7 @@ export class DashboardModel {
     const value = boundedValue(raw);
     let state = execution.keys.get(key);
     if (!state) {
-      state = { series: new Map(), first: value, latest: value, changed: false, numeric: number !== undefined };
+      state = { series: undefined, first: value, latest: value, changed: false, numeric: number !== undefined };
       execution.keys.set(key, state);
     } else {
       if (!state.changed && !sameValue(state.first, value)) state.changed = true;
@@ -439,15 +480,8 @@ export class DashboardModel {
       if (number === undefined) state.numeric = false;
     }
     if (number === undefined) return;
-    for (let i = 0; i < execution.positionCount; i++) {
-      const axis = execution.positionAxes[i] as string;
-      let series = state.series.get(axis);
-      if (!series) {
-        series = new Series(this.capacity);
-        state.series.set(axis, series);
-      }
-      series.push(execution.positionValues[i] as number, number);
-    }
+    if (this.x === undefined) return;
+    (state.series ??= new Series(this.capacity)).push(this.x, number);
   }
 }
 
@@ -468,16 +502,42 @@ function sameValue(a: JsonValue, b: JsonValue): boolean {
   return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
 }
 
-function trackView(source: string, s: Series, smoothing: number): TrackView {
-  const points = s.points();
+function trackView(source: string, s: Series, smoothing: number, mapX: ((x: number) => number) | undefined): TrackView {
+  const move = (p: Point | undefined): Point | undefined => (p && mapX ? { x: mapX(p.x), y: p.y } : p);
+  const points = mapX ? s.points().map((p) => ({ x: mapX(p.x), y: p.y })) : s.points();
   return {
     source,
     points,
     smoothed: smoothing > 0 ? smoothPoints(points, smoothing) : undefined,
-    latest: s.latest,
-    min: s.min,
-    max: s.max,
+    latest: move(s.latest),
+    min: move(s.min),
+    max: move(s.max),
     count: s.count,
     nonFinite: s.nonFinite,
+  };
+}
+
+/**
+ * A map from an execution's main x to another axis, from the points (main x, other value) its
+ * records gave: the other value at the nearest main x at or before, interpolated linearly
+ * towards the next (steps to epochs, steps to seconds). Steps and clocks only go forward, so the
+ * points are sorted by main x once per frame; a main x before the first point maps to the first.
+ */
+export function interpolator(mapping: Series): (x: number) => number {
+  const points = [...mapping.points()].sort((a, b) => a.x - b.x);
+  return (x) => {
+    if (points.length === 0) return NaN;
+    let lo = 0;
+    let hi = points.length - 1;
+    if (x <= (points[0] as Point).x) return (points[0] as Point).y;
+    if (x >= (points[hi] as Point).x) return (points[hi] as Point).y;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if ((points[mid] as Point).x <= x) lo = mid;
+      else hi = mid;
+    }
+    const a = points[lo] as Point;
+    const b = points[hi] as Point;
+    return b.x === a.x ? b.y : a.y + ((x - a.x) / (b.x - a.x)) * (b.y - a.y);
   };
 }

@@ -169,7 +169,7 @@ describe('dashboard model', () => {
     expect(() => new DashboardModel({ smooth: -0.1 })).toThrow(RangeError);
   });
 
-  it('keeps a series per step key and by time, so the x axis can change while a job runs', () => {
+  it('maps the main axis to the other step keys and to time, so the x axis can change while a job runs', () => {
     const model = new DashboardModel({ timeAxis: true });
     model.observe(record({ loss: 0.9, epoch: 0.5, step: 10 }, 0));
     model.observe(record({ loss: 0.7, epoch: 1, step: 20 }, 1));
@@ -187,11 +187,11 @@ describe('dashboard model', () => {
     expect(byTime.keys.find((k) => k.key === 'loss')?.tracks[0]?.points.map((p) => p.x)).toEqual([0, 1.5]);
     // An axis an execution does not have falls back to its own.
     expect(model.view({ xAxis: 'iteration' }).xLabel).toBe('step');
-    // A dashboard drawn once keeps no series by time: it never switches to it.
+    // A dashboard drawn once keeps no map to time: asked for it, it draws by step.
     const once = new DashboardModel();
     once.observe(record({ loss: 0.9, step: 10 }, 0));
     expect(once.keepsTime).toBe(false);
-    expect(once.view({ xAxis: '_time' }).keys[0]?.tracks).toEqual([]);
+    expect(once.view({ xAxis: '_time' }).xLabel).toBe('step');
   });
 
   it('pairs train and validation keys for one run, not across several (the runs are the overlay then)', () => {
@@ -370,5 +370,22 @@ describe('--save timestamps', () => {
     const first = classifyLine(text.split('\n')[0] as string);
     expect(first.objects).toEqual([{ a: 1 }]);
     expect(first.prefixTime).toBe(T0);
+  });
+});
+
+describe('axis maps', () => {
+  it('interpolates between the points records gave, holds the ends, and sorts them first', async () => {
+    const { interpolator } = await import('../../src/analyse/dashboard-model.js');
+    const { Series } = await import('../../src/analyse/series.js');
+    const mapping = new Series(64);
+    mapping.push(200, 2);
+    mapping.push(100, 1);
+    mapping.push(300, 2.5);
+    const toEpoch = interpolator(mapping);
+    expect(toEpoch(150)).toBeCloseTo(1.5, 12);
+    expect(toEpoch(250)).toBeCloseTo(2.25, 12);
+    expect(toEpoch(50)).toBe(1);
+    expect(toEpoch(400)).toBe(2.5);
+    expect(Number.isNaN(interpolator(new Series(64))(1))).toBe(true);
   });
 });
