@@ -11,6 +11,7 @@
  */
 import { flattenValues } from '../parsers/metadata.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
+import { numberFromText } from '../core/numbers.js';
 
 /** Values kept per key for the median and the histogram. */
 export const RESERVOIR = 4096;
@@ -93,15 +94,18 @@ export class StatsBuilder {
     }
   }
 
-  private fold(key: string, value: JsonValue): void {
+  private fold(key: string, raw: JsonValue): void {
     let acc = this.keys.get(key);
     if (!acc) {
-      acc = { types: new Set(), count: 0, nan: 0, posInf: 0, negInf: 0, finite: 0, min: Infinity, max: -Infinity, mean: 0, m2: 0, latest: value, sample: [] };
+      acc = { types: new Set(), count: 0, nan: 0, posInf: 0, negInf: 0, finite: 0, min: Infinity, max: -Infinity, mean: 0, m2: 0, latest: raw, sample: [] };
       this.keys.set(key, acc);
     }
-    acc.types.add(typeOf(value));
+    acc.types.add(typeOf(raw));
     acc.count++;
-    acc.latest = value;
+    acc.latest = raw;
+    // A numeric string ("0.3", as Transformers 5 prints) counts as its number, as in every command;
+    // the types column still says it came as a string.
+    const value = typeof raw === 'string' ? numberFromText(raw) : raw;
     if (typeof value !== 'number') return;
     if (Number.isNaN(value)) { acc.nan++; return; }
     if (value === Infinity) { acc.posInf++; return; }

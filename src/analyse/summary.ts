@@ -16,6 +16,7 @@ import { getPath, stepOf } from '../core/keys.js';
 import type { Aggregate } from '../core/aggregates.js';
 import { EntryKind, rawValue, type OtherEntries, type OtherKeysSink } from '../parsers/fast/partial.js';
 import { DecimalReader } from '../parsers/fast/decimal.js';
+import { numberFromText } from '../core/numbers.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
 import { tendencyOf, type Direction, type DirectionOverrides } from '../core/vocabulary.js';
 import type { SchemaViolation } from '../formats/schema.js';
@@ -338,22 +339,30 @@ export class SummaryBuilder implements OtherKeysSink {
     summary.latest = value;
     summary.latestLine = line;
     summary.latestStep = step;
-    if (typeof value !== 'number') return;
+    let number: number;
+    if (typeof value === 'number') number = value;
+    else if (typeof value === 'string') {
+      // A numeric string ("0.3", as Transformers 5 prints) is its number for min, max and mean,
+      // as gate, sort and the charts read it; `latest` keeps what was printed.
+      const parsed = numberFromText(value);
+      if (parsed === undefined) return;
+      number = parsed;
+    } else return;
     summary.numeric++;
     // Non-finite values go into the history too: a sparkline marks where a run diverged.
-    if (summary.store) summary.store.push(step, value);
-    if (Number.isNaN(value)) {
+    if (summary.store) summary.store.push(step, number);
+    if (Number.isNaN(number)) {
       summary.nan++;
       return;
     }
-    if (!Number.isFinite(value)) summary.inf++;
-    summary.sum += value;
-    if (summary.min === undefined || value < summary.min) {
-      summary.min = value;
+    if (!Number.isFinite(number)) summary.inf++;
+    summary.sum += number;
+    if (summary.min === undefined || number < summary.min) {
+      summary.min = number;
       summary.minStep = step;
     }
-    if (summary.max === undefined || value > summary.max) {
-      summary.max = value;
+    if (summary.max === undefined || number > summary.max) {
+      summary.max = number;
       summary.maxStep = step;
     }
   }

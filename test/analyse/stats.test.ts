@@ -14,6 +14,13 @@ describe('stats', () => {
     expect(y?.min).toBeUndefined();
   });
 
+  it('counts a numeric string as its number, and still says the key came as strings', () => {
+    const builder = new StatsBuilder();
+    ['0.3', '0.5', 'nan', 'text'].forEach((loss, i) => builder.add(record({ loss }, i + 1)));
+    const [loss] = builder.finish();
+    expect(loss).toMatchObject({ key: 'loss', types: ['string'], count: 4, nan: 1, min: 0.3, max: 0.5, mean: 0.4, latest: 'text' });
+  });
+
   it('keeps memory bounded on huge inputs: the median is approximate, mean and std exact', () => {
     const builder = new StatsBuilder(['v']);
     const n = 100_000;

@@ -21,6 +21,12 @@ describe('execution summary', () => {
     { step: 4, loss: 1.5, acc: Number.POSITIVE_INFINITY },
   ]));
 
+  it('reads numeric strings as numbers for min, max and mean, as gate and the charts do; latest stays as printed', () => {
+    const strings = summarizeRecords('hf.log', records([{ step: 1, loss: '0.6933' }, { step: 2, loss: '0.5738' }, { step: 3, loss: '0.6621' }, { step: 4, loss: 'n/a' }]));
+    expect(strings.keys.get('loss')).toMatchObject({ count: 4, numeric: 3, min: 0.5738, max: 0.6933, minStep: 2, latest: 'n/a' });
+    expect(aggregateOf(strings, 'loss', 'mean')).toBeCloseTo((0.6933 + 0.5738 + 0.6621) / 3, 12);
+  });
+
   it('keeps latest, first, min, max, mean, count and NaN count per key', () => {
     const loss = summary.keys.get('loss');
     expect(loss).toMatchObject({ count: 4, numeric: 4, nan: 1, first: 2, latest: 1.5, min: 1, max: 2, minStep: 3, maxStep: 1, latestLine: 4 });
