@@ -8,4 +8,5 @@ import module from 'node:module';
 // never throws; Node 20 has no such function, and nothing happens. It is enabled here, before the
 // CLI is imported, so that every module of ours is compiled with it.
 module.enableCompileCache?.();
-await import('../dist/cli.js');
+// The CLI as bundled by `npm run build` (scripts/bundle.mjs): src/cli.ts, then one file for the rest.
+await import('../dist/cli.bundle.js');

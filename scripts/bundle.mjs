@@ -1,0 +1,78 @@
+// The CLI in two files: `npm run build` runs this after tsc; bin/vizmeta.js imports the first.
+//
+//   dist/cli.bundle.js      src/cli.ts alone: answers --version with nothing else loaded, then
+//                           imports the program bundle
+//   dist/program.bundle.js  src/program.ts with every command and dependency it can load
+//
+// A command then loads one module instead of some sixty (each resolved, read and compiled on its
+// own), which was a third of a small log's run (issue 18; README, Performance). The commands stay
+// lazy inside the bundle: esbuild turns `import('./sort.js')` into a call that evaluates that
+// module's code on first use, so a command still evaluates only the modules it needs. The library
+// build (dist/index.js, its .d.ts and every other tsc output) is untouched: this reads tsc's output
+// and writes two more files beside it. Node's compile cache (bin/vizmeta.js, Node 22.1+) keeps the
+// bundle's compiled code between runs.
+//
+// Every module keeps the import.meta.url it had in dist/: each `import.meta.url` is rewritten to
+// the URL of the module's own file there, so what a module finds relative to itself (the package
+// manifest, examples/, the worker file dist/input/summary-worker.js, dependencies loaded with
+// createRequire: ajv, string-width and chalk on first use) is found as before.
+//
+//   node scripts/bundle.mjs [--verbose]
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = join(ROOT, 'dist');
+
+/** `import.meta.url` as each module under dist/ saw it, computed from the bundle's own URL. */
+function keepImportMetaUrl(outfile) {
+  return {
+    name: 'keep-import-meta-url',
+    setup(b) {
+      b.onLoad({ filter: /\.js$/ }, async (args) => {
+        if (!args.path.startsWith(DIST)) return undefined;
+        const source = await readFile(args.path, 'utf8');
+        if (!source.includes('import.meta.url')) return undefined;
+        const own = `./${relative(dirname(outfile), args.path).split('\\').join('/')}`;
+        return { contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(own)}, import.meta.url).href`), loader: 'js', resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
+
+/** cli.js's import of the program, pointed at the program bundle and left to Node. */
+const programBundle = {
+  name: 'program-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/program\.js$/ }, (args) => (args.importer === join(DIST, 'cli.js') ? { path: './program.bundle.js', external: true } : undefined));
+  },
+};
+
+const common = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  sourcesContent: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+};
+
+async function bundle(entry, outfile, plugins, extra = {}) {
+  const result = await build({ ...common, ...extra, entryPoints: [join(DIST, entry)], outfile, plugins: [keepImportMetaUrl(outfile), ...plugins] });
+  const [output] = Object.values(result.metafile.outputs).filter((o) => o.entryPoint !== undefined);
+  if (process.argv.includes('--verbose')) process.stderr.write(`bundle: ${relative(ROOT, outfile)}, ${((output?.bytes ?? 0) / 1024).toFixed(0)} KiB from ${Object.keys(result.metafile.inputs).length} modules\n`);
+}
+
+if (!existsSync(join(DIST, 'program.js'))) throw new Error('scripts/bundle.mjs: dist/program.js is missing: run tsc first (npm run build does)');
+await bundle('program.js', join(DIST, 'program.bundle.js'), [], {
+  // CommonJS dependencies (commander, split2, asciichart) require Node's built-ins; an ES module
+  // has no `require` of its own.
+  banner: { js: "import { createRequire as __vizmetaCreateRequire } from 'node:module';\nconst require = __vizmetaCreateRequire(import.meta.url);" },
+});
+await bundle('cli.js', join(DIST, 'cli.bundle.js'), [programBundle]);
