@@ -8,6 +8,11 @@
  *
  * With `logY` the rows are evenly spaced in log10 of y; only rows near a decade (or 2 and 5 between
  * decades on a short range) are labelled, and values ≤ 0 are handled like NaN: a gap and a mark.
+ *
+ * Without colour, series are told apart by line style (`─ ━ ═ ┄`). With more series than styles,
+ * or when a series' line is hidden under the others, every series also gets letters (`a`, `b`, …
+ * `z`, `aa`, `ab`, …) drawn on its line, at its end and every third of the width or so before it,
+ * and shown in its legend key (`─a`).
  */
 import { plot } from 'asciichart';
 import { Chalk, type ForegroundColorName } from 'chalk';
@@ -107,6 +112,10 @@ type Paint = (text: string) => string;
 interface Cell {
   ch: string;
   paint?: Paint | undefined;
+  /** Index of the series drawn here (its line or its marker). */
+  owner?: number;
+  /** The cell holds (part of) a series' marker, not its line. */
+  marker?: boolean;
 }
 
 interface Style {
@@ -119,6 +128,31 @@ function styleFor(index: number, color: boolean): Style {
   const name = PALETTE[index % PALETTE.length] as ForegroundColorName;
   if (color) return { glyphs: GLYPHS[0] as Symbols, paint: chalk[name], rawPaint: chalk.dim[name] };
   return { glyphs: GLYPHS[index % GLYPHS.length] as Symbols, paint: undefined, rawPaint: undefined };
+}
+
+/**
+ * The line glyphs of style `k` that none of the first `used` other styles draws: with all four in
+ * use, `─ │` for the first, whose corners `┄` shares.
+ */
+function ownGlyphs(k: number, used: number): string[] {
+  const lines = (glyphs: Symbols): string[] => glyphs.slice(4);
+  return lines(GLYPHS[k] as Symbols).filter((ch) => GLYPHS.slice(0, used).every((other, j) => j === k || !lines(other).includes(ch)));
+}
+
+/**
+ * The letters naming series `index`: `a` … `z`, then `aa`, `ab`, … (bijective base 26), so any
+ * number of series have distinct markers. Letters, not numbers: run names often hold numbers
+ * (`run-3.log`), and a `3` on run-7's line would mislead.
+ */
+export function markerOf(index: number): string {
+  let n = Math.max(0, Math.floor(index)) + 1;
+  let out = '';
+  while (n > 0) {
+    n--;
+    out = String.fromCharCode(0x61 + (n % 26)) + out;
+    n = Math.floor(n / 26);
+  }
+  return out;
 }
 
 /**
@@ -164,6 +198,7 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
   const axis: Cell[] = Array.from({ length: columns }, () => ({ ch: '─' }));
   const yAxis: Cell[] = labels.map(() => ({ ch: '┤' }));
   const styles = series.map((_, i) => styleFor(i, options.color));
+  const paths: Path[] = [];
 
   // Raw first, so the smoothed lines of every series are drawn over it.
   if (options.color) {
@@ -175,15 +210,22 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
   series.forEach((s, i) => {
     const style = styles[i] as Style;
     const { slots, marks } = layout(s.points, xr, columns, scale, height, log);
-    drawSlots(grid, slots, height, style.glyphs, style.paint);
+    const cells = drawSlots(grid, slots, height, style.glyphs, style.paint, i);
+    let end = slots.length - 1;
+    while (end > 0 && slots[end] === undefined) end--;
+    const last = slots[end];
+    paths.push({ cells, endRow: last === undefined ? 0 : rowOf(last, height) });
     const start = slots[0];
     if (start !== undefined) yAxis[rowOf(start, height)] = { ch: '┼', paint: style.paint };
     marks.forEach((kind, col) => (axis[col] = { ch: markOf(kind), paint: style.paint }));
   });
 
+  const markers = options.color || !needsMarkers(grid, paths, series.length) ? undefined : series.map((_, i) => markerOf(i));
+  if (markers) placeMarkers(grid, paths, markers);
+
   const plotRows = grid.map((row, r) => `${(labels[r] as string).padStart(labelWidth)} ${renderCells([yAxis[r] as Cell, ...row])}`);
   const xLines = xAxis(xr, columns, labelWidth, axis, xName, options.xFormat ?? formatX);
-  const legend = legendLines(series, styles, width, { showValue: options.legendValue ?? true, log, note: options.title === undefined ? yNote : '' });
+  const legend = legendLines(series, styles, markers, width, { showValue: options.legendValue ?? true, log, note: options.title === undefined ? yNote : '' });
   return [...title, ...legend, ...plotRows, ...xLines].join('\n');
 }
 
@@ -480,16 +522,20 @@ function newGrid(height: number, columns: number): Cell[][] {
 
 /**
  * Draws each unbroken run of slots with asciichart (values already scaled to rows, so its own
- * scaling is the identity) and copies the glyphs onto the grid at the run's columns.
+ * scaling is the identity) and copies the glyphs onto the grid at the run's columns. Returns the
+ * cells drawn, `[row, column]`, so markers can be put on the line.
  */
-function drawSlots(grid: Cell[][], slots: readonly (number | undefined)[], height: number, glyphs: Symbols, paint: Paint | undefined): void {
+function drawSlots(grid: Cell[][], slots: readonly (number | undefined)[], height: number, glyphs: Symbols, paint: Paint | undefined, owner?: number): [number, number][] {
   const columns = slots.length - 1;
+  const drawn: [number, number][] = [];
   for (const [from, to] of runs(slots)) {
     const values = slots.slice(from, to + 1) as number[];
     if (values.length === 1) {
       // A lone value joins nothing; show it as a dash rather than not at all.
-      const row = grid[rowOf(values[0] as number, height)] as Cell[];
-      row[Math.min(from, columns - 1)] = { ch: glyphs[4], paint };
+      const r = rowOf(values[0] as number, height);
+      const col = Math.min(from, columns - 1);
+      (grid[r] as Cell[])[col] = { ch: glyphs[4], paint, owner };
+      drawn.push([r, col]);
       continue;
     }
     const text = plot(values, { min: 0, max: height - 1, height: height - 1, offset: 1, padding: ' ', format: () => ' ', symbols: glyphs });
@@ -500,10 +546,109 @@ function drawSlots(grid: Cell[][], slots: readonly (number | undefined)[], heigh
       // chars[0] is asciichart's own axis; the run's columns follow it.
       for (let j = 0; j < values.length - 1; j++) {
         const ch = chars[j + 1];
-        if (ch !== undefined && ch !== ' ') row[from + j] = { ch, paint };
+        if (ch !== undefined && ch !== ' ') {
+          row[from + j] = { ch, paint, owner };
+          drawn.push([r, from + j]);
+        }
       }
     });
   }
+  return drawn;
+}
+
+interface Path {
+  /** Cells the series' line was drawn on, `[row, column]`; later series may have drawn over some. */
+  cells: [number, number][];
+  /** Row of the series' last point. */
+  endRow: number;
+}
+
+/**
+ * Whether line styles alone cannot tell the series apart (without colour): more series than
+ * styles, or a series whose line shows no glyph that only its style draws among those in use
+ * (the others drew over it). One series needs no telling apart.
+ */
+function needsMarkers(grid: readonly Cell[][], paths: readonly Path[], count: number): boolean {
+  if (count > GLYPHS.length) return true;
+  if (count < 2) return false;
+  return paths.some((path, i) => {
+    const own = ownGlyphs(i, count);
+    return path.cells.length > 0 && !path.cells.some(([r, c]) => grid[r]?.[c]?.owner === i && own.includes(grid[r]?.[c]?.ch as string));
+  });
+}
+
+/** Fewest columns between two markers of one series; on a wide plot they are a third of it apart. */
+const MARKER_SPACING = 16;
+
+/**
+ * Puts each series' marker on its line: first at its end for every series (its last point, or the
+ * nearest cell back along its path where the marker touches no other, even where a later series
+ * drew over it: the end is where the run stopped), then back along the line every third of the
+ * plot or so, where its own line shows. A marker never touches another horizontally, so each
+ * reads as one word. A series with no room on its path is marked in the free cell nearest its
+ * end, so every series drawn has its marker in the plot while there is room for them.
+ */
+function placeMarkers(grid: Cell[][], paths: readonly Path[], markers: readonly string[]): void {
+  const columns = grid[0]?.length ?? 0;
+  const spacing = Math.max(MARKER_SPACING, Math.floor(columns / 3));
+  const fits = (r: number, col: number, marker: string): boolean => {
+    const row = grid[r];
+    const start = col - marker.length + 1;
+    if (row === undefined || start < 0 || col >= columns) return false;
+    for (let c = start - 1; c <= col + 1; c++) if (row[c]?.marker === true) return false;
+    return true;
+  };
+  const put = (r: number, col: number, marker: string, owner: number): void => {
+    const row = grid[r] as Cell[];
+    Array.from(marker).forEach((ch, k) => (row[col - marker.length + 1 + k] = { ch, owner, marker: true }));
+  };
+  const shows = (i: number) => ([r, c]: [number, number]): boolean => grid[r]?.[c]?.owner === i && grid[r]?.[c]?.marker !== true;
+  // Rightmost first, and in the rightmost column the row of the last point first.
+  const byEnd = (path: Path) => (a: [number, number], b: [number, number]): number => b[1] - a[1] || Math.abs(a[0] - path.endRow) - Math.abs(b[0] - path.endRow);
+
+  const ends: (number | undefined)[] = paths.map(() => undefined);
+  // The series with the least line in view choose first: they have the fewest places to go.
+  const visible = paths.map((path, i) => path.cells.filter(shows(i)).length);
+  const order = paths.map((_, i) => i).filter((i) => (paths[i] as Path).cells.length > 0);
+  order.sort((a, b) => (visible[a] as number) - (visible[b] as number) || a - b);
+  for (const i of order) {
+    const path = paths[i] as Path;
+    const marker = markers[i] as string;
+    const along = [...path.cells].sort(byEnd(path));
+    const spot = along.find(([r, c]) => fits(r, c, marker)) ?? nearestFree(grid, along[0] as [number, number], (r, c) => fits(r, c, marker));
+    if (spot === undefined) continue;
+    put(spot[0], spot[1], marker, i);
+    ends[i] = spot[1];
+  }
+  for (const i of order) {
+    const path = paths[i] as Path;
+    const marker = markers[i] as string;
+    const end = ends[i];
+    if (end === undefined) continue;
+    const own = path.cells.filter(shows(i));
+    for (let target = end - spacing; target >= spacing / 2; target -= spacing) {
+      const near = own.filter(([, c]) => Math.abs(c - target) <= spacing / 3).sort((a, b) => Math.abs(a[1] - target) - Math.abs(b[1] - target));
+      // A cell of `own` may hold a marker put since (two letters cover a neighbour): look again.
+      const spot = near.find(([r, c]) => shows(i)([r, c]) && fits(r, c, marker));
+      if (spot !== undefined) put(spot[0], spot[1], marker, i);
+    }
+  }
+}
+
+/** The free cell nearest `from` (rows weigh double: a marker beside its line reads better than above it). */
+function nearestFree(grid: readonly Cell[][], from: [number, number], fits: (r: number, c: number) => boolean): [number, number] | undefined {
+  let best: [number, number] | undefined;
+  let bestDistance = Infinity;
+  grid.forEach((row, r) =>
+    row.forEach((cell, c) => {
+      const distance = 2 * Math.abs(r - from[0]) + Math.abs(c - from[1]);
+      if (cell.ch === ' ' && distance < bestDistance && fits(r, c)) {
+        best = [r, c];
+        bestDistance = distance;
+      }
+    }),
+  );
+  return best;
 }
 
 /** Inclusive [from, to] index ranges of consecutive defined slots. */
@@ -592,13 +737,14 @@ interface LegendOptions {
 }
 
 /**
- * Legend entries (`── loss 0.2345  × 2 NaN`, or `── loss  × 2 NaN` without values), wrapped to
- * the width, then the note.
+ * Legend entries (`── loss 0.2345  × 2 NaN`, or `── loss  × 2 NaN` without values; `─a loss …`
+ * when the series has a marker), wrapped to the width, then the note.
  */
-function legendLines(series: readonly ChartSeries[], styles: readonly Style[], width: number, { showValue, log, note }: LegendOptions): string[] {
+function legendLines(series: readonly ChartSeries[], styles: readonly Style[], markers: readonly string[] | undefined, width: number, { showValue, log, note }: LegendOptions): string[] {
   const entries = series.map((s, i) => {
     const style = styles[i] as Style;
-    const key = style.glyphs[4].repeat(2);
+    const marker = markers?.[i];
+    const key = marker === undefined ? style.glyphs[4].repeat(2) : `${style.glyphs[4]}${marker}`;
     const latest = s.points[s.points.length - 1];
     const rawLatest = s.raw?.[s.raw.length - 1];
     const counts = s.nonFinite ?? countNonFinite(s.points);
@@ -609,8 +755,9 @@ function legendLines(series: readonly ChartSeries[], styles: readonly Style[], w
     }
     const nonPositive = log ? countNonPositive(s.raw ?? s.points) : 0;
     const notDrawn = [describeNonFinite(counts, true), nonPositive > 0 ? `${NON_POSITIVE_MARK} ${nonPositive} ≤ 0 not drawn` : ''].filter((t) => t !== '').join(', ');
-    const body = truncate(`${parts.join(' ')}${notDrawn ? `  ${notDrawn}` : ''}`, Math.max(0, width - 3));
-    return { text: `${style.paint ? style.paint(key) : key} ${body}`, width: 3 + displayWidth(body) };
+    const keyWidth = displayWidth(key) + 1;
+    const body = truncate(`${parts.join(' ')}${notDrawn ? `  ${notDrawn}` : ''}`, Math.max(0, width - keyWidth));
+    return { text: `${style.paint ? style.paint(key) : key} ${body}`, width: keyWidth + displayWidth(body) };
   });
   const lines: string[] = [];
   let line = '';

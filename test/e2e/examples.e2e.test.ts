@@ -263,8 +263,9 @@ const EXPECT: Record<string, Expectation> = {
   'vizmeta chart logs/*.log --keys val_loss,val_accuracy': {
     files: RUNS,
     status: 0,
-    // one chart per key, the eight files overlaid, named in its legend (run-2 has no val_accuracy)
-    stdout: [/^val_loss\n── run-1\.log [\d.]+ .*\n── run-5\.log .*run-8\.log [\d.]+$/m, /^val_accuracy\n── run-1\.log [\d.]+ .*run-3\.log/m],
+    // one chart per key, the eight files overlaid, named in its legend (run-2 has no val_accuracy);
+    // without colour, more than four series each get a letter on their line and in their legend key
+    stdout: [/^val_loss\n─a run-1\.log [\d.]+ .*\n─e run-5\.log .*┄h run-8\.log [\d.]+$/m, /^val_accuracy\n─a run-1\.log [\d.]+ .*run-3\.log/m],
     check: (run) => expect(run.stdout).not.toMatch(/^loss$|^accuracy$/m),
   },
   "vizmeta chart run.log --keys 'loss+val_loss,lr' --log-y": {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { formatCompact, formatElapsed, formatX, NON_POSITIVE_MARK, renderChart, type ChartOptions, type ChartSeries } from '../../src/render/chart.js';
+import { formatCompact, formatElapsed, formatX, markerOf, NON_POSITIVE_MARK, renderChart, type ChartOptions, type ChartSeries } from '../../src/render/chart.js';
 import { smoothPoints, type Point } from '../../src/analyse/series.js';
 
 const plain: Omit<ChartOptions, 'width'> = { color: false };
@@ -15,6 +15,16 @@ function noise(i: number): number {
 const accuracy: Point[] = Array.from({ length: 200 }, (_, i) => ({ x: (i + 1) * 10, y: 0.93 - 0.8 * Math.exp(-i / 30) + 0.01 * noise(i) }));
 const loss: Point[] = Array.from({ length: 300 }, (_, i) => ({ x: i, y: 2 * Math.exp(-i / 60) + 0.1 * noise(i) }));
 const valLoss: Point[] = Array.from({ length: 30 }, (_, i) => ({ x: i * 10 + 9, y: 2.1 * Math.exp(-(i * 10) / 70) + 0.2 }));
+
+/** A hyper-parameter sweep: run k decays to its own floor at its own rate; runs 3 and 6 stopped early. */
+function sweep(n: number): ChartSeries[] {
+  return Array.from({ length: n }, (_, k) => {
+    const steps = k === 2 ? 120 : k === 5 ? 200 : 300;
+    const floor = 0.1 + 0.09 * ((k * 5) % 8);
+    const rate = 25 + 12 * ((k * 3) % 8);
+    return { label: `run-${k + 1}`, points: Array.from({ length: steps / 5 + 1 }, (_, i) => ({ x: i * 5, y: floor + 2.2 * Math.exp(-(i * 5) / rate) + 0.02 * noise(i + 97 * k) })) };
+  });
+}
 
 /** The y labels of a plain chart, top row first. */
 function yLabelsOf(chart: string): string[] {
@@ -51,6 +61,11 @@ describe('renderChart golden files (no colour)', () => {
       { ...plain, width: 80, height: 12, xLabel: 'step', title: 'run 3' },
     );
     await expect(out).toMatchFileSnapshot('golden/chart/loss-val_loss.txt');
+  });
+
+  it('tells eight runs apart without colour: a letter at each line end and along it, shown in the legend', async () => {
+    const out = renderChart(sweep(8), { ...plain, width: 80, height: 12, xLabel: 'step', title: 'loss' });
+    await expect(out).toMatchFileSnapshot('golden/chart/eight-runs.txt');
   });
 
   it('draws only the smoothed line without colour, with the raw latest value in the legend', async () => {
@@ -259,13 +274,78 @@ describe('renderChart behaviour', () => {
       logY: fc.option(fc.boolean(), { nil: undefined }),
     });
     fc.assert(
-      fc.property(fc.array(series, { maxLength: 4 }), options, (s, o) => {
+      fc.property(fc.array(series, { maxLength: 8 }), options, (s, o) => {
         const out = renderChart(s, o);
         for (const line of out.split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(Math.max(0, o.width));
         if (!o.color) expect(out).not.toContain('\x1b');
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('renderChart without colour tells every series apart', () => {
+  /** Each line style's glyphs, by its horizontal: a series without a marker shows one only its style draws. */
+  const STYLES: Record<string, string> = { '─': '─╰╭╮╯│', '━': '━┗┏┓┛┃', '═': '═╚╔╗╝║', '┄': '┄╰╭╮╯┆' };
+
+  /** Each series' legend key (`──`, `─a`), by its label. */
+  function legendKeys(chart: string, labels: readonly string[]): string[] {
+    const legend = chart.split('\n').filter((line) => !/^\s*\S* [┤┼└]|^\s*step/.test(line)).join('   ');
+    return labels.map((label) => {
+      const found = new RegExp(`(?:^|   )(\\S+) ${label}(?= |$)`).exec(legend);
+      if (!found) throw new Error(`no legend entry for ${label} in\n${chart}`);
+      return found[1] as string;
+    });
+  }
+
+  /** Whether the key shows in the plot: its letters as a word of their own, or (no letters) a glyph no other key's style draws. */
+  function shows(key: string, keys: readonly string[], plot: string): boolean {
+    const letters = key.slice(1);
+    if (/^[a-z]+$/.test(letters)) return new RegExp(`(?<![a-z])${letters}(?![a-z])`).test(plot);
+    const others = keys.filter((k) => k !== key).map((k) => STYLES[k[0] as string] as string).join('');
+    return [...(STYLES[key[0] as string] as string)].some((ch) => !others.includes(ch) && plot.includes(ch));
+  }
+
+  it('names markers a … z, then aa, ab, …', () => {
+    expect([0, 1, 25, 26, 27, 51, 52, 701, 702].map(markerOf)).toEqual(['a', 'b', 'z', 'aa', 'ab', 'az', 'ba', 'zz', 'aaa']);
+  });
+
+  it('property: for 1 to 12 series, each legend key is unique and shows in the plot', () => {
+    const y = fc.double({ min: -5, max: 5, noNaN: true });
+    const curve = fc.array(fc.record({ x: fc.integer({ min: 0, max: 500 }), y }), { minLength: 1, maxLength: 40 });
+    // Some series repeat an earlier one exactly, so lines hide under others.
+    const seriesList = fc.integer({ min: 1, max: 12 }).chain((n) => fc.tuple(fc.array(curve, { minLength: n, maxLength: n }), fc.array(fc.nat(), { minLength: n, maxLength: n }), fc.double({ min: 0, max: 1, noNaN: true })));
+    fc.assert(
+      fc.property(seriesList, fc.integer({ min: 40, max: 160 }), fc.integer({ min: 4, max: 20 }), ([curves, picks, repeat], width, height) => {
+        const series: ChartSeries[] = curves.map((points, i) => ({ label: `s${i + 1}`, points: i > 0 && (picks[i] as number) % 100 < repeat * 30 ? (curves[(picks[i] as number) % i] as Point[]) : points }));
+        const out = renderChart(series, { ...plain, width, height });
+        const keys = legendKeys(out, series.map((s) => s.label));
+        expect(new Set(keys).size).toBe(keys.length);
+        const plot = plotRows(out).join('\n');
+        if (series.length === 1) expect(plot.trim()).not.toBe('');
+        else for (const key of keys) expect(shows(key, keys, plot), `${key} in\n${out}`).toBe(true);
+        if (series.length > 4) expect(keys.every((key) => /^.[a-z]+$/.test(key))).toBe(true);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('marks every series when a line is hidden under another, even with two; never with one', () => {
+    const twins = renderChart([{ label: 'loss', points: loss }, { label: 'again', points: loss }], { ...plain, width: 60, height: 8 });
+    expect(legendKeys(twins, ['loss', 'again'])).toEqual(['─a', '━b']);
+    const plot = plotRows(twins).join('\n');
+    expect(plot).toMatch(/(?<![a-z])a(?![a-z])/);
+    expect(plot).toMatch(/(?<![a-z])b(?![a-z])/);
+    expect(plotRows(renderChart([{ label: 'loss', points: loss }], { ...plain, width: 60, height: 8 })).join('')).not.toMatch(/[a-z]/);
+  });
+
+  it('keeps the four line styles alone up to four visible series, and colour as it was', () => {
+    const four = renderChart(sweep(4), { ...plain, width: 80, height: 12 });
+    expect(legendKeys(four, ['run-1', 'run-2', 'run-3', 'run-4'])).toEqual(['──', '━━', '══', '┄┄']);
+    expect(plotRows(four).join('')).not.toMatch(/[a-z]/);
+    const colour = renderChart(sweep(8), { color: true, width: 80, height: 12 }).replace(/\x1b\[[0-9;]*m/g, '');
+    expect(plotRows(colour).join('')).not.toMatch(/[a-z]/);
+    expect(legendKeys(colour, ['run-1', 'run-8'])).toEqual(['──', '──']);
   });
 });
 
