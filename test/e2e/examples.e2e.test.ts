@@ -78,9 +78,9 @@ const rows = (text: string, pattern: RegExp): number => text.split('\n').filter(
 
 const EXPECT: Record<string, Expectation> = {
   // ── Quick start ─────────────────────────────────────────────────────────────────────────
-  'npm ci && node bin/vizmeta.js demo': {
+  'npm ci && npm run build && node bin/vizmeta.js demo': {
     command: 'node bin/vizmeta.js demo',
-    why: '`npm ci` would reinstall node_modules of the shared working tree; the build it runs is done already',
+    why: '`npm ci` would reinstall node_modules of the shared working tree, and the build is done already',
     files: { 'bin/vizmeta.js': 'bin/vizmeta.js' },
     status: 0,
     stdout: [/^Loading dataset/m, DASHBOARD('run', 'exited 0'), /── loss/],
