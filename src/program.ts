@@ -8,7 +8,8 @@ import { ExitCode, InputError, UsageError, type ExitSlot } from './core/errors.j
 import { closedPipeHandler, processIO, type CommandIO } from './core/io.js';
 import { escapeForTerminal } from './core/escape.js';
 import { reflowHelp } from './render/reflow.js';
-import { registerCommands } from './commands/index.js';
+import { COMMAND_NAMES, registerCommands } from './commands/index.js';
+import { cliErrorMessage } from './options/cli-error.js';
 import { NoInputError } from './options/input.js';
 
 function version(): string {
@@ -26,10 +27,11 @@ export async function buildProgram(io: CommandIO, exit: ExitSlot, argv?: readonl
     .name('vizmeta')
     .description('Charts, comparisons, confusion matrices, early stopping and CI gates for the JSON-lines metadata training jobs print.')
     .version(version(), '-V, --version')
-    .showHelpAfterError('(add --help for usage)')
     .configureOutput({
       writeOut: (text) => io.stdout.write(reflowHelp(text, io.columns)),
       writeErr: (text) => io.stderr.write(text),
+      // Commander's own errors are printed by exitCodeFor, in vizmeta's one style.
+      outputError: () => {},
     })
     .exitOverride();
   program.addHelpText('after', `
@@ -68,14 +70,15 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
     await program.parseAsync(argv, { from: 'user' });
     return exit.code;
   } catch (error) {
-    return exitCodeFor(error, io);
+    return exitCodeFor(error, io, argv);
   }
 }
 
-export function exitCodeFor(error: unknown, io: CommandIO): number {
+export function exitCodeFor(error: unknown, io: CommandIO, argv: readonly string[] = []): number {
   if (error instanceof CommanderError) {
-    // Help and version are successes; commander has already printed its message.
+    // Help and version are successes; commander has already printed them.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
+    io.stderr.write(escapeForTerminal(cliErrorMessage(error.message, error.code, argv, COMMAND_NAMES).trimEnd()) + '\n');
     return ExitCode.usage;
   }
   if (error instanceof NoInputError) {
