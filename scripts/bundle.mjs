@@ -1,7 +1,7 @@
 // The CLI in two files: `npm run build` runs this after tsc; bin/vizmeta.js imports the first.
 //
-//   dist/cli.bundle.js      src/cli.ts alone: answers --version with nothing else loaded, then
-//                           imports the program bundle
+//   dist/cli.bundle.js      src/cli.ts alone: answers --version, and --help to a pipe or file, with
+//                           nothing else loaded, then imports the program bundle
 //   dist/program.bundle.js  src/program.ts with every command and dependency it can load
 //
 // A command then loads one module instead of some sixty (each resolved, read and compiled on its
@@ -17,9 +17,15 @@
 // manifest, examples/, the worker file dist/input/summary-worker.js, dependencies loaded with
 // createRequire: ajv, string-width and chalk on first use) is found as before.
 //
+// The top-level help is the program's own: the built program is run once with --help to a pipe,
+// and its text goes into the CLI bundle (src/cli.ts, VIZMETA_BUILT_HELP), where it is reflowed to
+// the width as the program would. A terminal still gets commander's help, wrapped to its width.
+//
 //   node scripts/bundle.mjs [--verbose]
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,4 +81,21 @@ await bundle('program.js', join(DIST, 'program.bundle.js'), [], {
   // has no `require` of its own.
   banner: { js: "import { createRequire as __vizmetaCreateRequire } from 'node:module';\nconst require = __vizmetaCreateRequire(import.meta.url);" },
 });
-await bundle('cli.js', join(DIST, 'cli.bundle.js'), [programBundle]);
+const CLI = join(DIST, 'cli.bundle.js');
+await bundle('cli.js', CLI, [programBundle], { define: { VIZMETA_BUILT_HELP: 'undefined' } });
+await bundle('cli.js', CLI, [programBundle], { define: { VIZMETA_BUILT_HELP: JSON.stringify(builtHelp()) } });
+
+/**
+ * `vizmeta --help` as commander writes it to a pipe, before reflowHelp: run where no config file
+ * or variable can reach it, and so wide (COLUMNS) that reflowHelp leaves every line as it is.
+ */
+function builtHelp() {
+  const cwd = mkdtempSync(join(tmpdir(), 'vizmeta-bundle-'));
+  try {
+    const result = spawnSync(process.execPath, [CLI, '--help'], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', COLUMNS: '10000', NO_COLOR: '1' } });
+    if (result.status !== 0 || result.stderr !== '' || !result.stdout.startsWith('Usage: vizmeta')) throw new Error(`scripts/bundle.mjs: vizmeta --help failed (status ${result.status}): ${result.stderr}`);
+    return result.stdout;
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}

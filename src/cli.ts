@@ -1,13 +1,31 @@
 /**
- * Entry point. `--version` is answered before anything else is loaded, so it costs
- * little more than starting Node; every other invocation loads the command program.
+ * Entry point. `--version`, and `--help` written to a pipe or file, are answered before anything
+ * else is loaded, so they cost little more than starting Node; every other invocation loads the
+ * command program.
  */
 import { readFileSync } from 'node:fs';
 
+/**
+ * The program's top-level help as commander wrote it to a pipe (where it wraps at 80 columns
+ * whatever the width), before reflowHelp: put into dist/cli.bundle.js by scripts/bundle.mjs, which
+ * runs the built program once to get it. Undefined outside the bundle (tsc's dist/cli.js).
+ */
+declare const VIZMETA_BUILT_HELP: string | undefined;
+
 const argv = process.argv.slice(2);
-if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+const only = argv.length === 1 ? argv[0] : undefined;
+if (only === '--version' || only === '-V') {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   process.stdout.write(`${pkg.version}\n`);
+} else if ((only === '--help' || only === '-h') && !process.stdout.isTTY && typeof VIZMETA_BUILT_HELP === 'string') {
+  // What the program would write here, reflowed to the same width (core/io.ts: columns), without
+  // loading and registering every command to format it. A closed pipe is a normal end, as there.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+  const { reflowHelp } = await import('./render/reflow.js');
+  process.stdout.write(reflowHelp(VIZMETA_BUILT_HELP, process.stdout.columns || Number(process.env['COLUMNS']) || 80));
 } else {
   const { main } = await import('./program.js');
   const code = await main(argv);
