@@ -7,6 +7,7 @@ import { numberFromText } from '../core/numbers.js';
 import { isStepKey, tendencyOf, type DirectionOverrides, type Tendency } from '../core/vocabulary.js';
 import { aggregateOf, unionKeys, type Aggregate, type ExecutionSummary } from './summary.js';
 import type { JsonValue } from '../core/types.js';
+import type { RowAggregate } from '../core/aggregates.js';
 
 /** One ranked execution. */
 export interface SortedRow {
@@ -57,8 +58,8 @@ export interface SortOrder {
  * first by the key's direction (`tendencyOf`: lower-is-better keys ascending); else, for a key
  * with no direction (and for `count`), highest first, as sort always did.
  */
-export function sortOrder(key: string, aggregate: Aggregate, flags: { asc?: boolean | undefined; desc?: boolean | undefined }, overrides: DirectionOverrides = {}): SortOrder {
-  if (flags.asc === true && flags.desc === true) throw new UsageError('sort: --asc and --desc cannot be used together');
+export function sortOrder(key: string, aggregate: RowAggregate, flags: { asc?: boolean | undefined; desc?: boolean | undefined }, overrides: DirectionOverrides = {}): SortOrder {
+  if (flags.asc === true && flags.desc === true) throw new UsageError('--asc and --desc cannot be used together');
   // How often a key was logged is no better for being higher or lower, whatever the key.
   const tendency = aggregate === 'count' ? 'neutral' : tendencyOf(key, overrides);
   if (flags.asc === true) return { ascending: true, tendency, chosenBy: 'asc' };
@@ -119,14 +120,17 @@ export interface SortView {
   rows: SortedRow[];
   key: string;
   aggregate: Aggregate;
+  /** More aggregates shown after the ranked one (the rest of an `--agg` list), each `max(accuracy)`. Default none. */
+  aggregates?: Array<{ key: string; aggregate: Aggregate }>;
+  /** Other keys, their latest values. */
   others: string[];
-  /** Rows left out by --top. */
+  /** Rows left out by --limit. */
   hidden: number;
   /** Which way it was sorted and why; absent, the text output says nothing of it. */
   order?: SortOrder;
 }
 
-/** The first `top` rows of a ranking, and how many were left out. */
+/** The first `top` rows of a ranking (`--limit`), and how many were left out. */
 export function topRows(rows: SortedRow[], top: number | undefined): { rows: SortedRow[]; hidden: number } {
   if (top === undefined || rows.length <= top) return { rows, hidden: 0 };
   return { rows: rows.slice(0, top), hidden: rows.length - top };

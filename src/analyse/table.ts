@@ -1,41 +1,17 @@
 /**
  * `table`'s row logic: `--where` as a row filter, aggregate lists (`mean(loss),count()`), grouping
- * rows by one key's value, and `--sort KEY` / `-KEY` over records or grouped rows. Pure: record
- * values in, rows of values out.
+ * rows by one key's value, and `--by KEY` (or the old `--sort KEY` / `-KEY`) over records or
+ * grouped rows. Pure: record values in, rows of values out.
  */
 import { UsageError } from '../core/errors.js';
 import { getPath, normalizeKey } from '../core/keys.js';
-import { ROW_AGGREGATES, rowAggregateNamed, type RowAggregate } from '../core/aggregates.js';
+import { ROW_AGGREGATES, type AggregateSpec, type RowAggregate } from '../core/aggregates.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
 import { recordEnvironment, type CompiledExpression } from './expr.js';
 import { compareValues } from './sort.js';
 
 export type AggregateFunction = RowAggregate;
-
-export interface AggregateSpec {
-  fn: AggregateFunction;
-  /** The key; undefined for `count()` (rows). */
-  key?: string;
-  label: string;
-}
-
-/** Parses `mean(loss), max(accuracy), count()`. */
-export function parseAggregates(texts: readonly string[]): AggregateSpec[] {
-  const specs: AggregateSpec[] = [];
-  for (const text of texts) {
-    for (const match of text.matchAll(/\s*([^,(]*)\(([^)]*)\)\s*(?:,|$)|\s*([^,]+?)\s*(?:,|$)/g)) {
-      if (match[0].trim() === '' || match[0].trim() === ',') continue;
-      if (match[3] !== undefined) throw new UsageError(`--agg: expected FUNCTION(KEY) such as mean(loss) or count(), got '${match[3]}'`);
-      const name = (match[1] ?? '').trim().toLowerCase();
-      const fn = rowAggregateNamed(name);
-      if (fn === undefined) throw new UsageError(`--agg: unknown function '${name}'; use ${ROW_AGGREGATES.join(', ')}`);
-      const key = normalizeKey(match[2] ?? '');
-      if (key === '' && fn !== 'count') throw new UsageError(`--agg: ${fn}() needs a key, e.g. ${fn}(loss)`);
-      specs.push({ fn, ...(key !== '' ? { key } : {}), label: `${fn}(${key})` });
-    }
-  }
-  return specs;
-}
+export { parseAggregates, type AggregateSpec } from '../core/aggregates.js';
 
 interface GroupAccumulator {
   value: JsonValue | undefined;
@@ -99,7 +75,7 @@ export interface SortSpec {
   ascending: boolean;
 }
 
-/** `--sort KEY` (ascending) or `--sort -KEY` (descending). */
+/** `--sort KEY` (ascending) or `--sort -KEY` (descending): the old spelling of `--by KEY --asc` / `--desc`. */
 export function parseSortSpec(text: string): SortSpec {
   const trimmed = text.trim();
   const key = normalizeKey(trimmed.replace(/^[-+]/, ''));
@@ -127,9 +103,19 @@ export function sortByKey<T>(items: readonly T[], valuesOf: (item: T) => Metadat
     .map(({ item }) => item);
 }
 
-/** `--sort` over grouped rows: `names` are the columns (the group key, then the aggregates' labels). */
+/**
+ * What a column of a grouped table holds, for its direction: `mean(loss)` is loss's mean,
+ * `count()` a count, the group key itself its value.
+ */
+export function columnQuantity(name: string): { key: string; aggregate: RowAggregate } {
+  const call = /^(\w+)\((.*)\)$/.exec(name);
+  const fn = call ? ROW_AGGREGATES.find((known) => known === call[1]) : undefined;
+  return call && fn ? { key: call[2] ?? '', aggregate: fn } : { key: name, aggregate: 'latest' };
+}
+
+/** `--by` over grouped rows: `names` are the columns (the group key, then the aggregates' labels). */
 export function sortGroupRows(names: readonly string[], rows: ReadonlyArray<Array<JsonValue | undefined>>, sort: SortSpec): Array<Array<JsonValue | undefined>> {
   const index = names.indexOf(sort.key);
-  if (index === -1) throw new UsageError(`--sort ${sort.key}: with --group-by, sort by one of ${names.join(', ')}`);
+  if (index === -1) throw new UsageError(`--by ${sort.key}: with --group-by, sort by one of ${names.join(', ')}`);
   return rows.map((row, i) => ({ row, i })).sort((a, b) => compareValues(a.row[index], b.row[index], sort.ascending) || a.i - b.i).map(({ row }) => row);
 }

@@ -1,9 +1,10 @@
 /**
  * `vizmeta table [FILE...]`: metadata records as rows, like W&B Tables: `--where` filters,
- * `--sort`, `--group-by` with aggregates, `--columns`, `--limit`, `--join` across files, and
- * `--renderer` for a user's own visualization module.
+ * `--by` orders (as `sort` does), `--group-by` with aggregates, `--keys`, `--limit`, `--join`
+ * across files, and `--renderer` for a user's own visualization module. Table's first spellings,
+ * `--columns` and `--sort [-]KEY`, are kept as old spellings (options/aliases.ts).
  *
- * Without `--sort`, `--group-by`, `--join` or `--renderer` the table streams: rows are written as
+ * Without `--by`, `--group-by`, `--join` or `--renderer` the table streams: rows are written as
  * they are read, with no row limit, in memory bounded by the first SAMPLE rows (which fix the
  * columns and, for text, their widths). Sorting and grouping hold what they need until the end.
  */
@@ -17,23 +18,31 @@ import { warn, write, type CommandIO } from '../core/io.js';
 import { readInputs } from '../input/read-inputs.js';
 import type { MetadataRecord } from '../core/types.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
-import { commandContext, KeyPresence, requireKnownKeys, type ExecutionCommandOptions } from '../options/execution.js';
+import { addDirectionOptions, commandContext, directionOverrides, KeyPresence, requireKnownKeys, type ExecutionCommandOptions } from '../options/execution.js';
 import { normalizeKey, parseKeyList } from '../core/keys.js';
-import { collect, parseRendererOptions, parseWholeNumber } from '../options/parse.js';
+import { collect, collectKeys, keyCollector, parseRendererOptions, parseWholeNumber } from '../options/parse.js';
+import { bothSpellings, oldSpelling } from '../options/aliases.js';
+import { addOrderOptions, orderFrom, type OrderFlags } from '../options/order.js';
 import { renderJoined } from '../render/compare.js';
 import { RowStream, renderRows } from '../render/rows.js';
 import { shortNames } from '../core/names.js';
-import { GroupBuilder, parseAggregates, parseSortSpec, rowFilter, sortByKey, sortGroupRows } from '../analyse/table.js';
+import { columnQuantity, GroupBuilder, parseAggregates, rowFilter, sortByKey, sortGroupRows, type SortSpec } from '../analyse/table.js';
+import { sortOrder } from '../analyse/sort.js';
 import type { TableFormat } from '../core/format.js';
 
-export interface TableOptions extends InputOptions, Pick<ExecutionCommandOptions, 'config' | 'color'> {
+export interface TableOptions extends InputOptions, OrderFlags, Pick<ExecutionCommandOptions, 'config' | 'color'> {
   where?: string;
-  /** `KEY` ascending, `-KEY` descending. */
-  sort?: string;
   groupBy?: string;
   /** `mean(loss),max(accuracy),count()`. Default `count()`. */
   agg?: string[];
+  /** `--keys`: the columns. Default: the config's `keys`, else every key of the first rows. */
+  keys?: string[];
+  /** `--columns`: the old spelling of `--keys`. */
   columns?: string[];
+  /** Keys where a bigger value is better, for `--by`'s default order (also the config's `higherIsBetter`). */
+  higherIsBetter?: string[];
+  /** Keys where a smaller value is better (also the config's `lowerIsBetter`). */
+  lowerIsBetter?: string[];
   limit?: number;
   join?: string;
   format?: TableFormat;
@@ -47,8 +56,16 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
   const context = commandContext(io, { ...(options.config !== undefined ? { config: options.config } : {}), ...(options.color !== undefined ? { color: options.color } : {}) });
   const view = { color: context.color, width: io.columns };
   const keep = rowFilter(options.where !== undefined ? compileExpression(options.where) : undefined);
-  const chosen = options.columns ? parseKeyList(options.columns) : context.config.config.keys ? parseKeyList(context.config.config.keys) : undefined;
-  const sort = options.sort !== undefined ? parseSortSpec(options.sort) : undefined;
+  const keys = bothSpellings(options.keys, options.columns);
+  const chosen = keys ? parseKeyList(keys) : context.config.config.keys ? parseKeyList(context.config.config.keys) : undefined;
+  // Best first, as sort orders, unless --asc or --desc (or the old --sort KEY / -KEY) says otherwise;
+  // over groups by what the column holds: mean(loss) lowest first, count() highest first.
+  const order = orderFrom(options);
+  let sort: SortSpec | undefined;
+  if (order.by !== undefined) {
+    const quantity = options.groupBy === undefined ? { key: order.by, aggregate: 'latest' as const } : columnQuantity(order.by);
+    sort = { key: order.by, ascending: sortOrder(quantity.key, quantity.aggregate, order, directionOverrides(options, context)).ascending };
+  }
   const aggregates = options.agg ? parseAggregates(options.agg) : [];
   if (aggregates.length > 0 && options.groupBy === undefined) throw new UsageError('--agg needs --group-by KEY');
   const limit = <T>(rows: T[]): T[] => (options.limit === undefined ? rows : rows.slice(0, options.limit));
@@ -58,11 +75,11 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
   let status: number = ExitCode.ok;
   const onError = (message: string): void => { warn(io, message); status = ExitCode.usage; };
   const read = readOptionsFrom(options);
-  // Keys named on the command line that name record keys (not --sort over groups, whose names are
+  // Keys named on the command line that name record keys (not --by over groups, whose names are
   // the group's columns): one no record has is a usage error with a did-you-mean, found as the
   // records are read. A streaming table has written its rows by then; the error follows them.
   const named = [
-    ...parseKeyList(options.columns),
+    ...parseKeyList(keys),
     ...(sort && options.groupBy === undefined ? [sort.key] : []),
     ...(options.groupBy !== undefined ? [normalizeKey(options.groupBy)] : []),
     ...aggregates.flatMap((spec) => (spec.key !== undefined ? [spec.key] : [])),
@@ -81,10 +98,10 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
   };
 
   if (options.join !== undefined) {
-    if (options.where !== undefined || sort || options.groupBy !== undefined || options.renderer !== undefined) throw new UsageError('--join works with --columns, --limit and --format; --where, --sort, --group-by and --renderer apply to rows of one table');
+    if (options.where !== undefined || sort || options.groupBy !== undefined || options.renderer !== undefined) throw new UsageError('--join works with --keys, --limit and --format; --where, --by, --group-by and --renderer apply to rows of one table');
     const joinKey = normalizeKey(options.join);
-    // Every key is joined when --columns names some, so that one no input has gets a did-you-mean.
-    const checked = options.columns !== undefined && named.length > 0;
+    // Every key is joined when --keys names some, so that one no input has gets a did-you-mean.
+    const checked = keys !== undefined && named.length > 0;
     const joined = await joinInputs(inputs, joinKey, chosen && !checked ? new Set(chosen) : 'all', io.stdin, read, { onError, onDiagnostic: diagnosticWriter(io) });
     if (checked && joined.rows.length > 0) {
       const known = new Set([joinKey, ...joined.keys.flat()]);
@@ -141,11 +158,13 @@ export function registerTable(program: Command, io: CommandIO, exit: ExitSlot): 
     .command('table')
     .description('metadata records as rows: filter, sort, group, join; streams without a row limit')
     .argument('[files...]', 'log files; - or nothing reads stdin')
-    .option('--where <expr>', "keep rows where EXPR holds, e.g. 'loss < 0.5 and epoch >= 3'")
-    .option('--sort <key>', 'sort rows by KEY ascending, or -KEY descending (rows without it last)')
+    .option('--where <expr>', "keep rows where EXPR holds, e.g. 'loss < 0.5 and epoch >= 3'");
+  addOrderOptions(command, 'sort rows by KEY, best first as sort does (rows without it last); old spelling: --sort KEY (ascending), --sort -KEY (descending)');
+  command
     .option('--group-by <key>', 'one row per distinct value of KEY')
     .option('--agg <list>', "aggregates per group: mean(loss),max(accuracy),count() — count sum mean min max first latest", collect)
-    .option('--columns <keys>', 'columns to show, comma-separated (default: the keys of the first 1000 rows)', collect)
+    .option('--keys <keys>', 'columns to show, comma-separated, repeatable (default: the keys of the first 1000 rows); old spelling: --columns', collectKeys)
+    .addOption(oldSpelling('--columns <keys>', '--keys', keyCollector('--columns')))
     .option('--limit <n>', 'at most N rows', parseWholeNumber('--limit'))
     .option('--join <key>', 'join the records of several files on KEY (e.g. step): one row per value')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'csv', 'markdown']).default('text'))
@@ -153,19 +172,23 @@ export function registerTable(program: Command, io: CommandIO, exit: ExitSlot): 
     .option('--renderer-option <key=value>', 'option passed to --renderer (repeatable; JSON values allowed)', collect)
     .option('--config <file>', 'config file (default: vizmeta.config.json here or in a parent directory)')
     .option('--no-color', 'no colours, even on a terminal');
+  addDirectionOptions(command);
   addInputOptions(command);
   command.addHelpText('after', `
-Without --sort, --group-by, --join or --renderer the table streams: no row limit, rows appear as
-they are read, and the first 1000 rows fix the columns (name others with --columns).
-A key named in --columns, --sort, --group-by or --agg that no record has is an error (exit 2)
+Without --by, --group-by, --join or --renderer the table streams: no row limit, rows appear as
+they are read, and the first 1000 rows fix the columns (name others with --keys).
+--by orders as sort does: best first by the key's direction (accuracy highest first, loss lowest
+first), highest first for a key with none; --asc and --desc choose. Over groups, by what the
+column holds: --by 'mean(loss)' lowest first, --by 'count()' highest first.
+A key named in --keys, --by, --group-by or --agg that no record has is an error (exit 2)
 naming the closest keys that exist; a streaming table says so after its rows.
 With several files, an execution column says where each row came from.
 
 Examples:
   vizmeta table train.log
-  vizmeta table --where 'loss < 0.5' --sort -accuracy --limit 10 logs/*.log
+  vizmeta table --where 'loss < 0.5' --by accuracy --limit 10 logs/*.log
   vizmeta table --group-by epoch --agg 'mean(loss),max(accuracy),count()' train.log
-  vizmeta table --join step --columns loss a.log b.log
+  vizmeta table --join step --keys loss a.log b.log
   vizmeta table --renderer ./my-viz.mjs --renderer-option bins=20 train.log`);
   command.action(async (files: string[], options: TableOptions) => {
     exit.code = await runTable(resolveInputs(files, io, command), options, io);

@@ -13,7 +13,7 @@ export function collect(value: string, previous: string[] | undefined): string[]
 
 /**
  * A whole number of at least `least` (default 1), written in digits (`12`, not `1e1` or
- * `0x0c`): `--top`, `--jobs`, `--limit`, `--height`, `--width`, `--columns`, `--patience`.
+ * `0x0c`): `--jobs`, `--limit`, `--height`, `--width`, `--columns`, `--patience`.
  */
 export function parseWholeNumber(flag: string, least = 1): (text: string) => number {
   const what = least === 1 ? 'a positive whole number' : `a whole number >= ${least}`;
@@ -34,14 +34,20 @@ export function parseNumber(flag: string, what: string, test: (n: number) => boo
 }
 
 /**
- * Commander collector for `--keys a,b` (repeatable): key names in order, each once, Valohai's
- * `metadata.` prefix dropped (see parseKeyList). A value with no key name in it is a mistake.
+ * Commander collector for a key list such as `--keys a,b` (repeatable): key names in order, each
+ * once, Valohai's `metadata.` prefix dropped (see parseKeyList). A value with no key name in it is
+ * a mistake, reported under `flag` (an old spelling, `table --columns`, names itself).
  */
-export function collectKeys(text: string, previous: string[] | undefined): string[] {
-  const keys = parseKeyList(text);
-  if (keys.length === 0) throw new UsageError(`--keys: expected key names separated by commas, got '${text}'`);
-  return parseKeyList([...(previous ?? []), ...keys]);
+export function keyCollector(flag: string): (text: string, previous: string[] | undefined) => string[] {
+  return (text, previous) => {
+    const keys = parseKeyList(text);
+    if (keys.length === 0) throw new UsageError(`${flag}: expected key names separated by commas, got '${text}'`);
+    return parseKeyList([...(previous ?? []), ...keys]);
+  };
 }
+
+/** {@link keyCollector} for `--keys`. */
+export const collectKeys = keyCollector('--keys');
 
 /** `--renderer-option key=value` pairs as the renderer's options; a value is JSON when it parses as JSON, else a string. */
 export function parseRendererOptions(pairs: readonly string[] | undefined): Record<string, unknown> {

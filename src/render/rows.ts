@@ -50,7 +50,7 @@ function alignNumbers(columns: Column[], rows: ReadonlyArray<ReadonlyArray<JsonV
   });
 }
 
-/** Streams rows in a fixed format; columns come from `--columns` or the first SAMPLE rows. */
+/** Streams rows in a fixed format; columns come from `--keys` or the first SAMPLE rows. */
 export class RowStream {
   private sample: Array<{ source: string; values: MetadataRecord['values'] }> = [];
   private names: string[] | undefined;
@@ -123,7 +123,7 @@ export class RowStream {
       for (const key of flattenValues(values).keys()) {
         if (this.names?.includes(key) || this.warned.has(key)) continue;
         this.warned.add(key);
-        this.onNote(`key '${key}' first appears after the first ${SAMPLE} rows, which fixed the columns; name it with --columns`);
+        this.onNote(`key '${key}' first appears after the first ${SAMPLE} rows, which fixed the columns; name it with --keys`);
       }
     }
     const row = this.valuesOf(source, values);

@@ -45,6 +45,6 @@ describe('table sorting', () => {
   it('sorts grouped rows by a column, and names the columns when the key is not one', () => {
     const names = ['epoch', 'mean(loss)'];
     expect(sortGroupRows(names, [[1, 3], [2, 1], [3, 3]], parseSortSpec('-mean(loss)'))).toEqual([[1, 3], [3, 3], [2, 1]]);
-    expect(() => sortGroupRows(names, [], parseSortSpec('loss'))).toThrow('--sort loss: with --group-by, sort by one of epoch, mean(loss)');
+    expect(() => sortGroupRows(names, [], parseSortSpec('loss'))).toThrow('--by loss: with --group-by, sort by one of epoch, mean(loss)');
   });
 });

@@ -46,6 +46,6 @@ describe('vizmeta sort (built binary)', () => {
     expect(lower.stdout).toContain('sorted by lr, lowest first: lower is better\n');
     const both = await runCli(['sort', '--by', 'lr', '--asc', '--desc', train], { cwd: dir });
     expect(both.status).toBe(2);
-    expect(both.stderr).toBe('vizmeta: sort: --asc and --desc cannot be used together\n');
+    expect(both.stderr).toBe('vizmeta: --asc and --desc cannot be used together\n');
   });
 });
