@@ -1,12 +1,15 @@
 /**
  * `vizmeta sort --by KEY [FILE...]`: executions ranked by a key's latest value (Valohai's way)
  * or another aggregate, best first by the key's direction, with a sparkline of the key's history.
+ * `--by`, `--asc`, `--desc`, `--agg`, `--keys` and `--limit` are spelled as `table` spells them;
+ * `--top` is the old spelling of `--limit`.
  * Executions without the key are listed last in either direction, marked, never dropped; a key
  * no execution has is a usage error with a did-you-mean.
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
+import { parseAggregates } from '../core/aggregates.js';
 import { write, type CommandIO } from '../core/io.js';
 import { reportInputProblems, summarizeExecutions } from '../input/executions.js';
 import { AGGREGATES, unionKeys, type Aggregate } from '../analyse/summary.js';
@@ -15,38 +18,41 @@ import { renderSort } from '../render/sort.js';
 import type { TableFormat } from '../core/format.js';
 import { addInputOptions, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, requireKeysInExecutions, type ExecutionCommandOptions } from '../options/execution.js';
-import { normalizeKey, parseKeyList } from '../core/keys.js';
-import { collectKeys, parseWholeNumber } from '../options/parse.js';
+import { parseKeyList } from '../core/keys.js';
+import { collect, collectKeys, parseWholeNumber } from '../options/parse.js';
+import { eitherSpelling, oldSpelling } from '../options/aliases.js';
+import { addOrderOptions, orderFrom, type OrderFlags } from '../options/order.js';
 
-export interface SortOptions extends InputOptions, ExecutionCommandOptions {
-  /** The key to sort by (`metadata.` prefix allowed). */
-  by: string;
-  /** Which value of the key. Default `latest`. */
-  agg?: Aggregate;
-  /** Lowest first. Default: best first by the key's direction, highest first for a key with none. */
-  asc?: boolean;
-  /** Highest first. Not with `asc`. */
-  desc?: boolean;
+export interface SortOptions extends InputOptions, ExecutionCommandOptions, OrderFlags {
+  /**
+   * Which values of the `--by` key: an aggregate (`min`), or a list as `table --agg` writes one
+   * (`min,max`, `min,max(accuracy)`); executions are ranked by the first, the rest are columns.
+   * Default `latest`.
+   */
+  agg?: string | string[];
   /** Keys where a bigger value is better, for the default order (also the config's `higherIsBetter`). */
   higherIsBetter?: string[];
   /** Keys where a smaller value is better (also the config's `lowerIsBetter`). */
   lowerIsBetter?: string[];
   /** Other columns: key names, or `all`. Default: the config's `keys`, else a few common numeric keys. */
   keys?: string[];
-  /** Show only the first N rows. */
+  /** `--limit N`: show only the first N rows. */
+  limit?: number;
+  /** `--top N`: the old spelling of `--limit`. */
   top?: number;
   /** Default text. */
   format?: TableFormat;
 }
 
 export async function runSort(inputs: string[], options: SortOptions, io: CommandIO): Promise<number> {
-  const key = normalizeKey(options.by ?? '');
-  if (key === '') throw new UsageError('sort: --by KEY is required (e.g. --by accuracy)');
-  const aggregate = options.agg ?? 'latest';
-  if (!AGGREGATES.includes(aggregate)) throw new UsageError(`--agg: expected one of ${AGGREGATES.join(', ')}, got '${String(aggregate)}'`);
+  const flags = orderFrom(options);
+  const key = flags.by;
+  if (key === undefined) throw new UsageError('sort: --by KEY is required (e.g. --by accuracy)');
+  const { aggregate, more } = sortAggregates(options.agg, key);
+  const limit = eitherSpelling(options.limit, options.top, ['--limit', '--top']);
   const format = options.format ?? 'text';
   const context = commandContext(io, options);
-  const order = sortOrder(key, aggregate, options, directionOverrides(options, context));
+  const order = sortOrder(key, aggregate, flags, directionOverrides(options, context));
   const named = parseKeyList(options.keys);
   const all = named.length === 1 && named[0] === 'all';
   const chosen = all ? [] : named.length > 0 ? named : parseKeyList(context.config.config.keys);
@@ -56,7 +62,7 @@ export async function runSort(inputs: string[], options: SortOptions, io: Comman
   // them when it is needed; stdin, which cannot be, keeps them as it goes.
   const defaults = !all && chosen.length === 0;
   const namesKept = all || defaults || inputs.includes('-');
-  const keys = all ? 'all' as const : new Set([key, ...chosen]);
+  const keys = all ? 'all' as const : new Set([key, ...more.map((item) => item.key), ...chosen]);
   const read = readOptionsFrom(options);
   const jobs = options.jobs !== undefined ? { jobs: options.jobs } : {};
   const executions = await summarizeExecutions(inputs, {
@@ -71,24 +77,52 @@ export async function runSort(inputs: string[], options: SortOptions, io: Comman
   const failed = reportInputProblems(io, executions);
   const readable = executions.filter((execution) => execution.error === undefined);
   const names = namesKept ? undefined : () => summarizeExecutions(inputs, { keys: new Set(), others: 'latest', read, ...jobs, stdin: io.stdin });
-  await requireKeysInExecutions([key, ...(options.keys !== undefined && !all ? chosen : [])], readable, inputs, names);
-  const others = all ? unionKeys(readable).filter((k) => k !== key) : chosen.length > 0 ? chosen.filter((k) => k !== key) : defaultKeys(readable, [key]);
-  const { rows, hidden } = topRows(sortExecutions(readable, key, aggregate, order.ascending), options.top);
-  await write(io.stdout, renderSort({ rows, key, aggregate, others, hidden, order }, format, { color: context.color, width: io.columns }));
+  await requireKeysInExecutions([key, ...more.map((item) => item.key), ...(options.keys !== undefined && !all ? chosen : [])], readable, inputs, names);
+  // A key whose latest value is already an --agg column is not shown twice.
+  const shown = [key, ...more.filter((item) => item.aggregate === 'latest').map((item) => item.key)];
+  const others = all ? unionKeys(readable).filter((k) => !shown.includes(k)) : chosen.length > 0 ? chosen.filter((k) => !shown.includes(k)) : defaultKeys(readable, shown);
+  const { rows, hidden } = topRows(sortExecutions(readable, key, aggregate, order.ascending), limit);
+  await write(io.stdout, renderSort({ rows, key, aggregate, aggregates: more, others, hidden, order }, format, { color: context.color, width: io.columns }));
   return failed ? ExitCode.usage : ExitCode.ok;
+}
+
+/**
+ * `--agg` as `table` writes it, read for sort: bare names (`min`) are of the `--by` key, and
+ * executions are ranked by the first, which must be of that key; the rest are columns. Only what
+ * a summary keeps (not `sum`) can be asked for.
+ */
+export function sortAggregates(agg: string | readonly string[] | undefined, key: string): { aggregate: Aggregate; more: Array<{ key: string; aggregate: Aggregate }> } {
+  const texts = agg === undefined ? [] : typeof agg === 'string' ? [agg] : agg;
+  const specs = parseAggregates(texts, key);
+  const kept = specs.map((spec) => {
+    const aggregate = AGGREGATES.find((known) => known === spec.fn);
+    if (aggregate === undefined) throw new UsageError(`--agg: ${spec.fn} is for table --group-by; sort keeps ${AGGREGATES.join(', ')}`);
+    return { key: spec.key ?? key, aggregate };
+  });
+  const [first, ...rest] = kept;
+  if (first === undefined) return { aggregate: 'latest', more: [] };
+  if (first.key !== key) throw new UsageError(`--agg: the first aggregate ranks, so it is of the --by key (${first.aggregate} or ${first.aggregate}(${key})), got ${first.aggregate}(${first.key})`);
+  const seen = new Set([`${first.aggregate}(${key})`]);
+  const more = rest.filter((item) => {
+    const id = `${item.aggregate}(${item.key})`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  return { aggregate: first.aggregate, more };
 }
 
 export function registerSort(program: Command, io: CommandIO, exit: ExitSlot): void {
   const command = program
     .command('sort')
     .description('rank executions by a metadata key (latest value by default), with a sparkline of its history')
-    .argument('[files...]', 'one execution per file; - or nothing reads stdin')
-    .requiredOption('--by <key>', 'key to sort by (metadata.accuracy or accuracy; dotted paths reach nested keys)')
-    .addOption(new Option('--agg <aggregate>', 'which value of the key').choices([...AGGREGATES]).default('latest'))
-    .option('--asc', 'lowest first (default: best first by the key\'s direction; highest first when it has none)')
-    .option('--desc', 'highest first')
+    .argument('[files...]', 'one execution per file; - or nothing reads stdin');
+  addOrderOptions(command, 'key to sort by (metadata.accuracy or accuracy; dotted paths reach nested keys)');
+  command
+    .option('--agg <list>', `which value of the key: ${AGGREGATES.join(', ')} (default latest); a list ranks by the first and shows the rest, e.g. min,max or min,max(accuracy); repeatable`, collect)
     .option('--keys <keys>', "other columns: comma-separated keys, or 'all' (default: a few common numeric keys)", collectKeys)
-    .option('--top <n>', 'show only the first N executions', parseWholeNumber('--top'))
+    .option('--limit <n>', 'show only the first N executions; old spelling: --top', parseWholeNumber('--limit'))
+    .addOption(oldSpelling('--top <n>', '--limit', parseWholeNumber('--top')))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'csv', 'markdown']).default('text'));
   addDirectionOptions(command);
   addExecutionOptions(command);
@@ -107,7 +141,8 @@ A file that is a Kubeflow mlpipeline-metrics.json counts as one execution.
 
 Examples:
   vizmeta sort --by accuracy logs/*.log
-  vizmeta sort --by val_loss --agg min --top 5 logs/*.log          lowest val_loss first
+  vizmeta sort --by val_loss --agg min --limit 5 logs/*.log        lowest val_loss first
+  vizmeta sort --by val_loss --agg 'min,max(accuracy)' logs/*.log  ranked by min(val_loss), max(accuracy) beside it
   vizmeta sort --by lr --asc logs/*.log
   vizmeta sort --by my_metric --higher-is-better my_metric logs/*.log
   vizmeta sort --by eval_accuracy runs/           a TensorBoard logdir or an mlruns/ tree: one row per run

@@ -46,20 +46,24 @@ export function sortCaption(label: string, key: string, order: SortOrder): strin
 
 export function renderSort(view: SortView, format: TableFormat, options: { color: boolean; width: number }): string {
   const label = aggregateLabel(view.key, view.aggregate);
+  const extra = (view.aggregates ?? []).map((item) => ({ ...item, label: aggregateLabel(item.key, item.aggregate) }));
   if (format === 'json') {
     const rows = view.rows.map((row) => {
       const out: Record<string, unknown> = { execution: row.execution.execution };
       // defineProperty: a key named `__proto__` stays data.
       const set = (name: string, value: unknown): void => { Object.defineProperty(out, name, { value: jsonValue(value), enumerable: true, writable: true, configurable: true }); };
       set(label, row.value);
+      for (const item of extra) set(item.label, aggregateOf(row.execution, item.key, item.aggregate));
       for (const key of view.others) set(key, aggregateOf(row.execution, key, 'latest'));
       return out;
     });
     return JSON.stringify(rows, null, 2) + '\n';
   }
   if (format === 'csv') {
-    return renderCsvTable(['execution', label, ...view.others], view.rows.map((row) => [
-      row.execution.execution, csvValue(row.value), ...view.others.map((key) => csvValue(aggregateOf(row.execution, key, 'latest'))),
+    return renderCsvTable(['execution', label, ...extra.map((item) => item.label), ...view.others], view.rows.map((row) => [
+      row.execution.execution, csvValue(row.value),
+      ...extra.map((item) => csvValue(aggregateOf(row.execution, item.key, item.aggregate))),
+      ...view.others.map((key) => csvValue(aggregateOf(row.execution, key, 'latest'))),
     ]));
   }
   const markdown = format === 'markdown';
@@ -70,6 +74,7 @@ export function renderSort(view: SortView, format: TableFormat, options: { color
     { header: 'execution', cut: 'start', name: true },
     { header: label, align: 'right', keep: true },
     { header: 'history', keep: true },
+    ...extra.map((item): Column => ({ header: item.label, align: 'right', shrink: false })),
     ...view.others.map((key): Column => ({ header: key, align: 'right', shrink: false })),
   ];
   const body = view.rows.map((row, i): CellInput[] => [
@@ -77,12 +82,13 @@ export function renderSort(view: SortView, format: TableFormat, options: { color
     markdown ? row.execution.execution : short.names[i] ?? row.execution.execution,
     valueCell(row.value, `no ${view.key}`),
     { text: sparkline(historyOf(row.execution, view.key), SPARK_WIDTH), safe: true },
+    ...extra.map((item) => valueCell(aggregateOf(row.execution, item.key, item.aggregate), '–', 'dim')),
     ...view.others.map((key) => valueCell(aggregateOf(row.execution, key, 'latest'), '–', 'dim')),
   ]);
   const lacking = view.rows.filter((row) => row.rank === undefined).length;
   const notes: string[] = [];
   if (lacking > 0) notes.push(`${lacking} execution${lacking === 1 ? '' : 's'} without ${view.key}, listed last`);
-  if (view.hidden > 0) notes.push(`${view.hidden} more not shown (--top)`);
+  if (view.hidden > 0) notes.push(`${view.hidden} more not shown (--limit)`);
   if (markdown) {
     const table = renderMarkdownTable(columns, body);
     return notes.length === 0 ? table : `${table}\n${notes.map((note) => `_${note}_`).join('  \n')}\n`;
