@@ -25,7 +25,7 @@ export interface PlateauOptions {
   minDelta?: number;
   /** Default `auto`. */
   mode?: PlateauMode;
-  /** Patience only resets once a value also beats this. Default: none. */
+  /** Patience only resets once a value also beats this (`--baseline-value`, Keras's `baseline`). Default: none. */
   baseline?: number;
   /** Epochs to ignore at the start, Keras's `start_from_epoch`. Default 0. */
   startFrom?: number;
@@ -87,7 +87,7 @@ export function plateauRule(options: PlateauOptions): string {
   let rule = `--monitor ${shellWord(options.monitor)} --patience ${options.patience ?? 0}`;
   if (options.minDelta) rule += ` --min-delta ${options.minDelta}`;
   if (options.mode && options.mode !== 'auto') rule += ` --mode ${options.mode}`;
-  if (options.baseline !== undefined) rule += ` --baseline ${options.baseline}`;
+  if (options.baseline !== undefined) rule += ` --baseline-value ${options.baseline}`;
   if (options.startFrom) rule += ` --start-from ${options.startFrom}`;
   return rule;
 }
@@ -227,7 +227,7 @@ function validatePlateau(options: PlateauOptions): PlateauSettings {
   if (!Number.isFinite(minDelta)) throw new UsageError(`--min-delta must be a finite number, not ${minDelta}`);
   const mode = options.mode ?? 'auto';
   if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new UsageError(`--mode must be min, max or auto, not ${String(mode)}`);
-  if (options.baseline !== undefined && !Number.isFinite(options.baseline)) throw new UsageError(`--baseline must be a finite number, not ${options.baseline}`);
+  if (options.baseline !== undefined && !Number.isFinite(options.baseline)) throw new UsageError(`--baseline-value must be a finite number, not ${options.baseline}`);
   return { monitor, patience, minDelta: Math.abs(minDelta), mode, baseline: options.baseline, startFrom };
 }
 

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { CommandIO } from '../core/io.js';
-import { addDashboardOptions, addStopOptions } from '../live/options.js';
+import { addDashboardOptions, addStopOptions, resolveStopFlags } from '../live/options.js';
 import { superviseJob, type JobOptions, type LiveDeps } from '../live/supervise.js';
 import { readOptionsFrom } from '../options/input.js';
 import type { ExitSlot } from '../core/errors.js';
@@ -21,7 +21,7 @@ export interface DemoOptions extends JobOptions {
 }
 
 export async function runDemo(options: DemoOptions, io: CommandIO, deps: LiveDeps = {}): Promise<number> {
-  const { python, ...job } = options;
+  const { python, ...job } = resolveStopFlags(options, io);
   const argv = python ? ['python3', DEMO_PYTHON_SCRIPT] : [process.execPath, DEMO_SCRIPT];
   return superviseJob(argv, job, readOptionsFrom({}), io, { ...deps, title: `demo: examples/${python ? 'train.py' : 'train.mjs'}` });
 }

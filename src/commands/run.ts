@@ -5,14 +5,14 @@
 import type { Command } from 'commander';
 import { UsageError, type ExitSlot } from '../core/errors.js';
 import type { CommandIO } from '../core/io.js';
-import { addDashboardOptions, addStopOptions } from '../live/options.js';
+import { addDashboardOptions, addStopOptions, resolveStopFlags } from '../live/options.js';
 import { superviseJob, type LiveDeps, type JobOptions } from '../live/supervise.js';
 import { addInputOptions, readOptionsFrom, type InputOptions } from '../options/input.js';
 
 export interface RunOptions extends InputOptions, JobOptions {}
 
 export async function runRun(argv: readonly string[], options: RunOptions, io: CommandIO, deps: LiveDeps = {}): Promise<number> {
-  return superviseJob(argv, options, readOptionsFrom(options), io, deps);
+  return superviseJob(argv, resolveStopFlags(options, io), readOptionsFrom(options), io, deps);
 }
 
 export function parseGrace(text: string): number {

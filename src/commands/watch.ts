@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { ExitCode, type ExitSlot } from '../core/errors.js';
 import { resolveColor, warn, type CommandIO } from '../core/io.js';
 import { inputChunks } from '../live/follow.js';
-import { addDashboardOptions, addStopOptions, checkStopFlags, type DashboardFlags, type StopFlags } from '../live/options.js';
+import { addDashboardOptions, addStopOptions, checkStopFlags, resolveStopFlags, type DashboardFlags, type StopFlags } from '../live/options.js';
 import { buildStopRule } from '../live/rules.js';
 import { feedSession } from '../live/feed.js';
 import { LiveSession, type StopRule } from '../live/session.js';
@@ -23,7 +23,8 @@ export interface WatchOptions extends InputOptions, DashboardFlags, StopFlags {
 
 const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
 
-export async function runWatch(inputs: readonly string[], options: WatchOptions, io: CommandIO, deps: LiveDeps = {}): Promise<number> {
+export async function runWatch(inputs: readonly string[], flags: WatchOptions, io: CommandIO, deps: LiveDeps = {}): Promise<number> {
+  const options = resolveStopFlags(flags, io);
   checkStopFlags(options);
   const stopRule: StopRule | undefined = buildStopRule(options);
   const live = deps.live ?? io.stdoutIsTTY;

@@ -15,16 +15,26 @@ import { UsageError } from '../core/errors.js';
 
 export const CONFIG_FILE = 'vizmeta.config.json';
 
-/** Early-stopping rules, for `watch`/`run` (Keras EarlyStopping's names where they apply). */
+/**
+ * Early-stopping rules, for `watch`, `run` and `demo`: each field is its flag's name (`when` is
+ * `--stop-when`, the section naming the rest).
+ */
 export interface StopConfig {
   when?: string[];
   monitor?: string;
   mode?: 'auto' | 'min' | 'max';
   patience?: number;
   minDelta?: number;
-  baseline?: number;
-  warmup?: number;
+  /** `--baseline-value` (Keras's `baseline`); the old field `baseline` is read as it, with a note. */
+  baselineValue?: number;
+  /** `--start-from`; the old field `warmup` is read as it, with a note. */
+  startFrom?: number;
 }
+
+/** Fields renamed so that each is its flag's name: old name → new name, per section (issue 19). */
+const RENAMED: Readonly<Record<'stop', Readonly<Record<string, keyof StopConfig>>>> = {
+  stop: { baseline: 'baselineValue', warmup: 'startFrom' },
+};
 
 export interface GateConfig {
   /** Conditions every execution must meet (`--when`). */
@@ -84,6 +94,9 @@ export const CONFIG_SCHEMA = {
         mode: { enum: ['auto', 'min', 'max'] },
         patience: { type: 'integer', minimum: 0 },
         minDelta: { type: 'number', minimum: 0 },
+        baselineValue: { type: 'number' },
+        startFrom: { type: 'integer', minimum: 0 },
+        // Old names of baselineValue and startFrom, still read (with a note).
         baseline: { type: 'number' },
         warmup: { type: 'integer', minimum: 0 },
       },
@@ -107,6 +120,8 @@ function configValidator(): ValidateFunction {
 
 export interface LoadedConfig {
   config: VizmetaConfig;
+  /** What the user should know about the file, such as an old field name read as its new one; one line each, for stderr. */
+  notes?: string[];
   /** The file read, when one was found; paths in the config are relative to its directory. */
   path?: string;
   /** Resolves a path written in the config file. */
@@ -152,14 +167,28 @@ export function describeConfigError(errors: readonly ErrorObject[]): string {
   return `${field}: ${error.message ?? 'invalid'}`;
 }
 
-/** Validates parsed config content; throws UsageError naming the file and the bad field. */
-export function validateConfig(content: unknown, name: string): VizmetaConfig {
+/**
+ * Validates parsed config content; throws UsageError naming the file and the bad field. An old
+ * field name (`stop.warmup`) is read as its new one (`stop.startFrom`), and a note saying so is
+ * added to `notes` when given.
+ */
+export function validateConfig(content: unknown, name: string, notes?: string[]): VizmetaConfig {
   const validate = configValidator();
   if (!validate(content)) throw new UsageError(`${name}: ${describeConfigError(validate.errors ?? [])}`);
   const config = content as VizmetaConfig & { gate?: { when?: string | string[] }; stop?: { when?: string | string[] } };
   // `when` may be one string or a list; commands always see a list.
   if (config.gate && typeof config.gate.when === 'string') config.gate.when = [config.gate.when];
   if (config.stop && typeof config.stop.when === 'string') config.stop.when = [config.stop.when];
+  if (config.stop) {
+    const stop = config.stop as Record<string, unknown>;
+    for (const [old, current] of Object.entries(RENAMED.stop)) {
+      if (!Object.hasOwn(stop, old)) continue;
+      if (Object.hasOwn(stop, current)) throw new UsageError(`${name}: stop.${old} is the old name of stop.${current}: give one of them`);
+      stop[current] = stop[old];
+      delete stop[old];
+      notes?.push(`${name}: stop.${old} is now stop.${current}, as the flag --${current.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}; read as that`);
+    }
+  }
   return config;
 }
 
@@ -184,7 +213,8 @@ export function loadConfig(cwd: string, explicit?: string): LoadedConfig {
   } catch (error) {
     throw new UsageError(`${name}: not valid JSON (${(error as Error).message})`);
   }
-  const config = validateConfig(content, name);
+  const notes: string[] = [];
+  const config = validateConfig(content, name, notes);
   const dir = dirname(path);
-  return { config, path, resolvePath: (p) => resolve(dir, p) };
+  return { config, path, ...(notes.length > 0 ? { notes } : {}), resolvePath: (p) => resolve(dir, p) };
 }

@@ -21,7 +21,7 @@ export function buildStopRule(flags: StopFlags): StopRule | undefined {
             ...(flags.patience !== undefined ? { patience: flags.patience } : {}),
             ...(flags.minDelta !== undefined ? { minDelta: flags.minDelta } : {}),
             ...(flags.mode !== undefined ? { mode: flags.mode } : {}),
-            ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}),
+            ...(flags.baselineValue !== undefined ? { baseline: flags.baselineValue } : {}),
             ...(flags.startFrom !== undefined ? { startFrom: flags.startFrom } : {}),
           },
         }

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../formats/config.js';
 import { UsageError } from '../core/errors.js';
-import { resolveColor, type CommandIO } from '../core/io.js';
+import { resolveColor, warn, type CommandIO } from '../core/io.js';
 import { loadSchemaFile, type LoadedSchema } from '../formats/schema.js';
 import { lookupKey, unionKeys, type DirectionOverrides, type ExecutionSummary } from '../analyse/summary.js';
 import { getPath, normalizeKey, parseKeyList } from '../core/keys.js';
@@ -49,6 +49,7 @@ export interface CommandContext {
 /** Loads the config and the schema (flag first, then config) and settles colour. */
 export function commandContext(io: CommandIO, options: ExecutionCommandOptions): CommandContext {
   const config = loadConfig(io.cwd, options.config);
+  for (const note of config.notes ?? []) warn(io, note);
   let schema: LoadedSchema | undefined;
   if (options.schema !== undefined) schema = loadSchemaFile(options.schema, io.cwd);
   else if (config.config.schema !== undefined) schema = loadSchemaFile(config.resolvePath(config.config.schema), io.cwd);
@@ -76,7 +77,7 @@ export function inputsPlace(inputs: readonly string[]): string {
 }
 
 /**
- * Refuses a key named on the command line (`--by`, `--keys`, `--columns`) that no input has:
+ * Refuses a key named on the command line (`--by`, `--keys`) that no input has:
  * a {@link UsageError} naming the closest known keys (`no key "los" in train.log; did you mean
  * loss?`). A key some inputs have and others lack is fine. Nothing is refused when nothing is
  * known (no records were read): the inputs' own warnings say why.

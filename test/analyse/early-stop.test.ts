@@ -132,7 +132,7 @@ describe('plateau rule (Keras EarlyStopping)', () => {
       },
     });
     const withBaseline = worded(evaluateStopRules({ expressions: [], plateau: { monitor: 'loss', patience: 1, baseline: 0.3, minDelta: 0.01 } }, lossRecords([0.5, 0.6])));
-    expect(withBaseline?.decision.message).toBe('--monitor loss --patience 1 --min-delta 0.01 --baseline 0.3: loss = 0.6 at step 1, baseline 0.3 not beaten by more than 0.01 in 2 records; best 0.5 (step 0)');
+    expect(withBaseline?.decision.message).toBe('--monitor loss --patience 1 --min-delta 0.01 --baseline-value 0.3: loss = 0.6 at step 1, baseline 0.3 not beaten by more than 0.01 in 2 records; best 0.5 (step 0)');
     const noValue = worded(evaluateStopRules({ expressions: [], plateau: { monitor: 'loss' } }, [{ epoch: 0, loss: NaN }, { epoch: 1, loss: NaN }]));
     expect(noValue?.decision.message).toBe('--monitor loss --patience 0: loss = NaN at epoch 1, no usable value in 2 records');
   });
@@ -148,7 +148,7 @@ describe('plateau rule (Keras EarlyStopping)', () => {
     [{ monitor: 'loss', patience: 1.5 }, '--patience must be a whole number ≥ 0, not 1.5'],
     [{ monitor: 'loss', startFrom: -2 }, '--start-from must be a whole number ≥ 0, not -2'],
     [{ monitor: 'loss', minDelta: NaN }, '--min-delta must be a finite number, not NaN'],
-    [{ monitor: 'loss', baseline: Infinity }, '--baseline must be a finite number, not Infinity'],
+    [{ monitor: 'loss', baseline: Infinity }, '--baseline-value must be a finite number, not Infinity'],
     [{ monitor: 'loss', mode: 'up' as 'min' }, '--mode must be min, max or auto, not up'],
   ])('refuses bad options %j', (plateau, message) => {
     expect(() => createStopper({ expressions: [], plateau })).toThrow(UsageError);
@@ -173,7 +173,7 @@ describe('auto mode', () => {
   it('says why as data: where, the best value and where it was, a baseline not beaten', () => {
     const result = evaluateStopRules({ expressions: [], plateau: { monitor: 'loss', patience: 1, baseline: 0.3, minDelta: 0.01 } }, lossRecords([0.5, 0.6]));
     expect(result?.decision).toEqual({
-      rule: '--monitor loss --patience 1 --min-delta 0.01 --baseline 0.3',
+      rule: '--monitor loss --patience 1 --min-delta 0.01 --baseline-value 0.3',
       step: 1,
       value: 0.6,
       at: { key: 'step', step: 1 },
