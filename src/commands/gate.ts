@@ -2,7 +2,7 @@
  * `vizmeta gate --when EXPR [FILE...]`: the CI step. Every execution must satisfy every
  * condition; exit 0 when all pass, 1 when any fails, 2 for a bad expression, flag or input.
  *
- * The decision (`evaluateGate`) is a pure function over execution summaries; text, JSON,
+ * The decision (`evaluateGate`) is a pure function over execution summaries; text, JSON, CSV,
  * markdown, GitHub annotations and JUnit XML are renderers of its report.
  */
 import { writeFile } from 'node:fs/promises';
@@ -15,7 +15,8 @@ import { compileExpression } from '../analyse/expr.js';
 import { reportInputProblems, summarizeExecutions, summarizeFile, type SummarizeOptions } from '../input/executions.js';
 import type { ExecutionSummary } from '../analyse/summary.js';
 import { evaluateGate, maxDropDirection, parseMaxDrops, type MissingPolicy } from '../analyse/gate.js';
-import { renderGateJson, renderGateMarkdown, renderGateText, renderGithubAnnotations, renderJunit } from '../render/gate.js';
+import { renderGateCsv, renderGateJson, renderGateMarkdown, renderGateText, renderGithubAnnotations, renderJunit } from '../render/gate.js';
+import type { TableFormat } from '../core/format.js';
 import { addInputOptions, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, type ExecutionCommandOptions } from '../options/execution.js';
 import { collect } from '../options/parse.js';
@@ -32,7 +33,7 @@ export interface GateOptions extends InputOptions, ExecutionCommandOptions {
   higherIsBetter?: string[];
   lowerIsBetter?: string[];
   /** Default text. */
-  format?: 'text' | 'json' | 'markdown';
+  format?: TableFormat;
   /** Also print `::error` workflow commands for GitHub Actions. */
   github?: boolean;
   /** Also write JUnit XML to this file. */
@@ -76,7 +77,7 @@ export async function runGate(inputs: string[], options: GateOptions, io: Comman
     ...(context.schema ? { schema: context.schema.path } : {}),
   });
 
-  const text = format === 'json' ? renderGateJson(report) : format === 'markdown' ? renderGateMarkdown(report) : renderGateText(report, context.color);
+  const text = format === 'json' ? renderGateJson(report) : format === 'csv' ? renderGateCsv(report) : format === 'markdown' ? renderGateMarkdown(report) : renderGateText(report, context.color);
   await write(io.stdout, text);
   if (options.github) await write(io.stdout, renderGithubAnnotations(report));
   if (options.junit !== undefined) {
@@ -99,7 +100,7 @@ export function registerGate(program: Command, io: CommandIO, exit: ExitSlot): v
     .addOption(new Option('--missing <policy>', 'when an execution lacks a key the condition reads: fail, pass, or error (exit 2)').choices(['fail', 'pass', 'error']))
     .option('--baseline <file>', 'execution to compare against for --max-drop')
     .option('--max-drop <key=amount>', 'fail when KEY got worse than the baseline by more than AMOUNT (absolute, or 2% of the baseline); repeatable', collect)
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(new Option('--format <format>', 'output format; csv is one row per check').choices(['text', 'json', 'csv', 'markdown']).default('text'))
     .option('--github', 'also print ::error annotations for GitHub Actions')
     .option('--junit <file>', 'also write JUnit XML (GitLab, Jenkins) to FILE');
   addDirectionOptions(command);

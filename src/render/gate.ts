@@ -1,12 +1,12 @@
 /**
- * The gate's report for people and for CI: text, markdown (a job summary), JSON, GitHub
+ * The gate's report for people and for CI: text, markdown (a job summary), JSON, CSV, GitHub
  * `::error` annotations and JUnit XML. Each check's message is worded here from what the
  * decision found (analyse/gate.ts). Pure: report in, string out.
  */
 import { Chalk } from 'chalk';
 import { escapeForTerminal } from '../core/escape.js';
 import { folderNote, shortNames } from '../core/names.js';
-import { formatNumber, formatValue, jsonValue, markdownCell } from './table.js';
+import { csvValue, formatNumber, formatValue, jsonValue, markdownCell, renderCsvTable } from './table.js';
 import type { CheckResult, GateReport, UsedValue } from '../analyse/gate.js';
 
 function describeUsed(used: UsedValue): string {
@@ -109,6 +109,18 @@ export function renderGateJson(report: GateReport): string {
       })),
     })),
   }, null, 2) + '\n';
+}
+
+/**
+ * One row per check, for a spreadsheet or a CI artefact: `execution,condition,status,message`,
+ * then the values the check used as `key`, `aggregate`, `value` (the first; a check that reads
+ * several names them all in its message).
+ */
+export function renderGateCsv(report: GateReport): string {
+  return renderCsvTable(['execution', 'condition', 'status', 'key', 'aggregate', 'value', 'message'], report.executions.flatMap((execution) => execution.checks.map((check) => {
+    const used = check.used[0];
+    return [execution.execution, check.condition, check.status, used?.key ?? '', used?.aggregate ?? '', csvValue(used?.value), describeCheck(check)];
+  })));
 }
 
 /** GitHub Actions workflow-command escaping (data, then property values). */
