@@ -327,11 +327,17 @@ const EXPECT: Record<string, Expectation> = {
     status: 0,
     stdout: [/^1 +run-4\.log +0\.9461/m, /^8 +run-7\.log/m, /sorted by accuracy, highest first: higher is better/],
   },
-  'vizmeta sort --by val_loss --agg min --top 5 logs/*.log': {
+  'vizmeta sort --by val_loss --agg min --limit 5 logs/*.log': {
     files: RUNS,
     status: 0,
-    stdout: [/^1 +run-4\.log +0\.107289/m, /sorted by min\(val_loss\), lowest first|lowest first/],
+    stdout: [/^1 +run-4\.log +0\.107289/m, /sorted by min\(val_loss\), lowest first|lowest first/, /^3 more not shown \(--limit\)$/m],
     check: (run) => expect(rows(run.stdout, /^\d +run-\d\.log/)).toBe(5),
+  },
+  "vizmeta sort --by val_loss --agg 'min,max(accuracy)' logs/*.log": {
+    files: RUNS,
+    status: 0,
+    // ranked by min(val_loss) (run-4 lowest), max(accuracy) the column after the history
+    stdout: [/^# +execution +min\(val_loss\) +history +max\(accuracy\)/m, /^1 +run-4\.log +0\.107289 +\S+ +0\.953405/m, /sorted by min\(val_loss\), lowest first/],
   },
   'vizmeta sort --by metadata.accuracy --keys loss,epoch --format json logs/*.log': {
     files: EPOCH_LOGS,
@@ -408,7 +414,7 @@ const EXPECT: Record<string, Expectation> = {
     status: 0,
     stdout: [/^optimizer +batch_size +seed +epoch +step +loss +accuracy/m, /^ *– .* 3 +12 +0\.2433 +0\.9009$/m],
   },
-  "vizmeta table --where 'loss < 0.5' --sort -accuracy --limit 10 logs/*.log": {
+  "vizmeta table --where 'loss < 0.5' --by accuracy --limit 10 logs/*.log": {
     files: RUNS,
     status: 0,
     check: (run) => {
@@ -427,7 +433,7 @@ const EXPECT: Record<string, Expectation> = {
     status: 0,
     stdout: [/^epoch +mean\(loss\) +max\(accuracy\) +count\(\)$/m, /^ +1 +1\.03263 +0\.6601 +4$/m, /^ +3 +0\.27 +0\.9035 +4$/m],
   },
-  'vizmeta table --join step --columns loss a.log b.log': {
+  'vizmeta table --join step --keys loss a.log b.log': {
     files: A_B,
     status: 0,
     stdout: [/loss \[a\.log\]/, /loss \[b\.log\]/],
