@@ -24,11 +24,11 @@
 //   node scripts/bundle.mjs [--verbose]
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
@@ -82,8 +82,26 @@ await bundle('program.js', join(DIST, 'program.bundle.js'), [], {
   banner: { js: "import { createRequire as __vizmetaCreateRequire } from 'node:module';\nconst require = __vizmetaCreateRequire(import.meta.url);" },
 });
 const CLI = join(DIST, 'cli.bundle.js');
+checkRelativeFiles(join(DIST, 'program.bundle.js'));
 await bundle('cli.js', CLI, [programBundle], { define: { VIZMETA_BUILT_HELP: 'undefined' } });
 await bundle('cli.js', CLI, [programBundle], { define: { VIZMETA_BUILT_HELP: JSON.stringify(builtHelp()) } });
+
+/**
+ * Every file a module finds beside itself (`new URL('./summary-worker.js', import.meta.url)`) must
+ * be where the bundle will look: a worker file or example that moved would otherwise show only
+ * when that path runs (the worker pool from 8 files on).
+ */
+function checkRelativeFiles(outfile) {
+  const text = readFileSync(outfile, 'utf8');
+  const bundleUrl = pathToFileURL(outfile);
+  let count = 0;
+  for (const [, target, own] of text.matchAll(/new URL\("([^"]+)", new URL\("([^"]+)", import\.meta\.url\)\.href\)/g)) {
+    const path = fileURLToPath(new URL(target, new URL(own, bundleUrl)));
+    if (!existsSync(path)) throw new Error(`scripts/bundle.mjs: ${own} looks for ${target}, and ${relative(ROOT, path)} does not exist`);
+    count++;
+  }
+  if (count === 0) throw new Error('scripts/bundle.mjs: found none of the files modules look for beside themselves (the worker file at least): has the rewrite of import.meta.url changed?');
+}
 
 /**
  * `vizmeta --help` as commander writes it to a pipe, before reflowHelp: run where no config file
