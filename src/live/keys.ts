@@ -240,23 +240,23 @@ export class KeyDecoder {
   }
 }
 
+/** Final bytes that end a cursor key in both CSI (`ESC [ A`) and SS3 (`ESC O A`) form. */
+const CURSOR_FINALS: ReadonlyMap<number, NamedKey> = new Map([
+  [0x41, 'up'],
+  [0x42, 'down'],
+  [0x43, 'right'],
+  [0x44, 'left'],
+  [0x48, 'home'],
+  [0x46, 'end'],
+]);
+
 /** The key a CSI sequence stands for, if it is one we use. Modifiers (`1;5A`) are ignored. */
 function csiKey(params: string, final: number): KeyEvent | undefined {
   // Private parameters (`?`, `<`, `>`, `=`) mark terminal replies and mouse reports, never keys.
   if (/^[<=>?]/.test(params)) return undefined;
+  const cursor = CURSOR_FINALS.get(final);
+  if (cursor !== undefined) return { name: cursor };
   switch (final) {
-    case 0x41:
-      return { name: 'up' };
-    case 0x42:
-      return { name: 'down' };
-    case 0x43:
-      return { name: 'right' };
-    case 0x44:
-      return { name: 'left' };
-    case 0x48:
-      return { name: 'home' };
-    case 0x46:
-      return { name: 'end' };
     case 0x5a:
       return { name: 'backtab' };
     case 0x7e:
@@ -282,19 +282,9 @@ function csiKey(params: string, final: number): KeyEvent | undefined {
 
 /** The key an SS3 sequence stands for (application cursor and keypad modes). */
 function ss3Key(final: number): KeyEvent | undefined {
+  const cursor = CURSOR_FINALS.get(final);
+  if (cursor !== undefined) return { name: cursor };
   switch (final) {
-    case 0x41:
-      return { name: 'up' };
-    case 0x42:
-      return { name: 'down' };
-    case 0x43:
-      return { name: 'right' };
-    case 0x44:
-      return { name: 'left' };
-    case 0x48:
-      return { name: 'home' };
-    case 0x46:
-      return { name: 'end' };
     case 0x4d:
       // The keypad's Enter in application keypad mode.
       return { name: 'enter' };
