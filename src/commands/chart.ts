@@ -15,6 +15,7 @@ import { dashboardLines } from '../render/dashboard.js';
 import { readInputs } from '../input/read-inputs.js';
 import type { MetadataRecord } from '../core/types.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
+import { guardWorkflowCommands } from '../render/output.js';
 
 export interface ChartOptions extends InputOptions {
   /** Only these keys, in this order. Default: every numeric key. */
@@ -99,7 +100,7 @@ export async function runChart(inputs: readonly string[], options: ChartOptions,
     { model: model.view(), title: inputs.map(label).join(', ') },
     { width, color, chartHeight: options.height ?? 10, columns: options.columns ?? 1, table: !options.noTable, ...(options.logY ? { logScale: 'log' as const } : {}) },
   );
-  await write(io.stdout, `${lines.join('\n')}\n`);
+  await write(io.stdout, guardWorkflowCommands(`${lines.join('\n')}\n`));
   return status;
 }
 

@@ -17,6 +17,7 @@ import { normalizeKey, parseKeyList } from '../core/keys.js';
 import { collectKeys } from '../options/parse.js';
 import type { TableFormat } from '../core/format.js';
 import { shortNames } from '../core/names.js';
+import { forReader } from '../render/output.js';
 
 export interface CompareOptions extends InputOptions, ExecutionCommandOptions {
   /** Keys to compare and chart. Default: the config's `keys`, else every numeric key. */
@@ -57,7 +58,7 @@ export async function runCompare(inputs: string[], options: CompareOptions, io: 
       const known = new Set(joined.keys.flat());
       requireKnownKeys(named, (key) => known.has(key), [...known], inputs);
     }
-    await write(io.stdout, renderJoined(joined, joinKey, names, chosen.length > 0 ? chosen : undefined, format, view));
+    await write(io.stdout, forReader(renderJoined(joined, joinKey, names, chosen.length > 0 ? chosen : undefined, format, view), format, io.stdoutIsTTY));
     return failed ? ExitCode.usage : ExitCode.ok;
   }
 
@@ -90,7 +91,7 @@ export async function runCompare(inputs: string[], options: CompareOptions, io: 
   if (format === 'text' && options.charts !== false) {
     out += renderCompareCharts(executions, chosen.length > 0 ? chosen : defaults.metrics.slice(0, MAX_DEFAULT_CHARTS), names, view);
   }
-  await write(io.stdout, out);
+  await write(io.stdout, forReader(out, format, io.stdoutIsTTY));
   return failed ? ExitCode.usage : ExitCode.ok;
 }
 

@@ -20,6 +20,7 @@ import type { TableFormat } from '../core/format.js';
 import { addInputOptions, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, type ExecutionCommandOptions } from '../options/execution.js';
 import { collect } from '../options/parse.js';
+import { forReader } from '../render/output.js';
 
 export interface GateOptions extends InputOptions, ExecutionCommandOptions {
   /** Conditions (repeatable). Default: the config's `gate.when`. */
@@ -78,7 +79,7 @@ export async function runGate(inputs: string[], options: GateOptions, io: Comman
   });
 
   const text = format === 'json' ? renderGateJson(report) : format === 'csv' ? renderGateCsv(report) : format === 'markdown' ? renderGateMarkdown(report) : renderGateText(report, context.color);
-  await write(io.stdout, text);
+  await write(io.stdout, forReader(text, format, io.stdoutIsTTY));
   if (options.github) await write(io.stdout, renderGithubAnnotations(report));
   if (options.junit !== undefined) {
     try {

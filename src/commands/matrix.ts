@@ -15,6 +15,7 @@ import { renderMatrices } from '../render/matrix.js';
 import { addInputOptions, concurrentlyInOrder, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { displayName, readVisualInput } from '../formats/visual-input.js';
 import { KeyPresence } from '../options/execution.js';
+import { forReader } from '../render/output.js';
 
 export type MatrixFormat = 'text' | 'json' | 'markdown';
 
@@ -79,10 +80,10 @@ export async function runMatrix(inputs: string[], options: MatrixOptions, io: Co
       continue;
     }
     const text = renderMatrices([result], { ...options, color, width });
-    await write(io.stdout, (printed ? '\n' : '') + text);
+    await write(io.stdout, forReader((printed ? '\n' : '') + text, options.format ?? 'text', io.stdoutIsTTY));
     printed = true;
   }
-  if (options.format === 'json') await write(io.stdout, renderMatrices(results, { ...options, color, width }));
+  if (options.format === 'json') await write(io.stdout, forReader(renderMatrices(results, { ...options, color, width }), 'json', io.stdoutIsTTY));
   return status;
 }
 

@@ -13,6 +13,7 @@ import { renderRoc, renderRocJson } from '../render/roc.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { readVisualInput } from '../formats/visual-input.js';
 import { parseWholeNumber } from '../options/parse.js';
+import { forReader } from '../render/output.js';
 
 export type RocFormat = 'text' | 'json' | 'markdown';
 
@@ -51,9 +52,9 @@ export async function runRoc(inputs: string[], options: RocOptions, io: CommandI
     status = ExitCode.usage;
   }
   if (options.format === 'json') {
-    await write(io.stdout, renderRocJson(results, Boolean(options.all)));
+    await write(io.stdout, forReader(renderRocJson(results, Boolean(options.all)), 'json', io.stdoutIsTTY));
   } else if (results.length > 0) {
-    await write(io.stdout, renderRoc(results, options, { color, width: Math.max(20, io.columns) }));
+    await write(io.stdout, forReader(renderRoc(results, options, { color, width: Math.max(20, io.columns) }), options.format ?? 'text', io.stdoutIsTTY));
   }
   return status;
 }

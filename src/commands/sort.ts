@@ -22,6 +22,7 @@ import { parseKeyList } from '../core/keys.js';
 import { collect, collectKeys, parseWholeNumber } from '../options/parse.js';
 import { eitherSpelling, oldSpelling } from '../options/aliases.js';
 import { addOrderOptions, orderFrom, type OrderFlags } from '../options/order.js';
+import { forReader } from '../render/output.js';
 
 export interface SortOptions extends InputOptions, ExecutionCommandOptions, OrderFlags {
   /**
@@ -82,7 +83,7 @@ export async function runSort(inputs: string[], options: SortOptions, io: Comman
   const shown = [key, ...more.filter((item) => item.aggregate === 'latest').map((item) => item.key)];
   const others = all ? unionKeys(readable).filter((k) => !shown.includes(k)) : chosen.length > 0 ? chosen.filter((k) => !shown.includes(k)) : defaultKeys(readable, shown);
   const { rows, hidden } = topRows(sortExecutions(readable, key, aggregate, order.ascending), limit);
-  await write(io.stdout, renderSort({ rows, key, aggregate, aggregates: more, others, hidden, order }, format, { color: context.color, width: io.columns }));
+  await write(io.stdout, forReader(renderSort({ rows, key, aggregate, aggregates: more, others, hidden, order }, format, { color: context.color, width: io.columns }), format, io.stdoutIsTTY));
   return failed ? ExitCode.usage : ExitCode.ok;
 }
 

@@ -16,6 +16,7 @@ import type { MetadataRecord } from '../core/types.js';
 import { collectKeys } from '../options/parse.js';
 import { RESERVOIR, StatsBuilder } from '../analyse/stats.js';
 import { renderStats } from '../render/stats.js';
+import { forReader } from '../render/output.js';
 
 export interface StatsOptions extends InputOptions {
   /** Only these keys. Default every key. */
@@ -44,7 +45,8 @@ export async function runStats(inputs: string[], options: StatsOptions, io: Comm
     warn(io, 'no metadata records found');
     return status;
   }
-  await write(io.stdout, renderStats(all, options.format ?? 'text', { color: resolveColor(io, options.color), width: io.columns }));
+  const format = options.format ?? 'text';
+  await write(io.stdout, forReader(renderStats(all, format, { color: resolveColor(io, options.color), width: io.columns }), format, io.stdoutIsTTY));
   return status;
 }
 

@@ -29,6 +29,7 @@ import { shortNames } from '../core/names.js';
 import { columnQuantity, GroupBuilder, parseAggregates, rowFilter, sortByKey, sortGroupRows, type SortSpec } from '../analyse/table.js';
 import { sortOrder } from '../analyse/sort.js';
 import type { TableFormat } from '../core/format.js';
+import { forReader } from '../render/output.js';
 
 export interface TableOptions extends InputOptions, OrderFlags, Pick<ExecutionCommandOptions, 'config' | 'color'> {
   where?: string;
@@ -108,7 +109,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
       requireKnownKeys(named, (key) => known.has(key), [...known], inputs);
     }
     joined.rows = limit(joined.rows);
-    await write(io.stdout, renderJoined(joined, joinKey, short.names, chosen, format, { ...view, folder: short.folder }));
+    await write(io.stdout, forReader(renderJoined(joined, joinKey, short.names, chosen, format, { ...view, folder: short.folder }), format, io.stdoutIsTTY));
     return status;
   }
 
@@ -128,7 +129,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
     await readKept((record) => groups.add(record.values));
     presence.require(inputs);
     const names = [groupKey, ...specs.map((spec) => spec.label)];
-    await write(io.stdout, renderRows(names, limit(sort ? sortGroupRows(names, groups.rows(), sort) : groups.rows()), format, view));
+    await write(io.stdout, forReader(renderRows(names, limit(sort ? sortGroupRows(names, groups.rows(), sort) : groups.rows()), format, view), format, io.stdoutIsTTY));
     return status;
   }
 
@@ -138,7 +139,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
     presence.require(inputs);
     const stream = rowStream();
     for (const record of limit(sortByKey(records, (item) => item.values, sort))) stream.add(record.source, record.values);
-    await write(io.stdout, stream.end());
+    await write(io.stdout, forReader(stream.end(), format, io.stdoutIsTTY));
     return status;
   }
 
@@ -146,9 +147,9 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
   const stream = rowStream();
   await readKept((record) => { if (options.limit === undefined || stream.rows < options.limit) stream.add(record.source, record.values); }, async () => {
     const text = stream.take();
-    if (text !== '') await write(io.stdout, text);
+    if (text !== '') await write(io.stdout, forReader(text, format, io.stdoutIsTTY));
   });
-  await write(io.stdout, stream.end());
+  await write(io.stdout, forReader(stream.end(), format, io.stdoutIsTTY));
   presence.require(inputs);
   return status;
 }

@@ -12,6 +12,7 @@ import { outputView } from '../analyse/view.js';
 import { fileHeader, renderSection, sectionText, type ViewFormat, type ViewRender, type ViewSection } from '../render/view.js';
 import { concurrentlyInOrder, resolveInputs } from '../options/input.js';
 import { displayName } from '../formats/visual-input.js';
+import { guardWorkflowCommands } from '../render/output.js';
 
 export interface ViewOptions {
   /** Default `text`. */
@@ -51,10 +52,10 @@ export async function runView(inputs: string[], options: ViewOptions, io: Comman
   let first = true;
   for await (const result of concurrentlyInOrder(inputs, (input) => viewFile(input, io, render), onInputError)) {
     for (const note of result.notes) warn(io, note);
-    await write(io.stdout, (first ? '' : '\n') + fileHeader(displayName(result.input), result.sections.length, inputs.length > 1, render));
+    await write(io.stdout, guardWorkflowCommands((first ? '' : '\n') + fileHeader(displayName(result.input), result.sections.length, inputs.length > 1, render)));
     first = false;
     for (const [i, section] of result.sections.entries()) {
-      await write(io.stdout, sectionText(section, i === 0, render));
+      await write(io.stdout, guardWorkflowCommands(sectionText(section, i === 0, render)));
       if (section.error !== undefined) {
         // Written when the section is, so stderr and stdout read in order on a terminal.
         warn(io, section.error);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWatch } from '../../src/commands/watch.js';
 import type { CommandIO } from '../../src/core/io.js';
 import { runInProcess } from '../helpers/visualizations-io.js';
-import { ROOT } from '../helpers/run-cli.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
 
 const HOSTILE = join(ROOT, 'fixtures/hostile.log');
 /** What must never reach a terminal raw: C0 (but \n), DEL, C1, bidi marks, line/paragraph separators. */
@@ -161,4 +161,118 @@ describe('__proto__ and constructor keys are plain data', () => {
     expect(stopped.status).toBe(0);
     expect(stopped.stderr).toMatch(/early stop: .* at step 2/);
   });
+});
+
+/** Runs the CLI in-process with stdout a terminal (or, `tty: false`, a pipe as on a CI runner). */
+async function runOn(args: string[], tty: boolean, cwd = ROOT): Promise<{ stdout: string; stderr: string; status: number }> {
+  const { main } = await import('../../src/program.js');
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (c: Buffer) => out.push(c));
+  stderr.on('data', (c: Buffer) => err.push(c));
+  const io: CommandIO = { stdin: Readable.from([]), stdout, stderr, stdinIsTTY: false, stdoutIsTTY: tty, columns: 200, rows: 50, env: { NO_COLOR: '1' }, cwd };
+  const status = await main(args, io);
+  return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), status };
+}
+
+/** Keys that would write the clipboard (OSC 52), send an 8-bit CSI (C1) or reverse text (bidi). */
+const OSC52 = '\x1b]52;c;ZXZpbA==\x07';
+function writeTerminalKeysLog(name: string): string {
+  const path = join(dir, name);
+  const line = (step: number, acc: number): string => JSON.stringify({ step, accuracy: acc, [`clip${OSC52}`]: step, 'c1\u009b2J': step, '\u202eevil': step, label: `x${OSC52}\u0085\u2066` });
+  writeFileSync(path, `${line(1, 0.5)}\n${line(2, 0.7)}\n`);
+  return path;
+}
+
+describe('terminal output of every format carries no control, C1 or bidi character (issue 15, 9)', () => {
+  let a: string;
+  let b: string;
+  let matrixLog: string;
+  beforeAll(() => {
+    a = writeTerminalKeysLog('term-a.log');
+    b = writeTerminalKeysLog('term-b.log');
+    matrixLog = join(dir, 'term-matrix.log');
+    writeFileSync(matrixLog, `${JSON.stringify({ confusion: [[`cat${OSC52}`, 'dog\u009b2J', '\u202ebird'], [4, 1, 0], [1, 3, 1], [0, 1, 4]] })}\n`);
+  });
+  const cases: Array<[string, () => string[]]> = [
+    ['sort --format csv', () => ['sort', '--by', 'accuracy', '--keys', 'all', '--format', 'csv', a, b]],
+    ['sort --format json', () => ['sort', '--by', 'accuracy', '--keys', 'all', '--format', 'json', a, b]],
+    ['compare --format csv', () => ['compare', '--format', 'csv', a, b]],
+    ['compare --format json', () => ['compare', '--format', 'json', a, b]],
+    ['table --format csv', () => ['table', '--format', 'csv', a]],
+    ['table --format json', () => ['table', '--format', 'json', a]],
+    ['stats --format csv', () => ['stats', '--format', 'csv', a]],
+    ['stats --format json', () => ['stats', '--format', 'json', a]],
+    ['matrix --format json', () => ['matrix', '--format', 'json', matrixLog]],
+  ];
+  for (const [name, args] of cases) {
+    it(`${name} on a terminal`, async () => {
+      const result = await runOn(args(), true);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expectSafe(result.stdout.replace(/\n/g, ''));
+      expect(result.stdout).toMatch(/\\(x1b|u001b)\]52;c;ZXZpbA==/);
+    });
+  }
+  it('json stays the same JSON: parsed, the keys are the log\'s keys', async () => {
+    const result = await runOn(['table', '--format', 'json', a], true);
+    expect(result.stdout).toContain('\\u0085\\u2066');
+    expect(result.stdout).toContain(JSON.stringify(`clip${OSC52}`).slice(1, 10));
+  });
+  it('to a pipe, csv is the data as it is', async () => {
+    const result = await runOn(['table', '--format', 'csv', a], false);
+    expect(result.stdout).toContain(`clip${OSC52}`);
+  });
+});
+
+/** A line GitHub's runner would read as a workflow command (it trims leading white space first). */
+const WORKFLOW_LINE = /^\s*::/mu;
+
+describe('no line of text output starts with a log-controlled :: (issue 15, 10)', () => {
+  let stopLog: string;
+  let keysLog: string;
+  let keysLog2: string;
+  let matrixLog: string;
+  beforeAll(() => {
+    stopLog = join(dir, '::stop-commands::abc.log');
+    writeFileSync(stopLog, '{"step": 1, "accuracy": 0.5}\n');
+    keysLog = join(dir, 'colons-a.log');
+    keysLog2 = join(dir, 'colons-b.log');
+    const line = (step: number): string => JSON.stringify({ step, accuracy: 0.5 + step / 10, '::add-mask::secret': step, '::error::pwned': step / 2 });
+    writeFileSync(keysLog, `${line(1)}\n${line(2)}\n`);
+    writeFileSync(keysLog2, `${line(1)}\n${line(3)}\n`);
+    matrixLog = join(dir, 'colons-matrix.log');
+    writeFileSync(matrixLog, `${JSON.stringify({ confusion: [['::error::cat', '::add-mask::dog'], [4, 1], [1, 3]] })}\n`);
+  });
+
+  it('gate --github: the text report before the annotations names the log, guarded; the annotations stay', async () => {
+    // The built CLI in the log's folder, so the report names the log as given: ::stop-commands::abc.log.
+    const result = await runCli(['gate', '--github', '--when', 'accuracy >= 0.9', '::stop-commands::abc.log'], { cwd: dir });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(1);
+    const [report, annotations] = [result.stdout.split('::error')[0] ?? '', result.stdout.slice(result.stdout.indexOf('\n::error'))];
+    expect(report).toContain('\\::stop-commands::abc.log');
+    expect(report).not.toMatch(WORKFLOW_LINE);
+    expect(annotations).toMatch(/^::error/m);
+    expect(result.stdout).not.toMatch(/^\s*::stop-commands/m);
+  });
+  const cases: Array<[string, () => string[]]> = [
+    ['stats', () => ['stats', keysLog]],
+    ['compare', () => ['compare', '--keys', '::add-mask::secret,::error::pwned', keysLog, keysLog2]],
+    ['table', () => ['table', '--keys', '::add-mask::secret,::error::pwned', keysLog]],
+    ['table --group-by', () => ['table', '--group-by', '::add-mask::secret', keysLog]],
+    ['chart', () => ['chart', '--keys', '::add-mask::secret', keysLog]],
+    ['matrix', () => ['matrix', matrixLog]],
+  ];
+  for (const [name, args] of cases) {
+    it(`${name}: every line that would start with :: is guarded with a backslash`, async () => {
+      const result = await runOn(args(), false, dir);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(result.stdout).not.toMatch(WORKFLOW_LINE);
+      expect(result.stdout).toMatch(/^\s*\\::/m);
+    });
+  }
 });
