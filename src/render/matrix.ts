@@ -17,6 +17,7 @@ import { analyseMatrix, type FoundMatrix, type InputMatrices, type MatrixAnalysi
 import { displayName } from '../formats/visual-input.js';
 import type { ConfusionMatrix, Normalization } from '../formats/confusion.js';
 import { escapeForTerminal } from '../core/escape.js';
+import { breakAutolinks } from './table.js';
 
 export interface MatrixRenderOptions {
   /** Colour the heatmap with background shades (text) — markdown ignores it. */
@@ -419,7 +420,7 @@ export function renderMatrixMarkdown(analysis: MatrixAnalysis, opts: MatrixRende
 
 /** Text safe inside a markdown table cell: controls made visible, markdown punctuation escaped, never empty. */
 function markdownText(text: string): string {
-  const safe = escapeForTerminal(text).replace(/[\\`*_[\]<>|~&]/g, (ch) => '\\' + ch);
+  const safe = breakAutolinks(escapeForTerminal(text).replace(/[\\`*_[\]<>|~&!]/g, (ch) => '\\' + ch));
   return safe === '' ? '""' : safe;
 }
 

@@ -218,22 +218,33 @@ export function renderTextTable(columns: readonly Column[], rows: ReadonlyArray<
   return layout.head + rows.map((row) => layout.row(row)).join('') + layout.foot;
 }
 
-/** Escapes a cell for a GitHub markdown table. */
+/**
+ * Keeps GitHub from linking a bare URL or `www.` name of log text: `https\://x` and `www\.x`
+ * read the same but are no autolink. Runs after backslashes are escaped.
+ */
+export function breakAutolinks(text: string): string {
+  return text.replace(/:\/\//g, '\\://').replace(/\b(www)\./gi, '$1\\.');
+}
+
+/**
+ * Escapes a cell for a GitHub markdown table: no link, image, raw HTML or code span can come
+ * from log text (`[click](https://evil.example)` and `![x](http://evil/t.png)` show as written).
+ */
 export function markdownCell(text: string): string {
-  return escapeForTerminal(text)
+  return breakAutolinks(escapeForTerminal(text)
     .replace(/\\/g, '\\\\')
     .replace(/\|/g, '\\|')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/`/g, '\\`');
+    .replace(/[`[\]!]/g, (ch) => `\\${ch}`));
 }
 
 /**
  * Escapes text for markdown prose (a quote, a note, a name that must not turn into emphasis or a
- * link): every character markdown gives a meaning is backslash-escaped.
+ * link): every character markdown gives a meaning is backslash-escaped, and URLs are not linked.
  */
 export function markdownText(text: string): string {
-  return escapeForTerminal(text).replace(/[\\`*_[\]<>|]/g, (ch) => `\\${ch}`);
+  return breakAutolinks(escapeForTerminal(text).replace(/[\\`*_[\]<>|!]/g, (ch) => `\\${ch}`));
 }
 
 /** A markdown table's header and rule lines. */

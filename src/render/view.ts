@@ -54,12 +54,37 @@ export function renderSection(output: UiOutput, location: SourceLocation, view: 
     case 'web-app': return { heading, body: describeWebApp(view.location, render, view.size) };
     case 'tensorboard': return { heading, body: describeTensorboard(output, render) };
     case 'remote': return { heading, body: info(render, `not shown: ${remoteMessage(view.url)}`) };
-    case 'markdown': return { heading, body: render.format === 'markdown' ? view.text.trimEnd() + '\n' : renderMarkdownTerminal(view.text, { width: render.width, color: render.color }) };
+    case 'markdown': return { heading, body: render.format === 'markdown' ? kubeflowMarkdown(view.text) : renderMarkdownTerminal(view.text, { width: render.width, color: render.color }) };
     case 'table': return { heading, body: renderViewTable(view.table, render) };
     case 'confusion_matrix': return { heading, body: renderViewConfusion(output, view.analysis, render, view.name) };
     case 'roc': return { heading, body: renderViewRoc(view.roc, render, view.name) };
     case 'error': return { heading, body: info(render, 'not shown: see the error'), error: view.message };
   }
+}
+
+/**
+ * A Kubeflow markdown output as markdown: the report's own markdown (links included: its author
+ * wrote them), with control, C1 and bidi characters shown escaped (tabs and line breaks kept) and
+ * a code fence it leaves open closed, so the sections after it are not turned into code.
+ */
+export function kubeflowMarkdown(text: string): string {
+  const lines = text.trimEnd().split(/\r?\n/).map((line) => line.split('\t').map(escapeForTerminal).join('\t'));
+  let fence: { char: string; length: number } | undefined;
+  for (const line of lines) {
+    const match = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+    if (!match) continue;
+    const marker = match[1] ?? '';
+    const char = marker[0] ?? '`';
+    if (fence === undefined) {
+      // A backtick fence's info string may not hold a backtick.
+      if (char === '`' && (match[2] ?? '').includes('`')) continue;
+      fence = { char, length: marker.length };
+    } else if (char === fence.char && marker.length >= fence.length && (match[2] ?? '').trim() === '') {
+      fence = undefined;
+    }
+  }
+  if (fence !== undefined) lines.push(fence.char.repeat(fence.length));
+  return lines.join('\n') + '\n';
 }
 
 /** What comes before a file's sections: its title when several files are shown, or a line saying it has none. */

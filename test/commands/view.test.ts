@@ -144,6 +144,6 @@ describe('vizmeta view (in-process)', () => {
     expect(markdown.stdout).toMatch(/^### 1\. confusion_matrix · confusion_matrix\.csv\n\n### Confusion matrix/);
     expect(markdown.stdout).toMatch(/\| vit\\?_tiny \| 0\.9461 \| 0\.2012 \| 5\.7M \|/);
     expect(markdown.stdout).toContain('# Training summary\n');
-    expect(markdown.stdout).toContain('> tensorboard: TensorBoard logs at gs://vizmeta-example/logs/run-42');
+    expect(markdown.stdout).toContain('> tensorboard: TensorBoard logs at gs\\://vizmeta-example/logs/run-42');
   });
 });

@@ -276,3 +276,59 @@ describe('no line of text output starts with a log-controlled :: (issue 15, 10)'
     });
   }
 });
+
+/** Markdown a renderer (GitHub's) would turn into a link, an image, raw HTML or an autolink. */
+function expectInertMarkdown(text: string): void {
+  expect(text).not.toMatch(/(?<!\\)\]\(/);
+  expect(text).not.toMatch(/(?<!\\)\[[^\]\n]*(?<!\\)\]/);
+  expect(text).not.toMatch(/<(img|a|script)\b/i);
+  expect(text).not.toMatch(/(?<!\\):\/\//);
+  expect(text).not.toMatch(/(?<![\\\w])www\.(?!\\)/i);
+}
+
+describe('markdown output neutralises links, images and HTML from log text (issue 15, 11)', () => {
+  const LINK = '[click](https://evil.example)';
+  const VALUE = `${LINK} ![x](http://evil/t.png) <img src=x onerror=alert(1)> www.evil.example`;
+  let a: string;
+  let b: string;
+  beforeAll(() => {
+    a = join(dir, '[a](evil.example).log');
+    b = join(dir, 'md-b.log');
+    const line = (step: number): string => JSON.stringify({ step, accuracy: 0.5 + step / 10, [LINK]: step, label: VALUE });
+    writeFileSync(a, `${line(1)}\n${line(2)}\n`);
+    writeFileSync(b, `${line(1)}\n${line(3)}\n`);
+  });
+  const cases: Array<[string, () => string[], number]> = [
+    ['sort', () => ['sort', '--by', 'accuracy', '--keys', 'all', '--format', 'markdown', a, b], 0],
+    ['compare', () => ['compare', '--format', 'markdown', a, b], 0],
+    ['table', () => ['table', '--format', 'markdown', a], 0],
+    ['table --group-by', () => ['table', '--group-by', 'label', '--format', 'markdown', a], 0],
+    ['stats', () => ['stats', '--format', 'markdown', a], 0],
+    ['gate', () => ['gate', '--when', 'label == "ok"', '--format', 'markdown', a], 1],
+  ];
+  for (const [name, args, status] of cases) {
+    it(`${name} --format markdown`, async () => {
+      const result = await runOn(args(), false);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(status);
+      expect(result.stdout).toMatch(/\\\[(click|a)\\\]/);
+      expectInertMarkdown(result.stdout);
+    });
+  }
+
+  it('view --format markdown: Kubeflow markdown without escapes, its open code fence closed', async () => {
+    const ui = join(dir, 'md-ui.json');
+    writeFileSync(ui, JSON.stringify({ version: 1, outputs: [
+      { type: 'markdown', storage: 'inline', source: `# Report\n\nclipboard: ${OSC52} c1 \u009b2J bidi \u202e\n\n\`\`\`python\nprint("never closed")\n` },
+      { type: 'table', format: 'csv', header: ['model', 'accuracy'], storage: 'inline', source: 'resnet,0.9' },
+    ] }));
+    const result = await runOn(['view', '--format', 'markdown', ui], false);
+    expect(result.status).toBe(0);
+    expectSafe(result.stdout.replace(/\n/g, ''));
+    expect(result.stdout).toContain('\\x1b]52;c;ZXZpbA==\\x07');
+    // Every fence opened is closed before the next section's heading.
+    const before = result.stdout.slice(0, result.stdout.indexOf('### 2.'));
+    expect(before.match(/^```/gm)?.length).toBe(2);
+    expect(result.stdout).toMatch(/^\| model \| accuracy \|$/m);
+  });
+});
