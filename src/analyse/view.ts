@@ -74,6 +74,11 @@ export type OutputView =
   | { kind: 'roc'; roc: { curve: RocCurve; auc: number }; name: string }
   | { kind: 'error'; message: string };
 
+/** A message about a source's data with the quoted cells taken out (`count "x" is not a number` → `count (a value) is not a number`). */
+function withoutValues(message: string): string {
+  return message.replace(/"(?:[^"\\]|\\.)*"/g, '(a value)');
+}
+
 export function outputView(output: UiOutput, location: SourceLocation, loaded: LoadedSource, file: string): OutputView {
   const type = output.type;
   if (!(OUTPUT_TYPES as readonly string[]).includes(type)) return { kind: 'unknown' };
@@ -92,7 +97,8 @@ export function outputView(output: UiOutput, location: SourceLocation, loaded: L
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     const data = location.kind === 'local' ? (output.source ?? location.path) : 'inline source';
-    const message = /^(ROC )?CSV line \d+/.test(error.message) ? locateMessage(data, error.message) : error.message;
+    // What the source holds is not quoted: it may be a file the metadata should not have named.
+    const message = /^(ROC )?CSV line \d+/.test(error.message) ? locateMessage(data, withoutValues(error.message)) : error.message;
     return { kind: 'error', message: `${file}: output ${output.index} (${type}): ${message}` };
   }
 }

@@ -19,6 +19,8 @@ export interface ViewOptions {
   format: ViewFormat;
   /** `--no-color` sets this false. */
   color?: boolean;
+  /** Read local sources outside the metadata file's folder too. Default false. */
+  allowOutside?: boolean;
 }
 
 export interface ViewResult {
@@ -28,7 +30,7 @@ export interface ViewResult {
 }
 
 /** Reads one metadata file and renders every output (sources read concurrently). */
-export async function viewFile(input: string, io: CommandIO, render: ViewRender): Promise<ViewResult> {
+export async function viewFile(input: string, io: CommandIO, render: ViewRender, allowOutside = false): Promise<ViewResult> {
   const name = displayName(input);
   const metadata = parseUiMetadata(await readUiMetadataFile(input, io.stdin, io.cwd), name);
   const notes: string[] = [];
@@ -37,7 +39,7 @@ export async function viewFile(input: string, io: CommandIO, render: ViewRender)
   const baseDir = baseDirOf(input, io.cwd);
   const sections = await Promise.all(metadata.outputs.map(async (output) => {
     const location = locateSource(output, baseDir);
-    return renderSection(output, location, outputView(output, location, await loadSource(output, location), name), render);
+    return renderSection(output, location, outputView(output, location, await loadSource(output, location, allowOutside ? undefined : baseDir), name), render);
   }));
   return { input, sections, notes };
 }
@@ -50,7 +52,7 @@ export async function runView(inputs: string[], options: ViewOptions, io: Comman
     status = ExitCode.usage;
   };
   let first = true;
-  for await (const result of concurrentlyInOrder(inputs, (input) => viewFile(input, io, render), onInputError)) {
+  for await (const result of concurrentlyInOrder(inputs, (input) => viewFile(input, io, render, options.allowOutside === true), onInputError)) {
     for (const note of result.notes) warn(io, note);
     await write(io.stdout, guardWorkflowCommands((first ? '' : '\n') + fileHeader(displayName(result.input), result.sections.length, inputs.length > 1, render)));
     first = false;
@@ -72,14 +74,17 @@ export function registerView(program: Command, io: CommandIO, exit: ExitSlot): v
     .description('render Kubeflow output viewers (mlpipeline-ui-metadata.json): confusion matrices, ROC curves, tables, markdown')
     .argument('[files...]', 'mlpipeline-ui-metadata.json files; - or nothing reads stdin')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown']).default('text'))
-    .option('--no-color', 'no colours, even on a terminal');
+    .option('--no-color', 'no colours, even on a terminal')
+    .option('--allow-outside', "read local sources outside the JSON file's folder too (absolute paths, .., file:// URLs, links)");
   command.addHelpText('after', `
 Examples:
   vizmeta view mlpipeline-ui-metadata.json
   vizmeta view --format markdown artifacts/*/mlpipeline-ui-metadata.json >> "$GITHUB_STEP_SUMMARY"
 
 Sources: storage "inline" and local paths are read; relative paths are taken from the JSON
-file's folder, and a * in a path matches file names (the matches are concatenated).
+file's folder, and a * in a path matches file names (the matches are concatenated). A source
+outside that folder (an absolute path, .., a file:// URL or a link leading out) is not read
+unless --allow-outside is given: the JSON file decides what is read, and may not be yours.
 Remote sources (gs://, s3://, minio://, http(s)://) are not fetched.`);
   command.action(async (files: string[], options: ViewOptions) => {
     exit.code = await runView(resolveInputs(files, io, command), options, io);

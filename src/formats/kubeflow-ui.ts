@@ -8,6 +8,8 @@
  *   working directory), since that is where a downloaded artifact's data sits next to it;
  *   absolute paths and `file://` URLs as they are. A `*` in a path segment matches names in
  *   that folder; the matches are read in name order and concatenated, as Kubeflow does.
+ *   `view` reads only files inside the metadata file's folder (see `loadSource`) unless told
+ *   otherwise (`--allow-outside`).
  * - a remote URL (`http(s)://`, `gs://`, `s3://`, `minio://`, any other `scheme://`): not
  *   fetched; vizmeta reads only local or inline data.
  *
@@ -16,7 +18,7 @@
  * #5830); a JSON string holding the JSON is unwrapped.
  */
 import { promises as fs } from 'node:fs';
-import { dirname, isAbsolute, join, parse as parsePath, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, parse as parsePath, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.js';
@@ -107,7 +109,13 @@ function syntaxError(text: string): string | undefined {
     JSON.parse(text);
     return undefined;
   } catch (error) {
-    return (error as Error).message.split('\n')[0];
+    // V8 quotes the text near the error ('Unexpected token 'S', "SECRET=…" is not valid JSON'):
+    // the file may be one that should not be shown, so only where it went wrong is kept.
+    const message = (error as Error).message;
+    if (/^Unexpected end of JSON input/.test(message)) return 'it ends early';
+    const at = /at position (\d+)(?: \(line (\d+) column (\d+)\))?/.exec(message);
+    if (at?.[2] !== undefined) return `syntax error at line ${at[2]} column ${at[3]}`;
+    return at ? `syntax error at position ${at[1]}` : undefined;
   }
 }
 
@@ -214,10 +222,13 @@ export async function expandLocal(path: string): Promise<string[]> {
  * Reads a local source: the file, or the concatenation of its wildcard matches (each ending in
  * a newline, so the last row of one file never runs into the first of the next).
  */
-export async function readLocalSource(path: string): Promise<{ content: string; files: string[] }> {
+export async function readLocalSource(path: string, folder?: string): Promise<{ content: string; files: string[] }> {
   const files = await expandLocal(path);
   const parts: string[] = [];
   for (const file of files) {
+    if (folder !== undefined && !(await isInside(file, folder))) {
+      throw new InputError(`${file} is outside the metadata file's folder ${folder}; vizmeta view reads sources there only (--allow-outside reads it)`);
+    }
     let text: string;
     try {
       text = await fs.readFile(file, 'utf8');
@@ -228,6 +239,24 @@ export async function readLocalSource(path: string): Promise<{ content: string; 
     parts.push(files.length > 1 && text !== '' && !text.endsWith('\n') ? text + '\n' : text);
   }
   return { content: parts.join(''), files };
+}
+
+async function realOrResolved(path: string): Promise<string> {
+  try {
+    return await fs.realpath(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/**
+ * Whether `path` is `folder` or under it once symbolic links are followed (a link in the folder
+ * to /proc/self/environ is outside). A path that does not exist is judged as written.
+ */
+export async function isInside(path: string, folder: string): Promise<boolean> {
+  const [real, root] = await Promise.all([realOrResolved(path), realOrResolved(folder)]);
+  const rest = relative(root, real);
+  return rest === '' || (!rest.startsWith('..') && !isAbsolute(rest));
 }
 
 /** The folder relative sources are read from: the metadata file's, or cwd for stdin. */
@@ -263,13 +292,17 @@ export type LoadedSource =
   | { kind: 'size'; size: number | undefined }
   | { kind: 'error'; error: InputError };
 
-/** Reads what showing an output needs. Errors reading its data are returned, not thrown. */
-export async function loadSource(output: UiOutput, location: SourceLocation): Promise<LoadedSource> {
+/**
+ * Reads what showing an output needs. Errors reading its data are returned, not thrown. With
+ * `folder`, a local source outside it (after symbolic links) is not read: the metadata file is
+ * as untrusted as a log, and `/proc/self/environ` or `file:///etc/passwd` would print secrets.
+ */
+export async function loadSource(output: UiOutput, location: SourceLocation, folder?: string): Promise<LoadedSource> {
   if (output.type === 'web-app') return { kind: 'size', size: location.kind === 'local' ? await sizeOf(location.path) : undefined };
   if (!(OUTPUT_TYPES as readonly string[]).includes(output.type) || output.type === 'tensorboard' || location.kind === 'remote') return { kind: 'none' };
   try {
     if (location.kind === 'inline') return { kind: 'text', text: location.content };
-    if (location.kind === 'local') return { kind: 'text', text: (await readLocalSource(location.path)).content };
+    if (location.kind === 'local') return { kind: 'text', text: (await readLocalSource(location.path, folder)).content };
     throw new InputError('the output has no source');
   } catch (error) {
     if (!(error instanceof InputError)) throw error;

@@ -4,7 +4,7 @@
  * legends, diagnostics and error messages; CSV guards formula cells; `__proto__` and `constructor`
  * keys are data that change nothing but their own cell.
  */
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -330,5 +330,69 @@ describe('markdown output neutralises links, images and HTML from log text (issu
     const before = result.stdout.slice(0, result.stdout.indexOf('### 2.'));
     expect(before.match(/^```/gm)?.length).toBe(2);
     expect(result.stdout).toMatch(/^\| model \| accuracy \|$/m);
+  });
+});
+
+describe('view reads sources only inside the metadata file\'s folder (issue 15, 12)', () => {
+  let folder: string;
+  const ui = (outputs: unknown[]): string => {
+    const path = join(folder, `ui-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(path, JSON.stringify({ version: 1, outputs }));
+    return path;
+  };
+  beforeAll(() => {
+    folder = mkdtempSync(join(dir, 'kubeflow-'));
+    mkdirSync(join(folder, 'sub'));
+    writeFileSync(join(folder, 'sub', 'notes.md'), '# inside the folder\n');
+    writeFileSync(join(dir, 'secret.txt'), 'TOKEN=hunter2\n');
+    symlinkSync('/etc/passwd', join(folder, 'passwd-link.md'));
+  });
+
+  const refused: Array<[string, () => string]> = [
+    ['an absolute path (/proc/self/environ)', () => '/proc/self/environ'],
+    ['a file:// URL (file:///etc/passwd)', () => 'file:///etc/passwd'],
+    ['a path with .. (../secret.txt)', () => '../secret.txt'],
+    ['a link in the folder leading out', () => 'passwd-link.md'],
+  ];
+  for (const [name, source] of refused) {
+    it(`${name} is not read, in markdown (the step summary) or text`, async () => {
+      for (const format of ['markdown', 'text']) {
+        const result = await runOn(['view', '--format', format, ui([{ type: 'markdown', source: source() }, { type: 'markdown', storage: 'inline', source: 'after' }])], false);
+        expect(result.status).toBe(2);
+        expect(result.stderr).toContain('is outside the metadata file\'s folder');
+        expect(result.stderr).toContain('--allow-outside');
+        for (const text of [result.stdout, result.stderr]) {
+          expect(text).not.toContain('PATH=');
+          expect(text).not.toContain('root:');
+          expect(text).not.toContain('hunter2');
+        }
+        expect(result.stdout).toContain('after');
+      }
+    });
+  }
+
+  it('a source inside the folder is read; --allow-outside reads one outside', async () => {
+    const inside = await runOn(['view', '--format', 'markdown', ui([{ type: 'markdown', source: 'sub/notes.md' }])], false);
+    expect(inside.status).toBe(0);
+    expect(inside.stdout).toContain('# inside the folder');
+    const outside = await runOn(['view', '--allow-outside', '--format', 'markdown', ui([{ type: 'markdown', source: '../secret.txt' }])], false);
+    expect(outside.status).toBe(0);
+    expect(outside.stdout).toContain('TOKEN=hunter2');
+  });
+
+  it('error messages do not quote what a file holds', async () => {
+    const table = await runOn(['view', '--allow-outside', ui([{ type: 'confusion_matrix', format: 'csv', source: '../secret.txt' }])], false);
+    expect(table.status).toBe(2);
+    expect(table.stderr).not.toContain('hunter2');
+    const csv = join(folder, 'bad.csv');
+    writeFileSync(csv, 'cat,dog,1\ncat,dog,hunter2\n');
+    const cell = await runOn(['view', ui([{ type: 'confusion_matrix', format: 'csv', source: 'bad.csv' }])], false);
+    expect(cell.status).toBe(2);
+    expect(cell.stderr).toMatch(/bad\.csv:2: count \(a value\) is not a number/);
+    expect(cell.stderr).not.toContain('hunter2');
+    const notJson = await runOn(['view', join(dir, 'secret.txt')], false);
+    expect(notJson.status).toBe(2);
+    expect(notJson.stderr).toContain('not valid JSON');
+    expect(notJson.stderr).not.toContain('hunter2');
   });
 });
