@@ -2,7 +2,9 @@
  * A log cannot drive the terminal (in-process): escape sequences, other controls and bidi overrides
  * in keys, values and file names come out escaped in the dashboard (final and live frames), chart
  * legends, diagnostics and error messages; CSV guards formula cells; `__proto__` and `constructor`
- * keys are data that change nothing but their own cell.
+ * keys are data that change nothing but their own cell. Issue 15: csv and json on a terminal are
+ * escaped too; no text line starts with a log's `::` (GitHub workflow commands); markdown turns no
+ * log text into links, images or HTML; `view` reads sources only inside the JSON file's folder.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
