@@ -3,6 +3,7 @@
  * folders and framework files through input/frameworks.ts. The loop behind extract, chart, table
  * and stats.
  */
+import { formatCount } from '../core/format.js';
 import type { Readable } from 'node:stream';
 import { checkReadable, describeFsError, openFile, readStreamCounted, type ReadOptions, type RecordSink } from '../parsers/source.js';
 import { expandInputs, needsExpanding, readFrameworkExecution, type ExecutionInput } from './frameworks.js';
@@ -26,7 +27,7 @@ export interface InputHooks {
 /** `train.log: no metadata in 1,234 lines; <why>`: what a command says of an input that held no records. */
 export function noRecordsMessage(source: string, lines: number, hint: string | undefined, kind: 'lines' | 'framework' = 'lines'): string {
   const name = source === '-' ? 'stdin' : source;
-  const what = kind === 'framework' ? 'no metrics found in it' : `no metadata in ${lines.toLocaleString('en-US')} line${lines === 1 ? '' : 's'}`;
+  const what = kind === 'framework' ? 'no metrics found in it' : `no metadata in ${formatCount(lines)} line${lines === 1 ? '' : 's'}`;
   return `${name}: ${what}${hint === undefined ? '' : `; ${hint}`}`;
 }
 

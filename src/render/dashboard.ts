@@ -10,6 +10,7 @@ import { Chalk } from 'chalk';
 import { displayWidth, truncate } from './width.js';
 import type { ChartGroup, KeyView, ModelView, TrackView } from '../analyse/dashboard-model.js';
 import { formatValue } from './format.js';
+import { formatCount } from '../core/format.js';
 import { renderChart, formatCompact, formatElapsed, type ChartSeries } from './chart.js';
 import { escapeForTerminal } from '../core/escape.js';
 import { sparkline } from './sparkline.js';
@@ -241,9 +242,7 @@ function plural(n: number, word: string): string {
   return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
+
 
 interface Row {
   label: string;
