@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ExitCode, type ExitSlot } from '../core/errors.js';
 import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
-import { baseDirOf, loadSource, locateSource, parseUiMetadata, readUiMetadataFile } from '../formats/kubeflow-ui.js';
+import { baseDirOf, loadSource, locateSource, parseUiMetadata, readUiMetadataFile, sourceFolders } from '../formats/kubeflow-ui.js';
 import { outputView } from '../analyse/view.js';
 import { fileHeader, renderSection, sectionText, type ViewFormat, type ViewRender, type ViewSection } from '../render/view.js';
 import { concurrentlyInOrder, resolveInputs } from '../options/input.js';
@@ -37,9 +37,10 @@ export async function viewFile(input: string, io: CommandIO, render: ViewRender,
   if (metadata.unescaped) notes.push(`${name}: read after removing newlines and backslashes (the file was JSON-escaped twice)`);
   if (metadata.version !== undefined && metadata.version !== 1) notes.push(`${name}: version ${JSON.stringify(metadata.version)}; vizmeta knows version 1`);
   const baseDir = baseDirOf(input, io.cwd);
+  const folders = allowOutside ? undefined : await sourceFolders(input, io.cwd);
   const sections = await Promise.all(metadata.outputs.map(async (output) => {
     const location = locateSource(output, baseDir);
-    return renderSection(output, location, outputView(output, location, await loadSource(output, location, allowOutside ? undefined : baseDir), name), render);
+    return renderSection(output, location, outputView(output, location, await loadSource(output, location, folders), name), render);
   }));
   return { input, sections, notes };
 }

@@ -222,12 +222,12 @@ export async function expandLocal(path: string): Promise<string[]> {
  * Reads a local source: the file, or the concatenation of its wildcard matches (each ending in
  * a newline, so the last row of one file never runs into the first of the next).
  */
-export async function readLocalSource(path: string, folder?: string): Promise<{ content: string; files: string[] }> {
+export async function readLocalSource(path: string, folders?: readonly string[]): Promise<{ content: string; files: string[] }> {
   const files = await expandLocal(path);
   const parts: string[] = [];
   for (const file of files) {
-    if (folder !== undefined && !(await isInside(file, folder))) {
-      throw new InputError(`${file} is outside the metadata file's folder ${folder}; vizmeta view reads sources there only (--allow-outside reads it)`);
+    if (folders !== undefined && !(await insideAny(file, folders))) {
+      throw new InputError(`${file} is outside the metadata file's folder ${folders[0] ?? ''}; vizmeta view reads sources there only (--allow-outside reads it)`);
     }
     let text: string;
     try {
@@ -257,6 +257,25 @@ export async function isInside(path: string, folder: string): Promise<boolean> {
   const [real, root] = await Promise.all([realOrResolved(path), realOrResolved(folder)]);
   const rest = relative(root, real);
   return rest === '' || (!rest.startsWith('..') && !isAbsolute(rest));
+}
+
+async function insideAny(path: string, folders: readonly string[]): Promise<boolean> {
+  for (const folder of folders) if (await isInside(path, folder)) return true;
+  return false;
+}
+
+/**
+ * The folders `view` reads sources from: the metadata file's, and, when the file is a link, the
+ * folder it really is in (artifacts linked in beside it from there).
+ */
+export async function sourceFolders(input: string, cwd: string): Promise<string[]> {
+  const folder = baseDirOf(input, cwd);
+  if (input === '-') return [folder];
+  try {
+    return [folder, dirname(await fs.realpath(resolve(cwd, input)))];
+  } catch {
+    return [folder];
+  }
 }
 
 /** The folder relative sources are read from: the metadata file's, or cwd for stdin. */
@@ -294,15 +313,15 @@ export type LoadedSource =
 
 /**
  * Reads what showing an output needs. Errors reading its data are returned, not thrown. With
- * `folder`, a local source outside it (after symbolic links) is not read: the metadata file is
+ * `folders`, a local source outside them (after symbolic links) is not read: the metadata file is
  * as untrusted as a log, and `/proc/self/environ` or `file:///etc/passwd` would print secrets.
  */
-export async function loadSource(output: UiOutput, location: SourceLocation, folder?: string): Promise<LoadedSource> {
+export async function loadSource(output: UiOutput, location: SourceLocation, folders?: readonly string[]): Promise<LoadedSource> {
   if (output.type === 'web-app') return { kind: 'size', size: location.kind === 'local' ? await sizeOf(location.path) : undefined };
   if (!(OUTPUT_TYPES as readonly string[]).includes(output.type) || output.type === 'tensorboard' || location.kind === 'remote') return { kind: 'none' };
   try {
     if (location.kind === 'inline') return { kind: 'text', text: location.content };
-    if (location.kind === 'local') return { kind: 'text', text: (await readLocalSource(location.path, folder)).content };
+    if (location.kind === 'local') return { kind: 'text', text: (await readLocalSource(location.path, folders)).content };
     throw new InputError('the output has no source');
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
