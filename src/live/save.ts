@@ -9,12 +9,31 @@
  * the job ends. Such a piece is stamped `+00:00` instead of `Z` (the same instant, still RFC 3339)
  * so that its newline can be told from the job's: removing every prefix, and the newline after
  * each `+00:00` piece, gives back the job's bytes exactly ({@link unstampLog}).
+ *
+ * What the job wrote is in the file within {@link FLUSH_AFTER_MS} even when it ends no line (a
+ * `\r`-redrawn progress stream, a last partial line): a line held that long is written as a
+ * `+00:00` piece, cut after its last `\r` when it has one, so a record is seldom split. A kill of
+ * vizmeta loses at most that window.
+ *
+ * The file failing (a full disk, an I/O error) never stops the job: the first error is reported
+ * once through `onError`, and from then on the log is let go.
  */
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { realTimers, type Timers } from './scheduler.js';
 
 /** A line still being received is written out anyway when it grows past this. */
 const MAX_PENDING_BYTES = 16 * 1024 * 1024;
+
+/** Longest a line without a newline is held before it is written as a `+00:00` piece, ms. */
+export const FLUSH_AFTER_MS = 1000;
+
+export interface TimestampedLogOptions {
+  /** Called once with the file's first write error; the log is let go after it. */
+  onError?: (error: Error) => void;
+  /** Default {@link FLUSH_AFTER_MS}. */
+  flushAfterMs?: number;
+  timers?: Timers;
+}
 
 interface Pending {
   parts: Buffer[];
@@ -24,15 +43,32 @@ interface Pending {
 
 export class TimestampedLog {
   private readonly pending = new Map<string, Pending>();
+  private failure: Error | undefined;
+  private flushTimer: unknown;
+  private readonly flushAfterMs: number;
+  private readonly timers: Timers;
+  /** Called when the file fails or drains: whoever waits for a drain goes on either way. */
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly out: Writable,
     private readonly now: () => number = Date.now,
-  ) {}
+    private readonly options: TimestampedLogOptions = {},
+  ) {
+    this.flushAfterMs = options.flushAfterMs ?? FLUSH_AFTER_MS;
+    this.timers = options.timers ?? realTimers;
+    out.on('error', (error: Error) => this.fail(error));
+    out.on('drain', () => this.wakeUp());
+  }
+
+  /** The file's first error, once it failed: the log stops there. */
+  get failed(): Error | undefined {
+    return this.failure;
+  }
 
   /** Adds bytes of one stream (`stdout`, `stderr`); resolves when the file can take more. */
   async push(stream: string, chunk: Buffer): Promise<void> {
-    if (chunk.length === 0) return;
+    if (chunk.length === 0 || this.failure) return;
     const time = new Date(this.now()).toISOString();
     const parts: Buffer[] = [];
     let start = 0;
@@ -57,23 +93,94 @@ export class TimestampedLog {
       held.parts.push(rest);
       held.bytes += rest.length;
       if (held.bytes > MAX_PENDING_BYTES) {
-        parts.push(Buffer.from(`${cutStamp(held.time)} `), ...held.parts, Buffer.from('\n'));
+        parts.push(cutPiece(held.time, held.parts));
         this.pending.delete(stream);
       }
     }
-    if (parts.length > 0 && !this.out.write(Buffer.concat(parts))) await once(this.out, 'drain');
+    if (this.pending.size > 0) this.scheduleFlush();
+    if (parts.length > 0) await this.write(Buffer.concat(parts));
   }
 
-  /** Writes unfinished lines (with a newline, so the file stays line-based) and closes the file. */
+  /**
+   * Writes unfinished lines (with a newline, so the file stays line-based) and closes the file.
+   * Resolves either way; {@link failed} says whether the log is whole.
+   */
   async end(): Promise<void> {
-    for (const held of this.pending.values()) {
-      this.out.write(Buffer.concat([Buffer.from(`${cutStamp(held.time)} `), ...held.parts, Buffer.from('\n')]));
+    this.stopTimer();
+    if (!this.failure) {
+      for (const held of this.pending.values()) this.out.write(cutPiece(held.time, held.parts));
     }
     this.pending.clear();
-    await new Promise<void>((resolve, reject) => {
-      this.out.end((error?: Error | null) => (error ? reject(error) : resolve()));
+    if (this.failure) {
+      this.out.destroy();
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      this.out.end((error?: Error | null) => {
+        if (error) this.fail(error);
+        resolve();
+      });
     });
   }
+
+  /** Writes held lines out as `+00:00` pieces: each up to its last `\r`, or whole without one. */
+  flushHeld(): void {
+    this.flushTimer = undefined;
+    if (this.failure) return;
+    for (const [stream, held] of [...this.pending]) {
+      const joined = Buffer.concat(held.parts);
+      const lastCr = joined.lastIndexOf(0x0d);
+      const cut = lastCr === -1 ? joined.length : lastCr + 1;
+      void this.write(cutPiece(held.time, [joined.subarray(0, cut)]));
+      if (cut === joined.length) this.pending.delete(stream);
+      else this.pending.set(stream, { parts: [Buffer.from(joined.subarray(cut))], bytes: joined.length - cut, time: new Date(this.now()).toISOString() });
+    }
+    if (this.pending.size > 0) this.scheduleFlush();
+  }
+
+  private async write(bytes: Buffer): Promise<void> {
+    if (this.failure) return;
+    if (this.out.write(bytes)) return;
+    await new Promise<void>((resolve) => {
+      const previous = this.wake;
+      this.wake = () => {
+        previous?.();
+        resolve();
+      };
+    });
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    this.stopTimer();
+    this.pending.clear();
+    this.wakeUp();
+    this.options.onError?.(error);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer !== undefined) return;
+    const timer = this.timers.setTimeout(() => this.flushHeld(), this.flushAfterMs);
+    (timer as { unref?: () => void }).unref?.();
+    this.flushTimer = timer;
+  }
+
+  private stopTimer(): void {
+    if (this.flushTimer !== undefined) this.timers.clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+  }
+}
+
+/** A piece of a line whose newline vizmeta adds. */
+function cutPiece(time: string, parts: readonly Buffer[]): Buffer {
+  return Buffer.concat([Buffer.from(`${cutStamp(time)} `), ...parts, Buffer.from('\n')]);
 }
 
 /** The stamp of a piece whose newline vizmeta added: the same instant, written `+00:00` instead of `Z`. */
@@ -104,5 +211,17 @@ export function unstampEach(saved: Buffer, piece: (bytes: Buffer) => void): void
     const cut = m[1] !== 'Z' && newline !== -1;
     piece(saved.subarray(start + m[0].length, cut ? newline : end));
     start = end;
+  }
+}
+
+/** A write error as one line about the file: `run.log: no space left on the device`. */
+export function describeWriteError(path: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOSPC': return `${path}: no space left on the device`;
+    case 'EDQUOT': return `${path}: disk quota exceeded`;
+    case 'EIO': return `${path}: input/output error`;
+    case 'EFBIG': return `${path}: file too large`;
+    default: return `${path}: cannot write (${(error as Error)?.message ?? String(error)})`;
   }
 }

@@ -14,7 +14,7 @@ import { Child, SpawnError, exitStatus } from './child.js';
 import { checkStopFlags, type DashboardFlags, type StopFlags } from './options.js';
 import { ptyWindow } from './pty.js';
 import { buildStopRule } from './rules.js';
-import { TimestampedLog } from './save.js';
+import { TimestampedLog, describeWriteError } from './save.js';
 import { LiveSession } from './session.js';
 import type { Timers } from './scheduler.js';
 import { describeFsError, type ReadOptions } from '../parsers/source.js';
@@ -55,7 +55,10 @@ export async function superviseJob(argv: readonly string[], options: JobOptions,
   const stopRule = buildStopRule(options);
   const grace = options.grace ?? 10;
   const saveStream = options.save === undefined ? undefined : await openSave(resolvePath(io.cwd, options.save));
-  const save = saveStream ? new TimestampedLog(saveStream, deps.now) : undefined;
+  // A log that fails (a full disk) is said once and let go; the job and its output go on.
+  const save = saveStream
+    ? new TimestampedLog(saveStream, deps.now, { onError: (error) => warn(io, `--save: ${describeWriteError(options.save ?? '', error)}; the log stops here, the job goes on`) })
+    : undefined;
 
   const label = deps.title ?? [basename(command), ...args].join(' ');
   const session = new LiveSession(io, {
@@ -154,15 +157,12 @@ export async function superviseJob(argv: readonly string[], options: JobOptions,
   for (const message of session.unknownKeys(basename(command))) warn(io, message);
   // Until the terminal is given back, a second signal must not kill vizmeta with the screen split.
   for (const off of handlers) off();
-  if (save) {
-    try {
-      await save.end();
-    } catch (error) {
-      warn(io, describeFsError(options.save ?? '', error));
-    }
-  }
-  if (session.stopped) return options.stopExitCode ?? ExitCode.ok;
-  return status;
+  await save?.end();
+  const finished = session.stopped ? options.stopExitCode ?? ExitCode.ok : status;
+  // The job's status stands; a job that succeeded with an incomplete log is exit 2, so a script
+  // that keeps the log can tell.
+  if (save?.failed && finished === ExitCode.ok) return ExitCode.usage;
+  return finished;
 }
 
 async function openSave(path: string): Promise<WriteStream> {

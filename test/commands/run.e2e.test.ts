@@ -129,6 +129,28 @@ describe('vizmeta run (built binary)', () => {
     expect(blocked.stdout).toBe('');
   });
 
+  it.skipIf(process.platform !== 'linux')('--save onto a full disk: every line still passes through, one warning, the job runs to its end; exit 2 if it succeeded, its own status if not', async () => {
+    const ok = await runCli(['run', '--save', '/dev/full', '--', node, CHILD, 'steps', '20000', '0']);
+    expect(ok.status).toBe(2);
+    expect(ok.stdout.match(/^\{"step": \d+/gm)).toHaveLength(20000);
+    expect(ok.stderr).toBe('vizmeta: --save: /dev/full: no space left on the device; the log stops here, the job goes on\n');
+    const failed = await runCli(['run', '--quiet', '--save', '/dev/full', '--', node, CHILD, 'exit', '3']);
+    expect(failed.status).toBe(3);
+  });
+
+  it('--save has what the job wrote within a second even without a newline: a kill of vizmeta loses no more', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vizmeta-save-'));
+    const saved = join(dir, 'progress.log');
+    // Thirty \r-separated records and no newline, then the job waits.
+    const job = "for (let i = 1; i <= 30; i++) process.stdout.write(`\\r{\"step\": ${i}}`); setTimeout(() => {}, 60000);";
+    const child = spawn(node, [BIN, 'run', '--quiet', '--save', saved, '--', node, '-e', job], { stdio: 'ignore' });
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const extracted = await runCli(['extract', saved]);
+    expect(extracted.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { step: number }).step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+
   it('saves stderr lines too, and keeps the bytes of the last unterminated line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vizmeta-save-'));
     const saved = join(dir, 'bytes.log');
