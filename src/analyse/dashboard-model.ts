@@ -219,7 +219,15 @@ export class DashboardModel {
 
   /** The executions seen, in first-seen order. */
   get sources(): string[] {
-    return [...this.executions.keys()];
+    return [...this.executions].filter(([, execution]) => execution.records > 0).map(([source]) => source);
+  }
+
+  /**
+   * Names an execution before its first record, so executions keep the order they were named in
+   * (the order of the files given) rather than the order their first records arrived in.
+   */
+  register(source: string): void {
+    this.execution(source);
   }
 
   /**
@@ -263,7 +271,7 @@ export class DashboardModel {
   }
 
   view(options: ViewOptions = {}): ModelView {
-    const allSources = [...this.executions.keys()];
+    const allSources = this.sources;
     const sources = options.source !== undefined && this.executions.has(options.source) ? [options.source] : allSources;
     const wantedAxis = options.xAxis;
     // Each execution is drawn by the axis asked for when it has it, else by its main one.

@@ -212,6 +212,7 @@ export class LiveSession {
 
   /** A reader for one input; records are labelled with `label` (the execution's name). */
   reader(source: string, label: string = source): LineReader {
+    this.model.register(label);
     const reader = new LineReader(
       source,
       {
@@ -226,6 +227,7 @@ export class LiveSession {
 
   /** Where a framework input's records go (TensorBoard events, trainer_state.json, …): no bytes to pass through. */
   sink(label: string): RecordSink {
+    this.model.register(label);
     this.frameworkInputs++;
     return {
       record: (record) => this.record(record, label),

@@ -213,6 +213,16 @@ describe('dashboard model', () => {
     expect(named.view().groups.map((g) => g.title)).toEqual(['loss · val_loss']);
   });
 
+  it('keeps executions in the order they were named, not the order their records arrived in', () => {
+    const model = new DashboardModel();
+    for (const source of ['a.log', 'b.log', 'empty.log']) model.register(source);
+    model.observe(record({ step: 1, loss: 2 }, 0, 'b.log'));
+    model.observe(record({ step: 1, loss: 1 }, 0, 'a.log'));
+    // A named execution without records is not a run yet.
+    expect(model.sources).toEqual(['a.log', 'b.log']);
+    expect(model.view().sources).toEqual(['a.log', 'b.log']);
+  });
+
   it('names the axis record when no record has a step', () => {
     const model = new DashboardModel();
     model.observe(record({ loss: 0.9 }, 0));
