@@ -10,6 +10,7 @@ import { OUTPUT_TYPES, type LoadedSource, type SourceLocation, type UiOutput } f
 import { locateMessage } from '../formats/visual-input.js';
 import { analyseMatrix, type MatrixAnalysis } from './matrix.js';
 import { auc, rocFromGeneratedCsv, type RocCurve } from './roc.js';
+import { maxOf } from '../core/numbers.js';
 
 /** A `table` output: its column names (the header, or `column N`), its rows, and which columns hold only numbers. */
 export interface ViewTable {
@@ -37,7 +38,7 @@ export function tableOf(output: UiOutput, text: string): ViewTable {
     header = rows[0] ?? [];
     rows = rows.slice(1);
   }
-  const width = Math.max(header.length, ...rows.map((row) => row.length));
+  const width = maxOf(rows.map((row) => row.length), header.length);
   const names = Array.from({ length: width }, (_, i) => header?.[i] ?? `column ${i + 1}`);
   return { names, rows, numeric: names.map((_, i) => isNumericColumn(rows, i)) };
 }

@@ -210,7 +210,7 @@ export async function expandLocal(path: string): Promise<string[]> {
         .filter((entry) => (last ? entry.isFile() || entry.isSymbolicLink() : entry.isDirectory() || entry.isSymbolicLink()))
         .map((entry) => entry.name)
         .sort();
-      next.push(...names.map((name) => join(dir, name)));
+      for (const name of names) next.push(join(dir, name));
     }
     current = next;
   }

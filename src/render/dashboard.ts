@@ -14,6 +14,7 @@ import { formatCount } from '../core/format.js';
 import { renderChart, formatCompact, formatElapsed, type ChartSeries } from './chart.js';
 import { escapeForTerminal } from '../core/escape.js';
 import { sparkline } from './sparkline.js';
+import { maxOf } from '../core/numbers.js';
 
 export interface DashboardState {
   model: ModelView;
@@ -278,7 +279,7 @@ function tableLines(keys: readonly KeyView[], multi: boolean, width: number, row
     formatCount(r.track.count),
   ]);
   const heading = ['key', 'latest', 'min', 'max', 'count'];
-  const widths = heading.map((h, i) => Math.max(displayWidth(h), ...cells.map((c) => displayWidth(c[i] as string))));
+  const widths = heading.map((h, i) => maxOf(cells.map((c) => displayWidth(c[i] as string)), displayWidth(h)));
   widths[0] = Math.min(widths[0] as number, Math.max(8, Math.floor(width / 3)));
   const line = (c: readonly string[]): string =>
     c.map((text, i) => (i === 0 ? padEnd(truncate(text, widths[0] as number), widths[0] as number) : text.padStart(widths[i] as number))).join('  ');
@@ -360,7 +361,7 @@ function grid(panels: readonly string[][], width: number, columns: number, panel
   const out: string[] = [];
   for (let i = 0; i < panels.length; i += columns) {
     const row = panels.slice(i, i + columns);
-    const h = panelHeight ?? Math.max(...row.map((p) => p.length));
+    const h = panelHeight ?? maxOf(row.map((p) => p.length), 0);
     if (i > 0 && panelHeight === undefined) out.push('');
     for (let r = 0; r < h; r++) {
       out.push(row.map((p, c) => (c === row.length - 1 ? p[r] ?? '' : padEnd(p[r] ?? '', w))).join('  ').trimEnd());

@@ -10,6 +10,7 @@
 import { Chalk } from 'chalk';
 import { displayWidth } from './width.js';
 import { escapeForTerminal } from '../core/escape.js';
+import { maxOf } from '../core/numbers.js';
 
 export interface MarkdownTerminalOptions {
   /** Paragraphs are wrapped to this many columns; code and tables are not wrapped. */
@@ -206,7 +207,7 @@ function renderTable(header: string[], aligns: Array<'left' | 'right' | 'center'
   const render = (cells: string[]): string[] => Array.from({ length: n }, (_, i) => renderInline(cells[i] ?? '', style, color));
   const head = render(header);
   const body = rows.map(render);
-  const widths = head.map((cell, i) => Math.max(visibleWidth(cell), ...body.map((row) => visibleWidth(row[i] as string)), 1));
+  const widths = head.map((cell, i) => maxOf(body.map((row) => visibleWidth(row[i] as string)), Math.max(visibleWidth(cell), 1)));
   const pad = (cell: string, i: number): string => {
     const space = (widths[i] as number) - visibleWidth(cell);
     const align = aligns[i] ?? 'left';

@@ -9,6 +9,7 @@ import { folderNote, shortNames } from '../core/names.js';
 import { displayName } from '../formats/visual-input.js';
 import type { FoundCurve, InputCurves } from '../analyse/roc-input.js';
 import { markdownText } from './table.js';
+import { maxOf } from '../core/numbers.js';
 
 /** How `roc` draws: the format, whether every curve of a log is shown, and the chart's rows (default 16). */
 export interface RocRenderOptions {
@@ -57,7 +58,7 @@ export function renderRocChart(curves: readonly NamedCurve[], options: { width: 
 }
 
 function aucLines(curves: readonly NamedCurve[]): string[] {
-  const width = Math.max(5, ...curves.map(({ name }) => escapeForTerminal(name).length));
+  const width = maxOf(curves.map(({ name }) => escapeForTerminal(name).length), 5);
   return [
     `${'curve'.padEnd(width)}  ${'AUC'.padStart(6)}  points`,
     ...curves.map(({ name, item }) => `${escapeForTerminal(name).padEnd(width)}  ${formatAuc(item.auc).padStart(6)}  ${item.curve.fpr.length}`),

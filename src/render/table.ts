@@ -12,6 +12,7 @@ import { CAN_REQUIRE_ESM, requireDependency } from '../core/require-esm.js';
 import { displayWidth, truncate } from './width.js';
 import { csvRow, type CsvCell } from './csv.js';
 import { escapeForTerminal } from '../core/escape.js';
+import { maxOf } from '../core/numbers.js';
 
 export type Align = 'left' | 'right';
 /** What a cell means, for colour: better, worse, unimportant, attention, emphasis. */
@@ -52,7 +53,7 @@ export const NAME_WIDTH = 24;
  */
 export function distinctWidth(texts: readonly string[], cut: 'start' | 'end', least = 1): number {
   const unique = [...new Set(texts)];
-  const widest = Math.max(0, ...unique.map((text) => displayWidth(text)));
+  const widest = maxOf(unique.map((text) => displayWidth(text)), 0);
   for (let width = least; width < widest; width++) {
     if (new Set(unique.map((text) => truncate(text, width, cut))).size === unique.length) return width;
   }

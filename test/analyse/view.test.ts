@@ -11,6 +11,13 @@ describe('Kubeflow output data', () => {
     expect(tableOf(output({}), 'x,y\n1,\n').names).toEqual(['x', 'y']);
   });
 
+  it('reads a Kubeflow table of a million rows without spreading them into a call (issue 15, item 14)', () => {
+    const text = Array.from({ length: 1_000_000 }, (_, i) => `r${i},${i % 7}`).join('\n');
+    const table = tableOf(output({ header: ['name', 'n'] }), text);
+    expect(table.rows).toHaveLength(1_000_000);
+    expect(table.names).toEqual(['name', 'n']);
+  });
+
   it('analyses a confusion matrix and computes a ROC curve\'s AUC', () => {
     expect(confusionOf(output({ type: 'confusion_matrix', labels: ['a', 'b'] }), 'a,a,3\na,b,1\nb,a,0\nb,b,4\n').report.accuracy).toBe(7 / 8);
     expect(rocOf(output({ type: 'roc', schema: ['fpr', 'tpr', 'thresholds'] }), '0,0,2\n0,1,1\n1,1,0\n').auc).toBe(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { numberFromText } from '../../src/core/numbers.js';
+import { maxOf, numberFromText } from '../../src/core/numbers.js';
 
 describe('numberFromText: a numeric string as Python float() reads it', () => {
   it.each([
@@ -18,5 +18,20 @@ describe('numberFromText: a numeric string as Python float() reads it', () => {
 
   it.each(['', 'adam', '1_000', '0x1f', '1e', '--1', 'nan1', '1 2', 'e5'])('%j is no number', (text) => {
     expect(numberFromText(text)).toBeUndefined();
+  });
+});
+
+describe('maxOf', () => {
+  it('is the largest value, or the floor', () => {
+    expect(maxOf([3, 9, 2])).toBe(9);
+    expect(maxOf([3, 9, 2], 10)).toBe(10);
+    expect(maxOf([], 5)).toBe(5);
+    expect(maxOf([])).toBe(-Infinity);
+  });
+
+  it('takes inputs far past what Math.max(...values) can spread (issue 15, item 14)', () => {
+    const values = Array.from({ length: 1_000_000 }, (_, i) => i % 977);
+    expect(() => Math.max(...values)).toThrow(RangeError);
+    expect(maxOf(values)).toBe(976);
   });
 });
