@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, InputError, UsageError, type ExitSlot } from './core/errors.js';
-import { closedPipeHandler, processIO, type CommandIO } from './core/io.js';
+import { closedPipeHandler, describeWriteError, processIO, type CommandIO } from './core/io.js';
 import { escapeForTerminal } from './core/escape.js';
 import { reflowHelp } from './render/reflow.js';
 import { COMMAND_NAMES, registerCommands } from './commands/index.js';
@@ -50,10 +50,18 @@ Exit status: 0 success, 1 a gate or condition failed, 2 usage or input error, 3 
 export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
   // A closed stdout (`vizmeta extract big.log | head`) is a normal end, not an error: exit 0 at
   // once, unless the command takes care of it (`run` still waits for its job).
+  // Output that cannot be written (a full disk, an I/O error: `vizmeta gate … >/dev/full`) is one
+  // line and exit 2, an I/O error like an unreadable input, never a stack trace or the 1 of a
+  // failed gate. (`run` then goes on as for a closed pipe: its job's output has nowhere to go.)
   const onStdoutError = (error: NodeJS.ErrnoException): void => {
-    if (error.code !== 'EPIPE') throw error;
     const handler = closedPipeHandler(process.stdout);
-    if (handler) handler();
+    if (error.code !== 'EPIPE') {
+      io.stderr.write(`vizmeta: cannot write the output: ${describeWriteError('stdout', error)}\n`);
+      if (handler) handler(error);
+      else process.exit(ExitCode.usage);
+      return;
+    }
+    if (handler) handler(error);
     else process.exit(ExitCode.ok);
   };
   // A closed stderr loses the diagnostics, nothing else: the command goes on and its status stands

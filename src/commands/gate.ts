@@ -124,12 +124,17 @@ Examples:
   vizmeta gate --schema metadata.schema.json --junit gate.xml logs/*.log`);
   command.action(async (files: string[], options: GateOptions) => {
     // A gate's status is its answer: a reader that closes stdout early (`gate ... | head`) must
-    // not turn a failure into a pass, so a closed pipe only stops the output here.
-    const keepStatusOnClosedPipe = onClosedPipe(io.stdout, () => {});
+    // not turn a failure into a pass, so a closed pipe only stops the output here. Output that
+    // cannot be written at all (a full disk) is exit 2, never the 1 of a failed gate.
+    let outputFailed = false;
+    const keepStatusOnClosedPipe = onClosedPipe(io.stdout, (error) => {
+      if (error.code !== 'EPIPE') outputFailed = true;
+    });
     try {
       exit.code = await runGate(resolveInputs(files, io, command), options, io);
     } finally {
       keepStatusOnClosedPipe();
     }
+    if (outputFailed) exit.code = ExitCode.usage;
   });
 }

@@ -74,13 +74,14 @@ export function drained(stream: Writable): Promise<void> {
   });
 }
 
-const closedPipeHandlers = new WeakMap<Writable, () => void>();
+const closedPipeHandlers = new WeakMap<Writable, (error: NodeJS.ErrnoException) => void>();
 
 /**
- * Lets a command decide what its stdout closing (EPIPE) means instead of the default quiet exit 0
- * (`run` must still wait for its job and flush its saved log). Returns the undo.
+ * Lets a command decide what its stdout closing (EPIPE) or failing (ENOSPC, EIO: `error` says
+ * which) means instead of the default (a quiet exit 0, or one line and exit 2): `run` must still
+ * wait for its job and flush its saved log, `gate` keeps its answer. Returns the undo.
  */
-export function onClosedPipe(stream: Writable, handler: () => void): () => void {
+export function onClosedPipe(stream: Writable, handler: (error: NodeJS.ErrnoException) => void): () => void {
   closedPipeHandlers.set(stream, handler);
   return () => {
     if (closedPipeHandlers.get(stream) === handler) closedPipeHandlers.delete(stream);
@@ -88,7 +89,7 @@ export function onClosedPipe(stream: Writable, handler: () => void): () => void 
 }
 
 /** The handler a command registered with {@link onClosedPipe}, if any. */
-export function closedPipeHandler(stream: Writable): (() => void) | undefined {
+export function closedPipeHandler(stream: Writable): ((error: NodeJS.ErrnoException) => void) | undefined {
   return closedPipeHandlers.get(stream);
 }
 
@@ -102,4 +103,16 @@ export function formatDiagnostic(diagnostic: Diagnostic): string {
 
 export function warn(io: CommandIO, message: string): void {
   io.stderr.write(`vizmeta: ${escapeForTerminal(message)}\n`);
+}
+
+/** A write error as one line about the file: `run.log: no space left on the device`. */
+export function describeWriteError(path: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOSPC': return `${path}: no space left on the device`;
+    case 'EDQUOT': return `${path}: disk quota exceeded`;
+    case 'EIO': return `${path}: input/output error`;
+    case 'EFBIG': return `${path}: file too large`;
+    default: return `${path}: cannot write (${(error as Error)?.message ?? String(error)})`;
+  }
 }

@@ -213,15 +213,3 @@ export function unstampEach(saved: Buffer, piece: (bytes: Buffer) => void): void
     start = end;
   }
 }
-
-/** A write error as one line about the file: `run.log: no space left on the device`. */
-export function describeWriteError(path: string, error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOSPC': return `${path}: no space left on the device`;
-    case 'EDQUOT': return `${path}: disk quota exceeded`;
-    case 'EIO': return `${path}: input/output error`;
-    case 'EFBIG': return `${path}: file too large`;
-    default: return `${path}: cannot write (${(error as Error)?.message ?? String(error)})`;
-  }
-}

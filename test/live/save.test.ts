@@ -4,7 +4,8 @@
  */
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { TimestampedLog, describeWriteError, unstampLog } from '../../src/live/save.js';
+import { describeWriteError } from '../../src/core/io.js';
+import { TimestampedLog, unstampLog } from '../../src/live/save.js';
 import type { Timers } from '../../src/live/scheduler.js';
 
 const T0 = Date.parse('2026-12-03T10:00:00Z');
