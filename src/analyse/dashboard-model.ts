@@ -39,8 +39,8 @@ export interface ModelOptions {
   /** Directions named by the user (`--higher-is-better`), for the roles of constant keys. */
   directions?: DirectionOverrides;
   /**
-   * Keep a series by elapsed time besides the step axes, so a frame can switch to it (the `x`
-   * key). Default: only with `x: '_time'`; a dashboard drawn once never switches.
+   * Keep a map from each execution's main axis to elapsed time, so a frame can switch to it (the
+   * `x` key). Default: only with `x: '_time'`; a dashboard drawn once never switches.
    */
   timeAxis?: boolean;
 }
@@ -212,12 +212,12 @@ export class DashboardModel {
     return this.recordCount;
   }
 
-  /** Whether a series by elapsed time is kept (ModelOptions.timeAxis). */
+  /** Whether elapsed time is kept as an axis (ModelOptions.timeAxis). */
   get keepsTime(): boolean {
     return this.timeAxis;
   }
 
-  /** The executions seen, in first-seen order. */
+  /** The executions with records, in the order they were named ({@link register}) or first seen. */
   get sources(): string[] {
     return [...this.executions].filter(([, execution]) => execution.records > 0).map(([source]) => source);
   }
@@ -232,8 +232,8 @@ export class DashboardModel {
 
   /**
    * The x axes the records allow, first seen first: the `--x` key, else the step keys the
-   * executions carry (`step`, `epoch`, …; `record` when none has one); elapsed time
-   * ({@link TIME_AXIS}) is always possible besides.
+   * executions carry (`step`, `epoch`, …; `record` when none has one). Elapsed time
+   * ({@link TIME_AXIS}) is not listed: it is there when {@link keepsTime} says so.
    */
   axes(): string[] {
     const axes = new Set<string>();

@@ -101,6 +101,26 @@ describe.skipIf(!Tmux.available())('keyboard control (tmux)', () => {
     expect(await term.waitForExit(30_000)).toBe(130);
   });
 
+  it('run: the job gets no stdin while vizmeta reads keys; with --no-keyboard it reads what is typed', async () => {
+    // The job prints each line it reads from stdin as a record, and says when its stdin ends.
+    const job = "process.stdin.on('data', (d) => console.log(JSON.stringify({ step: 1, typed: d.toString().trim().length }))); process.stdin.on('end', () => console.log('stdin ended')); setInterval(() => {}, 1000);";
+    term = await Tmux.start({ command: [NODE, BIN, 'run', '--', NODE, '-e', job], cols: 100, rows: 30, cwd: ROOT });
+    await term.waitFor('stdin ended', 30_000);
+    await term.sendKeys('q');
+    expect(await term.waitForExit(30_000)).toBe(130);
+    await term.kill();
+
+    term = await Tmux.start({ command: [NODE, BIN, 'run', '--no-keyboard', '--', NODE, '-e', job], cols: 100, rows: 30, cwd: ROOT });
+    await term.waitFor(/vizmeta run · /, 30_000);
+    await term.type('hello');
+    await term.sendKeys('Enter');
+    const screen = await term.waitFor(/\{"step": ?1, ?"typed": ?5\}/, 10_000);
+    expect(screen).not.toContain('stdin ended');
+    // Without keyboard control, Ctrl-C is the terminal's signal again.
+    await term.sendKeys('C-c');
+    expect(await term.waitForExit(30_000)).toBe(130);
+  });
+
   it('watch --follow over several files: Tab selects a run, Enter shows it alone', async () => {
     const runs = ['run-1.log', 'run-2.log', 'run-3.log'].map((name) => join(ROOT, 'fixtures/runs', name));
     term = await Tmux.start({ command: [NODE, BIN, 'watch', '--quiet', '--follow', ...runs], cols: 120, rows: 40, cwd: ROOT });
