@@ -3,8 +3,10 @@
  *
  *  1. A line ends at `\n`; a trailing `\r` is dropped (the reader does both).
  *  2. ANSI escape sequences are removed before deciding.
- *  3. A leading RFC 3339 timestamp and one space (kubectl/docker `--timestamps`) is removed
- *     and becomes the records' time.
+ *  3. A leading RFC 3339 timestamp and one space or tab (kubectl/docker `--timestamps`) is
+ *     removed and becomes the records' time (a leap second, `:60`, is `:59.999`). A head shaped
+ *     like one whose time does not exist (month 13, day 32, no zone) is removed too, and the line's
+ *     records say so (`badPrefix`): they are timed when read.
  *  4. A bare `\r` splits the rest into segments, as a terminal redraws a progress bar;
  *     every segment that, trimmed, is exactly one JSON object is a metadata record.
  *     With `loose`, the first JSON object anywhere in a segment counts instead.
@@ -38,6 +40,8 @@ export interface ClassifiedLine {
   prefixTime?: number;
   /** Segments that looked like metadata (`{"...`) but were not valid JSON: the reason for each. */
   rejected: string[];
+  /** A leading head shaped like a timestamp prefix but not a valid time (`2026-13-01T00:00:00Z`), removed unread. */
+  badPrefix?: string;
 }
 
 const NOTHING: ClassifiedLine = Object.freeze({ objects: [], rejected: [] }) as unknown as ClassifiedLine;
@@ -183,6 +187,7 @@ export function classifyLine(line: string, options: LineGrammarOptions = {}, tim
   if (text.indexOf('\x1b') !== -1 || text.indexOf('\x9b') !== -1) text = stripAnsi(text);
   let prefixTime: number | undefined;
   let origin: string | undefined;
+  let badPrefix: string | undefined;
   const prefixes = reads(options.dialects, 'prefix');
   // Prefixes nest (`trainer-1  | 2026-...Z [rank0]: {...}`): peel them, and timestamps, outside in.
   for (let peeled = 0; peeled < MAX_PREFIXES; peeled++) {
@@ -199,7 +204,15 @@ export function classifyLine(line: string, options: LineGrammarOptions = {}, tim
       continue;
     }
     const stamp = first >= 0x30 && first <= 0x39 ? splitTimestampPrefix(text, (timestamps ??= new TimestampReader())) : undefined;
-    if (stamp === undefined) break;
+    if (stamp === undefined) {
+      // Not a time, but shaped like one: the record after it is still read (issue 15, item 17).
+      const malformed = first >= 0x30 && first <= 0x39 ? (timestamps?.malformed ?? 0) : 0;
+      if (malformed === 0 || badPrefix !== undefined) break;
+      badPrefix = text.slice(0, malformed - 1);
+      text = text.slice(malformed);
+      if (!prefixes) break;
+      continue;
+    }
     prefixTime ??= stamp.time;
     text = stamp.rest;
     if (!prefixes) break;
@@ -227,6 +240,7 @@ export function classifyLine(line: string, options: LineGrammarOptions = {}, tim
   }
   const result: ClassifiedLine = { objects, rejected };
   if (prefixTime !== undefined) result.prefixTime = prefixTime;
+  if (badPrefix !== undefined && (objects.length > 0 || rejected.length > 0)) result.badPrefix = badPrefix;
   return result;
 }
 

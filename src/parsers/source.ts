@@ -379,6 +379,9 @@ export class LineReader {
     for (const reason of classified.rejected) {
       this.sink.diagnostic({ source: this.source, line: this.lineNumber, message: `looks like metadata but is ${reason}, skipped` });
     }
+    if (classified.badPrefix !== undefined && classified.objects.length > 0) {
+      this.sink.diagnostic({ source: this.source, line: this.lineNumber, message: `'${classified.badPrefix}' is not a valid RFC 3339 time; the record is read without it, timed when read` });
+    }
   }
 
   /** A clean line (`{...}`, or `<RFC 3339 time> {...}`) written as extract prints it; false when it needs the full grammar. */

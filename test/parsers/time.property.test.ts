@@ -15,14 +15,18 @@ function readTimestampPrefix(line: string): { time: number; length: number } | u
   return reader.read(line) ? { time: reader.time, length: reader.length } : undefined;
 }
 
-/** The prefix rule written plainly: the definition the fast reader must match. */
-const PREFIX = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2}) /;
+/**
+ * The prefix rule written plainly: the definition the fast reader must match. A space or a tab
+ * ends it; a leap second (`:60`) is the last millisecond of its minute (issue 15, item 17).
+ */
+const PREFIX = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})[ \t]/;
 function plainPrefix(line: string): { time: number; length: number } | undefined {
   const m = PREFIX.exec(line);
   if (!m) return undefined;
-  const fraction = (m[3] ?? '').slice(0, 3).padEnd(3, '0');
-  const zone = m[4] === 'z' ? 'Z' : m[4];
-  const time = Date.parse(`${m[1]}T${m[2]}.${fraction}${zone}`);
+  const leap = m[3] === '60';
+  const fraction = leap ? '999' : (m[4] ?? '').slice(0, 3).padEnd(3, '0');
+  const zone = m[5] === 'z' ? 'Z' : m[5];
+  const time = Date.parse(`${m[1]}T${m[2]}:${leap ? '59' : m[3]}.${fraction}${zone}`);
   return Number.isNaN(time) ? undefined : { time, length: m[0].length };
 }
 
@@ -40,7 +44,7 @@ const prefixLike = fc
     second: twoDigits,
     fraction: fc.option(fc.oneof(digits(1), digits(3), digits(9), digits(40), fc.constant(''))),
     zone: fc.oneof(fc.constantFrom('Z', 'z', '+02:00', '-05:30', '+14:00', '+0200', 'UTC', ''), fc.tuple(fc.constantFrom('+', '-'), twoDigits, twoDigits).map(([sign, h, m]) => `${sign}${h}:${m}`)),
-    after: fc.constantFrom(' {"a": 1}', ' x', '', '{"a": 1}', '  '),
+    after: fc.constantFrom(' {"a": 1}', ' x', '', '{"a": 1}', '  ', '\t{"a": 1}'),
   })
   .map((p) => `${p.year}-${p.month}-${p.day}${p.separator}${p.hour}:${p.minute}:${p.second}${p.fraction === null ? '' : `.${p.fraction}`}${p.zone}${p.after}`);
 /** Lines of a real log: one second, many lines, in order. */
