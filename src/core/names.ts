@@ -19,11 +19,13 @@ export interface ShortNames {
  * `a/run1.log`, `b/run1.log` (in `logs/`), and `runs/run-1.log`, `runs/run-2.log` read
  * `run-1.log`, `run-2.log` (in `runs/`). What remains always keeps the file name and every
  * folder that tells two paths apart, so distinct paths stay distinct. A single path, or paths
- * with nothing in common, are left as given; `-` is `stdin` and shares no folder.
+ * with nothing in common, are left as given; `-` is `stdin` and shares no folder; a `git:REV:PATH`
+ * among them leaves every name as given.
  */
 export function shortNames(paths: readonly string[]): ShortNames {
   const given = paths.map((path) => (path === '-' ? 'stdin' : path));
-  if (paths.length < 2 || paths.includes('-')) return { names: given, folder: undefined };
+  // `git:origin/main:train.log` is a revision and a path, not folders: it keeps the name it was given.
+  if (paths.length < 2 || paths.includes('-') || paths.some((path) => path.startsWith('git:'))) return { names: given, folder: undefined };
   const split = paths.map((path) => path.split('/'));
   const first = split[0] ?? [];
   let common = 0;

@@ -20,10 +20,11 @@ import { flattenValues, getPath } from '../parsers/metadata.js';
 import { topLevelKeysFor, type OtherKeysSink } from '../parsers/fast/partial.js';
 import { checkReadable, describeFsError, LineReader, openFile, readStreamCounted, type ReadCount, type ReadOptions, type RecordSink } from '../parsers/source.js';
 import { noRecordsMessage, readInputs } from './read-inputs.js';
-import { expandInputs, needsExpanding, readFrameworkExecution } from './frameworks.js';
+import { expandInputs, isGitSpec, needsExpanding, readFrameworkExecution } from './frameworks.js';
 import type { DiscoveredInput } from '../parsers/frameworks/discover.js';
 import { failedSummary, STEP_KEYS, SummaryBuilder, type ExecutionSummary } from '../analyse/summary.js';
 import type { Diagnostic, JsonValue } from '../core/types.js';
+import { InputError, UsageError } from '../core/errors.js';
 
 /** Points kept per key history: enough for a sparkline or a chart 200 columns wide. */
 export const DEFAULT_HISTORY_POINTS = 256;
@@ -129,6 +130,7 @@ function summarizeWholeFile(path: string, bytes: Buffer, mtime: Date, builder: R
  * as a single record.
  */
 export async function summarizeFile(path: string, options: SummarizeOptions = {}): Promise<ExecutionSummary> {
+  if (isGitSpec(path)) return summarizeGitObject(path, options);
   let size: number;
   let mtime: Date;
   try {
@@ -146,6 +148,41 @@ export async function summarizeFile(path: string, options: SummarizeOptions = {}
     return counted(builder, await readStreamCounted(openFile(path), path, sink, readOptionsFor(options)));
   } catch (error) {
     return failedSummary(path, describeFsError(path, error));
+  }
+}
+
+/**
+ * Summarises `git:REV:PATH`, the log as it is at a revision (input/git.ts, loaded only now). As
+ * for a file: an object within KUBEFLOW_MAX_BYTES that may be a Kubeflow document is taken whole,
+ * anything else goes through the line reader chunk by chunk as git writes it.
+ */
+async function summarizeGitObject(spec: string, options: SummarizeOptions): Promise<ExecutionSummary> {
+  let object;
+  try {
+    object = await (await import('./git.js')).openGitObject(spec);
+  } catch (error) {
+    if (error instanceof InputError || error instanceof UsageError) return failedSummary(spec, error.message);
+    throw error;
+  }
+  const { builder, sink } = builderFor(spec, options);
+  const chunks = object.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  try {
+    const first = await chunks.next();
+    const head = first.done === true ? Buffer.alloc(0) : first.value;
+    if (object.size <= KUBEFLOW_MAX_BYTES && mightBeKubeflowMetrics(head.toString('utf8', 0, Math.min(head.length, 4096)))) {
+      const parts = [head];
+      for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) parts.push(next.value);
+      return summarizeWholeFile(spec, Buffer.concat(parts), new Date(), builder, sink, options);
+    }
+    const reader = new LineReader(spec, sink, readOptionsFor(options));
+    if (head.length > 0) reader.push(head);
+    for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) reader.push(next.value);
+    reader.end();
+    return finished(builder, reader);
+  } catch (error) {
+    return failedSummary(spec, error instanceof InputError ? error.message : describeFsError(spec, error));
+  } finally {
+    object.stream.destroy();
   }
 }
 
@@ -237,6 +274,7 @@ let aheadBuffersBusy = false;
  * log) overlaps the parsing instead of adding to it. Same summary, same messages.
  */
 export async function summarizeFileAhead(path: string, options: SummarizeOptions = {}): Promise<ExecutionSummary> {
+  if (isGitSpec(path)) return summarizeFile(path, options);
   const checked = checkFileSync(path);
   if ('error' in checked) return failedSummary(path, checked.error);
   // A FIFO or a device may wait on a writer that waits on us (`tee` into it and into stdin):
@@ -361,7 +399,8 @@ async function summarizeLogs(inputs: readonly string[], options: DriverOptions):
   const { jobs, stdin, ...summarize } = options;
   const results: ExecutionSummary[] = new Array<ExecutionSummary>(inputs.length);
   const fileIndexes: number[] = [];
-  inputs.forEach((input, index) => { if (input !== '-') fileIndexes.push(index); });
+  // stdin and git objects are streams, read here; files may go to the pool.
+  inputs.forEach((input, index) => { if (input !== '-' && !isGitSpec(input)) fileIndexes.push(index); });
   const threads = plannedJobs(fileIndexes.length, jobs);
   const url = threads > 1 ? workerUrl() : undefined;
   if (url) {
@@ -370,6 +409,7 @@ async function summarizeLogs(inputs: readonly string[], options: DriverOptions):
     const pooled = summarizeInPool(url, threads, paths, summarize);
     const streams = inputs.map(async (input, index) => {
       if (input === '-') results[index] = await summarizeStream(stdin, '-', summarize);
+      else if (isGitSpec(input)) results[index] = await summarizeFile(input, summarize);
     });
     const [summaries] = await Promise.all([pooled, Promise.all(streams)]);
     summaries.forEach((summary, i) => { results[fileIndexes[i] as number] = summary; });

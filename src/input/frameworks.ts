@@ -33,6 +33,15 @@ export type ExecutionInput =
   /** An input that gave no execution (a folder with nothing readable), kept in its place so messages come in input order. */
   | { kind: 'unreadable'; path: string; message: string };
 
+/**
+ * Whether an input names a log at a git revision, `git:REV:PATH` (input/git.ts, loaded only when
+ * one is named). Such a log is always a log, never a framework's file or a folder; a file whose
+ * name starts with `git:` is read as `./git:…`.
+ */
+export function isGitSpec(input: string): boolean {
+  return input.startsWith('git:');
+}
+
 /** File names that only frameworks write; anything else named on the command line is a log. */
 const FRAMEWORK_NAMES = new Set(['trainer_state.json', 'metrics.json', 'params.yaml', 'hparams.yaml']);
 const FRAMEWORK_EXTENSIONS = new Set(['.csv', '.tsv']);
@@ -57,7 +66,7 @@ export function executionName(input: ExecutionInput): string {
 export async function expandInputs(inputs: readonly string[], hooks: { onWarning(path: string, message: string): void }): Promise<ExecutionInput[]> {
   const out: ExecutionInput[] = [];
   for (const path of inputs) {
-    if (path === '-') {
+    if (path === '-' || isGitSpec(path)) {
       out.push({ kind: 'log', path });
       continue;
     }
@@ -102,7 +111,7 @@ export async function expandInputs(inputs: readonly string[], hooks: { onWarning
 
 /** Whether any input needs expanding: most command lines are plain logs, and skip the async walk. */
 export function needsExpanding(inputs: readonly string[]): boolean {
-  return inputs.some((path) => path !== '-' && (frameworkFileName(path) || extname(path) === '' || path.endsWith('/')));
+  return inputs.some((path) => path !== '-' && !isGitSpec(path) && (frameworkFileName(path) || extname(path) === '' || path.endsWith('/')));
 }
 
 /**

@@ -4,9 +4,10 @@
  * and stats.
  */
 import { formatCount } from '../core/format.js';
+import { InputError, UsageError } from '../core/errors.js';
 import type { Readable } from 'node:stream';
 import { checkReadable, describeFsError, openFile, readStreamCounted, type ReadOptions, type RecordSink } from '../parsers/source.js';
-import { expandInputs, needsExpanding, readFrameworkExecution, type ExecutionInput } from './frameworks.js';
+import { expandInputs, isGitSpec, needsExpanding, readFrameworkExecution, type ExecutionInput } from './frameworks.js';
 
 export interface InputResult {
   /** Inputs that could not be read, with the one-line reason already reported. */
@@ -64,6 +65,15 @@ export async function readInputs(inputs: readonly string[], stdin: Readable, sin
     let stream: Readable;
     if (input === '-') {
       stream = stdin;
+    } else if (isGitSpec(input)) {
+      try {
+        stream = (await (await import('./git.js')).openGitObject(input)).stream;
+      } catch (error) {
+        if (!(error instanceof InputError || error instanceof UsageError)) throw error;
+        hooks.onError(error.message);
+        failed.push(input);
+        continue;
+      }
     } else {
       try {
         await checkReadable(input);
@@ -79,7 +89,7 @@ export async function readInputs(inputs: readonly string[], stdin: Readable, sin
     try {
       count = await readStreamCounted(stream, input, sink, options);
     } catch (error) {
-      hooks.onError(describeFsError(input, error));
+      hooks.onError(error instanceof InputError ? error.message : describeFsError(input, error));
       failed.push(input);
       continue;
     }

@@ -29,6 +29,11 @@ describe('shortNames', () => {
     expect(shortNames([])).toEqual({ names: [], folder: undefined });
   });
 
+  it('leaves every name as given when one is a git:REV:PATH, whose slashes are not all folders', () => {
+    expect(shortNames(['git:origin/main:train.log', 'git:origin/pr:train.log'])).toEqual({ names: ['git:origin/main:train.log', 'git:origin/pr:train.log'], folder: undefined });
+    expect(shortNames(['git:HEAD:logs/a.log', 'git:HEAD:logs/b.log']).names).toEqual(['git:HEAD:logs/a.log', 'git:HEAD:logs/b.log']);
+  });
+
   it('drops a shared ./ without naming it', () => {
     expect(shortNames(['./a.log', './b.log'])).toEqual({ names: ['a.log', 'b.log'], folder: undefined });
     expect(shortNames(['./logs/a.log', './logs/b.log'])).toEqual({ names: ['a.log', 'b.log'], folder: './logs/' });
