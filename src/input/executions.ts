@@ -18,7 +18,7 @@ import { compileSchema, violationDiagnostic, type LoadedSchema, type RecordValid
 import { Series } from '../analyse/series.js';
 import { flattenValues, getPath } from '../parsers/metadata.js';
 import { topLevelKeysFor, type OtherKeysSink } from '../parsers/fast/partial.js';
-import { checkReadable, describeFsError, LineReader, openFile, readStreamCounted, type ReadCount, type ReadOptions, type RecordSink } from '../parsers/source.js';
+import { checkReadable, describeFsError, endlessLineBytes, LineReader, openFile, readStreamCounted, type ReadCount, type ReadOptions, type RecordSink } from '../parsers/source.js';
 import { noRecordsMessage, readInputs } from './read-inputs.js';
 import { expandInputs, isGitSpec, needsExpanding, readFrameworkExecution } from './frameworks.js';
 import type { DiscoveredInput } from '../parsers/frameworks/discover.js';
@@ -63,7 +63,8 @@ function validatorFor(schema: LoadedSchema): RecordValidator {
  * records), the reader converts only those keys and the step keys, which is much cheaper.
  */
 function readOptionsFor(options: SummarizeOptions): ReadOptions {
-  const read: ReadOptions = { ...(options.read ?? {}) };
+  // A summary reads its input to the end: a line that never ends (/dev/zero) must stop it.
+  const read: ReadOptions = { maxSkippedLineBytes: endlessLineBytes(options.read?.maxLineBytes), ...(options.read ?? {}) };
   if (options.keys !== undefined && options.keys !== 'all' && options.schema === undefined) {
     read.keys = topLevelKeysFor([...options.keys, ...STEP_KEYS]);
   }
@@ -133,15 +134,20 @@ export async function summarizeFile(path: string, options: SummarizeOptions = {}
   if (isGitSpec(path)) return summarizeGitObject(path, options);
   let size: number;
   let mtime: Date;
+  let regular: boolean;
   try {
     await checkReadable(path);
-    ({ size, mtime } = await fs.stat(path));
+    const stats = await fs.stat(path);
+    ({ size, mtime } = stats);
+    regular = stats.isFile();
   } catch (error) {
     return failedSummary(path, (error as Error).message);
   }
   const { builder, sink } = builderFor(path, options);
   try {
-    if (size <= KUBEFLOW_MAX_BYTES) {
+    // A FIFO, a device, /dev/stdin or a /proc file says size 0 whatever it holds: streamed, never
+    // read whole (issue 15, item 13).
+    if (regular && size > 0 && size <= KUBEFLOW_MAX_BYTES) {
       // Small files are read whole: one read, and a chance to recognise a Kubeflow document.
       return summarizeWholeFile(path, await fs.readFile(path), mtime, builder, sink, options);
     }

@@ -26,12 +26,24 @@ import { cannotBeMetadata, criStreamAt, firstNonBlank, kerasAt, onlyBracesIn, re
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
+/** Where an input read to its end gives up on a line with no end (ReadOptions.maxSkippedLineBytes): 256 × the line limit, at least 1 GiB (4 GiB by default). */
+export function endlessLineBytes(maxLineBytes = DEFAULT_MAX_LINE_BYTES): number {
+  return Math.max(1024 * 1024 * 1024, 256 * maxLineBytes);
+}
+
 const EMPTY = Buffer.alloc(0);
 
 /** How lines are read. */
 export interface ReadOptions extends LineGrammarOptions {
   /** Lines longer than this are skipped with a warning. Default 16 MiB. */
   maxLineBytes?: number;
+  /**
+   * An over-long line still without a newline after this many bytes ends the input with an
+   * InputError: a stream whose line never ends (`/dev/zero`) stops instead of being skipped
+   * forever. Default: never, for live readers (a job's `\r` progress may run for days); the
+   * summaries of sort, gate and compare set it (endlessLineBytes).
+   */
+  maxSkippedLineBytes?: number;
   /** The clock for records without a time of their own; injectable for tests. Default Date.now. */
   now?: () => number;
   /**
@@ -72,6 +84,8 @@ export class LineReader {
   private pendingBytes = 0;
   /** The current line is longer than the limit: drop bytes until its newline. */
   private overflowing = false;
+  /** Bytes of the over-long line dropped so far (for maxSkippedLineBytes). */
+  private skipped = 0;
   private atStart = true;
   private readonly maxLineBytes: number;
   private readonly now: () => number;
@@ -267,10 +281,15 @@ export class LineReader {
   }
 
   private keepPartial(chunk: Buffer, start: number, end: number): void {
-    if (this.overflowing) return;
+    if (this.overflowing) {
+      this.skipped += end - start;
+      if (this.skipped > (this.options.maxSkippedLineBytes ?? Infinity)) this.endless();
+      return;
+    }
     if (this.pendingBytes + (end - start) > this.maxLineBytes) {
       this.tooLong();
       this.overflowing = true;
+      this.skipped = this.pendingBytes + (end - start);
       this.pending = [];
       this.pendingBytes = 0;
       return;
@@ -296,6 +315,11 @@ export class LineReader {
     this.pending = [];
     this.pendingBytes = 0;
     this.handleWholeLine(line);
+  }
+
+  /** A line that does not end: reading stops (issue 15, item 13), since skipping it would never end. */
+  private endless(): never {
+    throw new InputError(`${this.source}:${this.lineNumber}: a line with no newline in ${formatBytes(this.options.maxSkippedLineBytes ?? this.skipped)} (the limit is ${formatBytes(this.maxLineBytes)}): not a log, stopped reading`);
   }
 
   private tooLong(): void {
@@ -475,6 +499,8 @@ export async function readStreamCounted(stream: Readable, source: string, sink: 
 
 /** Describes why a path cannot be read, in the words a user expects. */
 export function describeFsError(path: string, error: unknown): string {
+  // The reader's own verdict (a line that never ends) already names the input.
+  if (error instanceof InputError) return error.message;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOENT': return `${path}: no such file`;
