@@ -117,11 +117,14 @@ lowerIsBetter) say so for others. Keys with no direction (a learning rate, a run
 name) get deltas and no verdict. Settings, keys with one value for the whole run (a seed, a batch
 size, a config print, any text), are listed apart side by side; a value that differs from the
 baseline's is marked ≠. A key named in --keys that no input has is an error (exit 2).
+A file named git:REV:PATH is PATH as it is at the revision REV, read with git (from the
+repository's root; git:REV:./PATH from the current folder): compare a log with main's.
 
 Examples:
   vizmeta compare main.log pr.log
   vizmeta compare --keys accuracy,val_loss logs/baseline.log logs/try-*.log
   vizmeta compare --format markdown main.log pr.log > comment.md
+  vizmeta compare git:origin/main:metrics/train.log metrics/train.log
   vizmeta compare --join step --keys loss a.log b.log`);
   command.action(async (files: string[], options: CompareOptions) => {
     exit.code = await runCompare(resolveInputs(files, io, command), options, io);

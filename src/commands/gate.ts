@@ -50,7 +50,9 @@ export async function runGate(inputs: string[], options: GateOptions, io: Comman
   const missing = options.missing ?? gateConfig.missing ?? 'fail';
   if (!['fail', 'pass', 'error'].includes(missing)) throw new UsageError(`--missing: expected fail, pass or error, got '${missing}'`);
   const maxDrops = options.maxDrop && options.maxDrop.length > 0 ? parseMaxDrops(options.maxDrop) : gateConfig.maxDrop ? parseMaxDrops(gateConfig.maxDrop) : [];
-  const baselinePath = options.baseline ?? (gateConfig.baseline !== undefined ? context.config.resolvePath(gateConfig.baseline) : undefined);
+  // The config's baseline is from the config's folder, unless it is a git:REV:PATH.
+  const configBaseline = gateConfig.baseline === undefined ? undefined : gateConfig.baseline.startsWith('git:') ? gateConfig.baseline : context.config.resolvePath(gateConfig.baseline);
+  const baselinePath = options.baseline ?? configBaseline;
   if (maxDrops.length > 0 && baselinePath === undefined) throw new UsageError('--max-drop needs --baseline FILE');
   if (baselinePath !== undefined && maxDrops.length === 0) throw new UsageError('--baseline needs at least one --max-drop KEY=AMOUNT');
   if (conditions.length === 0 && maxDrops.length === 0 && context.schema === undefined) {
@@ -99,7 +101,7 @@ export function registerGate(program: Command, io: CommandIO, exit: ExitSlot): v
     .argument('[files...]', 'one execution per file; - or nothing reads stdin')
     .option('--when <expr>', "condition every execution must meet (repeatable), e.g. 'metadata.accuracy >= 0.9'", collect)
     .addOption(new Option('--missing <policy>', 'when an execution lacks a key the condition reads: fail, pass, or error (exit 2)').choices(['fail', 'pass', 'error']))
-    .option('--baseline <file>', 'execution to compare against for --max-drop')
+    .option('--baseline <file>', 'execution to compare against for --max-drop; git:REV:PATH reads PATH as it is at REV')
     .option('--max-drop <key=amount>', 'fail when KEY got worse than the baseline by more than AMOUNT (absolute, or 2% of the baseline); repeatable', collect)
     .addOption(new Option('--format <format>', 'output format; csv is one row per check').choices(['text', 'json', 'csv', 'markdown']).default('text'))
     .option('--github', 'also print ::error annotations for GitHub Actions')
@@ -115,12 +117,16 @@ Direction for --max-drop: --higher-is-better/--lower-is-better (or the config's 
 lowerIsBetter), else the key's name: higher is better for accuracy, f1, auc, precision, recall,
 score, …_per_second; lower for loss, error, mae, perplexity, latency. A key with neither (a
 learning rate, a runtime, a name vizmeta does not know) is a usage error until you say which.
+A file named git:REV:PATH (here or as an input) is PATH as it is at the revision REV, read with
+git: git:origin/main:metrics/train.log is from the repository's root, git:HEAD~1:./train.log
+from the current folder; ./git:… names a file on disk.
 Exit status: 0 all passed, 1 a check failed, 2 bad expression, flag or unreadable file.
 
 Examples:
   vizmeta gate --when 'metadata.accuracy >= 0.9' logs/run.log
   vizmeta gate --when 'accuracy >= 0.9' --when 'max(val_loss) < 2' --format markdown logs/*.log >> "$GITHUB_STEP_SUMMARY"
   vizmeta gate --baseline main.log --max-drop accuracy=0.01 --max-drop loss=5% --github pr.log
+  vizmeta gate --baseline git:origin/main:metrics/train.log --max-drop accuracy=0.01 metrics/train.log
   vizmeta gate --schema metadata.schema.json --junit gate.xml logs/*.log`);
   command.action(async (files: string[], options: GateOptions) => {
     // A gate's status is its answer: a reader that closes stdout early (`gate ... | head`) must

@@ -38,6 +38,7 @@ import {
   runExample,
 } from '../helpers/examples.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
+import { GIT_ENV } from '../helpers/git-repo.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
@@ -48,6 +49,16 @@ const EPOCH_LOGS = { 'logs/keras.log': 'fixtures/keras.log', 'logs/valohai.log':
 /** main.log is the baseline (run-1: accuracy 0.9124), pr.log a worse run (run-2: accuracy 0.8736, loss up). */
 const MAIN_PR = { 'main.log': 'fixtures/runs/run-1.log', 'pr.log': 'fixtures/runs/run-2.log' };
 const A_B = { 'a.log': 'fixtures/runs/run-1.log', 'b.log': 'fixtures/runs/run-2.log' };
+/**
+ * A pull request's clone: main's log (run-1) committed as metrics/train.log and marked
+ * origin/main, then the working tree's log replaced by the pull request's worse run (run-2).
+ */
+const PR_CLONE = {
+  files: { 'metrics/train.log': { copy: 'fixtures/runs/run-1.log' }, 'pr.log': 'fixtures/runs/run-2.log' },
+  env: GIT_ENV,
+  why: 'the scratch folder is made a clone first: main\'s log committed as origin/main, a worse one in the working tree',
+};
+const inPrClone = (example: string): string => `git init -q && git add metrics && git commit -qm main && git update-ref refs/remotes/origin/main HEAD && cp pr.log metrics/train.log && ${example}`;
 const MY_VIZ = { 'my-viz.mjs': { text: readmeRenderer(README) } };
 /** The demo's job as `python train.py`. */
 const DEMO_JOB = { python: JOBS.demo };
@@ -396,6 +407,12 @@ const EXPECT: Record<string, Expectation> = {
     status: 0,
     outputs: { 'comment.md': [/^\| key \| direction \| main\.log \(base\) \| pr\.log \|$/m, /worse/, /^\| optimizer \| sgd \| ≠ adam \|$/m] },
   },
+  'vizmeta compare git:origin/main:metrics/train.log metrics/train.log': {
+    ...PR_CLONE,
+    command: inPrClone('vizmeta compare git:origin/main:metrics/train.log metrics/train.log'),
+    status: 0,
+    stdout: [/^key +dir +git:origin\/main:metrics\/train\.log \(base\) +metrics\/train\.log$/m, /^accuracy +↑ +0\.9124 +0\.8736 \(-0\.0388, worse\)$/m],
+  },
   'vizmeta compare --join step --keys loss a.log b.log': {
     files: A_B,
     status: 0,
@@ -477,6 +494,12 @@ const EXPECT: Record<string, Expectation> = {
     files: MAIN_PR,
     status: 1,
     stdout: [/^::error file=pr\.log,line=\d+,.*::accuracy drop vs baseline <= 0\.01: .*fell 0\.0388 \(worse\)/m, /^::error file=pr\.log,line=\d+,.*::loss drop vs baseline <= 5%25: .*rose 0\.02583 \(worse\)/m],
+  },
+  'vizmeta gate --baseline git:origin/main:metrics/train.log --max-drop accuracy=0.01 metrics/train.log': {
+    ...PR_CLONE,
+    command: inPrClone('vizmeta gate --baseline git:origin/main:metrics/train.log --max-drop accuracy=0.01 metrics/train.log'),
+    status: 1,
+    stdout: [/^ +FAIL +accuracy drop vs baseline <= 0\.01: accuracy = 0\.8736 \(latest\), baseline 0\.9124 .*fell 0\.0388 \(worse\)/m],
   },
   'vizmeta gate --schema metadata.schema.json --junit gate.xml logs/*.log': {
     // the schema says loss is a number: run-3's NaN loss is not
