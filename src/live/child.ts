@@ -3,15 +3,30 @@
  * stderr read with backpressure, signals forwarded, stopped with SIGTERM then SIGKILL after a
  * grace period, and its end turned into an exit status the way a shell does.
  *
+ * The job runs in a session and process group of its own, and every signal goes to that group,
+ * as a terminal or a shell's job control would send it: a stop rule, `--grace`'s SIGKILL and a
+ * forwarded Ctrl-C reach what the job started too (`sh -c 'python train.py; …'` leaves no python
+ * running), and the terminal's own SIGINT reaches vizmeta only, which passes on exactly one. The
+ * price: the job has no controlling terminal (it cannot open /dev/tty; its stdin is still the
+ * terminal's when vizmeta gives it one).
+ *
+ * Its stdout is a real pipe (a FIFO, opened at both ends and unlinked), not the socket pair Node
+ * makes for `stdio: 'pipe'`: when vizmeta closes its end because its own reader went away, the
+ * job's next write fails with EPIPE and SIGPIPE as in `job | head`. On a socket pair it fails
+ * with ECONNRESET and no signal, and `yes` says "Connection reset by peer".
+ *
  * With `pty`, the job runs on a pseudo-terminal under util-linux `script` instead (see pty.ts):
  * its stdout and stderr arrive merged as stdout, and signals go to the job itself, not to `script`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { accessSync, constants as fsConstants, statSync } from 'node:fs';
-import { constants } from 'node:os';
+import { accessSync, closeSync, constants as fsConstants, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { constants, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { kill } from 'node:process';
 import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { InputError } from '../core/errors.js';
 import { PID_FD, findCommand, scriptInvocation, scriptVersionProblem, type PtyWindow } from './pty.js';
 
@@ -46,8 +61,11 @@ export interface ChildOptions {
   stdin?: 'inherit' | 'ignore';
 }
 
-/** Signals a terminal sends to its whole foreground process group; the rest go to the job alone, as without a pty. */
-const GROUP_SIGNALS: ReadonlySet<NodeJS.Signals> = new Set(['SIGINT', 'SIGQUIT', 'SIGHUP']);
+/** How often the job's process group is looked at while vizmeta waits for it to empty, ms. */
+const GROUP_POLL_MS = 50;
+
+/** After a SIGKILL to the group, how long vizmeta waits for it to be gone (a process stuck in the kernel cannot die sooner), ms. */
+const AFTER_KILL_MS = 2000;
 
 /** Thrown when the command cannot be started; `status` is the shell's 127 (not found) or 126. */
 export class SpawnError extends InputError {
@@ -61,6 +79,8 @@ export class SpawnError extends InputError {
 
 export class Child {
   private readonly process: ChildProcess;
+  /** What the job writes to stdout: our end of its pipe. */
+  private readonly stdout: Readable | null;
   private killTimer: NodeJS.Timeout | undefined;
   private ended: ChildEnd | undefined;
   private readonly exited: Promise<ChildEnd>;
@@ -69,27 +89,44 @@ export class Child {
   private readonly onPty: boolean;
   private jobPid: number | undefined;
   private pending: NodeJS.Signals[] = [];
+  /** Set once vizmeta asked the job to stop: when whatever is left of its group gets SIGKILL (Date.now() ms). */
+  private killDeadline: number | undefined;
+  /** Set once the job's process group was seen empty: no signal is sent after (its id may be reused). */
+  private groupGone = false;
 
-  private constructor(process: ChildProcess, options: ChildOptions) {
+  private constructor(process: ChildProcess, options: ChildOptions, stdout: Readable | null) {
     this.process = process;
+    this.stdout = stdout;
     this.onPty = options.pty !== undefined;
     if (this.onPty) void readPid(process.stdio[PID_FD] as Readable | null | undefined).then((pid) => this.jobStarted(pid));
     this.exited = new Promise((resolve) => {
       process.once('exit', (code, signal) => {
         this.ended = { code, signal };
-        if (this.killTimer) clearTimeout(this.killTimer);
         resolve(this.ended);
       });
     });
-    this.pumped = Promise.all([pump(process.stdout, options.stdout), pump(process.stderr, options.stderr)]).then(() => undefined);
+    this.pumped = Promise.all([pump(stdout, options.stdout), pump(process.stderr, options.stderr)]).then(() => undefined);
   }
 
   /** Starts `command` with `args`, no shell; resolves once it runs, throws {@link SpawnError} if it cannot. */
   static async start(command: string, args: readonly string[], options: ChildOptions): Promise<Child> {
     if (options.pty) return Child.startOnPty(command, args, options, options.pty);
-    const process = spawn(command, [...args], { cwd: options.cwd, env: options.env, stdio: [options.stdin ?? 'inherit', 'pipe', 'pipe'] });
-    await started(process, command);
-    return new Child(process, options);
+    const pipe = await realPipe();
+    let process: ChildProcess;
+    try {
+      // detached: setsid(), a session and process group of its own (see the top of this file).
+      process = spawn(command, [...args], { cwd: options.cwd, env: options.env, stdio: [options.stdin ?? 'inherit', pipe?.writeFd ?? 'pipe', 'pipe'], detached: true });
+    } finally {
+      // The job has its copy; ours would keep the pipe open after the job ends (no end of file).
+      if (pipe) closeSync(pipe.writeFd);
+    }
+    try {
+      await started(process, command);
+    } catch (error) {
+      pipe?.reader.destroy();
+      throw error;
+    }
+    return new Child(process, options, pipe?.reader ?? process.stdout);
   }
 
   /**
@@ -108,43 +145,52 @@ export class Child {
     const invocation = scriptInvocation([command, ...args], window, options.env);
     const process = spawn(invocation.command, invocation.args, { cwd: options.cwd, env: invocation.env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], detached: true });
     await started(process, 'script');
-    return new Child(process, options);
+    return new Child(process, options, process.stdout);
   }
 
   get pid(): number | undefined {
     return this.process.pid;
   }
 
-  /** Sends a signal if the child still runs. */
-  signal(signal: NodeJS.Signals): void {
-    if (this.ended) return;
-    if (this.onPty) {
-      this.signalJob(signal);
-      return;
-    }
-    try {
-      this.process.kill(signal);
-    } catch {
-      // Already gone.
-    }
+  /**
+   * The job's process group: the job leads it (its pid is the group's id). Under a pty that is
+   * the job `script` runs, the session leader on its terminal; `script` itself is not in it, and
+   * must not be signalled (see pty.ts).
+   */
+  private get group(): number | undefined {
+    return this.onPty ? this.jobPid : this.process.pid;
   }
 
-  /** Under a pty: to the job's process group as its terminal would, or to the job; held until its pid is known. */
-  private signalJob(signal: NodeJS.Signals): void {
-    const pid = this.jobPid;
-    if (pid === undefined) {
+  /** Sends a signal to the job's process group while anything of it runs. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.onPty && this.jobPid === undefined) {
       this.pending.push(signal);
       return;
     }
+    const group = this.group;
+    if (group === undefined || this.groupGone) return;
     try {
-      kill(GROUP_SIGNALS.has(signal) ? -pid : pid, signal);
+      kill(-group, signal);
     } catch {
-      try {
-        kill(pid, signal);
-      } catch {
-        // Already gone.
+      // No group (gone; or a job that left it, which only a pty's session leader cannot do): the job itself.
+      if (this.onPty || !this.ended) {
+        try {
+          kill(group, signal);
+        } catch {
+          // Already gone.
+        }
       }
     }
+  }
+
+  /**
+   * A signal vizmeta passes on to stop the job (Ctrl-C, SIGTERM, q): sent to the group, and once
+   * the job has exited, what is left of its group is waited for until `graceMs` after the first
+   * such request, then killed (see {@link wait}).
+   */
+  forward(signal: NodeJS.Signals, graceMs: number): void {
+    this.killDeadline ??= Date.now() + graceMs;
+    this.signal(signal);
   }
 
   private jobStarted(pid: number | undefined): void {
@@ -160,30 +206,32 @@ export class Child {
    * EPIPE), exactly as when the reader of its output goes away without vizmeta in between.
    */
   closeStdout(): void {
-    this.process.stdout?.destroy();
+    this.stdout?.destroy();
   }
 
-  /** SIGTERM now, SIGKILL if it is still running `graceMs` later. */
+  /** SIGTERM to the group now, SIGKILL to whatever of it still runs `graceMs` later. */
   stop(graceMs: number): void {
-    if (this.ended || this.killTimer) return;
+    if (this.killTimer) return;
+    this.killDeadline = Math.min(this.killDeadline ?? Infinity, Date.now() + graceMs);
     this.signal('SIGTERM');
     this.killTimer = setTimeout(() => this.signal('SIGKILL'), graceMs);
   }
 
   /**
-   * Resolves when the child has exited and its output is read. If something it started keeps the
-   * pipes open after it exited, waiting stops after the `drainMs()` it returns then, if any.
+   * Resolves when the child has exited and its output is read. After vizmeta asked it to stop,
+   * the rest of its process group is waited for too, until the stop's deadline, when it is
+   * killed; and if something outside the group keeps the pipes open, waiting stops `drainMs` later.
    */
-  async wait(drainMsAfterExit: () => number | undefined = () => undefined): Promise<ChildEnd> {
+  async wait(drainMs: number): Promise<ChildEnd> {
     const end = await this.exited;
-    const drainMs = drainMsAfterExit();
-    if (drainMs === undefined) {
+    if (this.killDeadline === undefined) {
       await this.pumped;
     } else {
+      await this.groupEnded();
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<void>((resolve) => {
         timer = setTimeout(() => {
-          this.process.stdout?.destroy();
+          this.stdout?.destroy();
           this.process.stderr?.destroy();
           resolve();
         }, drainMs);
@@ -191,7 +239,61 @@ export class Child {
       await Promise.race([this.pumped, late]);
       clearTimeout(timer);
     }
+    if (this.killTimer) clearTimeout(this.killTimer);
     return end;
+  }
+
+  /** Whether any process of the job's group is left (a zombie not yet reaped counts). */
+  private groupAlive(): boolean {
+    const group = this.group;
+    if (group === undefined || this.groupGone) return false;
+    try {
+      kill(-group, 0);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EPERM') return true;
+      this.groupGone = true;
+      return false;
+    }
+  }
+
+  /** Until the job's group is empty: at the stop's deadline, SIGKILL to what is left. */
+  private async groupEnded(): Promise<void> {
+    let killedAt: number | undefined;
+    while (this.groupAlive()) {
+      const now = Date.now();
+      if (killedAt === undefined && now >= (this.killDeadline ?? Infinity)) {
+        this.signal('SIGKILL');
+        killedAt = now;
+      }
+      if (killedAt !== undefined && now - killedAt > AFTER_KILL_MS) return;
+      await new Promise((resolve) => setTimeout(resolve, GROUP_POLL_MS));
+    }
+  }
+}
+
+/**
+ * A pipe for the job's stdout, made as a FIFO in a private folder: opened for reading (not
+ * blocking, so no writer is needed yet), then for writing, then unlinked, so only the two ends
+ * are left. Node makes no pipe(2) of its own. Undefined when that fails (no `mkfifo`, a
+ * read-only temporary folder): the job then gets Node's socket pair.
+ */
+async function realPipe(): Promise<{ reader: Socket; writeFd: number } | undefined> {
+  let dir: string | undefined;
+  let readFd: number | undefined;
+  try {
+    dir = mkdtempSync(join(tmpdir(), 'vizmeta-'));
+    const path = join(dir, 'stdout');
+    await promisify(execFile)('mkfifo', ['-m', '600', path]);
+    readFd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    // Blocking: the job's end must not be non-blocking; with a reader there, this open returns at once.
+    const writeFd = openSync(path, fsConstants.O_WRONLY);
+    return { reader: new Socket({ fd: readFd, readable: true, writable: false }), writeFd };
+  } catch {
+    if (readFd !== undefined) closeSync(readFd);
+    return undefined;
+  } finally {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   }
 }
 

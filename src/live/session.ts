@@ -92,6 +92,8 @@ export class LiveSession {
   /** Pages of charts the last frame had, for paging keys. */
   private pages = 1;
   private extraNotice: string | undefined;
+  /** stdout cannot be written any more (its reader went away, a full disk): nothing more is sent there. */
+  private lost = false;
   private readonly onResize = (): void => this.resize();
   private readonly onExit = (): void => this.restoreSync();
 
@@ -182,7 +184,7 @@ export class LiveSession {
     const result = applyKey(this.controls, key, { runs: this.model.sources.length, pages: this.pages, axes: this.xChoices().map(axisName) });
     if (result.state !== this.controls) {
       this.controls = result.state;
-      if (this.screen?.isActive) this.screen.draw(this.frameLines());
+      if (this.screen?.isActive && !this.lost) this.screen.draw(this.frameLines());
     }
     if (result.action) for (const listener of this.actionListeners) listener(result.action);
   }
@@ -235,9 +237,18 @@ export class LiveSession {
     };
   }
 
+  /**
+   * stdout can no longer be written (a closed pipe, a full disk): input is dropped from now on
+   * instead of passed through, and no frame or final dashboard is drawn. Reading goes on.
+   */
+  outputLost(): void {
+    this.lost = true;
+    this.scheduler?.stop();
+  }
+
   /** Writes input bytes through to stdout (unless quiet); resolves when stdout can take more. */
   async passthrough(chunk: Uint8Array): Promise<void> {
-    if (this.options.quiet || chunk.length === 0) return;
+    if (this.options.quiet || this.lost || chunk.length === 0) return;
     this.wroteAny = true;
     this.endedWithNewline = chunk[chunk.length - 1] === 0x0a;
     if (this.screen?.isActive) {
@@ -260,13 +271,14 @@ export class LiveSession {
     if (this.screen && this.scheduler) {
       this.scheduler.stop();
       this.releaseKeyboard();
-      if (this.screen.isActive) {
+      if (this.screen.isActive && !this.lost) {
         this.screen.draw(this.frameLines());
         this.screen.leave();
       }
       this.detach();
       return;
     }
+    if (this.lost) return;
     const lines = dashboardLines(this.state(), { width: Math.max(20, this.io.columns), color: this.options.color });
     const lead = this.wroteAny && !this.endedWithNewline ? '\n' : '';
     const gap = this.wroteAny ? '\n' : '';
@@ -361,7 +373,7 @@ export class LiveSession {
   }
 
   private resize(): void {
-    if (!this.screen?.isActive) return;
+    if (!this.screen?.isActive || this.lost) return;
     this.screen.resize(this.terminalSize());
     this.screen.draw(this.frameLines());
   }

@@ -37,10 +37,14 @@ export interface JobOptions extends DashboardFlags, StopFlags {
   pty?: boolean;
 }
 
-/** Signals passed on to the job; the rest keep their default meaning for vizmeta. */
-const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/**
+ * Signals passed on to the job's process group; the rest keep their default meaning for vizmeta.
+ * The job is in a session of its own (child.ts), so the terminal's Ctrl-C, Ctrl-\ and hang-up
+ * reach vizmeta only: passing them on is what makes them reach the job, exactly once.
+ */
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 
-/** After the job exits, how long its pipes may stay open (held by something it started) once it was stopped, ms. */
+/** After the job (and its process group) is gone, how long its pipes may stay open (held by something that left the group) once it was stopped, ms. */
 const DRAIN_AFTER_STOP_MS = 2000;
 
 /**
@@ -106,7 +110,6 @@ export async function superviseJob(argv: readonly string[], options: JobOptions,
     throw error;
   }
 
-  let forwarded: NodeJS.Signals | undefined;
   // q or Ctrl-C (a key in raw mode, not a signal): ask the job to stop as Ctrl-C would, then
   // insist: SIGINT, SIGTERM, SIGKILL on the first, second and third press.
   const escalation: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGKILL'];
@@ -115,40 +118,40 @@ export async function superviseJob(argv: readonly string[], options: JobOptions,
     if (action !== 'quit' && action !== 'interrupt') return;
     const signal = escalation[Math.min(presses, escalation.length - 1)] as NodeJS.Signals;
     presses++;
-    forwarded = signal;
-    child.signal(signal);
+    child.forward(signal, grace * 1000);
     const next = escalation[presses];
     session.setNotice(`sent ${signal} to the job${next ? ` · q again sends ${next}` : ''}`);
   });
   const handlers = FORWARDED.map((name) => {
-    const handler = (): void => {
-      forwarded = name;
-      child.signal(name);
-    };
+    const handler = (): void => child.forward(name, grace * 1000);
     process.on(name, handler);
     return () => process.off(name, handler);
   });
   session.onStop(() => child.stop(grace * 1000));
   // `vizmeta run -- job | head`: when our stdout's reader goes away, the job's stdout is closed as
-  // it would be without vizmeta; vizmeta still waits for the job, saves the log and passes on its status.
+  // it would be without vizmeta (its next write gets EPIPE and SIGPIPE); vizmeta still waits for
+  // the job, saves the log and passes on its status.
   // The handler stays: later writes (the final dashboard) may fail the same way after runRun returns.
   let stdoutClosed = false;
   onClosedPipe(io.stdout, () => {
     if (stdoutClosed) return;
     stdoutClosed = true;
+    session.outputLost();
     child.closeStdout();
   });
   session.start();
 
   let end;
   try {
-    end = await child.wait(() => (session.stopped || forwarded ? DRAIN_AFTER_STOP_MS : undefined));
+    end = await child.wait(DRAIN_AFTER_STOP_MS);
   } catch (error) {
     for (const off of handlers) off();
     session.abort();
     throw error;
   }
-  stdoutReader.end();
+  // After a closed pipe the last line read may be cut where vizmeta stopped reading: not the job's
+  // doing, so not parsed and not reported (`job | head` says nothing either).
+  if (!stdoutClosed) stdoutReader.end();
   stderrReader?.end();
   const status = exitStatus(end);
   const how = session.stopped ? 'stopped' : end.signal ? `killed by ${end.signal}` : `exited ${status}`;

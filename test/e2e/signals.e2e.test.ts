@@ -5,10 +5,12 @@
  *   back — scroll region reset, cursor shown — after the last whole frame;
  * - a producer that stalls leaves `watch` redrawing and quick to answer Ctrl-C;
  * - `| head -1` ends quietly with status 0; a closed stderr loses diagnostics, not the result;
- *   `run | head` closes the job's stdout as a plain pipe would and still saves the log.
+ *   `run | head` closes the job's stdout as a plain pipe would and still saves the log;
+ * - the job's whole process group is reached: a stop rule, `--grace`'s SIGKILL and a forwarded
+ *   signal leave nothing it started running, and one Ctrl-C is one SIGINT for the job.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +20,7 @@ import { FAULT_CHILDREN, NODE, exited, inPty, readReport, sha256, shellQuote, sl
 
 const JOB = join(FAULT_CHILDREN, 'job.mjs');
 const STALL = join(FAULT_CHILDREN, 'stall.mjs');
+const FAMILY = join(FAULT_CHILDREN, 'family.mjs');
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'vizmeta-sig-'));
 const ROWS = 30;
 
@@ -172,6 +175,96 @@ describe('stopping on a terminal (pty)', () => {
   });
 });
 
+/** Whether a process has ended: no such pid (ESRCH), or a zombie that init has yet to reap. */
+function gone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+  try {
+    return /^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+/** The pid `family.mjs leaf` wrote, once it has. */
+async function leafPid(file: string): Promise<number> {
+  await until(() => existsSync(file) && readFileSync(file, 'utf8').endsWith('\n'), 15_000, 'the grandchild to start');
+  return Number(readFileSync(file, 'utf8').trim());
+}
+
+describe('the job\'s whole process group (issue 15, items 3 and 4)', () => {
+  // The form the README recommends for a job with steps before or after: vizmeta's child is sh,
+  // the training process its grandchild.
+  const shJob = (pidFile: string, stubborn = false): string[] => ['sh', '-c', `"$0" "$1" leaf "$2"${stubborn ? ' stubborn' : ''}; echo after`, NODE, FAMILY, pidFile];
+
+  for (const how of ['a stop rule', 'SIGTERM to vizmeta'] as const) {
+    it(`${how}: nothing the job started is left running once vizmeta exits (sh -c 'node …; echo after')`, async () => {
+      const pidFile = join(tmp(), 'leaf.pid');
+      const flags = how === 'a stop rule' ? ['--stop-when', 'a >= 3'] : [];
+      const cli = startCli(['run', ...flags, '--', ...shJob(pidFile)], ['ignore', 'pipe', 'pipe']);
+      let stdout = '';
+      cli.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+      const pid = await leafPid(pidFile);
+      try {
+        if (how === 'SIGTERM to vizmeta') {
+          await until(() => stdout.includes('{"a": 3}'), 15_000, 'three records');
+          cli.kill('SIGTERM');
+        }
+        const { status } = await exited(cli);
+        expect(status).toBe(how === 'a stop rule' ? 0 : 143);
+        // Killed, it may be a zombie for a moment until init reaps it; alive, it prints for a minute.
+        await until(() => gone(pid), 3000, 'the grandchild to be gone').catch(() => {});
+        expect(gone(pid)).toBe(true);
+      } finally {
+        if (!gone(pid)) process.kill(pid, 'SIGKILL');
+      }
+    });
+  }
+
+  it('--grace: the SIGKILL reaches a grandchild that ignores SIGTERM, after what it wrote meanwhile was passed through', async () => {
+    const pidFile = join(tmp(), 'leaf.pid');
+    const cli = startCli(['run', '--grace', '1', '--stop-when', 'a >= 3', '--', ...shJob(pidFile, true)], ['ignore', 'pipe', 'pipe']);
+    let stdout = '';
+    cli.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    const pid = await leafPid(pidFile);
+    try {
+      const { status } = await exited(cli);
+      expect(status).toBe(0);
+      expect(stdout).toContain('ignoring SIGTERM');
+      expect(stdout).toMatch(/ · stopped · /);
+      await until(() => gone(pid), 3000, 'the grandchild to be gone').catch(() => {});
+      expect(gone(pid)).toBe(true);
+    } finally {
+      if (!gone(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  // The terminal sends Ctrl-C to its foreground process group. The job is in a group (a session)
+  // of its own, so only vizmeta gets it, and passes on one; before, the job got it from the
+  // terminal and again from vizmeta, and a second KeyboardInterrupt aborted its checkpoint.
+  for (const [name, flags, redirect] of [
+    ['--no-keyboard, on a live dashboard', '--no-keyboard ', ''],
+    ['stdout not a terminal', '', ' > out.txt'],
+    ['the keyboard read by vizmeta (Ctrl-C is a key)', '', ''],
+  ] as const) {
+    it(`one Ctrl-C in a terminal is one SIGINT for the job: ${name}`, async () => {
+      const dir = tmp();
+      const count = join(dir, 'sigints');
+      const out = join(dir, 'out.txt');
+      const pty = inPty(`${shellQuote(NODE)} ${shellQuote(BIN)} run ${flags}-- ${shellQuote(NODE)} ${shellQuote(FAMILY)} count-sigint ${shellQuote(count)}${redirect ? ` > ${shellQuote(out)}` : ''}`, { rows: ROWS });
+      const ready = (): boolean => pty.output().toString().includes('{"a": 2}') || (existsSync(out) && readFileSync(out, 'utf8').includes('{"a": 2}'));
+      await until(ready, 15_000, 'the job to be ready');
+      pty.type('\x03');
+      const { status } = await pty.done;
+      expect(status).toBe(0);
+      expect(readFileSync(count, 'utf8')).toBe('SIGINT\n');
+    });
+  }
+});
+
 describe('pipes', () => {
   const bash = (script: string): { stdout: string; stderr: string } => {
     const stdout = execFileSync('bash', ['-c', script], { cwd: tmp(), env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -221,6 +314,15 @@ describe('pipes', () => {
     const text = readFileSync(saved, 'utf8');
     expect(text).toMatch(/^\S+Z \{"step":1\}\n\S+Z \{"step":2\}\n/);
     expect(text).toContain('EPIPE');
+  });
+
+  it('run -- yes … | head -1 ends as the plain pipe does: the job dies of SIGPIPE (141) without a word, nothing hangs', () => {
+    const { stdout } = bash(
+      `yes '{"a": 1}' 2>err0 | head -1; echo "plain \${PIPESTATUS[0]}"; cat err0;` +
+        `timeout 30 ${vizmeta} run -- yes '{"a": 1}' 2>err | head -1; echo "run \${PIPESTATUS[0]}"; cat err`,
+    );
+    // Before: "yes: standard output: Connection reset by peer" and status 1 (a socket pair, not a pipe).
+    expect(stdout).toBe('{"a": 1}\nplain 141\n{"a": 1}\nrun 141\n');
   });
 
   it('stdin closed early is a normal end: a truncated last line is reported, the records before it count', async () => {
