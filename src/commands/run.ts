@@ -36,15 +36,17 @@ export function registerRun(program: Command, io: CommandIO, exit: ExitSlot): vo
   command.addHelpText('after', `
 The command is started directly, without a shell (write sh -c '...' for one). Put -- before it
 so that its own options are not read as vizmeta's. Its stdin is the terminal's; its stdout and
-stderr are passed through unchanged. SIGINT, SIGTERM and SIGHUP are forwarded to it.
-PYTHONUNBUFFERED=1 is set for it unless you set it.
+stderr are passed through unchanged. It runs in a process group and session of its own (so it
+has no /dev/tty): SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to that group, one for one,
+and a stop reaches whatever the command started. PYTHONUNBUFFERED=1 is set unless you set it.
 
 With --pty it runs on a pseudo-terminal under util-linux script instead: it line-buffers and
 may show colours and progress bars as on your terminal; its stdout and stderr arrive merged
 (all of it is parsed), with CRLF line ends; its stdin is that terminal, at end of file.
 
 Exit status: the command's, or 128+N when a signal N ended it; 127 when it is not found, 126
-when it cannot be started; --stop-exit-code (default 0) after an early stop.
+when it cannot be started; --stop-exit-code (default 0) after an early stop; 2 instead of 0
+when the output or the --save log could not be written (a full disk).
 
 Examples:
   vizmeta run -- python train.py --epochs 20

@@ -131,9 +131,18 @@ export async function superviseJob(argv: readonly string[], options: JobOptions,
   // `vizmeta run -- job | head`: when our stdout's reader goes away, the job's stdout is closed as
   // it would be without vizmeta (its next write gets EPIPE and SIGPIPE); vizmeta still waits for
   // the job, saves the log and passes on its status.
+  // Our stdout failing (a full disk: `run -- job >/dev/full`; said in one line by program.ts) is
+  // not the job's business, as `job >/dev/full` would not kill it either: its output is read and
+  // dropped (still saved), it runs to its end, and a job that succeeded is exit 2.
   // The handler stays: later writes (the final dashboard) may fail the same way after runRun returns.
   let stdoutClosed = false;
-  onClosedPipe(io.stdout, () => {
+  let outputFailed = false;
+  onClosedPipe(io.stdout, (error) => {
+    if (error.code !== 'EPIPE') {
+      outputFailed = true;
+      session.outputLost();
+      return;
+    }
     if (stdoutClosed) return;
     stdoutClosed = true;
     session.outputLost();
@@ -162,9 +171,9 @@ export async function superviseJob(argv: readonly string[], options: JobOptions,
   for (const off of handlers) off();
   await save?.end();
   const finished = session.stopped ? options.stopExitCode ?? ExitCode.ok : status;
-  // The job's status stands; a job that succeeded with an incomplete log is exit 2, so a script
-  // that keeps the log can tell.
-  if (save?.failed && finished === ExitCode.ok) return ExitCode.usage;
+  // The job's status stands; a job that succeeded with an incomplete log, or whose output could
+  // not be written, is exit 2, so a script can tell.
+  if ((save?.failed || outputFailed) && finished === ExitCode.ok) return ExitCode.usage;
   return finished;
 }
 

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -136,6 +136,31 @@ describe('vizmeta run (built binary)', () => {
     expect(ok.stderr).toBe('vizmeta: --save: /dev/full: no space left on the device; the log stops here, the job goes on\n');
     const failed = await runCli(['run', '--quiet', '--save', '/dev/full', '--', node, CHILD, 'exit', '3']);
     expect(failed.status).toBe(3);
+  });
+
+  it.skipIf(process.platform !== 'linux')('its own stdout on a full disk (>/dev/full): one line, the job runs to its end with its output dropped, --save has every line; exit 2 if the job succeeded, its own status if not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vizmeta-full-'));
+    const [saved, marker] = [join(dir, 'run.log'), join(dir, 'done')];
+    // 20,000 lines, then a mark that the job got to its end.
+    const job = 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); echo "{\\"step\\": $i}"; done; touch "$0"; exit "$1"';
+    const toFull = (status: number): { status: number | null; stderr: string } => {
+      const full = openSync('/dev/full', 'w');
+      try {
+        const result = spawnSync(node, [BIN, 'run', '--save', saved, '--', 'sh', '-c', job, marker, String(status)], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+        return { status: result.status, stderr: result.stderr };
+      } finally {
+        closeSync(full);
+      }
+    };
+    const ok = toFull(0);
+    // Before: the job was killed on its next write (279 lines in the log) and the line came twice.
+    expect(ok.stderr).toBe('vizmeta: cannot write the output: stdout: no space left on the device\n');
+    expect(existsSync(marker)).toBe(true);
+    const lines = readFileSync(saved, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(20_000);
+    expect(lines[19_999]).toMatch(/Z \{"step": 20000\}$/);
+    expect(ok.status).toBe(2);
+    expect(toFull(3).status).toBe(3);
   });
 
   it('--save has what the job wrote within a second even without a newline: a kill of vizmeta loses no more', async () => {
