@@ -24,7 +24,7 @@
 //   node scripts/bundle.mjs [--verbose]
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
@@ -81,6 +81,29 @@ await bundle('program.js', join(DIST, 'program.bundle.js'), [], {
   // has no `require` of its own.
   banner: { js: "import { createRequire as __vizmetaCreateRequire } from 'node:module';\nconst require = __vizmetaCreateRequire(import.meta.url);" },
 });
+// The report page's script (`vizmeta report`): src/render/report-client/main.ts with uPlot, for
+// browsers, in one minified file that every report inlines, and uPlot's stylesheet beside it.
+// Built from the TypeScript source (tsc leaves it out: it needs the DOM's types). uPlot's licence
+// asks for its notice in copies: it heads the file.
+await build({
+  entryPoints: [join(ROOT, 'src/render/report-client/main.ts')],
+  outfile: join(DIST, 'report-client.js'),
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: ['es2020'],
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  banner: { js: '/* vizmeta report client. Includes uPlot, (c) Leon Sorokin, MIT License, https://github.com/leeoniya/uPlot */' },
+});
+{
+  const client = readFileSync(join(DIST, 'report-client.js'), 'utf8');
+  // The script is inlined in <script>: a `</script` or `<!--` in it would end the element early.
+  if (/<\/script|<!--/i.test(client)) throw new Error('scripts/bundle.mjs: dist/report-client.js holds </script or <!--');
+  writeFileSync(join(DIST, 'report-client.js'), client.trimEnd());
+}
+copyFileSync(join(ROOT, 'node_modules/uplot/dist/uPlot.min.css'), join(DIST, 'report-client.css'));
 const CLI = join(DIST, 'cli.bundle.js');
 checkRelativeFiles(join(DIST, 'program.bundle.js'));
 await bundle('cli.js', CLI, [programBundle], { define: { VIZMETA_BUILT_HELP: 'undefined' } });

@@ -14,11 +14,11 @@ import { onClosedPipe, write, type CommandIO } from '../core/io.js';
 import { compileExpression } from '../analyse/expr.js';
 import { reportInputProblems, summarizeExecutions, summarizeFile, type SummarizeOptions } from '../input/executions.js';
 import type { ExecutionSummary } from '../analyse/summary.js';
-import { evaluateGate, maxDropDirection, parseMaxDrops, type MissingPolicy } from '../analyse/gate.js';
+import { evaluateGate, maxDropDirection, parseMaxDrops, type GateReport, type MissingPolicy } from '../analyse/gate.js';
 import { renderGateCsv, renderGateJson, renderGateMarkdown, renderGateText, renderGithubAnnotations, renderJunit } from '../render/gate.js';
 import type { TableFormat } from '../core/format.js';
 import { addInputOptions, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
-import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, type ExecutionCommandOptions } from '../options/execution.js';
+import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, type CommandContext, type ExecutionCommandOptions } from '../options/execution.js';
 import { collect } from '../options/parse.js';
 import { forReader } from '../render/output.js';
 
@@ -41,8 +41,21 @@ export interface GateOptions extends InputOptions, ExecutionCommandOptions {
   junit?: string;
 }
 
-export async function runGate(inputs: string[], options: GateOptions, io: CommandIO): Promise<number> {
-  const context = commandContext(io, options);
+/** The gate's checks from flags and config, compiled, before anything is read. */
+export interface PreparedGate {
+  conditions: ReturnType<typeof compileExpression>[];
+  missing: MissingPolicy;
+  maxDrops: ReturnType<typeof parseMaxDrops>;
+  baselinePath: string | undefined;
+  directions: ReturnType<typeof directionOverrides>;
+}
+
+/**
+ * The checks the flags and the config ask for, compiled: a bad expression, a --max-drop without
+ * --baseline or a key with no direction is exit 2 before any input is read. Undefined when there
+ * is nothing to check (`report` then has no gate; `gate` says what to give).
+ */
+export function prepareGate(options: GateOptions, context: CommandContext): PreparedGate | undefined {
   const gateConfig = context.config.config.gate ?? {};
   const whens = options.when && options.when.length > 0 ? options.when : gateConfig.when ?? [];
   // Compile every condition before reading anything: a bad expression is exit 2 at once.
@@ -55,14 +68,16 @@ export async function runGate(inputs: string[], options: GateOptions, io: Comman
   const baselinePath = options.baseline ?? configBaseline;
   if (maxDrops.length > 0 && baselinePath === undefined) throw new UsageError('--max-drop needs --baseline FILE');
   if (baselinePath !== undefined && maxDrops.length === 0) throw new UsageError('--baseline needs at least one --max-drop KEY=AMOUNT');
-  if (conditions.length === 0 && maxDrops.length === 0 && context.schema === undefined) {
-    throw new UsageError("gate: nothing to check: give --when EXPR (e.g. --when 'accuracy >= 0.9'), --baseline with --max-drop, or --schema");
-  }
+  if (conditions.length === 0 && maxDrops.length === 0 && context.schema === undefined) return undefined;
   const directions = directionOverrides(options, context);
   // A --max-drop key with no direction is a usage error before anything is read.
   for (const drop of maxDrops) maxDropDirection(drop.key, directions);
-  const format = options.format ?? 'text';
+  return { conditions, missing, maxDrops, baselinePath, directions };
+}
 
+/** Reads the inputs (and the baseline) for the checks and decides. Problems with inputs are reported on stderr. */
+export async function checkGate(inputs: readonly string[], gate: PreparedGate, options: GateOptions, io: CommandIO, context: CommandContext): Promise<{ report: GateReport; failedInput: boolean }> {
+  const { conditions, missing, maxDrops, baselinePath, directions } = gate;
   // Only the keys the checks read are aggregated.
   const keys = new Set<string>([...conditions.flatMap((condition) => condition.references.map((ref) => ref.path)), ...maxDrops.map((drop) => drop.key)]);
   const summarize: SummarizeOptions = { keys, read: readOptionsFrom(options), ...(context.schema ? { schema: context.schema } : {}) };
@@ -79,6 +94,15 @@ export async function runGate(inputs: string[], options: GateOptions, io: Comman
     ...(baseline ? { baseline } : {}),
     ...(context.schema ? { schema: context.schema.path } : {}),
   });
+  return { report, failedInput };
+}
+
+export async function runGate(inputs: string[], options: GateOptions, io: CommandIO): Promise<number> {
+  const context = commandContext(io, options);
+  const gate = prepareGate(options, context);
+  if (gate === undefined) throw new UsageError("gate: nothing to check: give --when EXPR (e.g. --when 'accuracy >= 0.9'), --baseline with --max-drop, or --schema");
+  const format = options.format ?? 'text';
+  const { report, failedInput } = await checkGate(inputs, gate, options, io, context);
 
   const text = format === 'json' ? renderGateJson(report) : format === 'csv' ? renderGateCsv(report) : format === 'markdown' ? renderGateMarkdown(report) : renderGateText(report, context.color);
   await write(io.stdout, forReader(text, format, io.stdoutIsTTY));

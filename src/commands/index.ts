@@ -28,6 +28,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ['view', async () => (await import('./view.js')).registerView],
   ['demo', async () => (await import('./demo.js')).registerDemo],
   ['chart', async () => (await import('./chart.js')).registerChart],
+  ['report', async () => (await import('./report.js')).registerReport],
 ];
 
 /** The names of every command, in help order. */
