@@ -127,6 +127,20 @@ export async function superviseJob(argv: readonly string[], options: JobOptions,
     process.on(name, handler);
     return () => process.off(name, handler);
   });
+  // Ctrl-Z (keyboard off) stops vizmeta's group, which the job is not in: it is stopped with us,
+  // and continued with us (`fg`). SIGSTOP, since the kernel drops a SIGTSTP sent to its group:
+  // no process of it has a parent in its session.
+  const suspend = (): void => {
+    child.signal('SIGSTOP');
+    process.kill(process.pid, 'SIGSTOP');
+  };
+  const resume = (): void => child.signal('SIGCONT');
+  process.on('SIGTSTP', suspend);
+  process.on('SIGCONT', resume);
+  handlers.push(
+    () => process.off('SIGTSTP', suspend),
+    () => process.off('SIGCONT', resume),
+  );
   session.onStop(() => child.stop(grace * 1000));
   // `vizmeta run -- job | head`: when our stdout's reader goes away, the job's stdout is closed as
   // it would be without vizmeta (its next write gets EPIPE and SIGPIPE); vizmeta still waits for

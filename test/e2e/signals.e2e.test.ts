@@ -263,6 +263,39 @@ describe('the job\'s whole process group (issue 15, items 3 and 4)', () => {
       expect(readFileSync(count, 'utf8')).toBe('SIGINT\n');
     });
   }
+
+  it('Ctrl-Z (keyboard off) stops the job with vizmeta, and continuing vizmeta (fg) continues it', async () => {
+    const dir = tmp();
+    const count = join(dir, 'sigints');
+    const pty = inPty(`${shellQuote(NODE)} ${shellQuote(BIN)} run --no-keyboard -- ${shellQuote(NODE)} ${shellQuote(FAMILY)} count-sigint ${shellQuote(count)}`, { rows: ROWS });
+    const vizmeta = await ptyCommandPid(pty.child.pid!);
+    await until(() => pty.output().toString().includes('{"a": 2}') && existsSync(`${count}.pid`), 15_000, 'the job to be ready');
+    const job = Number(readFileSync(`${count}.pid`, 'utf8').trim());
+    const state = (pid: number): string => /^\d+ \(.*\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1] ?? '?';
+    try {
+      pty.type('\x1a');
+      await until(() => state(vizmeta) === 'T' && state(job) === 'T', 10_000, 'vizmeta and the job stopped');
+      // What a shell's `fg` sends. `script` stopped itself when vizmeta stopped; continued, it
+      // continues vizmeta, as a shell would continue vizmeta's group.
+      await until(() => state(pty.child.pid!) === 'T', 10_000, 'script stopped');
+      process.kill(pty.child.pid!, 'SIGCONT');
+      await until(() => state(job) !== 'T', 10_000, 'the job continued');
+      const lines = pty.output().toString().split('{"a": ').length;
+      await until(() => pty.output().toString().split('{"a": ').length > lines + 2, 10_000, 'more records');
+      pty.type('\x03');
+      const { status } = await pty.done;
+      expect(status).toBe(0);
+      expect(readFileSync(count, 'utf8')).toBe('SIGINT\n');
+    } finally {
+      for (const pid of [job, vizmeta]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone, as it should be
+        }
+      }
+    }
+  });
 });
 
 describe('pipes', () => {

@@ -5,8 +5,9 @@
 //                                        Its stdout going away does not end it (a job that logs to a
 //                                        file would not notice either): only a signal does.
 //   family.mjs count-sigint FILE         appends a line to FILE for each SIGINT it gets, and exits 0
-//                                        1.5 s after the first (a checkpoint on interrupt); prints
-//                                        `ready` once its handler is in place, then {"a": N}.
+//                                        1.5 s after the first (a checkpoint on interrupt); writes
+//                                        its pid to FILE.pid, prints `ready` once its handler is in
+//                                        place, then {"a": N}.
 import { appendFileSync, writeFileSync } from 'node:fs';
 
 const [mode, file, flag] = process.argv.slice(2);
@@ -26,6 +27,7 @@ if (mode === 'leaf') {
     if (first) setTimeout(() => process.exit(0), 1500);
     first = false;
   });
+  writeFileSync(`${file}.pid`, `${process.pid}\n`);
   process.stdout.write('ready\n');
   setInterval(tick, 50);
   setTimeout(() => process.exit(0), 60_000);
