@@ -75,8 +75,15 @@ export function prepareGate(options: GateOptions, context: CommandContext): Prep
   return { conditions, missing, maxDrops, baselinePath, directions };
 }
 
-/** Reads the inputs (and the baseline) for the checks and decides. Problems with inputs are reported on stderr. */
-export async function checkGate(inputs: readonly string[], gate: PreparedGate, options: GateOptions, io: CommandIO, context: CommandContext): Promise<{ report: GateReport; failedInput: boolean }> {
+/**
+ * Reads the inputs (and the baseline) for the checks and decides. Problems with inputs are
+ * reported on stderr. `summaries`: executions already read with every key the checks need (and
+ * the schema, if any), as `report` has them; then only the baseline is read here.
+ */
+export async function checkGate(
+  inputs: readonly string[], gate: PreparedGate, options: GateOptions, io: CommandIO, context: CommandContext,
+  summaries?: readonly ExecutionSummary[],
+): Promise<{ report: GateReport; failedInput: boolean }> {
   const { conditions, missing, maxDrops, baselinePath, directions } = gate;
   // Only the keys the checks read are aggregated.
   const keys = new Set<string>([...conditions.flatMap((condition) => condition.references.map((ref) => ref.path)), ...maxDrops.map((drop) => drop.key)]);
@@ -86,8 +93,8 @@ export async function checkGate(inputs: readonly string[], gate: PreparedGate, o
     baseline = await summarizeFile(baselinePath, { keys, read: summarize.read ?? {} });
     if (baseline.error !== undefined) throw new InputError(`--baseline ${baseline.error}`);
   }
-  const executions = await summarizeExecutions(inputs, { ...summarize, ...(options.jobs !== undefined ? { jobs: options.jobs } : {}), stdin: io.stdin });
-  const failedInput = reportInputProblems(io, executions);
+  const executions = summaries ?? await summarizeExecutions(inputs, { ...summarize, ...(options.jobs !== undefined ? { jobs: options.jobs } : {}), stdin: io.stdin });
+  const failedInput = summaries === undefined ? reportInputProblems(io, executions) : executions.some((execution) => execution.error !== undefined);
   const readable = executions.filter((execution) => execution.error === undefined);
   const report = evaluateGate(readable, {
     conditions, missing, maxDrops, directions,

@@ -31,9 +31,10 @@ import { RocCurveBuilder } from '../analyse/roc-input.js';
 import { outputView } from '../analyse/view.js';
 import { baseDirOf, loadSource, locateSource, parseUiMetadata, sourceFolders } from '../formats/kubeflow-ui.js';
 import { readInputs } from '../input/read-inputs.js';
-import { reportInputProblems, summarizeExecutions } from '../input/executions.js';
+import { summarizeExecutions } from '../input/executions.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
-import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, type ExecutionCommandOptions } from '../options/execution.js';
+import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, inputsPlace, requireKeysInExecutions, type ExecutionCommandOptions } from '../options/execution.js';
+import { unknownKeyMessage } from '../core/vocabulary.js';
 import { addOrderOptions, orderFrom, type OrderFlags } from '../options/order.js';
 import { collect, collectKeys, parseWholeNumber } from '../options/parse.js';
 import { parseSmoothing } from '../live/options.js';
@@ -205,6 +206,7 @@ export async function runReport(inputs: string[], options: ReportOptions, io: Co
     const lines = new Map<string, number>();
     const read = readOptionsFrom(options);
     if (executionInputs.length > 0) {
+      // An input that cannot be read is said once, here; the summaries below skip it quietly.
       await readInputs(executionInputs, io.stdin, {
         record: (record) => {
           model.observe(record, label(record.source));
@@ -270,16 +272,35 @@ export async function runReport(inputs: string[], options: ReportOptions, io: Co
       kubeflow.push({ file: label(item.path), sections: await kubeflowSections(item.path, item.text, io, fail) });
     }
 
-    // The ranking, as sort ranks.
-    let table: RankedTable | undefined;
+    // One summary pass for the ranking and the gate: every key, the ranked key's history.
     const by = flags.by ?? defaultRankKey(charts);
     let executions: ExecutionSummary[] = [];
-    if (executionInputs.length > 0 && by !== undefined) {
+    if (executionInputs.length > 0 && (by !== undefined || gate !== undefined)) {
+      executions = (await summarizeExecutions(executionInputs, {
+        keys: 'all',
+        history: new Set(by !== undefined ? [by] : []),
+        read,
+        ...(context.schema ? { schema: context.schema } : {}),
+        ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+        stdin: io.stdin,
+      })).map((execution) => ({ ...execution, execution: label(execution.execution) }));
+      if (executions.some((execution) => execution.error !== undefined)) status = ExitCode.usage;
+    }
+    const readable = executions.filter((execution) => execution.error === undefined);
+    const shownInputs = executionInputs.map(label);
+    // A key named on the command line that no run has is a typo: exit 2 with the closest keys, as sort and chart say.
+    if (readable.length > 0) {
+      await requireKeysInExecutions([...(flags.by !== undefined ? [flags.by] : []), ...parseKeyList(options.keys)], readable, shownInputs);
+      const known = model.knownKeys();
+      const unknown = named.flat().find((key) => !known.includes(key));
+      if (unknown !== undefined) throw new UsageError(unknownKeyMessage(unknown, inputsPlace(shownInputs), known));
+    }
+
+    // The ranking, as sort ranks.
+    let table: RankedTable | undefined;
+    if (by !== undefined && readable.length > 0) {
       const { aggregate, more } = sortAggregates(options.agg, by);
       const order = sortOrder(by, aggregate, flags, directions);
-      executions = await summarizeExecutions(executionInputs, { keys: 'all', history: new Set([by]), read, ...(options.jobs !== undefined ? { jobs: options.jobs } : {}), stdin: io.stdin });
-      if (reportInputProblems(io, executions)) status = ExitCode.usage;
-      const readable = executions.filter((execution) => execution.error === undefined).map((execution) => ({ ...execution, execution: label(execution.execution) }));
       const chosen = parseKeyList(options.keys);
       const shown = [by, ...more.filter((item) => item.aggregate === 'latest').map((item) => item.key)];
       const others = chosen.length > 0 ? chosen.filter((key) => !shown.includes(key)) : defaultKeys(readable, shown);
@@ -304,11 +325,11 @@ export async function runReport(inputs: string[], options: ReportOptions, io: Co
       };
     }
 
-    // The gate, as gate decides.
+    // The gate, as gate decides, on the same summaries.
     let gateReport;
     if (gate !== undefined) {
-      const { report, failedInput } = await checkGate(executionInputs, gate, options, io, context);
-      gateReport = { ...report, executions: report.executions.map((execution) => ({ ...execution, execution: label(execution.execution) })) };
+      const { report, failedInput } = await checkGate(executionInputs, gate, options, io, context, executions);
+      gateReport = report;
       if (failedInput || report.errored) status = ExitCode.usage;
       else if (!report.passed && status === ExitCode.ok) status = ExitCode.failed;
     }
