@@ -11,97 +11,21 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ExitCode, InputError, UsageError, type ExitSlot } from '../core/errors.js';
 import { onClosedPipe, write, type CommandIO } from '../core/io.js';
-import { compileExpression } from '../analyse/expr.js';
-import { reportInputProblems, summarizeExecutions, summarizeFile, type SummarizeOptions } from '../input/executions.js';
-import type { ExecutionSummary } from '../analyse/summary.js';
-import { evaluateGate, maxDropDirection, parseMaxDrops, type GateReport, type MissingPolicy } from '../analyse/gate.js';
 import { renderGateCsv, renderGateJson, renderGateMarkdown, renderGateText, renderGithubAnnotations, renderJunit } from '../render/gate.js';
 import type { TableFormat } from '../core/format.js';
-import { addInputOptions, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
-import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, type CommandContext, type ExecutionCommandOptions } from '../options/execution.js';
+import { addInputOptions, resolveInputs } from '../options/input.js';
+import { addDirectionOptions, addExecutionOptions, commandContext } from '../options/execution.js';
+import { checkGate, prepareGate, type GateFlags } from '../options/gate.js';
 import { collect } from '../options/parse.js';
 import { forReader } from '../render/output.js';
 
-export interface GateOptions extends InputOptions, ExecutionCommandOptions {
-  /** Conditions (repeatable). Default: the config's `gate.when`. */
-  when?: string[];
-  /** What a key an execution lacks does. Default `fail` (or the config's `gate.missing`). */
-  missing?: MissingPolicy;
-  /** Log (or Kubeflow metrics file) to compare against for `--max-drop`. */
-  baseline?: string;
-  /** `key=allowance` (absolute) or `key=2%` (of the baseline value), repeatable. */
-  maxDrop?: string[];
-  higherIsBetter?: string[];
-  lowerIsBetter?: string[];
+export interface GateOptions extends GateFlags {
   /** Default text. */
   format?: TableFormat;
   /** Also print `::error` workflow commands for GitHub Actions. */
   github?: boolean;
   /** Also write JUnit XML to this file. */
   junit?: string;
-}
-
-/** The gate's checks from flags and config, compiled, before anything is read. */
-export interface PreparedGate {
-  conditions: ReturnType<typeof compileExpression>[];
-  missing: MissingPolicy;
-  maxDrops: ReturnType<typeof parseMaxDrops>;
-  baselinePath: string | undefined;
-  directions: ReturnType<typeof directionOverrides>;
-}
-
-/**
- * The checks the flags and the config ask for, compiled: a bad expression, a --max-drop without
- * --baseline or a key with no direction is exit 2 before any input is read. Undefined when there
- * is nothing to check (`report` then has no gate; `gate` says what to give).
- */
-export function prepareGate(options: GateOptions, context: CommandContext): PreparedGate | undefined {
-  const gateConfig = context.config.config.gate ?? {};
-  const whens = options.when && options.when.length > 0 ? options.when : gateConfig.when ?? [];
-  // Compile every condition before reading anything: a bad expression is exit 2 at once.
-  const conditions = whens.map((text) => compileExpression(text));
-  const missing = options.missing ?? gateConfig.missing ?? 'fail';
-  if (!['fail', 'pass', 'error'].includes(missing)) throw new UsageError(`--missing: expected fail, pass or error, got '${missing}'`);
-  const maxDrops = options.maxDrop && options.maxDrop.length > 0 ? parseMaxDrops(options.maxDrop) : gateConfig.maxDrop ? parseMaxDrops(gateConfig.maxDrop) : [];
-  // The config's baseline is from the config's folder, unless it is a git:REV:PATH.
-  const configBaseline = gateConfig.baseline === undefined ? undefined : gateConfig.baseline.startsWith('git:') ? gateConfig.baseline : context.config.resolvePath(gateConfig.baseline);
-  const baselinePath = options.baseline ?? configBaseline;
-  if (maxDrops.length > 0 && baselinePath === undefined) throw new UsageError('--max-drop needs --baseline FILE');
-  if (baselinePath !== undefined && maxDrops.length === 0) throw new UsageError('--baseline needs at least one --max-drop KEY=AMOUNT');
-  if (conditions.length === 0 && maxDrops.length === 0 && context.schema === undefined) return undefined;
-  const directions = directionOverrides(options, context);
-  // A --max-drop key with no direction is a usage error before anything is read.
-  for (const drop of maxDrops) maxDropDirection(drop.key, directions);
-  return { conditions, missing, maxDrops, baselinePath, directions };
-}
-
-/**
- * Reads the inputs (and the baseline) for the checks and decides. Problems with inputs are
- * reported on stderr. `summaries`: executions already read with every key the checks need (and
- * the schema, if any), as `report` has them; then only the baseline is read here.
- */
-export async function checkGate(
-  inputs: readonly string[], gate: PreparedGate, options: GateOptions, io: CommandIO, context: CommandContext,
-  summaries?: readonly ExecutionSummary[],
-): Promise<{ report: GateReport; failedInput: boolean }> {
-  const { conditions, missing, maxDrops, baselinePath, directions } = gate;
-  // Only the keys the checks read are aggregated.
-  const keys = new Set<string>([...conditions.flatMap((condition) => condition.references.map((ref) => ref.path)), ...maxDrops.map((drop) => drop.key)]);
-  const summarize: SummarizeOptions = { keys, read: readOptionsFrom(options), ...(context.schema ? { schema: context.schema } : {}) };
-  let baseline: ExecutionSummary | undefined;
-  if (baselinePath !== undefined) {
-    baseline = await summarizeFile(baselinePath, { keys, read: summarize.read ?? {} });
-    if (baseline.error !== undefined) throw new InputError(`--baseline ${baseline.error}`);
-  }
-  const executions = summaries ?? await summarizeExecutions(inputs, { ...summarize, ...(options.jobs !== undefined ? { jobs: options.jobs } : {}), stdin: io.stdin });
-  const failedInput = summaries === undefined ? reportInputProblems(io, executions) : executions.some((execution) => execution.error !== undefined);
-  const readable = executions.filter((execution) => execution.error === undefined);
-  const report = evaluateGate(readable, {
-    conditions, missing, maxDrops, directions,
-    ...(baseline ? { baseline } : {}),
-    ...(context.schema ? { schema: context.schema.path } : {}),
-  });
-  return { report, failedInput };
 }
 
 export async function runGate(inputs: string[], options: GateOptions, io: CommandIO): Promise<number> {

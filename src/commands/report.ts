@@ -35,16 +35,16 @@ import { summarizeExecutions } from '../input/executions.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, inputsPlace, requireKeysInExecutions, type ExecutionCommandOptions } from '../options/execution.js';
 import { unknownKeyMessage } from '../core/vocabulary.js';
-import { addOrderOptions, orderFrom, type OrderFlags } from '../options/order.js';
+import { addOrderOptions, orderFrom, sortAggregates, type OrderFlags } from '../options/order.js';
 import { collect, collectKeys, parseWholeNumber } from '../options/parse.js';
 import { parseSmoothing } from '../live/options.js';
-import { sortAggregates } from './sort.js';
-import { checkGate, prepareGate, type GateOptions } from './gate.js';
+import { checkGate, prepareGate, type GateFlags } from '../options/gate.js';
+import { displayName, readVisualInput } from '../formats/visual-input.js';
 import { renderReportHtml, type KubeflowSection, type RankedCell, type RankedTable, type ReportMatrix, type ReportPage, type ReportRoc } from '../render/report-html.js';
 import { formatValue } from '../render/format.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
 
-export interface ReportOptions extends InputOptions, ExecutionCommandOptions, OrderFlags, Omit<GateOptions, 'format' | 'github' | 'junit'> {
+export interface ReportOptions extends InputOptions, ExecutionCommandOptions, OrderFlags, GateFlags {
   /** Where the page goes; `-` is stdout. Required. */
   output?: string;
   /** The page's title. Default: the inputs' names. */
@@ -247,20 +247,24 @@ export async function runReport(inputs: string[], options: ReportOptions, io: Co
       }
     }
 
-    // CSV inputs: a confusion matrix, else ROC data, read as `matrix` and `roc` read them.
+    // CSV inputs: a confusion matrix, else ROC data, read once and settled as `matrix` and `roc` settle them.
     for (const item of classified.filter((c) => c.kind === 'csv')) {
-      const { readMatrices } = await import('./matrix.js');
-      const { readCurves } = await import('./roc.js');
+      const matrixBuilder = new MatrixBuilder(item.path, {});
+      const rocBuilder = new RocCurveBuilder(item.path, ROC_KEYS);
+      let content;
       try {
-        const result = await readMatrices(item.path, { normalize: 'none', format: 'text', ...read }, io);
-        for (const found of result.found) matrices.push({ title: label(item.path), analysis: analyseMatrix(found.matrix, 'none') });
+        content = await readVisualInput(item.path, io, { record: (record) => { matrixBuilder.add(record); rocBuilder.add(record); }, diagnostic: diagnosticWriter(io) }, read);
+      } catch (error) {
+        fail((error as Error).message);
         continue;
+      }
+      try {
+        for (const found of matrixBuilder.finish(content).result.found) matrices.push({ title: label(item.path), analysis: analyseMatrix(found.matrix, 'none') });
       } catch (matrixError) {
         try {
-          const result = await readCurves(item.path, { format: 'text', ...ROC_KEYS, ...read }, io);
-          for (const found of result.found) rocs.push({ label: label(item.path), curve: found.curve, auc: found.auc });
+          for (const found of rocBuilder.finish(content).found) rocs.push({ label: label(item.path), curve: found.curve, auc: found.auc });
         } catch {
-          fail(`${item.path}: neither a confusion matrix nor ROC data (${(matrixError as Error).message.replace(/^[^:]*: /, '')})`);
+          fail(`${displayName(item.path)}: neither a confusion matrix nor ROC data (${(matrixError as Error).message.replace(/^[^:]*: /, '')})`);
         }
       }
     }

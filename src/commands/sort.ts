@@ -9,10 +9,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
-import { parseAggregates } from '../core/aggregates.js';
 import { write, type CommandIO } from '../core/io.js';
 import { reportInputProblems, summarizeExecutions } from '../input/executions.js';
-import { AGGREGATES, unionKeys, type Aggregate } from '../analyse/summary.js';
+import { AGGREGATES, unionKeys } from '../analyse/summary.js';
 import { defaultKeys, sortExecutions, sortOrder, topRows } from '../analyse/sort.js';
 import { renderSort } from '../render/sort.js';
 import type { TableFormat } from '../core/format.js';
@@ -21,7 +20,7 @@ import { addDirectionOptions, addExecutionOptions, commandContext, directionOver
 import { parseKeyList } from '../core/keys.js';
 import { collect, collectKeys, parseWholeNumber } from '../options/parse.js';
 import { eitherSpelling, oldSpelling } from '../options/aliases.js';
-import { addOrderOptions, orderFrom, type OrderFlags } from '../options/order.js';
+import { addOrderOptions, orderFrom, sortAggregates, type OrderFlags } from '../options/order.js';
 import { forReader } from '../render/output.js';
 
 export interface SortOptions extends InputOptions, ExecutionCommandOptions, OrderFlags {
@@ -85,32 +84,6 @@ export async function runSort(inputs: string[], options: SortOptions, io: Comman
   const { rows, hidden } = topRows(sortExecutions(readable, key, aggregate, order.ascending), limit);
   await write(io.stdout, forReader(renderSort({ rows, key, aggregate, aggregates: more, others, hidden, order }, format, { color: context.color, width: io.columns }), format, io.stdoutIsTTY));
   return failed ? ExitCode.usage : ExitCode.ok;
-}
-
-/**
- * `--agg` as `table` writes it, read for sort: bare names (`min`) are of the `--by` key, and
- * executions are ranked by the first, which must be of that key; the rest are columns. Only what
- * a summary keeps (not `sum`) can be asked for.
- */
-export function sortAggregates(agg: string | readonly string[] | undefined, key: string): { aggregate: Aggregate; more: Array<{ key: string; aggregate: Aggregate }> } {
-  const texts = agg === undefined ? [] : typeof agg === 'string' ? [agg] : agg;
-  const specs = parseAggregates(texts, key);
-  const kept = specs.map((spec) => {
-    const aggregate = AGGREGATES.find((known) => known === spec.fn);
-    if (aggregate === undefined) throw new UsageError(`--agg: ${spec.fn} is for table --group-by; sort keeps ${AGGREGATES.join(', ')}`);
-    return { key: spec.key ?? key, aggregate };
-  });
-  const [first, ...rest] = kept;
-  if (first === undefined) return { aggregate: 'latest', more: [] };
-  if (first.key !== key) throw new UsageError(`--agg: the first aggregate ranks, so it is of the --by key (${first.aggregate} or ${first.aggregate}(${key})), got ${first.aggregate}(${first.key})`);
-  const seen = new Set([`${first.aggregate}(${key})`]);
-  const more = rest.filter((item) => {
-    const id = `${item.aggregate}(${item.key})`;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
-  return { aggregate: first.aggregate, more };
 }
 
 export function registerSort(program: Command, io: CommandIO, exit: ExitSlot): void {

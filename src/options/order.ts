@@ -7,6 +7,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { normalizeKey } from '../core/keys.js';
 import { parseSortSpec } from '../analyse/table.js';
+import { parseAggregates } from '../core/aggregates.js';
+import { AGGREGATES, type Aggregate } from '../analyse/summary.js';
 import { oldSpelling } from './aliases.js';
 
 export interface OrderFlags {
@@ -41,4 +43,30 @@ export function orderFrom(flags: OrderFlags): { by: string | undefined; asc: boo
   if (flags.asc === true || flags.desc === true) throw new UsageError('--sort KEY / -KEY says the order itself: give --by KEY with --asc or --desc instead');
   const spec = parseSortSpec(flags.sort);
   return { by: spec.key, asc: spec.ascending, desc: !spec.ascending };
+}
+
+/**
+ * `--agg` as `table` writes it, read for sort: bare names (`min`) are of the `--by` key, and
+ * executions are ranked by the first, which must be of that key; the rest are columns. Only what
+ * a summary keeps (not `sum`) can be asked for.
+ */
+export function sortAggregates(agg: string | readonly string[] | undefined, key: string): { aggregate: Aggregate; more: Array<{ key: string; aggregate: Aggregate }> } {
+  const texts = agg === undefined ? [] : typeof agg === 'string' ? [agg] : agg;
+  const specs = parseAggregates(texts, key);
+  const kept = specs.map((spec) => {
+    const aggregate = AGGREGATES.find((known) => known === spec.fn);
+    if (aggregate === undefined) throw new UsageError(`--agg: ${spec.fn} is for table --group-by; sort keeps ${AGGREGATES.join(', ')}`);
+    return { key: spec.key ?? key, aggregate };
+  });
+  const [first, ...rest] = kept;
+  if (first === undefined) return { aggregate: 'latest', more: [] };
+  if (first.key !== key) throw new UsageError(`--agg: the first aggregate ranks, so it is of the --by key (${first.aggregate} or ${first.aggregate}(${key})), got ${first.aggregate}(${first.key})`);
+  const seen = new Set([`${first.aggregate}(${key})`]);
+  const more = rest.filter((item) => {
+    const id = `${item.aggregate}(${item.key})`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  return { aggregate: first.aggregate, more };
 }
