@@ -16,7 +16,8 @@
  * with ECONNRESET and no signal, and `yes` says "Connection reset by peer".
  *
  * With `pty`, the job runs on a pseudo-terminal under util-linux `script` instead (see pty.ts):
- * its stdout and stderr arrive merged as stdout, and signals go to the job itself, not to `script`.
+ * its stdout and stderr arrive merged as stdout, and signals go to the job's group on that
+ * terminal (the job leads it), never to `script`.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
