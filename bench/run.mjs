@@ -4,7 +4,7 @@
 //   node bench/run.mjs                   full run (~100 MB corpora, 5 rounds); writes bench/RESULTS.md
 //   node bench/run.mjs --quick           smaller corpora, 3 rounds; writes to the temp folder instead
 //   node bench/run.mjs --only extract,sort
-//       groups: extract, sort, gate, many, version, watch, dialects, small
+//       groups: extract, sort, gate, many, version, watch, dialects, small, report
 //   --base DIR   also time another build side by side (a checkout of vizmeta with dist/ built):
 //                adds a `base` row to extract, sort, gate, dialects and small and a "within 5% of base" target
 //   Another Node: scripts/with-node.sh 24 node bench/run.mjs --only small   (every child runs on it)
@@ -16,7 +16,7 @@
 // child process with stdout on /dev/null; its peak RSS comes from `/usr/bin/time -f %M` when that
 // exists, else from polling /proc/<pid>/status (VmHWM).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, openSync, readFileSync, writeFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'vizmeta.js');
 const NAIVE = join(ROOT, 'bench', 'naive.mjs');
 const NODE = process.execPath;
-const GROUPS = ['extract', 'sort', 'gate', 'many', 'version', 'watch', 'dialects', 'small'];
+const GROUPS = ['extract', 'sort', 'gate', 'many', 'version', 'watch', 'dialects', 'small', 'report'];
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -444,6 +444,7 @@ async function main() {
   }
 
   if (options.only.has('small')) await smallGroup({ options, baseBin, log, groups, target, notes });
+  if (options.only.has('report')) await reportGroup({ options, groups, target, notes });
 
   // -------------------------------------------------------------------------------------------
   const elapsed = (Date.now() - started) / 1000;
@@ -558,4 +559,79 @@ try {
 } catch (error) {
   process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The HTML report (issue 16): ten runs of a million steps each (three keys), made into one page;
+// the page's size, and how long Chromium takes from opening the file to every chart drawn (the
+// page's `vizmeta-ready` mark), median of a few opens. Needs Debian's chromium (as the browser
+// tests do); without it the browser figure is skipped with a note.
+
+function writeReportRuns(dir, runs, steps) {
+  const paths = [];
+  for (let run = 0; run < runs; run++) {
+    const path = join(dir, `run-${run + 1}.log`);
+    const fd = openSync(path, 'w');
+    let chunk = '';
+    for (let step = 0; step < steps; step++) {
+      const loss = 2 / (1 + step / 20_000) + 0.05 * Math.sin(step * (run + 1) / 997);
+      chunk += `{"step": ${step}, "loss": ${loss.toFixed(5)}, "accuracy": ${(1 - 1 / (2 + step / 10_000)).toFixed(5)}, "lr": ${(0.001 * 0.5 ** Math.floor(step / 250_000)).toExponential(2)}}\n`;
+      if (chunk.length > 1 << 20) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    writeSync(fd, chunk);
+    closeSync(fd);
+    paths.push(path);
+  }
+  return paths;
+}
+
+async function reportGroup({ options, groups, target, notes }) {
+  // Function scope: main() runs before the module's later constants are set.
+  const REPORT_SIZE_LIMIT = 5 * 1024 * 1024;
+  const REPORT_READY_LIMIT = 1.0;
+  const steps = options.quick ? 100_000 : 1_000_000;
+  const dir = join(scratch, 'report');
+  mkdirSync(dir, { recursive: true });
+  log(`\n## report: writing 10 runs of ${steps.toLocaleString('en-US')} steps`);
+  const logs = writeReportRuns(dir, 10, steps);
+  const bytes = logs.reduce((sum, path) => sum + statSync(path).size, 0);
+  const page = join(dir, 'report.html');
+  const contender = { name: 'vizmeta report', command: NODE, args: [BIN, 'report', ...logs, '-o', page], display: `vizmeta report run-{1..10}.log -o report.html`, bytes, lines: steps * 10 };
+  const group = await timeGroup(`report of 10 runs × ${steps.toLocaleString('en-US')} steps (${(bytes / 1e6).toFixed(0)} MB)`, [contender], Math.min(options.rounds, 3));
+  const size = existsSync(page) ? statSync(page).size : NaN;
+  let ready = NaN;
+  let readyNote = '';
+  if (!existsSync('/usr/bin/chromium')) {
+    notes.push('report: /usr/bin/chromium is missing, so the time to an interactive page is not measured (apt-get install chromium).');
+  } else {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    const times = [];
+    for (let i = 0; i < 5; i++) {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const tab = await context.newPage();
+      await tab.goto(`file://${page}`);
+      await tab.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      // From the start of navigation to the mark the page sets once every chart is drawn.
+      times.push(await tab.evaluate(() => performance.getEntriesByName('vizmeta-ready')[0].startTime / 1000));
+      await context.close();
+    }
+    await browser.close();
+    ready = median(times);
+    readyNote = `median of ${times.length} opens: ${times.map((t) => `${(t * 1000).toFixed(0)} ms`).join(', ')}`;
+  }
+  const row = group.rows[0];
+  const md = [`### report (Node ${process.version})`, '', `\`${contender.display}\` over ${(bytes / 1e6).toFixed(0)} MB of logs (10 runs × ${steps.toLocaleString('en-US')} steps; step, loss, accuracy, lr), then the page opened in Chromium from file://.`, '',
+    '| what | measured |', '|---|---|',
+    `| vizmeta report wall time (median of ${row?.times?.length ?? 0}) | ${Number.isFinite(row?.median) ? `${row.median.toFixed(2)} s` : row?.failed ?? '—'} |`,
+    `| vizmeta report peak RSS | ${Number.isFinite(row?.peakRssMB) ? `${row.peakRssMB.toFixed(0)} MB` : '—'} |`,
+    `| page size | ${Number.isFinite(size) ? `${(size / 1024 / 1024).toFixed(2)} MB` : '—'} |`,
+    `| open to every chart drawn (Chromium) | ${Number.isFinite(ready) ? `${(ready * 1000).toFixed(0)} ms (${readyNote})` : '—'} |`, ''];
+  log(md.slice(4).join('\n'));
+  groups.push({ title: 'report', rows: [], markdown: md });
+  target(`report of 10 runs × ${steps.toLocaleString('en-US')} steps: page < 5 MB`, Number.isFinite(size) ? `${(size / 1024 / 1024).toFixed(2)} MB` : 'not written', Number.isFinite(size) ? size < REPORT_SIZE_LIMIT : false);
+  target('report: interactive (every chart drawn) < 1 s in Chromium', Number.isFinite(ready) ? `${(ready * 1000).toFixed(0)} ms` : 'not measured', Number.isFinite(ready) ? ready < REPORT_READY_LIMIT : undefined);
 }

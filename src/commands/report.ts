@@ -173,8 +173,11 @@ export async function runReport(inputs: string[], options: ReportOptions, io: Co
   const directions = directionOverrides(options, context);
   const flags = orderFrom(options);
   let status: number = ExitCode.ok;
+  // What could not be read is said on stderr and, so the page does not pass over it, on the page.
+  const problems: string[] = [];
   const fail = (message: string): void => {
     warn(io, message);
+    problems.push(message);
     status = ExitCode.usage;
   };
 
@@ -338,7 +341,7 @@ export async function runReport(inputs: string[], options: ReportOptions, io: Co
       else if (!report.passed && status === ExitCode.ok) status = ExitCode.failed;
     }
 
-    const notes: string[] = [];
+    const notes: string[] = [...problems, ...executions.flatMap((execution) => (execution.error !== undefined && !problems.some((problem) => problem.includes(execution.error as string)) ? [execution.error] : []))];
     if (view.droppedKeys > 0) notes.push(`${formatCount(view.droppedKeys)}${view.droppedKeysCapped ? '+' : ''} more keys were not charted (at most 64 are); name the ones you want with --chart-keys`);
     const page: ReportPage = {
       title: options.title ?? titleOf(inputs.length === 1 && inputs[0] === '-' ? ['stdin'] : resolved, labels),
@@ -465,7 +468,7 @@ flag. The page is written in every case but a usage error.
 
 Examples:
   vizmeta report logs/*.log -o report.html
-  vizmeta report --by val_loss --smooth 0.6 runs/ -o report.html       a TensorBoard or mlruns folder
+  vizmeta report --by eval_accuracy --smooth 0.6 runs/ -o report.html  a TensorBoard or mlruns folder
   vizmeta report --when 'accuracy >= 0.9' logs/*.log -o report.html
   vizmeta report --baseline git:origin/main:metrics/train.log --max-drop accuracy=0.01 metrics/train.log -o report.html
   vizmeta report mlpipeline-ui-metadata.json confusion.csv -o report.html`);

@@ -589,6 +589,41 @@ const EXPECT: Record<string, Expectation> = {
   },
 
   // ── view ────────────────────────────────────────────────────────────────────────────────
+  // ── report ──────────────────────────────────────────────────────────────────────────────
+  'vizmeta report logs/*.log -o report.html': {
+    files: RUNS,
+    status: 0,
+    stderr: [/^vizmeta: wrote report\.html \(8 runs, \d+ charts, \d+ KB\)$/m],
+    outputs: { 'report.html': [/^<!doctype html>/, /Ranked by loss, lowest first/, /<figure class="chart" id="chart-1"/, /<script type="application\/json" id="vizmeta-data">/] },
+  },
+  'vizmeta report --by eval_accuracy --smooth 0.6 runs/ -o report.html': {
+    // an mlruns/ tree of two runs, ranked best first; the page opens with smoothing 0.6
+    files: { runs: 'fixtures/examples/mlruns' },
+    status: 0,
+    outputs: { 'report.html': [/Ranked by eval_accuracy, highest first: higher is better\./, /id="smoothing" type="range" min="0" max="0\.99" step="0\.01" value="0\.6"/, /\(lr-low\)[\s\S]*\(lr-high\)/] },
+  },
+  "vizmeta report --when 'accuracy >= 0.9' logs/*.log -o report.html": {
+    files: RUNS,
+    status: 1,
+    outputs: { 'report.html': [/✗ Gate failed: \d+ of 8 checks did not pass/, /run-7\.log<\/td><td><code>accuracy &gt;= 0\.9<\/code><\/td><td class="status fail">/] },
+  },
+  'vizmeta report --baseline git:origin/main:metrics/train.log --max-drop accuracy=0.01 metrics/train.log -o report.html': {
+    ...PR_CLONE,
+    command: inPrClone('vizmeta report --baseline git:origin/main:metrics/train.log --max-drop accuracy=0.01 metrics/train.log -o report.html'),
+    status: 1,
+    outputs: { 'report.html': [/✗ Gate failed: 1 of 1 check did not pass/, /fell 0\.0388 \(worse\)/] },
+  },
+  'vizmeta report mlpipeline-ui-metadata.json confusion.csv -o report.html': {
+    files: {
+      'mlpipeline-ui-metadata.json': 'fixtures/kubeflow/mlpipeline-ui-metadata.json',
+      'confusion_matrix.csv': 'fixtures/kubeflow/confusion_matrix.csv',
+      'roc.csv': 'fixtures/kubeflow/roc.csv',
+      'confusion.csv': 'fixtures/matrix/kubeflow.csv',
+    },
+    status: 0,
+    outputs: { 'report.html': [/<h2>Confusion matrices<\/h2><h3>confusion\.csv<\/h3>/, /<h2>Kubeflow outputs<\/h2>/, /Training summary/, /AUC 0\.9220/] },
+  },
+
   'vizmeta view mlpipeline-ui-metadata.json': {
     files: {
       'mlpipeline-ui-metadata.json': 'fixtures/kubeflow/mlpipeline-ui-metadata.json',
