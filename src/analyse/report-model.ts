@@ -101,9 +101,15 @@ function settingText(value: JsonValue): string {
   return whole.length > MAX_SETTING_CHARS ? `${whole.slice(0, MAX_SETTING_CHARS - 1)}…` : whole;
 }
 
-/** An array of numbers (ROC rates, a histogram) is data printed once, not a setting to compare. */
+/**
+ * A long array (ROC rates, a histogram, a confusion matrix's rows) is data printed once, not a
+ * setting to compare. The model keeps arrays as JSON text, cut at 200 characters: an array cut
+ * there, or of more than 32 items, is data; a short list (layer sizes) stays a setting.
+ */
 function isDataArray(value: JsonValue): boolean {
-  return Array.isArray(value) && value.length > 8;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (!text.startsWith('[')) return false;
+  return text.endsWith('…') || (text.match(/,/g)?.length ?? 0) >= 32;
 }
 
 /** The settings overview as a table: one row per setting, one column per run. */

@@ -142,7 +142,7 @@ td.num, th.num { text-align: right; }
 .js .controls { display: flex; }
 .controls input[type=range] { width: 180px; vertical-align: middle; }
 .hint { color: var(--muted); font-size: 12px; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 16px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(520px, 100%), 1fr)); gap: 16px; }
 figure.chart { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px 8px; background: var(--bg); min-width: 0; }
 figure.chart figcaption { display: flex; justify-content: space-between; align-items: center; font-weight: 600; margin-bottom: 6px; gap: 8px; }
 .chart-tools { display: flex; gap: 10px; align-items: center; font-weight: 400; font-size: 12px; }

@@ -134,7 +134,7 @@ describe('vizmeta report in Chromium', () => {
     await page.context().close();
   });
 
-  it('log scale and smoothing change what is drawn', async () => {
+  it('drag zooms, Shift-drag pans, Reset zoom restores; log scale and smoothing change what is drawn', async () => {
     const file = await report('controls', knownRuns());
     const watched = await opened(file, 'controls-before');
     const { page } = watched;
@@ -154,6 +154,33 @@ describe('vizmeta report in Chromium', () => {
     const logged = await pixels();
     expect(logged).not.toBe(before);
     await page.locator(`#${id} .log-toggle`).uncheck();
+
+    // Drag to zoom into the middle of the steps, Shift-drag to pan, Reset zoom to see all again.
+    const xRange = (): Promise<[number, number]> => page.evaluate((chartId) => {
+      const state = (window as unknown as { vizmeta: { charts: Array<{ chart: { id: string }; plot: { scales: { x: { min: number; max: number } } } }> } }).vizmeta.charts.find((c) => c.chart.id === chartId);
+      return [state?.plot.scales.x.min ?? NaN, state?.plot.scales.x.max ?? NaN];
+    }, id);
+    const [fullMin, fullMax] = await xRange();
+    const over = await page.locator(`#${id} .u-over`).boundingBox();
+    if (!over) throw new Error('no plot area');
+    await page.mouse.move(over.x + over.width * 0.25, over.y + over.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(over.x + over.width * 0.5, over.y + over.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const [zoomMin, zoomMax] = await xRange();
+    expect(zoomMin).toBeGreaterThan(fullMin + 15);
+    expect(zoomMax).toBeLessThan(fullMax - 40);
+    await page.keyboard.down('Shift');
+    await page.mouse.move(over.x + over.width * 0.5, over.y + over.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(over.x + over.width * 0.3, over.y + over.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    const [panMin, panMax] = await xRange();
+    expect(panMin).toBeGreaterThan(zoomMin);
+    expect(panMax - panMin).toBeCloseTo(zoomMax - zoomMin, 6);
+    await page.locator(`#${id} button.reset`).click();
+    expect(await xRange()).toEqual([fullMin, fullMax]);
 
     await page.locator('#smoothing').fill('0.9');
     await page.waitForFunction((chartId) => document.getElementById(chartId)?.dataset.smoothing === '0.9', id);

@@ -86,13 +86,14 @@ describe('report charts from the dashboard view', () => {
   it('settings side by side; an array printed once is data, not a setting', () => {
     const table = settingsTable([
       { key: 'optimizer', values: [{ source: 'a', value: 'adam' }, { source: 'b', value: 'sgd' }], differs: true },
-      { key: 'fpr', values: [{ source: 'a', value: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1] }], differs: false },
+      { key: 'fpr', values: [{ source: 'a', value: `[${Array.from({ length: 60 }, (_, i) => i / 59).join(',').slice(0, 199)}…` }], differs: false },
+      { key: 'layers', values: [{ source: 'a', value: '[64,128,256]' }], differs: false },
       { key: 'config', values: [{ source: 'b', value: 'x'.repeat(500) }], differs: false },
     ], ['a', 'b']);
-    expect(table.rows.map((row) => row.key)).toEqual(['optimizer', 'config']);
+    expect(table.rows.map((row) => row.key)).toEqual(['optimizer', 'layers', 'config']);
     expect(table.rows[0]?.values).toEqual(['adam', 'sgd']);
-    expect(table.rows[1]?.values[0]).toBeNull();
-    expect(table.rows[1]?.values[1]).toHaveLength(120);
+    expect(table.rows[2]?.values[0]).toBeNull();
+    expect(table.rows[2]?.values[1]).toHaveLength(120);
   });
 });
 
