@@ -157,30 +157,39 @@ export function layoutTextTable(columns: readonly Column[], sample: ReadonlyArra
   const visible = columns.map(() => true);
   if (options.maxWidth !== undefined) {
     const limit = options.maxWidth;
-    const total = (): number => {
-      let sum = 0;
-      let count = 0;
-      widths.forEach((w, i) => { if (visible[i]) { sum += w; count++; } });
-      return sum + GAP * Math.max(0, count - 1);
-    };
+    // The visible width is kept as a running sum, and columns are shrunk widest first from one
+    // sorted list: a table of 1M keys (sort --keys all) lays out in O(n log n), not O(n²).
+    let sum = 0;
+    let count = 0;
+    widths.forEach((w) => { sum += w; count++; });
+    const total = (): number => sum + GAP * Math.max(0, count - 1);
     // A name keeps NAME_WIDTH columns (less when it is shorter), and always enough to tell names apart.
     const nameFloors = columns.map((column, i) => Math.min(widths[i] ?? 0, Math.max(NAME_WIDTH, distinct[i] ?? 0)));
-    // Shrink the widest shrinkable column towards `floor` (a name column towards its name floor).
+    // Shrink the widest shrinkable column towards `floor` (a name column towards its name floor),
+    // then the next widest, until the table fits: widest first, the leftmost of equal widths first.
     const shrink = (floor: number, nameFloor: boolean): void => {
-      while (total() > limit) {
-        let widest = -1;
-        const floorOf = (i: number): number => (columns[i]?.name && nameFloor ? nameFloors[i] ?? floor : floor);
-        for (let i = 0; i < columns.length; i++) {
-          if (columns[i]?.keep || columns[i]?.shrink === false || !visible[i]) continue;
-          if ((widths[i] ?? 0) > floorOf(i) && (widest === -1 || (widths[i] ?? 0) > (widths[widest] ?? 0))) widest = i;
-        }
-        if (widest === -1) return;
-        widths[widest] = Math.max(floorOf(widest), (widths[widest] ?? 0) - (total() - limit));
+      if (total() <= limit) return;
+      const floorOf = (i: number): number => (columns[i]?.name && nameFloor ? nameFloors[i] ?? floor : floor);
+      const order: number[] = [];
+      for (let i = 0; i < columns.length; i++) {
+        if (columns[i]?.keep || columns[i]?.shrink === false || !visible[i]) continue;
+        if ((widths[i] ?? 0) > floorOf(i)) order.push(i);
+      }
+      order.sort((a, b) => (widths[b] ?? 0) - (widths[a] ?? 0) || a - b);
+      for (const i of order) {
+        if (total() <= limit) return;
+        const before = widths[i] ?? 0;
+        const after = Math.max(floorOf(i), before - (total() - limit));
+        widths[i] = after;
+        sum += after - before;
       }
     };
     const drop = (spareNames: boolean): void => {
       for (let i = columns.length - 1; i >= 0 && total() > limit; i--) {
-        if (!columns[i]?.keep && !(spareNames && columns[i]?.name)) visible[i] = false;
+        if (!visible[i] || columns[i]?.keep || (spareNames && columns[i]?.name)) continue;
+        visible[i] = false;
+        sum -= widths[i] ?? 0;
+        count--;
       }
     };
     // Other columns shrink to 12 and names to NAME_WIDTH; then optional columns are dropped from the
