@@ -245,3 +245,161 @@ export function nestingDepth(text: string): number {
   }
   return max;
 }
+
+/** What `scanObject` learned from one scan: every object it opened, and the braces it read inside strings. */
+interface ObjectScan {
+  /** Where the scan stopped: the failing character (not consumed), or just past the outer object. */
+  end: number;
+  /** Start of each object opened outside strings, in text order. */
+  starts: number[];
+  /**
+   * Per object: -1 while open when the scan stopped (its own parse fails there too), else the
+   * depth its parse needs (the parser refuses more than MAX_DEPTH).
+   */
+  needs: number[];
+  /** `{` read inside strings: these start other tokenisations, so each is tried on its own. */
+  quoted: number[];
+}
+
+const SCALAR = /[A-Za-z0-9+\-.]/;
+
+/** What `scanObject` expects next. */
+const Want = { KeyOrClose: 0, Key: 1, Colon: 2, Value: 3, ValueOrClose: 4, CommaOrClose: 5 } as const;
+type Want = (typeof Want)[keyof typeof Want];
+
+/**
+ * Scans the object at `start` (a `{`) with the parser's tokens, checking structure only: values
+ * are looser (any run of letters, digits, `+-.` is a scalar) and there is no depth limit, so it
+ * accepts whatever the parser accepts, and more. Iterative, linear in the text scanned.
+ *
+ * What it proves: an object still open where the scan failed fails there when parsed from its own
+ * `{` (the tokens from a `{` outside strings are the same, and the failure depends only on the
+ * innermost open container), so the loose search need not parse it again.
+ */
+function scanObject(text: string, start: number): ObjectScan {
+  const starts: number[] = [];
+  const needs: number[] = [];
+  const quoted: number[] = [];
+  // Open containers: whether each is an object, its index in `starts` (-1 for arrays), and the
+  // depth its members need so far (0 while empty, as the parser lets an empty one be deepest).
+  const isObject: boolean[] = [];
+  const index: number[] = [];
+  const need: number[] = [];
+  // What the innermost container expects next.
+  let want: Want = Want.Value;
+  let p = start;
+  const n = text.length;
+  /** A value was read: the container it belongs to has members now. */
+  const member = (): Want => {
+    const top = need.length - 1;
+    if (top >= 0 && (need[top] as number) < 1) need[top] = 1;
+    return Want.CommaOrClose;
+  };
+  const close = (): boolean => {
+    const childNeed = need.pop() as number;
+    const object = isObject.pop() as boolean;
+    const at = index.pop() as number;
+    if (object) needs[at] = childNeed;
+    const top = need.length - 1;
+    if (top < 0) return true;
+    need[top] = Math.max(need[top] as number, 1 + childNeed);
+    return false;
+  };
+  const end = (at: number): ObjectScan => ({ end: at, starts, needs, quoted });
+  while (p < n) {
+    const c = text.charCodeAt(p);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) { p++; continue; }
+    if (c === 0x22) {
+      if (want !== Want.Value && want !== Want.ValueOrClose && want !== Want.Key && want !== Want.KeyOrClose) return end(p);
+      const key: boolean = want === Want.Key || want === Want.KeyOrClose;
+      let q = p + 1;
+      for (;;) {
+        if (q >= n) return end(q);
+        const d = text.charCodeAt(q);
+        if (d === 0x22) break;
+        if (d === 0x5c) { q += 2; continue; }
+        if (d === 0x7b) quoted.push(q);
+        q++;
+      }
+      p = q + 1;
+      want = key ? Want.Colon : member();
+      continue;
+    }
+    if (c === 0x7b || c === 0x5b) {
+      if (want !== Want.Value && want !== Want.ValueOrClose) return end(p);
+      isObject.push(c === 0x7b);
+      index.push(c === 0x7b ? starts.length : -1);
+      need.push(0);
+      if (c === 0x7b) { starts.push(p); needs.push(-1); }
+      want = c === 0x7b ? Want.KeyOrClose : Want.ValueOrClose;
+      p++;
+      continue;
+    }
+    if (c === 0x7d || c === 0x5d) {
+      const object = isObject[isObject.length - 1];
+      const closes = c === 0x7d ? object === true : object === false;
+      if (!closes || !(want === Want.CommaOrClose || (want === Want.KeyOrClose && c === 0x7d) || (want === Want.ValueOrClose && c === 0x5d))) return end(p);
+      p++;
+      if (close()) return end(p);
+      want = Want.CommaOrClose;
+      continue;
+    }
+    if (c === 0x3a) {
+      if (want !== Want.Colon) return end(p);
+      want = Want.Value;
+      p++;
+      continue;
+    }
+    if (c === 0x2c) {
+      if (want !== Want.CommaOrClose) return end(p);
+      want = isObject[isObject.length - 1] === true ? Want.Key : Want.Value;
+      p++;
+      continue;
+    }
+    if (SCALAR.test(text[p] as string) && (want === Want.Value || want === Want.ValueOrClose)) {
+      while (p < n && SCALAR.test(text[p] as string)) p++;
+      want = member();
+      continue;
+    }
+    return end(p);
+  }
+  return end(p);
+}
+
+/**
+ * The first JSON object anywhere in `text` (loose mode), as trying `parseObjectAt` at every `{`
+ * in turn would find it, in time linear in the text for objects outside strings: a scan marks
+ * the objects that must fail, and only the others are parsed. Before, each `{` of a line of
+ * repeated `{"a":` was parsed MAX_DEPTH levels deep again (1 MB: 19 s).
+ */
+export function findFirstObject(text: string): JsonObject | null {
+  let from = text.indexOf('{');
+  while (from !== -1) {
+    const scan = scanObject(text, from);
+    const { starts, needs, quoted } = scan;
+    let s = 0;
+    let q = 0;
+    while (s < starts.length || q < quoted.length) {
+      const nextStart = s < starts.length ? starts[s] as number : Infinity;
+      const nextQuoted = q < quoted.length ? quoted[q] as number : Infinity;
+      let at: number;
+      if (nextStart < nextQuoted) {
+        at = nextStart;
+        const need = needs[s] as number;
+        s++;
+        // Open where the scan failed, or deeper than the parser goes: its parse fails.
+        if (need < 0 || need > MAX_DEPTH) continue;
+      } else {
+        at = nextQuoted;
+        q++;
+      }
+      try {
+        return parseObjectAt(text, at).value;
+      } catch {
+        // Not an object here: the next candidate.
+      }
+    }
+    from = text.indexOf('{', Math.max(scan.end, from + 1));
+  }
+  return null;
+}

@@ -17,7 +17,7 @@
  */
 import stripAnsi from 'strip-ansi';
 import type { JsonObject } from '../core/types.js';
-import { defineKey, JsonSyntaxError, MAX_DEPTH, parseJsonObject, parseObjectAt, parsePythonObject } from './json.js';
+import { defineKey, findFirstObject, JsonSyntaxError, MAX_DEPTH, parseJsonObject, parsePythonObject } from './json.js';
 import { reads, type DialectSet } from './dialects/dialects.js';
 import { mayBePythonDict, parsePythonDict } from './dialects/python-dict.js';
 import { numericStringsAsNumbers } from './dialects/numeric-strings.js';
@@ -163,19 +163,6 @@ function checkDepth(value: JsonObject, text: string): JsonObject {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DepthError('not an object');
   return value;
-}
-
-/** Finds the first JSON object anywhere in the segment (loose mode). */
-function findFirstObject(segment: string): JsonObject | null {
-  let from = segment.indexOf('{');
-  while (from !== -1) {
-    try {
-      return parseObjectAt(segment, from).value;
-    } catch {
-      from = segment.indexOf('{', from + 1);
-    }
-  }
-  return null;
 }
 
 /**
