@@ -18,7 +18,7 @@ import { compileSchema, violationDiagnostic, type LoadedSchema, type RecordValid
 import { Series } from '../analyse/series.js';
 import { flattenValues, getPath } from '../parsers/metadata.js';
 import { topLevelKeysFor, type OtherKeysSink } from '../parsers/fast/partial.js';
-import { checkReadable, describeFsError, endlessLineBytes, LineReader, openFile, readStreamCounted, type ReadCount, type ReadOptions, type RecordSink } from '../parsers/source.js';
+import { checkReadable, describeFsError, endlessLineBytes, LineReader, SMALL_INPUT_BYTES, openFile, readStreamCounted, type ReadCount, type ReadOptions, type RecordSink } from '../parsers/source.js';
 import { noRecordsMessage, readInputs } from './read-inputs.js';
 import { expandInputs, isGitSpec, needsExpanding, readFrameworkExecution } from './frameworks.js';
 import type { DiscoveredInput } from '../parsers/frameworks/discover.js';
@@ -119,7 +119,8 @@ function summarizeWholeFile(path: string, bytes: Buffer, mtime: Date, builder: R
       return builder.finish(bytes.toString('utf8').split('\n').length, 'kubeflow');
     }
   }
-  const reader = new LineReader(path, sink, readOptionsFor(options));
+  const read = readOptionsFor(options);
+  const reader = new LineReader(path, sink, bytes.length <= SMALL_INPUT_BYTES ? { ...read, smallInput: true } : read);
   reader.push(bytes);
   reader.end();
   return finished(builder, reader);

@@ -58,7 +58,17 @@ export interface ReadOptions extends LineGrammarOptions {
    * records of them; other metadata lines still reach the sink as records. Not in loose mode.
    */
   jsonLines?: JsonLineWriter;
+  /**
+   * The whole input is small (SMALL_INPUT_BYTES or less): read every line with the grammar's
+   * JSON.parse path, not the byte scanners (`keys`, `jsonLines`). The scanners win on big logs once
+   * the JIT has compiled them; on a few thousand lines they run interpreted and lose to the native
+   * JSON.parse (issue 18). Records, values and diagnostics are the same either way.
+   */
+  smallInput?: boolean;
 }
+
+/** An input this size or smaller is read by the small-input path (ReadOptions.smallInput). */
+export const SMALL_INPUT_BYTES = 512 * 1024;
 
 /** Where the reader sends what it finds. */
 export interface RecordSink {
@@ -126,9 +136,11 @@ export class LineReader {
   ) {
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.now = options.now ?? Date.now;
-    // Loose mode finds objects inside lines: only the full grammar does that.
-    this.selection = options.keys && !options.loose ? selectKeys(options.keys) : undefined;
-    this.jsonLines = options.loose ? undefined : options.jsonLines;
+    // Loose mode finds objects inside lines, and a small input is read faster by JSON.parse than by
+    // the byte scanners before the JIT has warmed them up: both take the full grammar.
+    const scanners = !options.loose && options.smallInput !== true;
+    this.selection = options.keys && scanners ? selectKeys(options.keys) : undefined;
+    this.jsonLines = scanners ? options.jsonLines : undefined;
     this.othersSink = options.keys && takesOtherKeys(sink) ? sink : undefined;
     this.others = this.othersSink !== undefined ? new OtherEntries(this.selection?.table.names) : undefined;
     this.keras = reads(options.dialects, 'keras') ? new KerasProgress() : undefined;
