@@ -51,6 +51,22 @@ function keepImportMetaUrl(outfile) {
   };
 }
 
+/**
+ * commander requires node:child_process when it loads, for executable subcommands, which vizmeta
+ * has none of: that load is 3 ms of every command's start (issue 18). Its require gets an object
+ * that loads the real module on first use instead.
+ */
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) => (args.importer.includes(`${join('node_modules', 'commander')}`) ? { path: 'lazy-child-process', namespace: 'vizmeta-lazy' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'vizmeta-lazy' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_target, name) => require('node:child_process')[name] });",
+      loader: 'js',
+    }));
+  },
+};
+
 /** cli.js's import of the program, pointed at the program bundle and left to Node. */
 const programBundle = {
   name: 'program-bundle',
@@ -83,7 +99,7 @@ async function bundle(entry, outfile, plugins, extra = {}) {
 // Chunks are named by their content's hash: the last build's would stay beside the new ones.
 for (const name of readdirSync(DIST)) if (/^program-[A-Z0-9]+\.js(\.map)?$/.test(name)) rmSync(join(DIST, name));
 if (!existsSync(join(DIST, 'program.js'))) throw new Error('scripts/bundle.mjs: dist/program.js is missing: run tsc first (npm run build does)');
-await bundle('program.js', join(DIST, 'program.bundle.js'), [], {
+await bundle('program.js', join(DIST, 'program.bundle.js'), [lazyChildProcessForCommander], {
   splitting: true,
   // CommonJS dependencies (commander, split2, asciichart) require Node's built-ins; an ES module
   // has no `require` of its own.
