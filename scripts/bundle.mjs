@@ -101,6 +101,9 @@ for (const name of readdirSync(DIST)) if (/^program-[A-Z0-9]+\.js(\.map)?$/.test
 if (!existsSync(join(DIST, 'program.js'))) throw new Error('scripts/bundle.mjs: dist/program.js is missing: run tsc first (npm run build does)');
 await bundle('program.js', join(DIST, 'program.bundle.js'), [lazyChildProcessForCommander], {
   splitting: true,
+  // The cloud SDKs (remote inputs, src/input/remote.ts) load from node_modules at run time, and
+  // only when a remote input is named: bundled, they would add megabytes to every start.
+  external: ['@aws-sdk/*', '@smithy/*', '@google-cloud/*'],
   // CommonJS dependencies (commander, split2, asciichart) require Node's built-ins; an ES module
   // has no `require` of its own.
   banner: { js: "import { createRequire as __vizmetaCreateRequire } from 'node:module';\nconst require = __vizmetaCreateRequire(import.meta.url);" },

@@ -20,7 +20,7 @@ import { flattenValues, getPath } from '../parsers/metadata.js';
 import { topLevelKeysFor, type OtherKeysSink } from '../parsers/fast/partial.js';
 import { checkReadable, describeFsError, endlessLineBytes, LineReader, SMALL_INPUT_BYTES, openFile, readStreamCounted, type ReadCount, type ReadOptions, type RecordSink } from '../parsers/source.js';
 import { noRecordsMessage, readInputs } from './read-inputs.js';
-import { expandInputs, isGitSpec, needsExpanding, readFrameworkExecution } from './frameworks.js';
+import { expandInputs, isGitSpec, isRemoteSpec, needsExpanding, readFrameworkExecution } from './frameworks.js';
 import type { DiscoveredInput } from '../parsers/frameworks/discover.js';
 import { failedSummary, STEP_KEYS, SummaryBuilder, type ExecutionSummary } from '../analyse/summary.js';
 import type { Diagnostic, JsonValue } from '../core/types.js';
@@ -132,7 +132,8 @@ function summarizeWholeFile(path: string, bytes: Buffer, mtime: Date, builder: R
  * as a single record.
  */
 export async function summarizeFile(path: string, options: SummarizeOptions = {}): Promise<ExecutionSummary> {
-  if (isGitSpec(path)) return summarizeGitObject(path, options);
+  if (isGitSpec(path)) return summarizeObject(path, options, async () => (await import('./git.js')).openGitObject(path));
+  if (isRemoteSpec(path)) return summarizeObject(path, options, async () => (await import('./remote.js')).openRemoteObject(path));
   let size: number;
   let mtime: Date;
   let regular: boolean;
@@ -159,14 +160,14 @@ export async function summarizeFile(path: string, options: SummarizeOptions = {}
 }
 
 /**
- * Summarises `git:REV:PATH`, the log as it is at a revision (input/git.ts, loaded only now). As
- * for a file: an object within KUBEFLOW_MAX_BYTES that may be a Kubeflow document is taken whole,
- * anything else goes through the line reader chunk by chunk as git writes it.
+ * Summarises `git:REV:PATH` (input/git.ts) or a remote object (input/remote.ts), each module
+ * loaded only now. As for a file: an object within KUBEFLOW_MAX_BYTES that may be a Kubeflow
+ * document is taken whole, anything else goes through the line reader chunk by chunk as it comes.
  */
-async function summarizeGitObject(spec: string, options: SummarizeOptions): Promise<ExecutionSummary> {
+async function summarizeObject(spec: string, options: SummarizeOptions, open: () => Promise<{ size: number | undefined; stream: Readable }>): Promise<ExecutionSummary> {
   let object;
   try {
-    object = await (await import('./git.js')).openGitObject(spec);
+    object = await open();
   } catch (error) {
     if (error instanceof InputError || error instanceof UsageError) return failedSummary(spec, error.message);
     throw error;
@@ -176,7 +177,7 @@ async function summarizeGitObject(spec: string, options: SummarizeOptions): Prom
   try {
     const first = await chunks.next();
     const head = first.done === true ? Buffer.alloc(0) : first.value;
-    if (object.size <= KUBEFLOW_MAX_BYTES && mightBeKubeflowMetrics(head.toString('utf8', 0, Math.min(head.length, 4096)))) {
+    if (object.size !== undefined && object.size <= KUBEFLOW_MAX_BYTES && mightBeKubeflowMetrics(head.toString('utf8', 0, Math.min(head.length, 4096)))) {
       const parts = [head];
       for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) parts.push(next.value);
       return summarizeWholeFile(spec, Buffer.concat(parts), new Date(), builder, sink, options);
@@ -281,7 +282,7 @@ let aheadBuffersBusy = false;
  * log) overlaps the parsing instead of adding to it. Same summary, same messages.
  */
 export async function summarizeFileAhead(path: string, options: SummarizeOptions = {}): Promise<ExecutionSummary> {
-  if (isGitSpec(path)) return summarizeFile(path, options);
+  if (isGitSpec(path) || isRemoteSpec(path)) return summarizeFile(path, options);
   const checked = checkFileSync(path);
   if ('error' in checked) return failedSummary(path, checked.error);
   // A FIFO or a device may wait on a writer that waits on us (`tee` into it and into stdin):
@@ -406,8 +407,9 @@ async function summarizeLogs(inputs: readonly string[], options: DriverOptions):
   const { jobs, stdin, ...summarize } = options;
   const results: ExecutionSummary[] = new Array<ExecutionSummary>(inputs.length);
   const fileIndexes: number[] = [];
-  // stdin and git objects are streams, read here; files may go to the pool.
-  inputs.forEach((input, index) => { if (input !== '-' && !isGitSpec(input)) fileIndexes.push(index); });
+  // stdin, git and remote objects are streams, read here; files may go to the pool.
+  inputs.forEach((input, index) => { if (input !== '-' && !isGitSpec(input) && !isRemoteSpec(input)) fileIndexes.push(index); });
+  const remote = summarizeRemoteInputs(inputs, results, summarize, jobs);
   const threads = plannedJobs(fileIndexes.length, jobs);
   const url = threads > 1 ? workerUrl() : undefined;
   if (url) {
@@ -418,7 +420,7 @@ async function summarizeLogs(inputs: readonly string[], options: DriverOptions):
       if (input === '-') results[index] = await summarizeStream(stdin, '-', summarize);
       else if (isGitSpec(input)) results[index] = await summarizeFile(input, summarize);
     });
-    const [summaries] = await Promise.all([pooled, Promise.all(streams)]);
+    const [summaries] = await Promise.all([pooled, Promise.all(streams), remote]);
     summaries.forEach((summary, i) => { results[fileIndexes[i] as number] = summary; });
     return results;
   }
@@ -430,12 +432,31 @@ async function summarizeLogs(inputs: readonly string[], options: DriverOptions):
   });
   for (let index = 0; index < inputs.length; index++) {
     const input = inputs[index] as string;
-    if (input === '-') continue;
+    if (input === '-' || isRemoteSpec(input)) continue;
     results[index] = await summarizeFileAhead(input, summarize);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  await Promise.all(streams);
+  await Promise.all([Promise.all(streams), remote]);
   return results;
+}
+
+/** Requests to a store at once when `--jobs` is not given: enough to hide latency, few enough not to be throttled. */
+export const DEFAULT_REMOTE_JOBS = 8;
+
+/**
+ * Summarises the remote inputs into `results`, `jobs` (default DEFAULT_REMOTE_JOBS) at a time:
+ * each is streamed, so at most that many connections are open and memory holds that many chunks.
+ */
+async function summarizeRemoteInputs(inputs: readonly string[], results: ExecutionSummary[], options: SummarizeOptions, jobs: number | undefined): Promise<void> {
+  const indexes = inputs.flatMap((input, index) => (isRemoteSpec(input) ? [index] : []));
+  let next = 0;
+  const take = async (): Promise<void> => {
+    while (next < indexes.length) {
+      const index = indexes[next++] as number;
+      results[index] = await summarizeFile(inputs[index] as string, options);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs ?? DEFAULT_REMOTE_JOBS, indexes.length) }, take));
 }
 
 /** What a summary worker is started with (`workerData`). */

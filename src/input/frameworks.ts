@@ -10,7 +10,7 @@
  */
 import { createReadStream, promises as fs } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { InputError } from '../core/errors.js';
+import { InputError, UsageError } from '../core/errors.js';
 import type { JsonObject, MetadataRecord } from '../core/types.js';
 import type { DiscoveredInput } from '../parsers/frameworks/discover.js';
 import type { TensorBoardBatch } from '../parsers/frameworks/tensorboard.js';
@@ -42,6 +42,15 @@ export function isGitSpec(input: string): boolean {
   return input.startsWith('git:');
 }
 
+/**
+ * Whether an input names a remote object, or a glob over some: `s3://`, `gs://`, `https://`,
+ * `http://` (input/remote.ts, loaded only when one is named). Always a log, never a framework's
+ * file or a folder; a glob is expanded by listing the bucket.
+ */
+export function isRemoteSpec(input: string): boolean {
+  return /^(s3|gs|https?):\/\//i.test(input);
+}
+
 /** File names that only frameworks write; anything else named on the command line is a log. */
 const FRAMEWORK_NAMES = new Set(['trainer_state.json', 'metrics.json', 'params.yaml', 'hparams.yaml']);
 const FRAMEWORK_EXTENSIONS = new Set(['.csv', '.tsv']);
@@ -68,6 +77,15 @@ export async function expandInputs(inputs: readonly string[], hooks: { onWarning
   for (const path of inputs) {
     if (path === '-' || isGitSpec(path)) {
       out.push({ kind: 'log', path });
+      continue;
+    }
+    if (isRemoteSpec(path)) {
+      try {
+        for (const object of await (await import('./remote.js')).expandRemoteGlob(path)) out.push({ kind: 'log', path: object });
+      } catch (error) {
+        if (!(error instanceof InputError || error instanceof UsageError)) throw error;
+        out.push({ kind: 'unreadable', path, message: error.message });
+      }
       continue;
     }
     let directory = false;
@@ -111,7 +129,7 @@ export async function expandInputs(inputs: readonly string[], hooks: { onWarning
 
 /** Whether any input needs expanding: most command lines are plain logs, and skip the async walk. */
 export function needsExpanding(inputs: readonly string[]): boolean {
-  return inputs.some((path) => path !== '-' && !isGitSpec(path) && (frameworkFileName(path) || extname(path) === '' || path.endsWith('/')));
+  return inputs.some((path) => path !== '-' && !isGitSpec(path) && (isRemoteSpec(path) ? /[*?]/.test(path) : frameworkFileName(path) || extname(path) === '' || path.endsWith('/')));
 }
 
 /**

@@ -7,7 +7,7 @@ import { formatCount } from '../core/format.js';
 import { InputError, UsageError } from '../core/errors.js';
 import type { Readable } from 'node:stream';
 import { checkReadable, describeFsError, openFile, readStreamCounted, type ReadOptions, type RecordSink } from '../parsers/source.js';
-import { expandInputs, isGitSpec, needsExpanding, readFrameworkExecution, type ExecutionInput } from './frameworks.js';
+import { expandInputs, isGitSpec, isRemoteSpec, needsExpanding, readFrameworkExecution, type ExecutionInput } from './frameworks.js';
 
 export interface InputResult {
   /** Inputs that could not be read, with the one-line reason already reported. */
@@ -65,9 +65,9 @@ export async function readInputs(inputs: readonly string[], stdin: Readable, sin
     let stream: Readable;
     if (input === '-') {
       stream = stdin;
-    } else if (isGitSpec(input)) {
+    } else if (isGitSpec(input) || isRemoteSpec(input)) {
       try {
-        stream = (await (await import('./git.js')).openGitObject(input)).stream;
+        stream = isGitSpec(input) ? (await (await import('./git.js')).openGitObject(input)).stream : (await (await import('./remote.js')).openRemoteObject(input)).stream;
       } catch (error) {
         if (!(error instanceof InputError || error instanceof UsageError)) throw error;
         hooks.onError(error.message);

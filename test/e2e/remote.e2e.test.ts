@@ -1,0 +1,243 @@
+/**
+ * Remote inputs through the built CLI (issue 17): a real S3-compatible server (s3rver) on
+ * loopback holding fixture logs under nested prefixes, reached through AWS_ENDPOINT_URL as MinIO
+ * or Ceph would be; a fault proxy in front of it for what s3rver cannot do (a refusal, 503s, a
+ * connection cut midway); a loopback http:// server. Globs, every command that reads logs, each
+ * failure one line naming the object with exit 2 while the other inputs are still read, retries,
+ * a resumed body, and a 200 MB object read in bounded memory under a watchdog.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, runCli, type CliResult } from '../helpers/run-cli.js';
+import { procStatusKb } from '../helpers/faults.js';
+import { s3Env, startFaultProxy, startS3, type FaultProxy, type LocalS3 } from '../helpers/s3.js';
+
+let s3: LocalS3;
+let proxy: FaultProxy;
+let http: Server;
+let httpBase: string;
+let scratch: string;
+
+const RUN1 = '{"optimizer": "adam"}\n{"step": 1, "accuracy": 0.5, "loss": 0.9}\n{"step": 2, "accuracy": 0.8, "loss": 0.4}\n';
+const RUN2 = '{"step": 1, "accuracy": 0.9, "loss": 0.2}\n';
+const RUN3 = '{"step": 1, "accuracy": 0.7, "loss": 0.5}\n';
+const RUN4 = '{"step": 1, "accuracy": 0.6, "loss": 0.6}\n';
+
+/** Runs the CLI against the s3rver (or, with `viaProxy`, the fault proxy). */
+const cli = (args: string[], options: { viaProxy?: boolean; env?: Record<string, string> } = {}): Promise<CliResult> =>
+  runCli(args, { env: s3Env(options.viaProxy === true ? proxy.endpoint : s3.endpoint, options.env), timeoutMs: 60_000 });
+
+/** Exit 2 and exactly these lines on stderr: no stack trace. */
+function errorLines(result: CliResult, lines: string[]): void {
+  const context = `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
+  expect(result.status, context).toBe(2);
+  expect(result.stderr.trimEnd().split('\n'), context).toEqual(lines);
+  expect(result.stderr).not.toMatch(/\n\s+at |internal error/);
+}
+
+/** The executions of a sort table, in rank order. */
+const ranked = (stdout: string): string[] => stdout.split('\n').filter((line) => /^\d+ /.test(line)).map((line) => line.split(/\s+/)[1] as string);
+
+beforeAll(async () => {
+  s3 = await startS3(['ml-logs', 'empty']);
+  proxy = await startFaultProxy(s3.endpoint);
+  await s3.put('ml-logs', '2026-11/a/run1.log', RUN1);
+  await s3.put('ml-logs', '2026-11/a/b/run2.log', RUN2);
+  await s3.put('ml-logs', '2026-11/run3.log', RUN3);
+  await s3.put('ml-logs', '2026-11/notes.txt', 'not a log\n');
+  await s3.put('ml-logs', '2026-12/run4.log', RUN4);
+  await s3.put('ml-logs', 'flaky/run.log', RUN2);
+  await s3.put('ml-logs', 'down/run.log', RUN2);
+  // Big enough that half of it arrives in many chunks before the cut.
+  await s3.put('ml-logs', 'cut/run.log', Array.from({ length: 20_000 }, (_, i) => `{"step": ${i + 1}, "accuracy": ${((i + 1) / 20_000).toFixed(5)}}\n`).join(''));
+  http = createServer((req, res) => {
+    if (req.url === '/logs/run.log') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(RUN3);
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  httpBase = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  scratch = mkdtempSync(join(tmpdir(), 'vizmeta-remote-'));
+}, 120_000);
+
+afterAll(async () => {
+  await proxy?.close();
+  await s3?.close();
+  await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('s3:// globs', () => {
+  it('** matches every folder below the prefix, * one level, and the rest of the key must match', async () => {
+    const all = await cli(['sort', '--by', 'accuracy', 's3://ml-logs/2026-11/**/*.log']);
+    expect(all.stderr).toBe('');
+    expect(all.status).toBe(0);
+    expect(ranked(all.stdout)).toEqual(['a/b/run2.log', 'a/run1.log', 'run3.log']);
+    expect(all.stdout).toContain('files in s3://ml-logs/2026-11/');
+    const top = await cli(['sort', '--by', 'accuracy', 's3://ml-logs/2026-1?/*.log']);
+    expect(top.status, top.stderr).toBe(0);
+    expect(ranked(top.stdout)).toEqual(['2026-11/run3.log', '2026-12/run4.log']);
+    expect(top.stdout).toContain('files in s3://ml-logs/');
+  });
+
+  it('reads remote objects in gate, compare, stats, extract, table and chart as local logs', async () => {
+    const gate = await cli(['gate', '--when', 'accuracy >= 0.75', 's3://ml-logs/2026-11/a/**']);
+    expect(gate.status, gate.stderr).toBe(0);
+    expect(gate.stdout).toMatch(/gate passed: 2 executions/);
+    const failing = await cli(['gate', '--baseline', 's3://ml-logs/2026-11/a/b/run2.log', '--max-drop', 'accuracy=0.05', 's3://ml-logs/2026-11/run3.log']);
+    expect(failing.status, failing.stderr).toBe(1);
+    expect(failing.stdout).toMatch(/FAIL .*accuracy drop/);
+    const compare = await cli(['compare', 's3://ml-logs/2026-11/a/run1.log', 's3://ml-logs/2026-11/run3.log']);
+    expect(compare.status, compare.stderr).toBe(0);
+    expect(compare.stdout).toContain('adam');
+    const stats = await cli(['stats', '--format', 'json', 's3://ml-logs/2026-11/**/*.log']);
+    expect(stats.status, stats.stderr).toBe(0);
+    expect(stats.stdout).toContain('"accuracy"');
+    const extract = await cli(['extract', 's3://ml-logs/2026-11/**/*.log']);
+    expect(extract.status, extract.stderr).toBe(0);
+    expect(extract.stdout.trimEnd().split('\n').map((line) => (JSON.parse(line) as { _source: string })._source)).toEqual([
+      's3://ml-logs/2026-11/a/b/run2.log', 's3://ml-logs/2026-11/a/run1.log', 's3://ml-logs/2026-11/a/run1.log', 's3://ml-logs/2026-11/a/run1.log', 's3://ml-logs/2026-11/run3.log',
+    ]);
+    const table = await cli(['table', '--format', 'csv', 's3://ml-logs/2026-11/a/run1.log']);
+    expect(table.status, table.stderr).toBe(0);
+    expect(table.stdout).toContain('0.8');
+    const chart = await cli(['chart', '--keys', 'loss', 's3://ml-logs/2026-11/a/run1.log']);
+    expect(chart.status, chart.stderr).toBe(0);
+    expect(chart.stdout).toContain('loss');
+  });
+});
+
+describe('remote errors: one line naming the object, exit 2, other inputs still read', () => {
+  it('a missing object, a missing bucket, a glob matching nothing and an object that is not a log', async () => {
+    const result = await cli(['sort', '--by', 'accuracy', 's3://ml-logs/2026-11/run3.log', 's3://ml-logs/2026-11/nope.log', 's3://no-such-bucket/run.log', 's3://ml-logs/2030/**/*.log', 's3://no-such-bucket/**/*.log']);
+    errorLines(result, [
+      'vizmeta: s3://ml-logs/2026-11/nope.log: no such object',
+      'vizmeta: s3://no-such-bucket/run.log: no such bucket',
+      'vizmeta: s3://ml-logs/2030/**/*.log: no objects match',
+      'vizmeta: s3://no-such-bucket/**/*.log: no such bucket',
+    ]);
+    expect(ranked(result.stdout)).toEqual(['s3://ml-logs/2026-11/run3.log']);
+  });
+
+  it('access denied, as a bucket policy refusing the caller answers', async () => {
+    const result = await cli(['extract', 's3://ml-logs/denied/run.log', 's3://ml-logs/2026-11/run3.log'], { viaProxy: true });
+    errorLines(result, ['vizmeta: s3://ml-logs/denied/run.log: access denied']);
+    expect(result.stdout).toContain('"accuracy":0.7');
+    const listing = await cli(['sort', '--by', 'accuracy', 's3://ml-logs/denied/**/*.log'], { viaProxy: true });
+    errorLines(listing, ['vizmeta: s3://ml-logs/denied/**/*.log: access denied']);
+  });
+
+  it('credentials the server refuses are named as such', async () => {
+    const result = await cli(['sort', '--by', 'accuracy', 's3://ml-logs/2026-11/run3.log'], { env: { AWS_ACCESS_KEY_ID: 'WRONG', AWS_SECRET_ACCESS_KEY: 'WRONG' } });
+    expect(result.status, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/^vizmeta: s3:\/\/ml-logs\/2026-11\/run3\.log: access denied \(the credentials were refused: \w+\)\n$/);
+  });
+
+  it('an unreachable endpoint is a network error after the SDK\'s retries', async () => {
+    const result = await runCli(['sort', '--by', 'accuracy', 's3://ml-logs/run.log'], { env: s3Env('http://127.0.0.1:9'), timeoutMs: 60_000 });
+    errorLines(result, ['vizmeta: s3://ml-logs/run.log: network error (ECONNREFUSED) after 3 attempts']);
+  });
+});
+
+describe('transient failures are retried with backoff', () => {
+  it('two 503 SlowDown answers, then the object: read, with three requests for it (the SDK\'s standard retry)', async () => {
+    const before = proxy.seen.length;
+    const result = await cli(['sort', '--by', 'accuracy', 's3://ml-logs/flaky/run.log'], { viaProxy: true });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('0.9');
+    const requests = proxy.seen.slice(before).filter((seen) => seen.url.startsWith('/ml-logs/flaky/run.log'));
+    expect(requests.map((seen) => seen.answer)).toEqual(['503', '503', 'forwarded']);
+  });
+
+  it('503 every time: one line after the attempts, other inputs still read', async () => {
+    const result = await cli(['sort', '--by', 'accuracy', 's3://ml-logs/down/run.log', 's3://ml-logs/2026-11/run3.log'], { viaProxy: true });
+    errorLines(result, ['vizmeta: s3://ml-logs/down/run.log: throttled by the server after 3 attempts']);
+    expect(ranked(result.stdout)).toEqual(['s3://ml-logs/2026-11/run3.log']);
+  });
+
+  it('a body cut off midway is resumed from the byte it stopped at, pinned to the same object', async () => {
+    const before = proxy.seen.length;
+    const result = await cli(['stats', '--format', 'json', 's3://ml-logs/cut/run.log'], { viaProxy: true });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const stats = JSON.parse(result.stdout) as unknown;
+    expect(JSON.stringify(stats)).toMatch(/"count":20000/);
+    const requests = proxy.seen.slice(before).filter((seen) => seen.url.startsWith('/ml-logs/cut/run.log'));
+    expect(requests.map((seen) => seen.answer)).toEqual(['cut', 'forwarded']);
+    expect(requests[1]?.range).toMatch(/^bytes=[1-9]\d*-$/);
+  });
+});
+
+describe('http(s)://', () => {
+  it('reads http:// from a loopback server, and refuses http:// to anywhere else', async () => {
+    const result = await cli(['sort', '--by', 'accuracy', `${httpBase}/logs/run.log`, `${httpBase}/logs/missing.log`, 'http://example.com/run.log']);
+    errorLines(result, [
+      `vizmeta: ${httpBase}/logs/missing.log: no such object`,
+      'vizmeta: http://example.com/run.log: http:// is unencrypted and read only from this machine (localhost, 127.0.0.1, ::1); use https://',
+    ]);
+    expect(ranked(result.stdout)).toEqual([`${httpBase}/logs/run.log`]);
+  });
+});
+
+describe('a 200 MB object is streamed', () => {
+  it('sort reads it with peak RSS under 300 MB (VmHWM polled, killed past 700 MB)', async () => {
+    const file = join(scratch, 'big.log');
+    const out = createWriteStream(file);
+    let step = 0;
+    const block = (): string => {
+      let text = '';
+      for (let i = 0; i < 10_000; i++) text += `{"step": ${++step}, "loss": ${(1 / step).toFixed(8)}, "accuracy": 0.5}\n`;
+      return text;
+    };
+    while (out.bytesWritten + out.writableLength < 200 * 1024 * 1024) if (!out.write(block())) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    await new Promise<void>((resolve) => out.end(resolve));
+    await s3.put('ml-logs', 'big/run.log', { file });
+    const size = statSync(file).size;
+    rmSync(file);
+    const child = spawn(process.execPath, [BIN, 'sort', '--by', 'step', 's3://ml-logs/big/run.log'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...s3Env(s3.endpoint) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let peak = 0;
+    let killed = false;
+    const watchdog = setInterval(() => {
+      const kb = procStatusKb(child.pid as number, 'VmHWM');
+      if (kb === undefined) return;
+      peak = Math.max(peak, kb / 1024);
+      if (peak > 700 && !killed) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    }, 20);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearInterval(watchdog);
+    expect(killed, `killed at ${peak.toFixed(0)} MB`).toBe(false);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(size).toBeGreaterThanOrEqual(200 * 1024 * 1024);
+    expect(stdout).toContain(String(step));
+    expect(peak).toBeGreaterThan(10);
+    expect(peak).toBeLessThan(300);
+    console.log(`remote 200 MB object: peak RSS ${peak.toFixed(0)} MB`);
+  }, 240_000);
+});
+
+describe('the SDKs stay out of the bundle', () => {
+  it('no bundled file holds the AWS or Google SDK, and every remote module loads from node_modules at run time', () => {
+    const dist = join(ROOT, 'dist');
+    for (const name of readdirSync(dist).filter((file) => /^(program|cli)[.-].*\.js$/.test(file))) {
+      const text = readFileSync(join(dist, name), 'utf8');
+      expect(text, name).not.toMatch(/class S3Client\b|ListObjectsV2Command=class|GoogleAuth\b.*=class/);
+    }
+  });
+});
