@@ -28,7 +28,7 @@ export async function watchFrameworkInput(input: DiscoveredInput, sink: RecordSi
   await Promise.all(files.map(async (file) => {
     // A record half written when a chunk ends waits in the reader for the rest: never end() while following.
     const reader = new TensorBoardReader();
-    for await (const chunk of followFile(file, { signal: options.signal, notice: options.notice })) {
+    for await (const chunk of followFile(file, { signal: options.signal, notice: options.notice, binary: true })) {
       const batch = reader.push(chunk);
       for (const record of batch.records) sink.record({ values: record.values, time: record.time, source: input.name, line: ++count });
       for (const warning of batch.warnings) sink.diagnostic({ source: file, line: 0, message: warning.message });
