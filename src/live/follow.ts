@@ -190,6 +190,8 @@ export async function* followFile(path: string, options: FollowOptions): AsyncGe
   async function* drain(file: Tracked): AsyncGenerator<Buffer> {
     for (;;) {
       const { size } = await file.handle.stat();
+      // Nothing new (or shorter: truncated, for unchanged to tell): no read. A /proc file says 0 at 0.
+      if (file.position > 0 && size <= file.position) return;
       const length = Math.min(chunkBytes, Math.max(64 * 1024, size - file.position));
       const overlap = file.tail.length;
       const read = await readAt(file.handle, file.position - overlap, overlap + length);
@@ -332,6 +334,11 @@ export async function* followFile(path: string, options: FollowOptions): AsyncGe
     }
   }
 
+  // A stream (a FIFO, a device) is read as stdin is: opened once, since a second open could cost its writer a SIGPIPE.
+  if ((await statOrUndefined(path))?.isFile() === false) {
+    yield* addAbortSignal(options.signal, openFile(path)) as AsyncIterable<Buffer>;
+    return;
+  }
   // Rotated files already beside it are history from before vizmeta began: never read as missed turns.
   for (const { stats } of await siblings()) seen.add(key(stats.dev, stats.ino));
   try {
@@ -349,14 +356,8 @@ export async function* followFile(path: string, options: FollowOptions): AsyncGe
           yield* missed(removedAt, openedAt);
           removedAt = undefined;
         }
-        // A stream (FIFO, device) is read as stdin is; a /proc or /sys file once.
+        // A /proc or /sys file is read once.
         const stats = await current.handle.stat();
-        if (!stats.isFile()) {
-          await current.handle.close();
-          current = undefined;
-          for await (const chunk of addAbortSignal(options.signal, openFile(path)) as AsyncIterable<Buffer>) yield chunk;
-          return;
-        }
         const pseudo = stats.size === 0 && await fs.statfs(path).then((fsStats) => PSEUDO_FS.has(fsStats.type), () => false);
         if (pseudo) {
           yield* drain(current);

@@ -5,7 +5,7 @@
  * order, whole (no line torn at a rotation), and anything that could not be read must be said on
  * stderr. A /proc file is read once, not re-read forever. Built binary.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +111,18 @@ describe('watch --follow loses nothing it could have read (issue 15, item 6)', (
     expect(status).toBe(0);
     expect(watch.stderr()).toContain('train.log: the last line was cut by a truncation; ended it with a newline');
   }, 60_000);
+
+  it('--follow on a FIFO reads it as a stream, to its writer\'s end', async () => {
+    const dir = tmp();
+    const fifo = join(dir, 'train.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const watch = follow(fifo);
+    const writer = spawn('sh', ['-c', `printf '{"n": 1}\\n{"n": 2}\\n' > ${fifo}`], { stdio: 'inherit' });
+    const [status] = await Promise.all([exitedWithin(watch.child, 20_000), exited(writer)]);
+    expect(watch.stdout()).toMatch(/^\{"n": 1\}\n\{"n": 2\}\n/);
+    expect(watch.stderr()).toBe('');
+    expect(status).toBe(0);
+  }, 30_000);
 
   it('--follow /proc/self/status is read once, with one notice, and not re-read', async () => {
     const watch = follow('/proc/self/status');
