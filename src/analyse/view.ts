@@ -85,8 +85,9 @@ export function outputView(output: UiOutput, location: SourceLocation, loaded: L
   if (!(OUTPUT_TYPES as readonly string[]).includes(type)) return { kind: 'unknown' };
   if (type === 'web-app') return { kind: 'web-app', location, size: loaded.kind === 'size' ? loaded.size : undefined };
   if (type === 'tensorboard') return { kind: 'tensorboard' };
-  if (location.kind === 'remote') return { kind: 'remote', url: location.url };
-  const name = location.kind === 'local' ? basename(output.source ?? location.path) : `output ${output.index}`;
+  // A remote source is shown when it was fetched (`view --allow-remote`), else named.
+  if (location.kind === 'remote' && loaded.kind === 'none') return { kind: 'remote', url: location.url };
+  const name = location.kind === 'local' ? basename(output.source ?? location.path) : location.kind === 'remote' ? basename(location.url.split('?')[0] ?? location.url) : `output ${output.index}`;
   try {
     if (loaded.kind === 'error') throw loaded.error;
     const text = loaded.kind === 'text' ? loaded.text : '';
@@ -97,7 +98,7 @@ export function outputView(output: UiOutput, location: SourceLocation, loaded: L
     return { kind: 'roc', roc: rocOf(output, text), name };
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    const data = location.kind === 'local' ? (output.source ?? location.path) : 'inline source';
+    const data = location.kind === 'local' ? (output.source ?? location.path) : location.kind === 'remote' ? location.url : 'inline source';
     // What the source holds is not quoted: it may be a file the metadata should not have named.
     const message = /^(ROC )?CSV line \d+/.test(error.message) ? locateMessage(data, withoutValues(error.message)) : error.message;
     return { kind: 'error', message: `${file}: output ${output.index} (${type}): ${message}` };

@@ -21,6 +21,13 @@ export interface ViewOptions {
   color?: boolean;
   /** Read local sources outside the metadata file's folder too. Default false. */
   allowOutside?: boolean;
+  /** Fetch remote sources (s3://, gs://, minio://, https://). Default false. */
+  allowRemote?: boolean;
+}
+
+/** A remote source's text, through input/remote.ts (and a cloud SDK), loaded only when one is fetched. */
+async function fetchRemote(url: string): Promise<string> {
+  return (await import('../input/remote.js')).readRemoteText(url);
 }
 
 export interface ViewResult {
@@ -30,7 +37,7 @@ export interface ViewResult {
 }
 
 /** Reads one metadata file and renders every output (sources read concurrently). */
-export async function viewFile(input: string, io: CommandIO, render: ViewRender, allowOutside = false): Promise<ViewResult> {
+export async function viewFile(input: string, io: CommandIO, render: ViewRender, allowOutside = false, allowRemote = false): Promise<ViewResult> {
   const name = displayName(input);
   const metadata = parseUiMetadata(await readUiMetadataFile(input, io.stdin, io.cwd), name);
   const notes: string[] = [];
@@ -40,7 +47,7 @@ export async function viewFile(input: string, io: CommandIO, render: ViewRender,
   const folders = allowOutside ? undefined : await sourceFolders(input, io.cwd);
   const sections = await Promise.all(metadata.outputs.map(async (output) => {
     const location = locateSource(output, baseDir);
-    return renderSection(output, location, outputView(output, location, await loadSource(output, location, folders), name), render);
+    return renderSection(output, location, outputView(output, location, await loadSource(output, location, folders, allowRemote ? fetchRemote : undefined), name), render);
   }));
   return { input, sections, notes };
 }
@@ -53,7 +60,7 @@ export async function runView(inputs: string[], options: ViewOptions, io: Comman
     status = ExitCode.usage;
   };
   let first = true;
-  for await (const result of concurrentlyInOrder(inputs, (input) => viewFile(input, io, render, options.allowOutside === true), onInputError)) {
+  for await (const result of concurrentlyInOrder(inputs, (input) => viewFile(input, io, render, options.allowOutside === true, options.allowRemote === true), onInputError)) {
     for (const note of result.notes) warn(io, note);
     await write(io.stdout, guardWorkflowCommands((first ? '' : '\n') + fileHeader(displayName(result.input), result.sections.length, inputs.length > 1, render)));
     first = false;
@@ -76,7 +83,8 @@ export function registerView(program: Command, io: CommandIO, exit: ExitSlot): v
     .argument('[files...]', 'mlpipeline-ui-metadata.json files; - or nothing reads stdin')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown']).default('text'))
     .option('--no-color', 'no colours, even on a terminal')
-    .option('--allow-outside', "read local sources outside the JSON file's folder too (absolute paths, .., file:// URLs, links)");
+    .option('--allow-outside', "read local sources outside the JSON file's folder too (absolute paths, .., file:// URLs, links)")
+    .option('--allow-remote', 'fetch remote sources too: s3://, gs://, minio:// (as S3) and https://, with your cloud credentials');
   command.addHelpText('after', `
 Examples:
   vizmeta view mlpipeline-ui-metadata.json
@@ -86,7 +94,9 @@ Sources: storage "inline" and local paths are read; relative paths are taken fro
 file's folder, and a * in a path matches file names (the matches are concatenated). A source
 outside that folder (an absolute path, .., a file:// URL or a link leading out) is not read
 unless --allow-outside is given: the JSON file decides what is read, and may not be yours.
-Remote sources (gs://, s3://, minio://, http(s)://) are not fetched.`);
+Remote sources (s3://, gs://, minio://, https://) are fetched only with --allow-remote, as
+remote logs are read (credentials from each cloud's SDK; AWS_ENDPOINT_URL for MinIO): the JSON
+file chooses the URL, and fetching it uses your credentials and network.`);
   command.action(async (files: string[], options: ViewOptions) => {
     exit.code = await runView(resolveInputs(files, io, command), options, io);
   });

@@ -10,8 +10,9 @@
  *   that folder; the matches are read in name order and concatenated, as Kubeflow does.
  *   `view` reads only files inside the metadata file's folder (see `loadSource`) unless told
  *   otherwise (`--allow-outside`).
- * - a remote URL (`http(s)://`, `gs://`, `s3://`, `minio://`, any other `scheme://`): not
- *   fetched; vizmeta reads only local or inline data.
+ * - a remote URL (`https://`, `gs://`, `s3://`, `minio://`, any other `scheme://`): fetched only
+ *   when the caller passes a fetcher (`view --allow-remote`, input/remote.ts): the metadata file
+ *   chooses the URL, and fetching it spends the user's credentials and network.
  *
  * Parsing follows the Kubeflow UI: a file without `outputs` is an error; a file that is not
  * JSON is retried with newlines and backslashes removed (a file escaped twice, kubeflow/pipelines
@@ -173,7 +174,7 @@ export function locateSource(output: UiOutput, baseDir: string): SourceLocation 
 
 /** The message for a remote source. */
 export function remoteMessage(url: string): string {
-  return `${url} is remote; vizmeta reads only inline data and local files (download it and point source at the copy)`;
+  return `${url} is remote; --allow-remote fetches it (s3://, gs://, minio://, https://)`;
 }
 
 function globToRegExp(segment: string): RegExp {
@@ -316,11 +317,13 @@ export type LoadedSource =
  * `folders`, a local source outside them (after symbolic links) is not read: the metadata file is
  * as untrusted as a log, and `/proc/self/environ` or `file:///etc/passwd` would print secrets.
  */
-export async function loadSource(output: UiOutput, location: SourceLocation, folders?: readonly string[]): Promise<LoadedSource> {
+export async function loadSource(output: UiOutput, location: SourceLocation, folders?: readonly string[], fetchRemote?: (url: string) => Promise<string>): Promise<LoadedSource> {
   if (output.type === 'web-app') return { kind: 'size', size: location.kind === 'local' ? await sizeOf(location.path) : undefined };
-  if (!(OUTPUT_TYPES as readonly string[]).includes(output.type) || output.type === 'tensorboard' || location.kind === 'remote') return { kind: 'none' };
+  if (!(OUTPUT_TYPES as readonly string[]).includes(output.type) || output.type === 'tensorboard' || (location.kind === 'remote' && fetchRemote === undefined)) return { kind: 'none' };
   try {
     if (location.kind === 'inline') return { kind: 'text', text: location.content };
+    // `fetchRemote` throws InputError naming the URL: no such object, access denied, …
+    if (location.kind === 'remote' && fetchRemote !== undefined) return { kind: 'text', text: await fetchRemote(location.url) };
     if (location.kind === 'local') return { kind: 'text', text: (await readLocalSource(location.path, folders)).content };
     throw new InputError('the output has no source');
   } catch (error) {

@@ -419,3 +419,42 @@ async function* resumed(spec: RemoteSpec, first: Opened, open: typeof openS3): A
     current.body.destroy();
   }
 }
+
+/** Most bytes `readRemoteText` takes from one source: a viewer's CSV or markdown, not a log. */
+export const REMOTE_TEXT_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A Kubeflow viewer's remote `source` as text (`view --allow-remote`): `minio://` is read as
+ * `s3://` (Kubeflow's own artifact store; AWS_ENDPOINT_URL says where), and a glob's matches are
+ * concatenated in key order, each ending in a newline, as Kubeflow does. Throws InputError, one
+ * line naming the URL: an unknown scheme, no such object, access denied, more than `maxBytes`.
+ */
+export async function readRemoteText(url: string, maxBytes = REMOTE_TEXT_MAX_BYTES): Promise<string> {
+  const spec = url.replace(/^minio:\/\//i, 's3://');
+  if (!SCHEME.test(spec)) throw new InputError(`${url}: vizmeta fetches s3://, gs://, minio:// and https:// sources only`);
+  let objects: string[];
+  try {
+    objects = await expandRemoteGlob(spec);
+  } catch (error) {
+    if (error instanceof UsageError) throw new InputError(error.message);
+    throw error;
+  }
+  const parts: string[] = [];
+  let total = 0;
+  for (const object of objects) {
+    const chunks: Buffer[] = [];
+    const { stream } = await openRemoteObject(object);
+    try {
+      for await (const chunk of stream) {
+        total += (chunk as Buffer).length;
+        if (total > maxBytes) throw new InputError(`${object}: larger than ${maxBytes / 1024 / 1024} MiB; not read as a viewer's source`);
+        chunks.push(chunk as Buffer);
+      }
+    } finally {
+      stream.destroy();
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    parts.push(objects.length > 1 && text !== '' && !text.endsWith('\n') ? `${text}\n` : text);
+  }
+  return parts.join('');
+}

@@ -55,7 +55,7 @@ describe('vizmeta view (in-process)', () => {
     expect(body(second ?? '')).toBe(body(first ?? '').replace(/\n\n$/, '\n'));
   });
 
-  it('says a remote source is not read, skips an unknown type, and keeps going', async () => {
+  it('says a remote source is not read without --allow-remote, skips an unknown type, and keeps going', async () => {
     const json = file('remote.json', JSON.stringify({
       version: 1,
       outputs: [
@@ -70,7 +70,7 @@ describe('vizmeta view (in-process)', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toBe([
       '1. table · gs://bucket/table.csv',
-      'not shown: gs://bucket/table.csv is remote; vizmeta reads only inline data and local files (download it and point source at the copy)',
+      'not shown: gs://bucket/table.csv is remote; --allow-remote fetches it (s3://, gs://, minio://, https://)',
       '',
       '2. plotly',
       'skipped: unknown output type "plotly" (vizmeta shows confusion_matrix, roc, table, markdown, web-app, tensorboard)',
@@ -79,7 +79,7 @@ describe('vizmeta view (in-process)', () => {
       'still here',
       '',
       '4. roc · https://example.com/roc.csv',
-      'not shown: https://example.com/roc.csv is remote; vizmeta reads only inline data and local files (download it and point source at the copy)',
+      'not shown: https://example.com/roc.csv is remote; --allow-remote fetches it (s3://, gs://, minio://, https://)',
       '',
       '5. (no type)',
       'skipped: the output has no type (vizmeta shows confusion_matrix, roc, table, markdown, web-app, tensorboard)',

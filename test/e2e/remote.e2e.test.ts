@@ -7,7 +7,7 @@
  * a resumed body, and a 200 MB object read in bounded memory under a watchdog.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -185,6 +185,32 @@ describe('http(s)://', () => {
       'vizmeta: http://example.com/run.log: http:// is unencrypted and read only from this machine (localhost, 127.0.0.1, ::1); use https://',
     ]);
     expect(ranked(result.stdout)).toEqual([`${httpBase}/logs/run.log`]);
+  });
+});
+
+describe('view fetches Kubeflow remote sources only with --allow-remote', () => {
+  it('s3://, minio:// (read as S3, globs concatenated) and http:// to loopback; a missing one is one line, exit 2', async () => {
+    await s3.put('ml-logs', 'kubeflow/metrics.csv', 'model,accuracy\nresnet,0.91\n');
+    await s3.put('ml-logs', 'kubeflow/parts/a.csv', 'x,1');
+    await s3.put('ml-logs', 'kubeflow/parts/b.csv', 'y,2\n');
+    const json = join(scratch, 'mlpipeline-ui-metadata.json');
+    writeFileSync(json, JSON.stringify({
+      version: 1,
+      outputs: [
+        { type: 'table', format: 'csv', header: ['model', 'accuracy'], source: 's3://ml-logs/kubeflow/metrics.csv' },
+        { type: 'table', format: 'csv', header: ['k', 'v'], source: 'minio://ml-logs/kubeflow/parts/*.csv' },
+        { type: 'markdown', source: `${httpBase}/logs/run.log` },
+        { type: 'table', format: 'csv', header: ['a'], source: 's3://ml-logs/kubeflow/missing.csv' },
+      ],
+    }));
+    const refused = await cli(['view', json]);
+    expect(refused.status, refused.stderr).toBe(0);
+    expect(refused.stdout).toContain('not shown: s3://ml-logs/kubeflow/metrics.csv is remote; --allow-remote fetches it');
+    const fetched = await cli(['view', '--allow-remote', json]);
+    errorLines(fetched, [`vizmeta: ${json}: output 4 (table): s3://ml-logs/kubeflow/missing.csv: no such object`]);
+    expect(fetched.stdout).toMatch(/resnet\s+0\.91/);
+    expect(fetched.stdout).toMatch(/x\s+1\ny\s+2\n\(2 rows\)/);
+    expect(fetched.stdout).toContain('"accuracy": 0.7');
   });
 });
 
