@@ -5,7 +5,7 @@
  * `trueclass` and a score column. Pure.
  */
 import { InputError } from '../core/errors.js';
-import { parseCsvRecords, parseNumberCell } from '../formats/confusion.js';
+import { parseCsvRecords, parseNumberCell, type CsvRecord } from '../formats/confusion.js';
 
 export interface RocCurve {
   /** False-positive rate at each threshold, non-decreasing from 0 to 1. */
@@ -43,47 +43,126 @@ export function rocCurve(targets: readonly number[], scores: readonly number[]):
     const only = positives === 0 ? 'negative' : 'positive';
     throw new InputError(`ROC input has only ${only} samples (${targets.length}); a ROC curve needs both classes`);
   }
+  const pos = new Float64Array(positives);
+  const neg = new Float64Array(targets.length - positives);
+  let p = 0;
+  let n = 0;
+  targets.forEach((t, i) => {
+    if (t === 1) pos[p++] = scores[i] as number;
+    else neg[n++] = scores[i] as number;
+  });
+  return rocCurveOfClasses(pos, neg);
+}
 
-  // _binary_clf_curve: order by score descending; the order inside a tie cannot matter because
-  // only the cumulative counts at the end of each run of equal scores are kept.
-  const order = targets.map((_, i) => i).sort((a, b) => (scores[b] as number) - (scores[a] as number));
-  let fps: number[] = [];
-  let tps: number[] = [];
-  let thresholds: number[] = [];
+/**
+ * `rocCurve` over the scores of the positive and of the negative samples, each in a typed array
+ * that is sorted in place: 8 bytes a sample and no index array, so ten million samples take
+ * 80 MB where objects per row took gigabytes. Exactly sklearn's curve: the two sorted arrays are
+ * merged from the highest score down, one point per distinct score (ties form one step, whichever
+ * class they hold), and drop_intermediate keeps the points where the curve bends, decided from
+ * each point's raw neighbours as they stream past. Both arrays must be non-empty and finite.
+ */
+export function rocCurveOfClasses(positives: Float64Array, negatives: Float64Array): RocCurve {
+  positives.sort();
+  negatives.sort();
+  const fps: number[] = [];
+  const tps: number[] = [];
+  const thresholds: number[] = [];
+  // The last two raw points, for the second difference at the middle one.
+  let f1 = 0, t1 = 0, s1 = 0, f2 = 0, t2 = 0;
+  let seen = 0;
+  let i = positives.length - 1;
+  let j = negatives.length - 1;
   let tp = 0;
-  for (let k = 0; k < order.length; k++) {
-    const i = order[k] as number;
-    tp += targets[i] as number;
-    const next = order[k + 1];
-    if (next === undefined || scores[next] !== scores[i]) {
-      tps.push(tp);
-      fps.push(k + 1 - tp);
-      thresholds.push(scores[i] as number);
+  let fp = 0;
+  while (i >= 0 || j >= 0) {
+    const v = i < 0 ? negatives[j] as number : j < 0 ? positives[i] as number : Math.max(positives[i] as number, negatives[j] as number);
+    while (i >= 0 && positives[i] === v) { tp++; i--; }
+    while (j >= 0 && negatives[j] === v) { fp++; j--; }
+    // drop_intermediate: the middle of the last three raw points stays where fps or tps bends.
+    if (seen === 0) {
+      fps.push(fp); tps.push(tp); thresholds.push(v);
+    } else if (seen >= 2 && (fp - 2 * f1 + f2 !== 0 || tp - 2 * t1 + t2 !== 0)) {
+      fps.push(f1); tps.push(t1); thresholds.push(s1);
     }
+    f2 = f1; t2 = t1;
+    f1 = fp; t1 = tp; s1 = v;
+    seen++;
+  }
+  // The last point always stays (the first was pushed when seen).
+  if (seen > 1) { fps.push(f1); tps.push(t1); thresholds.push(s1); }
+  const lastF = fp;
+  const lastT = tp;
+  const fpr = new Array<number>(fps.length + 1);
+  const tpr = new Array<number>(tps.length + 1);
+  fpr[0] = 0;
+  tpr[0] = 0;
+  for (let k = 0; k < fps.length; k++) {
+    fpr[k + 1] = (fps[k] as number) / lastF;
+    tpr[k + 1] = (tps[k] as number) / lastT;
+  }
+  return { fpr, tpr, thresholds: [Infinity, ...thresholds] };
+}
+
+/**
+ * Per-sample scores kept for an exact ROC curve in bounded memory: one growing Float64Array per
+ * target label (8 bytes a sample, at most twice that while an array grows), so the positive class
+ * can be chosen once every label is known (`--true-class`, or 1 for 0/1 targets).
+ */
+export class ScoreColumns {
+  private readonly byLabel = new Map<string, { values: Float64Array; length: number }>();
+  /** Samples added. */
+  rows = 0;
+
+  add(label: string, score: number): void {
+    let column = this.byLabel.get(label);
+    if (column === undefined) {
+      column = { values: new Float64Array(1024), length: 0 };
+      this.byLabel.set(label, column);
+    }
+    if (column.length === column.values.length) {
+      const grown = new Float64Array(column.values.length * 2);
+      grown.set(column.values);
+      column.values = grown;
+    }
+    column.values[column.length++] = score;
+    this.rows++;
   }
 
-  // drop_intermediate: keep the ends and every point where the curve bends, i.e. where the
-  // second difference of fps or tps is non-zero.
-  if (fps.length > 2) {
-    const keep: number[] = [0];
-    for (let k = 1; k < fps.length - 1; k++) {
-      const bendF = (fps[k + 1] as number) - 2 * (fps[k] as number) + (fps[k - 1] as number);
-      const bendT = (tps[k + 1] as number) - 2 * (tps[k] as number) + (tps[k - 1] as number);
-      if (bendF !== 0 || bendT !== 0) keep.push(k);
-    }
-    keep.push(fps.length - 1);
-    fps = keep.map((k) => fps[k] as number);
-    tps = keep.map((k) => tps[k] as number);
-    thresholds = keep.map((k) => thresholds[k] as number);
+  get labelCount(): number {
+    return this.byLabel.size;
   }
 
-  const lastF = fps[fps.length - 1] as number;
-  const lastT = tps[tps.length - 1] as number;
-  return {
-    fpr: [0, ...fps.map((f) => f / lastF)],
-    tpr: [0, ...tps.map((t) => t / lastT)],
-    thresholds: [Infinity, ...thresholds],
-  };
+  has(label: string): boolean {
+    return this.byLabel.has(label);
+  }
+
+  /** The labels seen, in first-seen order. */
+  labels(): string[] {
+    return [...this.byLabel.keys()];
+  }
+
+  /**
+   * The curve with `trueClass` as the positive class and every other label negative.
+   * @throws InputError with no samples or a single class, as `rocCurve`.
+   */
+  curve(trueClass: string): RocCurve {
+    if (this.rows === 0) throw new InputError('ROC input is empty');
+    const positive = this.byLabel.get(trueClass);
+    const positives = positive ? positive.values.subarray(0, positive.length) : new Float64Array(0);
+    const negatives = new Float64Array(this.rows - positives.length);
+    let at = 0;
+    for (const [label, column] of this.byLabel) {
+      if (label === trueClass) continue;
+      negatives.set(column.values.subarray(0, column.length), at);
+      at += column.length;
+    }
+    if (positives.length === 0 || negatives.length === 0) {
+      const only = positives.length === 0 ? 'negative' : 'positive';
+      throw new InputError(`ROC input has only ${only} samples (${this.rows}); a ROC curve needs both classes`);
+    }
+    return rocCurveOfClasses(positives, negatives);
+  }
 }
 
 /**
@@ -124,39 +203,61 @@ export function auc(x: readonly number[], y: readonly number[]): number {
  * @throws InputError on ragged or non-numeric rows, rates outside [0, 1], or no rows.
  */
 export function rocFromGeneratedCsv(text: string): RocCurve {
-  let rows = parseCsvRecords(text).filter((row) => !(row.cells.length === 1 && (row.cells[0] as string).trim() === ''));
-  let columns = [0, 1, 2];
-  let expected = 3;
-  const head = rows[0];
-  if (head && head.cells.every((cell) => parseNumberCell(cell) === undefined)) {
-    const names = head.cells.map((cell) => cell.trim().toLowerCase());
-    columns = [names.indexOf('fpr'), names.indexOf('tpr'), names.findIndex((name) => name.startsWith('threshold'))];
-    if (columns.some((c) => c < 0)) {
-      throw new InputError(`ROC CSV header ${JSON.stringify(head.cells.join(','))} must name fpr, tpr and threshold columns`);
-    }
-    expected = names.length;
-    rows = rows.slice(1);
+  const reader = new GeneratedRocReader();
+  for (const record of parseCsvRecords(text)) reader.add(record);
+  return reader.finish();
+}
+
+/** `rocFromGeneratedCsv` a record at a time, for CSV read as it arrives. */
+export class GeneratedRocReader {
+  private columns: number[] | undefined;
+  private expected = 3;
+  private readonly curve: RocCurve = { fpr: [], tpr: [], thresholds: [] };
+
+  /** Rows of the curve read so far. */
+  get rows(): number {
+    return this.curve.fpr.length;
   }
-  if (rows.length === 0) throw new InputError('ROC CSV has no rows');
-  const curve: RocCurve = { fpr: [], tpr: [], thresholds: [] };
-  for (const { cells, line } of rows) {
-    if (cells.length !== expected) throw new InputError(`ROC CSV line ${line} has ${cells.length} fields, expected ${expected}`);
-    const [fText, tText, thText] = columns.map((c) => cells[c] as string) as [string, string, string];
+
+  /** @throws InputError naming the record's line. */
+  add(record: CsvRecord): void {
+    const { cells, line } = record;
+    if (cells.length === 1 && (cells[0] as string).trim() === '') return;
+    if (this.columns === undefined) {
+      this.columns = [0, 1, 2];
+      if (cells.every((cell) => parseNumberCell(cell) === undefined)) {
+        const names = cells.map((cell) => cell.trim().toLowerCase());
+        this.columns = [names.indexOf('fpr'), names.indexOf('tpr'), names.findIndex((name) => name.startsWith('threshold'))];
+        if (this.columns.some((c) => c < 0)) {
+          throw new InputError(`ROC CSV header ${JSON.stringify(cells.join(','))} must name fpr, tpr and threshold columns`);
+        }
+        this.expected = names.length;
+        return;
+      }
+    }
+    if (cells.length !== this.expected) throw new InputError(`ROC CSV line ${line} has ${cells.length} fields, expected ${this.expected}`);
+    const [fText, tText, thText] = this.columns.map((c) => cells[c] as string) as [string, string, string];
     const rate = (name: string, cell: string): number => {
       const value = parseNumberCell(cell);
       if (value === undefined || !Number.isFinite(value)) throw new InputError(`ROC CSV line ${line}: ${name} ${JSON.stringify(cell)} is not a finite number`);
       if (value < 0 || value > 1) throw new InputError(`ROC CSV line ${line}: ${name} ${value} is outside [0, 1]`);
       return value;
     };
-    curve.fpr.push(rate('fpr', fText));
-    curve.tpr.push(rate('tpr', tText));
+    const fpr = rate('fpr', fText);
+    const tpr = rate('tpr', tText);
     const threshold = parseNumberCell(thText);
     if (threshold === undefined || Number.isNaN(threshold)) {
       throw new InputError(`ROC CSV line ${line}: threshold ${JSON.stringify(thText)} is not a number`);
     }
-    curve.thresholds.push(threshold);
+    this.curve.fpr.push(fpr);
+    this.curve.tpr.push(tpr);
+    this.curve.thresholds.push(threshold);
   }
-  return curve;
+
+  finish(): RocCurve {
+    if (this.curve.fpr.length === 0) throw new InputError('ROC CSV has no rows');
+    return this.curve;
+  }
 }
 
 /** Which columns of raw rows hold the class and the score, as Kubeflow's `roc_curve` arguments. */

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ExitCode, InputError, UsageError, type ExitSlot } from '../core/errors.js';
 import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
-import { RocCurveBuilder, type InputCurves, type RocReadOptions } from '../analyse/roc-input.js';
+import { DEFAULT_MAX_ROWS, RocCurveBuilder, type InputCurves, type RocReadOptions } from '../analyse/roc-input.js';
 import { renderRoc, renderRocJson } from '../render/roc.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { readVisualInput } from '../formats/visual-input.js';
@@ -29,7 +29,7 @@ export interface RocOptions extends InputOptions, RocReadOptions {
 /** Reads one input into its ROC curves. Throws InputError naming `file:line` on bad data. */
 export async function readCurves(input: string, options: RocOptions, io: CommandIO): Promise<InputCurves> {
   const builder = new RocCurveBuilder(input, options);
-  const content = await readVisualInput(input, io, { record: builder.add, diagnostic: diagnosticWriter(io) }, readOptionsFrom(options));
+  const content = await readVisualInput(input, io, { record: builder.add, diagnostic: diagnosticWriter(io) }, readOptionsFrom(options), builder.csvText);
   return builder.finish(content);
 }
 
@@ -71,6 +71,7 @@ export function registerRoc(program: Command, io: CommandIO, exit: ExitSlot): vo
     .option('--score-col <column>', 'raw scores: the column with the positive-class score (default: score, y_score, true, probability, prob or proba)')
     .option('--true-class <value>', 'raw scores: the target value of the positive class (default: 1 for 0/1 targets, true for true/false)')
     .option('--all', 'every curve of each log, in order (default: the latest of each)')
+    .option('--max-rows <n>', 'raw scores: at most N rows per input, else exit 2 (an exact curve keeps every score: 8 bytes a row)', parseWholeNumber('--max-rows'), DEFAULT_MAX_ROWS)
     .option('--height <rows>', 'chart rows', parseWholeNumber('--height', 2), 16)
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--no-color', 'no colours, even on a terminal');
@@ -83,7 +84,10 @@ Examples:
   vizmeta roc runs/a.log runs/b.log               overlay, with each curve's AUC
 
 Inputs: files ending in .csv are CSV; .jsonl, .ndjson, .json and .log are logs; others
-(and stdin) are CSV when their first lines are comma-separated without '{'.`);
+(and stdin) are CSV when their first lines are comma-separated without '{'.
+Raw scores give sklearn's exact curve, so every score is kept (8 bytes a row, CSV read as it
+arrives): at most --max-rows rows per input (default ${DEFAULT_MAX_ROWS}, about 80-160 MB);
+more is an error (exit 2) that says so.`);
   command.action(async (files: string[], options: RocOptions) => {
     exit.code = await runRoc(resolveInputs(files, io, command), options, io);
   });

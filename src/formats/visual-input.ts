@@ -13,8 +13,9 @@
  * Inputs are opened and read concurrently; callers print results in argument order.
  */
 import { resolve } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
-import { InputError } from '../core/errors.js';
+import { InputError, UsageError } from '../core/errors.js';
 import type { CommandIO } from '../core/io.js';
 import { checkReadable, describeFsError, LineReader, openFile, type ReadOptions, type RecordSink } from '../parsers/source.js';
 
@@ -52,9 +53,11 @@ export type InputContent = { kind: 'csv'; text: string } | { kind: 'log'; lines:
 
 /**
  * Reads one input. A log's records go to `sink` as they are read; a CSV input is returned as
- * text. Throws InputError (`name: no such file` and the like) when the input cannot be read.
+ * text, or, given `csv`, handed to it as it arrives (then the text returned is empty), so that a
+ * CSV of millions of rows is never held whole. Throws InputError (`name: no such file` and the
+ * like) when the input cannot be read, and what `csv` throws.
  */
-export async function readVisualInput(input: string, io: CommandIO, sink: RecordSink, read: ReadOptions): Promise<InputContent> {
+export async function readVisualInput(input: string, io: CommandIO, sink: RecordSink, read: ReadOptions, csv?: (text: string) => void): Promise<InputContent> {
   let stream: Readable;
   if (input === '-') {
     stream = io.stdin;
@@ -74,6 +77,15 @@ export async function readVisualInput(input: string, io: CommandIO, sink: Record
   const held: Buffer[] = [];
   let heldBytes = 0;
   let kind: InputKind | undefined = named;
+  const decoder = new StringDecoder('utf8');
+  /** CSV bytes: to `csv` as text when it is given, else held. */
+  const csvBytes = (buffer: Buffer): void => {
+    if (csv) csv(decoder.write(buffer));
+    else {
+      held.push(buffer);
+      heldBytes += buffer.length;
+    }
+  };
   try {
     for await (const chunk of stream) {
       const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
@@ -83,16 +95,14 @@ export async function readVisualInput(input: string, io: CommandIO, sink: Record
         if (heldBytes < SNIFF_BYTES) continue;
         const head = Buffer.concat(held, heldBytes);
         kind = looksLikeCsv(head.toString('utf8', 0, SNIFF_BYTES), false) ? 'csv' : 'log';
-        if (kind === 'log') {
-          held.length = 0;
-          heldBytes = 0;
-          reader.push(head);
-        }
+        held.length = 0;
+        heldBytes = 0;
+        if (kind === 'log') reader.push(head);
+        else csvBytes(head);
         continue;
       }
       if (kind === 'csv') {
-        held.push(buffer);
-        heldBytes += buffer.length;
+        csvBytes(buffer);
       } else {
         reader.push(buffer);
         const waiting = sink.afterChunk?.();
@@ -100,15 +110,25 @@ export async function readVisualInput(input: string, io: CommandIO, sink: Record
       }
     }
   } catch (error) {
-    if (error instanceof InputError) throw error;
+    if (error instanceof InputError || error instanceof UsageError) throw error;
     throw new InputError(describeFsError(displayName(input), error));
   }
   if (kind === undefined) {
     const head = Buffer.concat(held, heldBytes);
     kind = looksLikeCsv(head.toString('utf8'), true) ? 'csv' : 'log';
+    held.length = 0;
+    heldBytes = 0;
     if (kind === 'log') reader.push(head);
+    else csvBytes(head);
   }
-  if (kind === 'csv') return { kind, text: Buffer.concat(held, heldBytes).toString('utf8') };
+  if (kind === 'csv') {
+    if (csv) {
+      const rest = decoder.end();
+      if (rest !== '') csv(rest);
+      return { kind, text: '' };
+    }
+    return { kind, text: Buffer.concat(held, heldBytes).toString('utf8') };
+  }
   reader.end();
   return { kind, lines: reader.lines };
 }
