@@ -132,3 +132,29 @@ describe('records', () => {
     expect([...flattenValues({ step: 1, val: { loss: 2, acc: 3 }, cm: [[1]] }).keys()]).toEqual(['step', 'val.loss', 'val.acc', 'cm']);
   });
 });
+
+describe('LineReader: a line that never ends (issue 15, item 13)', () => {
+  const feed = (reader: LineReader, bytes: number, piece = 4096): void => {
+    const chunk = Buffer.alloc(piece, 'x');
+    for (let sent = 0; sent < bytes; sent += piece) reader.push(chunk);
+  };
+
+  it('with maxSkippedLineBytes, stops with an InputError naming file and line once the skipped line passes it', () => {
+    const diagnostics: Diagnostic[] = [];
+    const reader = new LineReader('logs/zero', { record: () => {}, diagnostic: (d) => diagnostics.push(d) }, { maxLineBytes: 1024, maxSkippedLineBytes: 64 * 1024 });
+    reader.push(Buffer.from('{"a": 1}\n'));
+    expect(() => feed(reader, 128 * 1024)).toThrow('logs/zero:2: a line with no newline in 64 KiB (the limit is 1 KiB): not a log, stopped reading');
+    expect(diagnostics.map((d) => d.message)).toEqual(['line longer than 1 KiB, skipped']);
+  });
+
+  it('skips a long line that ends before the bound, and without the option skips any long line, as before', () => {
+    for (const options of [{ maxLineBytes: 1024, maxSkippedLineBytes: 64 * 1024 }, { maxLineBytes: 1024 }]) {
+      const records: MetadataRecord[] = [];
+      const reader = new LineReader('log', { record: (r) => records.push(r), diagnostic: () => {} }, options);
+      feed(reader, options.maxSkippedLineBytes === undefined ? 256 * 1024 : 60 * 1024);
+      reader.push(Buffer.from('\n{"a": 2}\n'));
+      reader.end();
+      expect(records.map((r) => r.values)).toEqual([{ a: 2 }]);
+    }
+  });
+});
