@@ -263,7 +263,9 @@ export async function expandRemoteGlob(input: string): Promise<string[]> {
       if (!key.endsWith('/') && pattern.test(key)) matched.push(`${spec.scheme}://${spec.bucket}/${key}`);
     }
   } catch (error) {
-    throw new InputError(describeRemoteError(spec, error));
+    // A listing that finds nothing is an empty answer: 404 means the bucket itself is missing.
+    const status = (error as StoreError).$metadata?.httpStatusCode ?? (error as StoreError).code;
+    throw new InputError(status === 404 ? `${input}: no such bucket` : describeRemoteError(spec, error));
   }
   if (matched.length === 0) throw new InputError(`${input}: no objects match`);
   return matched;

@@ -16,12 +16,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, runCli, type CliResult } from '../helpers/run-cli.js';
 import { procStatusKb } from '../helpers/faults.js';
 import { s3Env, startFaultProxy, startS3, type FaultProxy, type LocalS3 } from '../helpers/s3.js';
+import { startFakeGcs, type FakeGcs } from '../helpers/gcs.js';
 
 let s3: LocalS3;
 let proxy: FaultProxy;
 let http: Server;
 let httpBase: string;
 let scratch: string;
+let gcs: FakeGcs;
 
 const RUN1 = '{"optimizer": "adam"}\n{"step": 1, "accuracy": 0.5, "loss": 0.9}\n{"step": 2, "accuracy": 0.8, "loss": 0.4}\n';
 const RUN2 = '{"step": 1, "accuracy": 0.9, "loss": 0.2}\n';
@@ -66,9 +68,11 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   httpBase = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   scratch = mkdtempSync(join(tmpdir(), 'vizmeta-remote-'));
+  gcs = await startFakeGcs({ runs: { '2026-11/a/run1.log': RUN1, '2026-11/a/b/run2.log': RUN2, '2026-11/run3.log': RUN3, '2026-11/notes.txt': 'not a log\n', 'flaky/run.log': RUN4 } });
 }, 120_000);
 
 afterAll(async () => {
+  await gcs?.close();
   await proxy?.close();
   await s3?.close();
   await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
@@ -175,6 +179,30 @@ describe('transient failures are retried with backoff', () => {
     expect(requests.map((seen) => seen.answer)).toEqual(['cut', 'forwarded']);
     expect(requests[1]?.range).toMatch(/^bytes=[1-9]\d*-$/);
   });
+});
+
+describe('gs:// through @google-cloud/storage (STORAGE_EMULATOR_HOST)', () => {
+  const gsCli = (args: string[]): Promise<CliResult> => runCli(args, { env: { STORAGE_EMULATOR_HOST: gcs.host }, timeoutMs: 60_000 });
+
+  it('lists a glob page by page and reads the matches; missing objects, buckets and refusals are one line each', async () => {
+    const result = await gsCli(['sort', '--by', 'accuracy', 'gs://runs/2026-11/**/*.log', 'gs://runs/nope.log', 'gs://no-such-bucket/**/*.log', 'gs://runs/denied/run.log']);
+    errorLines(result, [
+      'vizmeta: gs://runs/nope.log: no such object',
+      'vizmeta: gs://no-such-bucket/**/*.log: no such bucket',
+      'vizmeta: gs://runs/denied/run.log: access denied',
+    ]);
+    expect(ranked(result.stdout)).toEqual(['a/b/run2.log', 'a/run1.log', 'run3.log']);
+    // Three matches and a text file under the prefix, two to a page: two list requests.
+    expect(gcs.seen.filter((seen) => seen.url.startsWith('/b/runs/o?')).length).toBe(2);
+  });
+
+  it('retries 503 with the library\'s backoff, then reads the object', async () => {
+    const result = await gsCli(['sort', '--by', 'accuracy', 'gs://runs/flaky/run.log']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('0.6');
+    expect(gcs.seen.filter((seen) => seen.url.includes('flaky')).map((seen) => seen.status)).toEqual([503, 503, 200, 200]);
+  }, 60_000);
 });
 
 describe('http(s)://', () => {
