@@ -3,55 +3,28 @@
  * TFDV view: types seen, count, missing, NaN/Inf, min, mean, std, median, max,
  * latest and a histogram sparkline.
  *
- * Memory is bounded per key: mean and std are Welford's running values (exact); the median
- * and the histogram come from a uniform reservoir sample of RESERVOIR values per key, so they
- * are exact up to that many values and approximate beyond (the output says so). The sample uses
- * a fixed seed, so the same input always gives the same output.
- * Pure: records in, plain statistics out.
+ * Memory is bounded per key, and the statistics merge (issue 17): mean and std are Welford's
+ * running values, merged with Chan et al.'s formula (analyse/moments.ts); the median and the
+ * histogram come from the values themselves up to EXACT_VALUES per key (exact), and from a
+ * DDSketch with RELATIVE_ACCURACY beyond (analyse/quantiles.ts). Either depends only on the values,
+ * not on their order, so statistics of summary files (`vizmeta summarize`) merged in any order
+ * equal those of one pass over the logs.
+ * Pure: records (or execution summaries) in, plain statistics out.
  */
 import { flattenValues } from '../parsers/metadata.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
-import { numberFromText } from '../core/numbers.js';
+import { Moments, typeOf, type ValueType } from './moments.js';
+import type { ExecutionSummary } from './summary.js';
 
-/** Values kept per key for the median and the histogram. */
-export const RESERVOIR = 4096;
+export { EXACT_VALUES, RELATIVE_ACCURACY } from './quantiles.js';
+export type { ValueType };
 /** Bars in the histogram sparkline. */
 export const HISTOGRAM_BINS = 10;
 
-export type ValueType = 'number' | 'string' | 'boolean' | 'null' | 'array' | 'object';
-
-function typeOf(value: JsonValue): ValueType {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value as ValueType;
-}
-
-/** A small seeded PRNG (mulberry32): reproducible sampling. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface KeyAccumulator {
-  types: Set<ValueType>;
   count: number;
-  nan: number;
-  posInf: number;
-  negInf: number;
-  /** Finite numbers seen. */
-  finite: number;
-  min: number;
-  max: number;
-  mean: number;
-  m2: number;
   latest: JsonValue;
-  sample: number[];
+  moments: Moments;
 }
 
 /** Per-key statistics of one key. Plain data. */
@@ -74,84 +47,81 @@ export interface KeyStats {
   latest: JsonValue;
   /** Counts of finite values in HISTOGRAM_BINS equal bins from min to max. */
   histogram: number[];
-  /** The median and histogram come from a sample. */
+  /** The median and histogram come from the DDSketch (more than EXACT_VALUES values): within RELATIVE_ACCURACY. */
   approximate: boolean;
 }
 
-/** Folds records into per-key statistics. Pure. */
+/** Folds records, or execution summaries holding moments (summary files), into per-key statistics. Pure. */
 export class StatsBuilder {
   private readonly keys = new Map<string, KeyAccumulator>();
   private records = 0;
-  private readonly rand = random(0x5eed);
 
   constructor(private readonly only?: readonly string[]) {}
 
   add(record: MetadataRecord): void {
     this.records++;
     for (const [key, value] of flattenValues(record.values)) {
-      if (this.only && this.only.length > 0 && !this.only.includes(key)) continue;
+      if (!this.wants(key)) continue;
       this.fold(key, value);
     }
   }
 
-  private fold(key: string, raw: JsonValue): void {
+  private wants(key: string): boolean {
+    return !this.only || this.only.length === 0 || this.only.includes(key);
+  }
+
+  private accumulator(key: string, latest: JsonValue): KeyAccumulator {
     let acc = this.keys.get(key);
     if (!acc) {
-      acc = { types: new Set(), count: 0, nan: 0, posInf: 0, negInf: 0, finite: 0, min: Infinity, max: -Infinity, mean: 0, m2: 0, latest: raw, sample: [] };
+      acc = { count: 0, latest, moments: new Moments() };
       this.keys.set(key, acc);
     }
-    acc.types.add(typeOf(raw));
+    return acc;
+  }
+
+  private fold(key: string, raw: JsonValue): void {
+    const acc = this.accumulator(key, raw);
     acc.count++;
     acc.latest = raw;
     // A numeric string ("0.3", as Transformers 5 prints) counts as its number, as in every command;
     // the types column still says it came as a string.
-    const value = typeof raw === 'string' ? numberFromText(raw) : raw;
-    if (typeof value !== 'number') return;
-    if (Number.isNaN(value)) { acc.nan++; return; }
-    if (value === Infinity) { acc.posInf++; return; }
-    if (value === -Infinity) { acc.negInf++; return; }
-    acc.finite++;
-    if (value < acc.min) acc.min = value;
-    if (value > acc.max) acc.max = value;
-    const delta = value - acc.mean;
-    acc.mean += delta / acc.finite;
-    acc.m2 += delta * (value - acc.mean);
-    // Reservoir sampling (Algorithm R): every value has the same chance to be kept.
-    if (acc.sample.length < RESERVOIR) acc.sample.push(value);
-    else {
-      const slot = Math.floor(this.rand() * acc.finite);
-      if (slot < RESERVOIR) acc.sample[slot] = value;
+    acc.moments.add(raw);
+  }
+
+  /**
+   * Adds an execution as a summary file holds it: its records, and per key its count, latest value
+   * and moments, as if its records had been added here in its place.
+   */
+  addSummary(execution: ExecutionSummary): void {
+    this.records += execution.records;
+    for (const [key, summary] of execution.keys) {
+      if (!this.wants(key)) continue;
+      const acc = this.accumulator(key, summary.latest);
+      acc.count += summary.count;
+      acc.latest = summary.latest;
+      if (summary.moments !== undefined) acc.moments.merge(Moments.fromPlain(summary.moments));
+      else if (!acc.moments.types.includes(typeOf(summary.latest))) acc.moments.types.push(typeOf(summary.latest));
     }
   }
 
   finish(): KeyStats[] {
     return [...this.keys.entries()].map(([key, acc]): KeyStats => {
+      const m = acc.moments;
       const stats: KeyStats = {
-        key, types: [...acc.types], count: acc.count, missing: this.records - acc.count,
-        nan: acc.nan, posInf: acc.posInf, negInf: acc.negInf, latest: acc.latest,
-        histogram: [], approximate: acc.finite > acc.sample.length,
+        key, types: [...m.types], count: acc.count, missing: this.records - acc.count,
+        nan: m.nan, posInf: m.posInf, negInf: m.negInf, latest: acc.latest,
+        histogram: [], approximate: m.quantiles.approximate,
       };
-      if (acc.finite > 0) {
-        stats.min = acc.min;
-        stats.max = acc.max;
-        stats.mean = acc.mean;
-        if (acc.finite > 1) stats.std = Math.sqrt(acc.m2 / (acc.finite - 1));
-        const sorted = [...acc.sample].sort((a, b) => a - b);
-        const mid = sorted.length >> 1;
-        stats.median = sorted.length % 2 === 1 ? sorted[mid] as number : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-        stats.histogram = histogram(sorted, acc.min, acc.max);
+      if (m.finite > 0) {
+        stats.min = m.min;
+        stats.max = m.max;
+        stats.mean = m.mean;
+        const std = m.std();
+        if (std !== undefined) stats.std = std;
+        stats.median = m.quantiles.median(m.min, m.max);
+        stats.histogram = m.quantiles.histogram(m.min, m.max, HISTOGRAM_BINS);
       }
       return stats;
     });
   }
-}
-
-function histogram(values: readonly number[], min: number, max: number): number[] {
-  const bins = new Array<number>(HISTOGRAM_BINS).fill(0);
-  const span = max - min;
-  for (const value of values) {
-    const bin = span > 0 && Number.isFinite(span) ? Math.min(HISTOGRAM_BINS - 1, Math.floor(((value - min) / span) * HISTOGRAM_BINS)) : 0;
-    bins[bin] = (bins[bin] ?? 0) + 1;
-  }
-  return span > 0 ? bins : [values.length];
 }

@@ -20,6 +20,7 @@ import { numberFromText } from '../core/numbers.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
 import { tendencyOf, type Direction, type DirectionOverrides } from '../core/vocabulary.js';
 import type { SchemaViolation } from '../formats/schema.js';
+import { Moments, type PlainMoments } from './moments.js';
 
 export type { SchemaViolation };
 
@@ -58,6 +59,18 @@ export interface KeySummary {
    * latestStep are known; numeric, nan, inf and sum are 0 and min, max undefined.
    */
   partial?: true;
+  /**
+   * With `moments` (summary files): `_time`, line and step of the first value, `_time` of the
+   * latest, so parts of one execution merge first and latest by time; and what `stats` keeps.
+   */
+  firstTime?: string;
+  firstLine?: number;
+  firstStep?: number;
+  latestTime?: string;
+  /** With `moments`: `_time` where min and max were first reached, for merging ties. */
+  minTime?: string;
+  maxTime?: string;
+  moments?: PlainMoments;
 }
 
 /** What one input amounted to. Plain data: it can come back from a worker thread. */
@@ -112,12 +125,15 @@ export interface SummaryOptions {
    * at a fraction of the cost of converting every value.
    */
   others?: 'skip' | 'latest';
+  /** Also keep each key's first and latest `_time` and `stats`' moments (`vizmeta summarize`). Default false. */
+  moments?: boolean;
 }
 
 export { STEP_KEYS, stepOf } from '../core/keys.js';
 
 interface Building extends KeySummary {
   store?: HistoryStore;
+  live?: Moments;
 }
 
 /** In SummaryBuilder's slot cache: the key is folded in full, not kept light. */
@@ -155,6 +171,8 @@ export class SummaryBuilder implements OtherKeysSink {
   /** The step and line of the record being folded, for `foldLeaf`. */
   private step = 0;
   private line = 0;
+  /** `_time` of the record being folded, for `moments`. */
+  private time = '';
   /** One visitor for every record, so folding all keys allocates no closure per record. */
   private readonly foldLeaf = (key: string, value: JsonValue): void => this.fold(key, value, this.step, this.line);
   /** With `others: 'latest'`: the other keys, where every key was first seen, and raw values to read before the chunk goes. */
@@ -190,6 +208,7 @@ export class SummaryBuilder implements OtherKeysSink {
     this.records++;
     if (this.firstTime === undefined) this.firstTime = record.time;
     this.lastTime = record.time;
+    this.time = record.time;
     const step = stepOf(record.values, this.records);
     if (this.light !== undefined) this.addOthers(record, step, others);
     if (this.wanted === 'all') {
@@ -333,7 +352,17 @@ export class SummaryBuilder implements OtherKeysSink {
         min: undefined, max: undefined, minStep: undefined, maxStep: undefined, sum: 0,
       };
       if ((this.history === 'all' || this.history.has(key)) && this.options.makeHistory) summary.store = this.options.makeHistory();
+      if (this.options.moments === true) {
+        summary.live = new Moments();
+        summary.firstTime = this.time;
+        summary.firstLine = line;
+        summary.firstStep = step;
+      }
       this.keys.set(key, summary);
+    }
+    if (summary.live !== undefined) {
+      summary.live.add(value);
+      summary.latestTime = this.time;
     }
     summary.count++;
     summary.latest = value;
@@ -360,10 +389,12 @@ export class SummaryBuilder implements OtherKeysSink {
     if (summary.min === undefined || number < summary.min) {
       summary.min = number;
       summary.minStep = step;
+      if (summary.live !== undefined) summary.minTime = this.time;
     }
     if (summary.max === undefined || number > summary.max) {
       summary.max = number;
       summary.maxStep = step;
+      if (summary.live !== undefined) summary.maxTime = this.time;
     }
   }
 
@@ -371,8 +402,9 @@ export class SummaryBuilder implements OtherKeysSink {
     this.chunkDone();
     let keys = new Map<string, KeySummary>();
     for (const [key, building] of this.keys) {
-      const { store, ...plain } = building;
+      const { store, live, ...plain } = building;
       if (store) plain.history = store.points().map((point) => ({ x: point.x, y: point.y }));
+      if (live) plain.moments = live.toPlain();
       keys.set(key, plain);
     }
     if (this.light !== undefined) {

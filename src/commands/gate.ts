@@ -74,7 +74,9 @@ score, …_per_second; lower for loss, error, mae, perplexity, latency. A key wi
 learning rate, a runtime, a name vizmeta does not know) is a usage error until you say which.
 A file named git:REV:PATH (here or as an input) is PATH as it is at the revision REV, read with
 git: git:origin/main:metrics/train.log is from the repository's root, git:HEAD~1:./train.log
-from the current folder; ./git:… names a file on disk.
+from the current folder; ./git:… names a file on disk. A log in object storage is read in
+place, here or as an input: s3://BUCKET/KEY, gs://BUCKET/KEY, https://…, with * and ** globs
+over keys (see vizmeta sort --help).
 Exit status: 0 all passed, 1 a check failed, 2 bad expression, flag or unreadable file.
 
 Examples:
@@ -82,6 +84,7 @@ Examples:
   vizmeta gate --when 'accuracy >= 0.9' --when 'max(val_loss) < 2' --format markdown logs/*.log >> "$GITHUB_STEP_SUMMARY"
   vizmeta gate --baseline main.log --max-drop accuracy=0.01 --max-drop loss=5% --github pr.log
   vizmeta gate --baseline git:origin/main:metrics/train.log --max-drop accuracy=0.01 metrics/train.log
+  vizmeta gate --baseline s3://ml-logs/main/train.log --max-drop accuracy=0.01 train.log
   vizmeta gate --schema metadata.schema.json --junit gate.xml logs/*.log`);
   command.action(async (files: string[], options: GateOptions) => {
     // A gate's status is its answer: a reader that closes stdout early (`gate ... | head`) must

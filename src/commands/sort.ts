@@ -112,9 +112,13 @@ A key no execution has is an error (exit 2) naming the closest keys that exist.
 Executions without the key are listed last in both directions and marked, never dropped.
 NaN sorts after every number; a number written as a string ("0.3") sorts as that number.
 A file that is a Kubeflow mlpipeline-metrics.json counts as one execution.
+Logs in object storage are read in place: s3://BUCKET/KEY, gs://BUCKET/KEY or https://…, with
+* and ** globs over keys (quote them), --jobs at a time (default 8), credentials from the AWS or
+Google SDK's usual chain; AWS_ENDPOINT_URL reaches MinIO or Ceph.
 
 Examples:
   vizmeta sort --by accuracy logs/*.log
+  vizmeta sort --by accuracy 's3://ml-logs/2026-11/**/*.log'      every log below the prefix, from S3
   vizmeta sort --by val_loss --agg min --limit 5 logs/*.log        lowest val_loss first
   vizmeta sort --by val_loss --agg 'min,max(accuracy)' logs/*.log  ranked by min(val_loss), max(accuracy) beside it
   vizmeta sort --by lr --asc logs/*.log

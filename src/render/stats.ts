@@ -5,7 +5,7 @@
 import { escapeForTerminal } from '../core/escape.js';
 import { formatNumber, formatValue, csvValue, jsonValue, renderCsvTable, renderMarkdownTable, renderTextTable, type CellInput, type Column } from './table.js';
 import { displayWidth as stringWidth, truncate } from './width.js';
-import { RESERVOIR, type KeyStats } from '../analyse/stats.js';
+import { EXACT_VALUES, RELATIVE_ACCURACY, type KeyStats } from '../analyse/stats.js';
 
 const DIGITS = 4;
 const num = (value: number | undefined): string => (value === undefined ? '–' : formatNumber(value, DIGITS));
@@ -71,7 +71,7 @@ function renderCards(all: readonly KeyStats[], width: number): string {
 
 export function renderStats(all: readonly KeyStats[], format: 'text' | 'json' | 'csv' | 'markdown', options: { color: boolean; width: number }): string {
   const approximate = all.some((stats) => stats.approximate);
-  const note = approximate ? `~ median and histogram from a sample of ${RESERVOIR} values per key` : '';
+  const note = approximate ? `~ median and histogram from a quantile sketch beyond ${EXACT_VALUES} values per key, within ${RELATIVE_ACCURACY * 100}%` : '';
   if (format === 'json') {
     return JSON.stringify(all.map((stats) => ({
       key: stats.key, types: stats.types, count: stats.count, missing: stats.missing, nan: stats.nan, posInf: stats.posInf, negInf: stats.negInf,

@@ -58,6 +58,13 @@ const PR_CLONE = {
   env: GIT_ENV,
   why: 'the scratch folder is made a clone first: main\'s log committed as origin/main, a worse one in the working tree',
 };
+/**
+ * Runs an example beside an S3 bucket on loopback (test/children/with-s3.mjs): s3rver holding
+ * fixtures/runs as ml-logs/2026-11/team-a/run-{1..4}.log and 2026-11/team-b/nightly/run-{5..8}.log,
+ * and run-1 as ml-logs/main/train.log, with AWS_ENDPOINT_URL pointing there.
+ */
+const withS3 = (example: string): string => `node "$REPO/test/children/with-s3.mjs" ${JSON.stringify(example).replace(/\$/g, '\\$')}`;
+const WITH_S3 = 'run beside s3rver on loopback (test/children/with-s3.mjs), AWS_ENDPOINT_URL pointing there, fixtures/runs in the bucket';
 const inPrClone = (example: string): string => `git init -q && git add metrics && git commit -qm main && git update-ref refs/remotes/origin/main HEAD && cp pr.log metrics/train.log && ${example}`;
 const MY_VIZ = { 'my-viz.mjs': { text: readmeRenderer(README) } };
 /** The demo's job as `python train.py`. */
@@ -338,6 +345,13 @@ const EXPECT: Record<string, Expectation> = {
     status: 0,
     stdout: [/^1 +run-4\.log +0\.9461/m, /^8 +run-7\.log/m, /sorted by accuracy, highest first: higher is better/],
   },
+  "vizmeta sort --by accuracy 's3://ml-logs/2026-11/**/*.log'": {
+    command: withS3("vizmeta sort --by accuracy 's3://ml-logs/2026-11/**/*.log'"),
+    why: WITH_S3,
+    status: 0,
+    stdout: [/^1 +team-a\/run-4\.log +0\.9461/m, /^2 +team-b\/nightly\/run-6\.log +0\.9283/m, /^8 +team-b\/nightly\/run-7\.log/m, /files in s3:\/\/ml-logs\/2026-11\//],
+    timeoutMs: 60_000,
+  },
   'vizmeta sort --by val_loss --agg min --limit 5 logs/*.log': {
     files: RUNS,
     status: 0,
@@ -494,6 +508,14 @@ const EXPECT: Record<string, Expectation> = {
     files: MAIN_PR,
     status: 1,
     stdout: [/^::error file=pr\.log,line=\d+,.*::accuracy drop vs baseline <= 0\.01: .*fell 0\.0388 \(worse\)/m, /^::error file=pr\.log,line=\d+,.*::loss drop vs baseline <= 5%25: .*rose 0\.02583 \(worse\)/m],
+  },
+  'vizmeta gate --baseline s3://ml-logs/main/train.log --max-drop accuracy=0.01 train.log': {
+    files: { 'train.log': 'fixtures/runs/run-2.log' },
+    command: withS3('vizmeta gate --baseline s3://ml-logs/main/train.log --max-drop accuracy=0.01 train.log'),
+    why: WITH_S3,
+    status: 1,
+    stdout: [/FAIL +accuracy drop vs baseline <= 0\.01: accuracy = 0\.8736 \(latest\), baseline 0\.9124/],
+    timeoutMs: 60_000,
   },
   'vizmeta gate --baseline git:origin/main:metrics/train.log --max-drop accuracy=0.01 metrics/train.log': {
     ...PR_CLONE,
