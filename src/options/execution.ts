@@ -15,7 +15,7 @@ import { unknownKeyMessage } from '../core/vocabulary.js';
 import { collect, parseWholeNumber } from './parse.js';
 
 export interface ExecutionCommandOptions {
-  /** `--jobs N`: threads reading files, this one included; 1 reads in-process. Default: the cores, from 8 files on. */
+  /** `--jobs N`: threads reading files, this one included; 1 reads in-process. Default: the cores, from 8 files on. Also remote objects read at once (default 8). */
   jobs?: number;
   /** `--config FILE`. Default: vizmeta.config.json found upward from the working directory. */
   config?: string;
@@ -27,7 +27,7 @@ export interface ExecutionCommandOptions {
 
 export function addExecutionOptions(command: Command, { schema = true }: { schema?: boolean } = {}): Command {
   command
-    .option('--jobs <n>', 'threads reading many files, this one included (1 = in-process; default: all cores from 8 files on)', parseWholeNumber('--jobs'))
+    .option('--jobs <n>', 'threads reading many files, this one included (1 = in-process; default: all cores from 8 files on); remote objects read at once (default 8)', parseWholeNumber('--jobs'))
     .option('--config <file>', 'config file (default: vizmeta.config.json here or in a parent directory)');
   if (schema) command.option('--schema <file>', 'validate every record against this JSON Schema; violations are reported as file:line');
   command.option('--no-color', 'no colours, even on a terminal');
