@@ -9,6 +9,7 @@ import { Option } from 'commander';
 import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
 import { warn, write, type CommandIO } from '../core/io.js';
 import { joinInputs, reportInputProblems, summarizeExecutions } from '../input/executions.js';
+import { isSummaryFile } from '../input/summary-files.js';
 import { compareExecutions, defaultCompareKeys } from '../analyse/compare.js';
 import { renderCompareCharts, renderComparison, renderJoined, type CompareView } from '../render/compare.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
@@ -35,7 +36,8 @@ export interface CompareOptions extends InputOptions, ExecutionCommandOptions {
 const MAX_DEFAULT_CHARTS = 3;
 
 export async function runCompare(inputs: string[], options: CompareOptions, io: CommandIO): Promise<number> {
-  if (inputs.length < 2) throw new UsageError('compare needs at least two executions: the first is the baseline');
+  // One summary file may hold every execution compared.
+  if (inputs.length < 2 && !(inputs.length === 1 && isSummaryFile(inputs[0] as string))) throw new UsageError('compare needs at least two executions: the first is the baseline');
   const format = options.format ?? 'text';
   const context = commandContext(io, options);
   const directions = directionOverrides(options, context);
@@ -79,6 +81,10 @@ export async function runCompare(inputs: string[], options: CompareOptions, io: 
   });
   const failed = reportInputProblems(io, executions);
   if (executions[0]?.error !== undefined) return ExitCode.usage;
+  // Summary files are as many executions as they hold: named by what they hold.
+  const listed = executions.length === inputs.length ? inputs : executions.map((execution) => execution.execution);
+  if (listed.length < 2) throw new UsageError('compare needs at least two executions: the first is the baseline');
+  const shown = listed === inputs ? { names, view } : (({ names: short, folder: common }) => ({ names: short, view: { ...view, folder: common } }))(shortNames(listed));
   if (options.keys !== undefined) {
     const namesKept = chosen.length === 0 || inputs.includes('-');
     const names = namesKept ? undefined : () => summarizeExecutions(inputs, { keys: new Set(), others: 'latest', read, ...jobs, stdin: io.stdin });
@@ -87,9 +93,9 @@ export async function runCompare(inputs: string[], options: CompareOptions, io: 
   const defaults = defaultCompareKeys(executions, directions);
   const keys = chosen.length > 0 ? chosen : defaults.keys;
   const rows = compareExecutions(executions, keys, directions);
-  let out = renderComparison(rows, names, inputs, format, view);
+  let out = renderComparison(rows, shown.names, listed, format, shown.view);
   if (format === 'text' && options.charts !== false) {
-    out += renderCompareCharts(executions, chosen.length > 0 ? chosen : defaults.metrics.slice(0, MAX_DEFAULT_CHARTS), names, view);
+    out += renderCompareCharts(executions, chosen.length > 0 ? chosen : defaults.metrics.slice(0, MAX_DEFAULT_CHARTS), shown.names, shown.view);
   }
   await write(io.stdout, forReader(out, format, io.stdoutIsTTY));
   return failed ? ExitCode.usage : ExitCode.ok;

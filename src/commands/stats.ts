@@ -9,12 +9,13 @@ import { Option } from 'commander';
 import { ExitCode, type ExitSlot } from '../core/errors.js';
 import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
 import { readInputs } from '../input/read-inputs.js';
+import { summariesOf } from '../input/summary-files.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { parseKeyList } from '../core/keys.js';
 import { KeyPresence } from '../options/execution.js';
 import type { MetadataRecord } from '../core/types.js';
 import { collectKeys } from '../options/parse.js';
-import { RESERVOIR, StatsBuilder } from '../analyse/stats.js';
+import { EXACT_VALUES, RELATIVE_ACCURACY, StatsBuilder } from '../analyse/stats.js';
 import { renderStats } from '../render/stats.js';
 import { forReader } from '../render/output.js';
 
@@ -38,6 +39,17 @@ export async function runStats(inputs: string[], options: StatsOptions, io: Comm
   await readInputs(inputs, io.stdin, { record, diagnostic: diagnosticWriter(io) }, readOptionsFrom(options), {
     onError: (message) => { warn(io, message); status = ExitCode.usage; },
     onNoRecords: (message) => warn(io, message),
+    // A summary file's executions are folded as their logs would have been, their problems said as sort says them.
+    onSummaryFile: async (path) => {
+      const executions = await summariesOf(path);
+      const { reportInputProblems } = await import('../input/executions.js');
+      if (reportInputProblems(io, executions)) status = ExitCode.usage;
+      for (const execution of executions) {
+        if (execution.error !== undefined) continue;
+        builder.addSummary(execution);
+        if (named.length > 0) presence.noteNames(execution.keys.keys());
+      }
+    },
   });
   presence.require(inputs);
   const all = builder.finish();
@@ -62,7 +74,8 @@ export function registerStats(program: Command, io: CommandIO, exit: ExitSlot): 
   command.addHelpText('after', `
 Statistics cover every record of every file given. min, mean, std (sample), median and max are
 over finite numbers; NaN and ±Infinity are counted apart. The median and the histogram are exact
-up to ${RESERVOIR} values per key and computed from a uniform sample beyond (marked ~).
+up to ${EXACT_VALUES} values per key; beyond, they come from a DDSketch (marked ~) and the median is
+within ${RELATIVE_ACCURACY * 100}% of the middle value (the lower one for an even count). mean and std are exact.
 A key named in --keys that no input has is an error (exit 2) naming the closest keys that exist.
 
 Examples:

@@ -20,6 +20,7 @@ import { flattenValues, getPath } from '../parsers/metadata.js';
 import { topLevelKeysFor, type OtherKeysSink } from '../parsers/fast/partial.js';
 import { checkReadable, describeFsError, endlessLineBytes, LineReader, SMALL_INPUT_BYTES, openFile, readStreamCounted, type ReadCount, type ReadOptions, type RecordSink } from '../parsers/source.js';
 import { noRecordsMessage, readInputs } from './read-inputs.js';
+import { withSummaryFiles } from './summary-files.js';
 import { expandInputs, isGitSpec, isRemoteSpec, needsExpanding, readFrameworkExecution } from './frameworks.js';
 import type { DiscoveredInput } from '../parsers/frameworks/discover.js';
 import { failedSummary, STEP_KEYS, SummaryBuilder, type ExecutionSummary } from '../analyse/summary.js';
@@ -43,6 +44,8 @@ export interface SummarizeOptions {
   schema?: LoadedSchema;
   /** Keys outside a `keys` set: skipped (default) or kept as count and latest only (SummaryOptions.others). */
   others?: 'skip' | 'latest';
+  /** Also keep per-key times and `stats`' moments, as summary files hold them (SummaryOptions.moments). */
+  moments?: boolean;
 }
 
 const validators = new Map<string, RecordValidator>();
@@ -78,6 +81,7 @@ function builderFor(execution: string, options: SummarizeOptions): { builder: Su
     history: options.history ?? new Set(),
     makeHistory: () => new Series(Math.max(16, points)),
     ...(options.others !== undefined ? { others: options.others } : {}),
+    ...(options.moments === true ? { moments: true } : {}),
   });
   const validator = options.schema ? validatorFor(options.schema) : undefined;
   const sink: RecordSink & Partial<OtherKeysSink> = {
@@ -365,6 +369,12 @@ function workerUrl(): URL | undefined {
  * `plannedJobs` says so and the built worker exists; otherwise reads in-process, one file at a time.
  */
 export async function summarizeExecutions(inputs: readonly string[], options: DriverOptions): Promise<ExecutionSummary[]> {
+  // A summary file (`vizmeta summarize`) is the executions it holds (input/summary-files.ts).
+  const withParts = await withSummaryFiles(inputs, (logs) => summarizeLogsAndFolders(logs, options));
+  return withParts ?? summarizeLogsAndFolders(inputs, options);
+}
+
+function summarizeLogsAndFolders(inputs: readonly string[], options: DriverOptions): Promise<ExecutionSummary[]> {
   if (needsExpanding(inputs)) return summarizeExpanded(inputs, options);
   return summarizeLogs(inputs, options);
 }

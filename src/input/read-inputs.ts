@@ -7,6 +7,7 @@ import { formatCount } from '../core/format.js';
 import { InputError, UsageError } from '../core/errors.js';
 import type { Readable } from 'node:stream';
 import { checkReadable, describeFsError, openFile, readStreamCounted, type ReadOptions, type RecordSink } from '../parsers/source.js';
+import { isSummaryFile, summaryFileNotRead } from './summary-files.js';
 import { expandInputs, isGitSpec, isRemoteSpec, needsExpanding, readFrameworkExecution, type ExecutionInput } from './frameworks.js';
 
 export interface InputResult {
@@ -23,6 +24,11 @@ export interface InputHooks {
   onInputEnd?(source: string, lines: number): void;
   /** An input read to its end that held no records: one line saying so and, when it can tell, why. */
   onNoRecords?(message: string): void;
+  /**
+   * A summary file (`vizmeta summarize`) among the inputs, for a command that folds execution
+   * summaries (`stats`). Without it, a summary file is an error naming it (the command needs records).
+   */
+  onSummaryFile?(path: string): Promise<void>;
 }
 
 /** `train.log: no metadata in 1,234 lines; <why>`: what a command says of an input that held no records. */
@@ -80,6 +86,14 @@ export async function readInputs(inputs: readonly string[], stdin: Readable, sin
       } catch (error) {
         hooks.onError((error as Error).message);
         failed.push(input);
+        continue;
+      }
+      if (isSummaryFile(input)) {
+        if (hooks.onSummaryFile !== undefined) await hooks.onSummaryFile(input);
+        else {
+          hooks.onError(summaryFileNotRead(input));
+          failed.push(input);
+        }
         continue;
       }
       stream = openFile(input);

@@ -131,6 +131,14 @@ export class KeyPresence {
     forEachLeaf(values, this.add);
   }
 
+  /** Notes keys by their dotted names, as an execution summary (a summary file's) holds them. */
+  noteNames(names: Iterable<string>): void {
+    for (const name of names) {
+      this.missing.delete(name);
+      this.known.add(name);
+    }
+  }
+
   /** Throws the {@link UsageError} of {@link requireKnownKeys} for the first named key no record had. */
   require(inputs: readonly string[]): void {
     requireKnownKeys(this.names, (key) => !this.missing.has(key), [...this.known], inputs);
