@@ -7,8 +7,8 @@
  *   …one line per execution
  *
  * Numbers JSON cannot hold are written explicitly: in a numeric field (min, sum, mean, a history's
- * y, …) as the strings "NaN", "Infinity" and "-Infinity"; inside a logged value (first, latest),
- * which may itself be a string, as {"$vzs":"NaN"}. A logged object whose only key is "$vzs" is
+ * y, …) as the strings "NaN", "Infinity", "-Infinity" and "-0" (JSON.stringify writes -0 as 0);
+ * inside a logged value (first, latest), which may itself be a string, as {"$vzs":"NaN"}. A logged object whose only key is "$vzs" is
  * written {"$vzs":{"$vzs":…}}, so every logged value comes back as it was.
  *
  * Versions: a reader takes any version up to its own; a newer one is refused, naming both.
@@ -67,12 +67,13 @@ export function headerLine(generator: string, shard?: ShardInfo): string {
 type Encoded = null | boolean | number | string | Encoded[] | { [key: string]: Encoded };
 
 function num(value: number): number | string {
+  if (Object.is(value, -0)) return '-0';
   if (Number.isFinite(value)) return value;
   return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
 }
 
 function encodeValue(value: JsonValue): Encoded {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : { $vzs: num(value) };
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0) ? value : { $vzs: num(value) };
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(encodeValue);
   const keys = Object.keys(value);
@@ -149,6 +150,7 @@ function decodeNum(value: unknown, field: string): number {
   if (value === 'NaN') return Number.NaN;
   if (value === 'Infinity') return Infinity;
   if (value === '-Infinity') return -Infinity;
+  if (value === '-0') return -0;
   throw new Corrupt(`${field}: expected a number, got ${JSON.stringify(value)?.slice(0, 40)}`);
 }
 

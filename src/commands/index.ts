@@ -29,6 +29,8 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ['demo', async () => (await import('./demo.js')).registerDemo],
   ['chart', async () => (await import('./chart.js')).registerChart],
   ['report', async () => (await import('./report.js')).registerReport],
+  ['summarize', async () => (await import('./summarize.js')).registerSummarize],
+  ['merge', async () => (await import('./merge.js')).registerMerge],
 ];
 
 /** The names of every command, in help order. */
