@@ -147,7 +147,8 @@ newer format version, or a conflicting execution.
 
 Examples:
   vizmeta merge part-0.vzs part-1.vzs part-2.vzs -o all.vzs
-  vizmeta gate --when 'accuracy >= 0.5' all.vzs`);
+  vizmeta merge --combine node-a.vzs node-b.vzs -o run.vzs     train.log resumed on another node: one execution
+  vizmeta gate --when 'accuracy >= 0.8' all.vzs`);
   command.action(async (parts: string[], options: MergeOptions) => {
     exit.code = await runMerge(parts, options, io);
   });

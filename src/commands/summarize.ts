@@ -10,8 +10,9 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
-import type { CommandIO } from '../core/io.js';
+import { ExitCode, InputError, UsageError, type ExitSlot } from '../core/errors.js';
+import { warn, type CommandIO } from '../core/io.js';
+import { isRemoteSpec } from '../input/frameworks.js';
 import { reportInputProblems, summarizeExecutions } from '../input/executions.js';
 import { openSummaryOutput } from '../input/summary-files.js';
 import { encodeExecution, headerLine } from '../analyse/summary-format.js';
@@ -40,7 +41,14 @@ export async function runSummarize(files: string[], options: SummarizeCommandOpt
   if (target === '-' && io.stdoutIsTTY) throw new UsageError('summarize writes a summary file: give -o FILE (e.g. -o part.vzs), or redirect stdout');
   const context = commandContext(io, options);
   // With --shard, an empty list is an empty share, not stdin.
-  const named = options.shard !== undefined && files.length > 0 ? files : resolveInputs(files, io, command);
+  const given = options.shard !== undefined && files.length > 0 ? files : resolveInputs(files, io, command);
+  let failed = false;
+  // Sharded, a glob over object keys is its objects, each hashed on its own: every worker lists the
+  // same keys, so a bucket is split by object, not given whole to the shard of the glob's name.
+  const named = options.shard === undefined ? given : await expandRemoteGlobs(given, (message) => {
+    warn(io, message);
+    failed = true;
+  });
   const shard = options.shard;
   // With --shard, each execution carries its input's place in the whole list, for merge to restore its order.
   const positions = shard === undefined ? undefined : named.flatMap((input, position) => (shardOf(input, shard.count) === shard.index ? [position] : []));
@@ -55,7 +63,6 @@ export async function runSummarize(files: string[], options: SummarizeCommandOpt
     ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
     stdin: io.stdin,
   });
-  let failed = false;
   try {
     await output.line(headerLine(generator(), shard === undefined ? undefined : { count: shard.count, indexes: [shard.index], list: listHash(named) }));
     for (let start = 0; start < inputs.length; start += SUMMARIZE_BATCH) {
@@ -85,6 +92,24 @@ export async function runSummarize(files: string[], options: SummarizeCommandOpt
   return failed ? ExitCode.usage : ExitCode.ok;
 }
 
+/** Remote globs (`s3://bucket/logs/**`) replaced by the objects they match, in key order; input/remote.ts is loaded only for one. */
+async function expandRemoteGlobs(inputs: readonly string[], onError: (message: string) => void): Promise<string[]> {
+  const out: string[] = [];
+  for (const input of inputs) {
+    if (!isRemoteSpec(input) || !/[*?]/.test(input)) {
+      out.push(input);
+      continue;
+    }
+    try {
+      out.push(...await (await import('../input/remote.js')).expandRemoteGlob(input));
+    } catch (error) {
+      if (!(error instanceof InputError || error instanceof UsageError)) throw error;
+      onError(error.message);
+    }
+  }
+  return out;
+}
+
 export function registerSummarize(program: Command, io: CommandIO, exit: ExitSlot): void {
   const command = program
     .command('summarize')
@@ -103,14 +128,17 @@ for sparklines, and what stats needs for its median and histogram (exact up to 2
 DDSketch within 1% beyond). Give it to sort, compare, gate or stats in place of the logs, or
 combine parts with vizmeta merge. The format is JSON lines, versioned: see the README.
 --shard i/N keeps the inputs whose name (as given, after the shell's globbing) hashes to i
-(FNV-1a mod N): N workers given the same list write N disjoint parts, without talking.
+(FNV-1a mod N): N workers given the same list write N disjoint parts, without talking. A glob
+over object keys (s3://bucket/logs/**) is listed first and split object by object; a folder goes
+whole to one shard.
 A part is written under a temporary name and renamed when complete.
 Exit status: 0 written, 2 an input could not be read (still recorded in the part) or bad flag.
 
 Examples:
-  vizmeta summarize fixtures/runs/*.log -o runs.vzs
-  vizmeta summarize --shard 0/3 fixtures/runs/*.log -o part-0.vzs
-  vizmeta sort --by accuracy runs.vzs`);
+  vizmeta summarize logs/*.log -o runs.vzs
+  vizmeta summarize --shard 0/3 logs/*.log -o part-0.vzs      worker 0 of 3; workers 1 and 2 give 1/3, 2/3
+  vizmeta sort --by accuracy runs.vzs                          a summary file in place of the logs
+  vizmeta stats runs.vzs new/*.log                             summaries and logs mixed`);
   command.action(async (files: string[], options: SummarizeCommandOptions) => {
     exit.code = await runSummarize(files, options, io, command);
   });

@@ -660,6 +660,83 @@ const EXPECT: Record<string, Expectation> = {
     status: 0,
     outputs: { 'step-summary.md': [/artifacts\/evaluate\/mlpipeline-ui-metadata\.json/, /artifacts\/train\/mlpipeline-ui-metadata\.json/, /^\|.*\|$/m] },
   },
+
+  // ── summarize, merge, At scale ──────────────────────────────────────────────────────────
+  'vizmeta summarize logs/*.log -o runs.vzs': {
+    files: RUNS,
+    status: 0,
+    outputs: { 'runs.vzs': [/^\{"format":"vizmeta-summary","version":1,/, /"execution":"logs\/run-8\.log"/] },
+    check: (run) => expect(run.stdout).toBe(''),
+  },
+  'vizmeta summarize --shard 0/3 logs/*.log -o part-0.vzs': {
+    files: RUNS,
+    status: 0,
+    outputs: { 'part-0.vzs': [/"shard":\{"count":3,"indexes":\[0\],/, /"position":\d+/] },
+  },
+  'vizmeta sort --by accuracy runs.vzs': {
+    files: RUNS,
+    command: 'vizmeta summarize logs/*.log -o runs.vzs && vizmeta sort --by accuracy runs.vzs',
+    why: 'runs.vzs is written first from fixtures/runs',
+    status: 0,
+    stdout: [/^1 +run-4\.log +0\.9461/m, /^8 +run-7\.log/m, /sorted by accuracy, highest first/],
+  },
+  'vizmeta stats runs.vzs new/*.log': {
+    files: { ...RUNS, 'new/keras.log': 'fixtures/keras.log' },
+    command: 'vizmeta summarize logs/*.log -o runs.vzs && vizmeta stats runs.vzs new/*.log',
+    why: 'runs.vzs is written first from fixtures/runs; new/ holds a Keras log',
+    status: 0,
+    // accuracy: 910 records of fixtures/runs and the Keras log's epochs, one table.
+    stdout: [/^accuracy +number +count 9\d\d/m, /^val_loss /m],
+  },
+  'vizmeta merge part-0.vzs part-1.vzs part-2.vzs -o all.vzs': {
+    files: RUNS,
+    command: 'for i in 0 1 2; do vizmeta summarize --shard $i/3 logs/*.log -o part-$i.vzs; done && vizmeta merge part-0.vzs part-1.vzs part-2.vzs -o all.vzs',
+    why: 'the three parts are written first, one shard each of fixtures/runs',
+    status: 0,
+    outputs: { 'all.vzs': [/"shard":\{"count":3,"indexes":\[0,1,2\],/, /"execution":"logs\/run-1\.log","position":0,[^\n]*\n\{"execution":"logs\/run-2\.log","position":1,/] },
+    check: (run) => expect(run.stderr).toBe(''),
+  },
+  'vizmeta merge --combine node-a.vzs node-b.vzs -o run.vzs': {
+    files: { 'node-a/train.log': 'fixtures/runs/run-1.log', 'node-b/train.log': 'fixtures/runs/run-2.log' },
+    command: '(cd node-a && vizmeta summarize train.log -o ../node-a.vzs) && (cd node-b && vizmeta summarize train.log -o ../node-b.vzs) && vizmeta merge --combine node-a.vzs node-b.vzs -o run.vzs',
+    why: 'train.log is summarised on each "node" first (run-1 then run-2 stand for its two halves)',
+    status: 0,
+    // One execution: run-1's 101 records and run-2's 81.
+    outputs: { 'run.vzs': [/^\{"execution":"train\.log","kind":"log","records":182,/m] },
+    check: (run) => expect(readOutput(run.dir, 'run.vzs')?.trim().split('\n')).toHaveLength(2),
+  },
+  "vizmeta gate --when 'accuracy >= 0.8' all.vzs": {
+    files: RUNS,
+    command: "vizmeta summarize logs/*.log -o all.vzs && vizmeta gate --when 'accuracy >= 0.8' all.vzs",
+    why: 'all.vzs is written first from fixtures/runs',
+    status: 0,
+    stdout: [/gate passed: 8 executions/],
+  },
+  'for i in 0 1 2; do vizmeta summarize --shard $i/3 logs/*.log -o part-$i.vzs & done; wait': {
+    files: RUNS,
+    status: 0,
+    outputs: { 'part-0.vzs': [/"indexes":\[0\]/], 'part-1.vzs': [/"indexes":\[1\]/], 'part-2.vzs': [/"indexes":\[2\]/] },
+  },
+  'vizmeta sort --by accuracy all.vzs': {
+    files: RUNS,
+    command: 'for i in 0 1 2; do vizmeta summarize --shard $i/3 logs/*.log -o part-$i.vzs; done && vizmeta merge part-0.vzs part-1.vzs part-2.vzs -o all.vzs && vizmeta sort --by accuracy all.vzs',
+    why: 'the At scale flow up to this line: three parts, merged',
+    status: 0,
+    stdout: [/^1 +run-4\.log +0\.9461/m, /^8 +run-7\.log/m],
+  },
+  "vizmeta summarize --shard 0/2 's3://ml-logs/2026-11/**/*.log' -o part-0.vzs": {
+    command: withS3("vizmeta summarize --shard 0/2 's3://ml-logs/2026-11/**/*.log' -o part-0.vzs && vizmeta summarize --shard 1/2 's3://ml-logs/2026-11/**/*.log' -o part-1.vzs && vizmeta merge part-0.vzs part-1.vzs -o all.vzs && vizmeta sort --by accuracy all.vzs"),
+    why: `${WITH_S3}; shard 1/2 is written too and both merged, to show the glob was split object by object`,
+    status: 0,
+    stdout: [/^1 +team-a\/run-4\.log +0\.9461/m, /^8 +team-b\/nightly\/run-7\.log/m],
+    check: (run) => {
+      const parts = ['part-0.vzs', 'part-1.vzs'].map((part) => (readOutput(run.dir, part) ?? '').trim().split('\n').length - 1);
+      expect(parts[0]).toBeGreaterThan(0);
+      expect(parts[1]).toBeGreaterThan(0);
+      expect((parts[0] ?? 0) + (parts[1] ?? 0)).toBe(8);
+    },
+    timeoutMs: 60_000,
+  },
 };
 
 describe('the README and --help examples', async () => {
