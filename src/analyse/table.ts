@@ -3,7 +3,7 @@
  * rows by one key's value, and `--by KEY` (or the old `--sort KEY` / `-KEY`) over records or
  * grouped rows. Pure: record values in, rows of values out.
  */
-import { UsageError } from '../core/errors.js';
+import { InputError, UsageError } from '../core/errors.js';
 import { getPath, normalizeKey } from '../core/keys.js';
 import { ROW_AGGREGATES, type AggregateSpec, type RowAggregate } from '../core/aggregates.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
@@ -19,17 +19,30 @@ interface GroupAccumulator {
   cells: Array<{ count: number; sum: number; numbers: number; min?: number; max?: number; first?: JsonValue; latest?: JsonValue }>;
 }
 
+/**
+ * Groups `table --group-by` keeps by default. Each costs about 1 KB with the rows' rendering,
+ * so 100,000 groups stay near 100 MB; `--max-groups` raises the bound.
+ */
+export const DEFAULT_MAX_GROUPS = 100_000;
+
 /** Folds rows into groups of one key's value, with the requested aggregates. Pure. */
 export class GroupBuilder {
   private readonly groups = new Map<string, GroupAccumulator>();
+  /** Set once a row would have made more than `maxGroups` groups; that row and every later new group are refused. */
+  overflowed = false;
 
-  constructor(private readonly key: string, private readonly specs: readonly AggregateSpec[]) {}
+  constructor(private readonly key: string, private readonly specs: readonly AggregateSpec[], private readonly maxGroups = DEFAULT_MAX_GROUPS) {}
 
+  /** @throws InputError when the row's value would be one group more than `maxGroups` (the limit is said, not the rows dropped). */
   add(values: MetadataRecord['values']): void {
     const value = getPath(values, this.key);
     const id = value === undefined ? 'missing' : `${typeof value}:${typeof value === 'object' ? JSON.stringify(value) : String(value)}`;
     let group = this.groups.get(id);
     if (!group) {
+      if (this.groups.size >= this.maxGroups) {
+        this.overflowed = true;
+        throw new InputError(`--group-by ${this.key}: more than ${this.maxGroups} groups (the --max-groups limit); raise it with --max-groups N`);
+      }
       group = { value, rows: 0, cells: this.specs.map(() => ({ count: 0, sum: 0, numbers: 0 })) };
       this.groups.set(id, group);
     }

@@ -26,7 +26,7 @@ import { addOrderOptions, orderFrom, type OrderFlags } from '../options/order.js
 import { renderJoined } from '../render/compare.js';
 import { RowStream, renderRows } from '../render/rows.js';
 import { shortNames } from '../core/names.js';
-import { columnQuantity, GroupBuilder, parseAggregates, rowFilter, sortByKey, sortGroupRows, type SortSpec } from '../analyse/table.js';
+import { columnQuantity, DEFAULT_MAX_GROUPS, GroupBuilder, parseAggregates, rowFilter, sortByKey, sortGroupRows, type SortSpec } from '../analyse/table.js';
 import { sortOrder } from '../analyse/sort.js';
 import type { TableFormat } from '../core/format.js';
 import { forReader } from '../render/output.js';
@@ -50,6 +50,8 @@ export interface TableOptions extends InputOptions, OrderFlags, Pick<ExecutionCo
   renderer?: string;
   /** `key=value` pairs passed to the renderer; values are JSON when they parse as JSON. */
   rendererOption?: string[];
+  /** `--max-groups`: distinct `--group-by` values kept. Default DEFAULT_MAX_GROUPS. */
+  maxGroups?: number;
 }
 
 export async function runTable(inputs: string[], options: TableOptions, io: CommandIO): Promise<number> {
@@ -125,8 +127,23 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
   if (options.groupBy !== undefined) {
     const groupKey = normalizeKey(options.groupBy);
     const specs = aggregates.length > 0 ? aggregates : parseAggregates(['count()']);
-    const groups = new GroupBuilder(groupKey, specs);
-    await readKept((record) => groups.add(record.values));
+    const groups = new GroupBuilder(groupKey, specs, options.maxGroups ?? DEFAULT_MAX_GROUPS);
+    // Past --max-groups the reading stops with one error and no table: a table of some groups
+    // would read as all of them. Each later input stops at its first new group; said once.
+    let limitSaid = false;
+    const onLimit = (message: string): void => {
+      if (!groups.overflowed) return onError(message);
+      if (!limitSaid) onError(message);
+      limitSaid = true;
+    };
+    await readInputs(inputs, io.stdin, {
+      record: (item) => {
+        if (presence.watching) presence.note(item.values);
+        if (keep(item.values)) groups.add(item.values);
+      },
+      diagnostic: diagnosticWriter(io),
+    }, read, { onError: onLimit, onNoRecords: (message) => warn(io, message) });
+    if (groups.overflowed) return ExitCode.usage;
     presence.require(inputs);
     const names = [groupKey, ...specs.map((spec) => spec.label)];
     await write(io.stdout, forReader(renderRows(names, limit(sort ? sortGroupRows(names, groups.rows(), sort) : groups.rows()), format, view), format, io.stdoutIsTTY));
@@ -164,6 +181,7 @@ export function registerTable(program: Command, io: CommandIO, exit: ExitSlot): 
   command
     .option('--group-by <key>', 'one row per distinct value of KEY')
     .option('--agg <list>', "aggregates per group: mean(loss),max(accuracy),count() — count sum mean min max first latest", collect)
+    .option('--max-groups <n>', 'with --group-by: at most N distinct values, else exit 2 (about 1 KB each)', parseWholeNumber('--max-groups'), DEFAULT_MAX_GROUPS)
     .option('--keys <keys>', 'columns to show, comma-separated, repeatable (default: the keys of the first 1000 rows); old spelling: --columns', collectKeys)
     .addOption(oldSpelling('--columns <keys>', '--keys', keyCollector('--columns')))
     .option('--limit <n>', 'at most N rows', parseWholeNumber('--limit'))
@@ -184,6 +202,8 @@ column holds: --by 'mean(loss)' lowest first, --by 'count()' highest first.
 A key named in --keys, --by, --group-by or --agg that no record has is an error (exit 2)
 naming the closest keys that exist; a streaming table says so after its rows.
 With several files, an execution column says where each row came from.
+--group-by keeps one row per distinct value: at most --max-groups (default ${DEFAULT_MAX_GROUPS}); more
+is an error (exit 2) that says so, with no table.
 
 Examples:
   vizmeta table train.log

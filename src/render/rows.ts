@@ -16,6 +16,12 @@ import type { TableFormat } from '../core/format.js';
 /** Rows that fix a streamed table's columns and widths. */
 export const SAMPLE = 1000;
 
+/** Keys that first appear after the SAMPLE rows named one by one; the rest are counted in one line. */
+export const KEY_NOTES = 20;
+
+/** Later keys remembered (so each is counted once); past this the count says "more than". */
+const KEYS_TRACKED = 100_000;
+
 function cellOf(value: JsonValue | undefined): CellInput {
   if (value === undefined) return { text: '–', tone: 'dim' };
   if (typeof value === 'number' && !Number.isFinite(value)) return { text: formatValue(value), tone: 'bad' };
@@ -59,6 +65,10 @@ export class RowStream {
   private out = '';
   private rowsWritten = 0;
   private readonly warned = new Set<string>();
+  private known = new Set<string>();
+  /** Later keys not named one by one; `uncounted` once KEYS_TRACKED were remembered. */
+  private laterKeys = 0;
+  private uncounted = false;
 
   constructor(
     private readonly format: TableFormat,
@@ -96,6 +106,7 @@ export class RowStream {
       keys = [...seen];
     }
     this.names = [...(this.withSource ? ['execution'] : []), ...keys];
+    this.known = new Set(this.names);
     this.columns = this.names.map((name, i): Column => ({ header: name, ...(this.withSource && i === 0 ? { cut: 'start' as const, name: true } : {}) }));
     const rows = this.sample.map((row) => this.valuesOf(row.source, row.values));
     alignNumbers(this.columns, rows);
@@ -121,9 +132,15 @@ export class RowStream {
   private emit(source: string, values: MetadataRecord['values']): void {
     if (this.chosen === undefined) {
       for (const key of flattenValues(values).keys()) {
-        if (this.names?.includes(key) || this.warned.has(key)) continue;
+        if (this.known.has(key) || this.warned.has(key)) continue;
+        if (this.warned.size >= KEYS_TRACKED) {
+          this.uncounted = true;
+          continue;
+        }
         this.warned.add(key);
-        this.onNote(`key '${key}' first appears after the first ${SAMPLE} rows, which fixed the columns; name it with --keys`);
+        // A log with a million keys gets KEY_NOTES lines and a count, not a million lines.
+        if (this.warned.size <= KEY_NOTES) this.onNote(`key '${key}' first appears after the first ${SAMPLE} rows, which fixed the columns; name it with --keys`);
+        else this.laterKeys++;
       }
     }
     const row = this.valuesOf(source, values);
@@ -150,6 +167,10 @@ export class RowStream {
   end(): string {
     if (this.names === undefined && !(this.format === 'json' && this.chosen === undefined)) {
       if (this.sample.length > 0 || this.chosen !== undefined) this.fix();
+    }
+    if (this.laterKeys > 0) {
+      const count = this.uncounted ? `more than ${this.laterKeys}` : String(this.laterKeys);
+      this.onNote(`… and ${count} more keys first appear after the first ${SAMPLE} rows; name them with --keys`);
     }
     if (this.format === 'json') this.out += this.rowsWritten === 0 ? '[]\n' : '\n]\n';
     if (this.format === 'text' && this.layout) {

@@ -219,7 +219,9 @@ export function layoutTextTable(columns: readonly Column[], sample: ReadonlyArra
     const note = `(${dropped.length} more column${dropped.length === 1 ? '' : 's'} not shown: ${names}; widen the terminal, choose fewer keys or use --format csv)`;
     foot = wrapText(note, options.maxWidth ?? Infinity, ' ').map((text) => paint(text, 'dim', options.color) + '\n').join('');
   }
-  return { head, row: (cells) => line(columns.map((_, i) => prepare(cells[i] ?? '')), false), foot };
+  // Only the cells shown are escaped: a table of 1,000 columns may show ten.
+  const hidden = { text: '' };
+  return { head, row: (cells) => line(columns.map((_, i) => (visible[i] ? prepare(cells[i] ?? '') : hidden)), false), foot };
 }
 
 /** Aligned text with a header and a rule under it. */

@@ -61,3 +61,39 @@ describe('roc keeps 8 bytes a score, and --max-rows bounds the rows (issue 15, i
     expect(log.stderr).toMatch(/more than 1000 rows of ROC data \(the --max-rows limit/);
   }, 60_000);
 });
+
+describe('table --group-by keeps at most --max-groups groups (issue 15, item 15)', () => {
+  it('1M distinct values: stops at 100,000 groups with one error and no table, exit 2 (1.2 GB before)', async () => {
+    const log = writeLines('groups.log', 1_000_000, (i) => `{"id": ${i}, "loss": 0.5}\n`);
+    const run = await runWatched(['table', '--group-by', 'id', log], { killMb: 600, heapMb: 1024 });
+    expect(run.killed, `killed at ${run.peakMb.toFixed(0)} MB`).toBe(false);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('vizmeta: --group-by id: more than 100000 groups (the --max-groups limit); raise it with --max-groups N\n');
+    expect(run.peakMb).toBeLessThan(400);
+  }, 120_000);
+
+  it('--max-groups raises the bound, and a table within it is whole', async () => {
+    const log = writeLines('few-groups.log', 3000, (i) => `{"id": ${i % 300}, "loss": ${i}}\n`);
+    const under = await runWatched(['table', '--group-by', 'id', '--max-groups', '300', '--format', 'csv', log], { killMb: 600 });
+    expect(under.status).toBe(0);
+    expect(under.stdout.trim().split('\n')).toHaveLength(301);
+    const over = await runWatched(['table', '--group-by', 'id', '--max-groups', '299', log, log], { killMb: 600 });
+    expect(over.status).toBe(2);
+    // Said once, though the second file meets the limit too.
+    expect(over.stderr).toBe('vizmeta: --group-by id: more than 299 groups (the --max-groups limit); raise it with --max-groups N\n');
+  }, 60_000);
+});
+
+describe('keys that first appear late are named 20 times, then counted (issue 15, item 15)', () => {
+  it('30,000 new keys after the first rows: 20 lines and one count, not 29,000 lines', async () => {
+    const log = writeLines('keys.log', 30_000, (i) => `{"key_${i}": ${i}}\n`);
+    const run = await runWatched(['table', '--format', 'csv', log], { killMb: 600 });
+    expect(run.status).toBe(0);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(21);
+    expect(lines[0]).toBe("vizmeta: key 'key_1000' first appears after the first 1000 rows, which fixed the columns; name it with --keys");
+    expect(lines[20]).toBe('vizmeta: … and 28980 more keys first appear after the first 1000 rows; name them with --keys');
+    expect(run.stdoutLines).toBe(30_001);
+  }, 60_000);
+});

@@ -33,7 +33,10 @@ export function growthOf(work: (n: number) => void, n: number): { small: number;
 export interface WatchedRun {
   status: number | null;
   signal: NodeJS.Signals | null;
+  /** The first 1 MB of stdout. */
   stdout: string;
+  /** Lines written to stdout in all. */
+  stdoutLines: number;
   stderr: string;
   /** Peak resident memory (VmHWM) seen, in MB. */
   peakMb: number;
@@ -51,7 +54,11 @@ export function runWatched(args: readonly string[], options: { killMb: number; h
   const child = spawn(NODE, [...heap, BIN_PATH, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: cliEnv() });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => { if (stdout.length < 1_000_000) stdout += chunk.toString(); });
+  let stdoutLines = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (stdout.length < 1_000_000) stdout += chunk.toString();
+    for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) stdoutLines++;
+  });
   child.stderr.on('data', (chunk: Buffer) => { if (stderr.length < 1_000_000) stderr += chunk.toString(); });
   child.stdin.on('error', () => { /* the CLI may stop reading early */ });
   child.stdin.end(options.input ?? '');
@@ -72,7 +79,7 @@ export function runWatched(args: readonly string[], options: { killMb: number; h
     child.on('close', (status, signal) => {
       clearInterval(timer);
       clearTimeout(deadline);
-      resolve({ status, signal, stdout, stderr, peakMb: peak, killed });
+      resolve({ status, signal, stdout, stdoutLines, stderr, peakMb: peak, killed });
     });
   });
 }
