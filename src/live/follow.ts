@@ -23,6 +23,8 @@
  * Limits: bytes written to the old file after vizmeta switched to the new one are not read (as
  * with tail -F); a file that was at the path between two looks and was then deleted, or renamed
  * under another name, is not seen. With inotify a look follows every change within milliseconds.
+ * Lines come in order while vizmeta keeps up; a rotated file found late (a machine too busy to
+ * look for several rotations) is read when it is found.
  */
 import { watch, promises as fs, type FSWatcher, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -114,6 +116,11 @@ interface Tracked {
   position: number;
   head: Buffer;
   tail: Buffer;
+  /**
+   * After a truncation whose bytes were found in a copy: that copy's mtime. Copies made after it
+   * (turns truncated from the file in between) are read before the file's new first bytes.
+   */
+  copiedAt?: number;
 }
 
 const key = (dev: number, ino: number): string => `${dev}:${ino}`;
@@ -196,8 +203,17 @@ export async function* followFile(path: string, options: FollowOptions): AsyncGe
       const overlap = file.tail.length;
       const read = await readAt(file.handle, file.position - overlap, overlap + length);
       if (overlap > 0 && (read.length < overlap || !read.subarray(0, overlap).equals(file.tail))) return;
+      // At the start, after a truncation, the file must still begin as it did when its start was looked at.
+      if (file.position === 0 && file.head.length > 0 && (read.length < file.head.length || !read.subarray(0, file.head.length).equals(file.head))) return;
       const chunk = read.subarray(overlap);
       if (chunk.length === 0) return;
+      if (file.copiedAt !== undefined && file.position === 0) {
+        // The file's new start is read: every turn copied before it is beside it now, unless a copy of this very start.
+        const copiedAt = file.copiedAt;
+        file.copiedAt = undefined;
+        yield* readRotated((other) => other.mtimeMs >= copiedAt, 'was truncated more than once between two looks', 'a copy made in between', chunk.subarray(0, HEAD_BYTES));
+        yield* endLine('a truncation');
+      }
       remember(file, chunk);
       lineEnded = chunk[chunk.length - 1] === 0x0a;
       yield chunk;
@@ -206,7 +222,7 @@ export async function* followFile(path: string, options: FollowOptions): AsyncGe
   }
 
   function remember(file: Tracked, chunk: Buffer): void {
-    if (file.head.length < HEAD_BYTES) file.head = Buffer.concat([file.head, chunk.subarray(0, HEAD_BYTES - file.head.length)]);
+    if (file.position < HEAD_BYTES) file.head = Buffer.concat([file.head.subarray(0, file.position), chunk]).subarray(0, HEAD_BYTES);
     file.tail = Buffer.from(chunk.length >= TAIL_BYTES ? chunk.subarray(chunk.length - TAIL_BYTES) : Buffer.concat([file.tail, chunk]).subarray(-TAIL_BYTES));
     file.position += chunk.length;
   }
@@ -223,13 +239,14 @@ export async function* followFile(path: string, options: FollowOptions): AsyncGe
   const unchanged = async (file: Tracked): Promise<boolean> => {
     const { size } = await file.handle.stat();
     if (size < file.position) return false;
+    if (file.position === 0) return (await readAt(file.handle, 0, file.head.length)).equals(file.head);
     if (file.tail.length === 0) return true;
     const now = await readAt(file.handle, file.position - file.tail.length, file.tail.length);
     return now.equals(file.tail);
   };
 
-  /** Files beside the path whose names say they are its rotations (`train.log.1`, `train.log-2026…`). */
-  const siblings = async (): Promise<Array<{ path: string; stats: Stats }>> => {
+  /** Files beside the path whose names say they are its rotations (`train.log.1`, `train.log-2026…`), as one listing finds them. */
+  const listSiblings = async (): Promise<Array<{ path: string; stats: Stats }>> => {
     let names: string[];
     try {
       names = await fs.readdir(folder);
@@ -248,13 +265,31 @@ export async function* followFile(path: string, options: FollowOptions): AsyncGe
   };
 
   /**
+   * listSiblings, listed again until two listings agree name for name and file for file: a
+   * rotator shifting `.1` → `.2` … while the folder is read makes a listing that misses a file.
+   */
+  const siblings = async (): Promise<Array<{ path: string; stats: Stats }>> => {
+    const identity = (list: Array<{ path: string; stats: Stats }>): string => list.map(({ path: p, stats }) => `${p}\0${key(stats.dev, stats.ino)}\0${stats.size}`).sort().join('\n');
+    let list = await listSiblings();
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const again = await listSiblings();
+      if (identity(again) === identity(list)) return again;
+      list = again;
+    }
+    return list;
+  };
+
+  /**
    * After a truncation: the bytes written after the last read, from a copy beside the file (one that
    * starts as the file did and holds the last bytes read where they were), then any copies made
    * after it (turns missed between two looks, when copies are kept), read whole. False when no
    * copy is found.
    */
   async function* fromCopy(file: Tracked): AsyncGenerator<Buffer, boolean> {
-    if (file.position === 0) return true;
+    if (file.position === 0 && file.head.length === 0) {
+      await restart(file, undefined);
+      return true;
+    }
     // Listed up to three times: a listing made while the writer renames may miss the copy.
     for (let pass = 0; pass < 3; pass++) for (const { path: copy, stats: listed } of await siblings()) {
       // Its content says whether it is the copy (a copy made over an old one keeps its inode).
@@ -265,10 +300,15 @@ export async function* followFile(path: string, options: FollowOptions): AsyncGe
         handle = await fs.open(copy, 'r');
         // What was opened, which a rename since the listing may have changed.
         stats = await handle.stat();
+        // Known by its first bytes alone (the file was truncated again before it was read past
+        // them): a copy read already cannot be it.
+        if (file.position === 0 && seen.has(key(stats.dev, stats.ino))) continue;
         const head = await readAt(handle, 0, file.head.length);
         const tail = await readAt(handle, file.position - file.tail.length, file.tail.length);
         if (!head.equals(file.head) || !tail.equals(file.tail)) continue;
-        const rest: Tracked = { ...file, handle };
+        // The copy, read on from where the file was read to (the copies after it come after it).
+        const { copiedAt: _copiedAt, ...state } = file;
+        const rest: Tracked = { ...state, handle };
         let bytes = 0;
         for await (const chunk of drain(rest)) {
           bytes += chunk.length;
@@ -281,30 +321,48 @@ export async function* followFile(path: string, options: FollowOptions): AsyncGe
         await handle?.close().catch(() => {});
       }
       seen.add(key(stats.dev, stats.ino));
-      // Copies made after it: whole turns of the file, truncated from it since, missed in between.
-      yield* readRotated((other) => other.mtimeMs >= stats.mtimeMs, 'was truncated more than once between two looks', 'a copy made in between');
+      await restart(file, stats.mtimeMs);
       return true;
     }
+    await restart(file, undefined);
     return false;
   }
 
+  /**
+   * Reading `file` again from its start, after a truncation: its first bytes now are remembered
+   * (not yet passed on), and its next read checks that it still starts so; if not, it was
+   * truncated again, and its copy is found by those first bytes. With `copiedAt` (the copy just
+   * read), copies made since are read before those first bytes are passed on (drain).
+   */
+  async function restart(file: Tracked, copiedAt: number | undefined): Promise<void> {
+    file.position = 0;
+    file.tail = Buffer.alloc(0);
+    const { size } = await file.handle.stat();
+    file.head = await readAt(file.handle, 0, Math.min(HEAD_BYTES, size));
+    if (copiedAt !== undefined) file.copiedAt = Math.min(copiedAt, file.copiedAt ?? Infinity);
+  }
+
   /** A whole file beside the path that holds what the path held between two looks (`why`, `what` say how it got there). */
-  async function* readWhole(other: string, listed: Stats, why: string, what: string): AsyncGenerator<Buffer> {
+  async function* readWhole(other: string, listed: Stats, why: string, what: string, notStarting?: Buffer): AsyncGenerator<Buffer, boolean> {
     // A listing made while files are renamed may name one file twice.
-    if (seen.has(key(listed.dev, listed.ino))) return;
+    if (seen.has(key(listed.dev, listed.ino))) return false;
     let handle: fs.FileHandle | undefined;
     try {
       handle = await fs.open(other, 'r');
       // What was opened, which a rename since the listing may have changed.
       const stats = await handle.stat();
-      if (seen.has(key(stats.dev, stats.ino))) return;
+      if (seen.has(key(stats.dev, stats.ino))) return false;
+      // A copy of what the file holds now is read from the file itself.
+      if (notStarting !== undefined && (await readAt(handle, 0, notStarting.length)).equals(notStarting)) return false;
       seen.add(key(stats.dev, stats.ino));
       const file: Tracked = { handle, dev: stats.dev, ino: stats.ino, position: 0, head: Buffer.alloc(0), tail: Buffer.alloc(0) };
       yield* endLine('a rotation');
       yield* drain(file);
       notice(`${why}; read ${file.position} bytes from ${other}, ${what}`);
+      return true;
     } catch {
       notice(`${why}, and ${other}, ${what}, could not be read`);
+      return false;
     } finally {
       await handle?.close().catch(() => {});
     }
@@ -325,12 +383,14 @@ export async function* followFile(path: string, options: FollowOptions): AsyncGe
    * Rotated files not read yet that `wanted` picks, read whole, oldest write first. The folder is
    * listed again until a listing finds none: one made while the writer renames may miss a file.
    */
-  async function* readRotated(wanted: (stats: Stats) => boolean, why: string, what: string): AsyncGenerator<Buffer> {
+  async function* readRotated(wanted: (stats: Stats) => boolean, why: string, what: string, notStarting?: Buffer): AsyncGenerator<Buffer> {
     for (let pass = 0; pass < 3; pass++) {
       const found = (await siblings()).filter(({ stats }) => wanted(stats) && !seen.has(key(stats.dev, stats.ino)));
       if (found.length === 0) return;
       found.sort((a, b) => a.stats.mtimeMs - b.stats.mtimeMs || b.path.localeCompare(a.path, undefined, { numeric: true }));
-      for (const { path: other, stats } of found) yield* readWhole(other, stats, why, what);
+      let read = 0;
+      for (const { path: other, stats } of found) if (yield* readWhole(other, stats, why, what, notStarting)) read++;
+      if (read === 0) return;
     }
   }
 
@@ -339,8 +399,10 @@ export async function* followFile(path: string, options: FollowOptions): AsyncGe
     yield* addAbortSignal(options.signal, openFile(path)) as AsyncIterable<Buffer>;
     return;
   }
-  // Rotated files already beside it are history from before vizmeta began: never read as missed turns.
-  for (const { stats } of await siblings()) seen.add(key(stats.dev, stats.ino));
+  // Rotated files already beside it are history from before vizmeta began: never read as missed
+  // turns, since those are written after a look (lastLook starts now). The folder is not listed
+  // until a rotation or a truncation calls for it: `watch --follow logs/*.log` over thousands of
+  // files in one folder would list it once per file.
   try {
     while (!options.signal.aborted) {
       if (current === undefined) {
@@ -367,13 +429,11 @@ export async function* followFile(path: string, options: FollowOptions): AsyncGe
       }
       const file = current;
       // 1. Still the bytes that were read? A truncation, or a truncation and regrowth since the last look.
-      if (file.position > 0 && !(await unchanged(file))) {
+      if ((file.position > 0 || file.head.length > 0) && !(await unchanged(file))) {
+        const lost = file.position > 0 ? `truncated after ${file.position} bytes were read` : `truncated again before what it held from ${file.head.length} bytes on was read`;
         const recovered = yield* fromCopy(file);
-        if (!recovered) notice(`truncated after ${file.position} bytes were read; reading it from the start. Whatever was written after the last read and before the truncation (an unknown number of bytes) could not be read: no copy of it is beside the file`);
+        if (!recovered) notice(`${lost}; reading it from the start. Whatever was written after the last read and before the truncation (an unknown number of bytes) could not be read: no copy of it is beside the file`);
         yield* endLine('a truncation');
-        file.position = 0;
-        file.head = Buffer.alloc(0);
-        file.tail = Buffer.alloc(0);
       }
       // 2. What was appended (unless the file changed under the read: then look again at once).
       yield* drain(file);
