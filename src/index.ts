@@ -15,6 +15,10 @@ export { DashboardModel, type ModelOptions, type ModelView } from './analyse/das
 export { renderDashboard, dashboardLines, type DashboardState, type DashboardOptions } from './render/dashboard.js';
 export { SummaryBuilder, summarizeRecords, aggregateOf, directionOf, tendencyOf, type ExecutionSummary, type KeySummary, type Aggregate, type Direction, type DirectionOverrides, type Tendency } from './analyse/summary.js';
 export { summarizeFile, summarizeExecutions, type SummarizeOptions } from './input/executions.js';
+export { mergeKeySummaries, mergeExecutionSummaries } from './analyse/merge.js';
+export { encodeExecution, decodeExecution, headerLine, parseHeader, looksLikeSummary, SUMMARY_FORMAT, SUMMARY_VERSION, type SummaryHeader } from './analyse/summary-format.js';
+export { Moments, type PlainMoments } from './analyse/moments.js';
+export { Quantiles, EXACT_VALUES, RELATIVE_ACCURACY, type PlainQuantiles } from './analyse/quantiles.js';
 export { parseKubeflowMetrics } from './formats/kubeflow-metrics.js';
 export { loadConfig, validateConfig, CONFIG_SCHEMA, type VizmetaConfig } from './formats/config.js';
 export { loadSchemaFile, compileSchema, type LoadedSchema } from './formats/schema.js';
