@@ -11,6 +11,7 @@
  * equal those of one pass over the logs.
  * Pure: records (or execution summaries) in, plain statistics out.
  */
+import { InputError } from '../core/errors.js';
 import { flattenValues } from '../parsers/metadata.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
 import { Moments, typeOf, type ValueType } from './moments.js';
@@ -56,7 +57,10 @@ export class StatsBuilder {
   private readonly keys = new Map<string, KeyAccumulator>();
   private records = 0;
 
-  constructor(private readonly only?: readonly string[]) {}
+  /** Set once a key past `maxKeys` was met: the statistics are of some keys only, and must not be shown. */
+  overflowed = false;
+
+  constructor(private readonly only?: readonly string[], private readonly maxKeys = Infinity) {}
 
   add(record: MetadataRecord): void {
     this.records++;
@@ -73,6 +77,10 @@ export class StatsBuilder {
   private accumulator(key: string, latest: JsonValue): KeyAccumulator {
     let acc = this.keys.get(key);
     if (!acc) {
+      if (this.keys.size >= this.maxKeys) {
+        this.overflowed = true;
+        throw new InputError(`more than ${this.maxKeys} distinct keys (the --max-keys limit); name the keys with --keys, or raise it with --max-keys N`);
+      }
       acc = { count: 0, latest, moments: new Moments() };
       this.keys.set(key, acc);
     }

@@ -20,6 +20,7 @@ import { numberFromText } from '../core/numbers.js';
 import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
 import { tendencyOf, type Direction, type DirectionOverrides } from '../core/vocabulary.js';
 import type { SchemaViolation } from '../formats/schema.js';
+import { InputError } from '../core/errors.js';
 import { Moments, type PlainMoments } from './moments.js';
 
 export type { SchemaViolation };
@@ -127,6 +128,28 @@ export interface SummaryOptions {
   others?: 'skip' | 'latest';
   /** Also keep each key's first and latest `_time` and `stats`' moments (`vizmeta summarize`). Default false. */
   moments?: boolean;
+  /**
+   * Distinct keys (folded or kept light) one execution may hold; one more is an InputError that
+   * names the limit (keyLimitMessage), and the summary fails. Default unlimited.
+   */
+  maxKeys?: number;
+}
+
+/**
+ * Distinct keys `compare` and `stats` keep by default (`--max-keys`): each costs a few KB (a
+ * chart's history in compare, the moments and quantile summary in stats), so 20,000 stay near
+ * 100 MB where a log of a million keys took 3-4 GB.
+ */
+export const DEFAULT_MAX_KEYS = 20_000;
+
+/** The error of an execution with more than `maxKeys` distinct keys: the flag that raises it, and how to choose fewer. */
+export function keyLimitMessage(execution: string, maxKeys: number): string {
+  return `${execution === '-' ? 'stdin' : execution}: more than ${maxKeys} distinct keys (the --max-keys limit); name the keys with --keys, or raise it with --max-keys N`;
+}
+
+/** Whether an execution's error is keyLimitMessage's. */
+export function isKeyLimitError(error: string | undefined): boolean {
+  return error !== undefined && error.endsWith('(the --max-keys limit); name the keys with --keys, or raise it with --max-keys N');
 }
 
 export { STEP_KEYS, stepOf } from '../core/keys.js';
@@ -287,6 +310,7 @@ export class SummaryBuilder implements OtherKeysSink {
     if (known !== undefined) return known;
     if (!this.order.has(name)) this.order.set(name, this.order.size);
     if ((this.wanted as ReadonlySet<string>).has(name)) return undefined;
+    this.checkKeyLimit();
     const created: Light = { count: 0, first: null, latest: null, latestLine: 0, latestStep: 0, raw: undefined, rawStart: 0, rawEnd: 0, stamp: 0 };
     light.set(name, created);
     return created;
@@ -343,9 +367,16 @@ export class SummaryBuilder implements OtherKeysSink {
     if (this.violations.length < MAX_KEPT) this.violations.push(violation);
   }
 
+  /** Before a new key is kept: past `maxKeys` the summary stops (an endless variety of keys must not grow without end). */
+  private checkKeyLimit(): void {
+    const max = this.options.maxKeys;
+    if (max !== undefined && this.keys.size + (this.light?.size ?? 0) >= max) throw new InputError(keyLimitMessage(this.execution, max));
+  }
+
   private fold(key: string, value: JsonValue, step: number, line: number): void {
     let summary = this.keys.get(key);
     if (summary === undefined) {
+      this.checkKeyLimit();
       summary = {
         count: 0, numeric: 0, nan: 0, inf: 0,
         latest: value, latestLine: line, latestStep: step, first: value,

@@ -11,11 +11,12 @@ import { warn, write, type CommandIO } from '../core/io.js';
 import { joinInputs, reportInputProblems, summarizeExecutions } from '../input/executions.js';
 import { isSummaryFile } from '../input/summary-files.js';
 import { compareExecutions, defaultCompareKeys } from '../analyse/compare.js';
+import { DEFAULT_MAX_KEYS, isKeyLimitError } from '../analyse/summary.js';
 import { renderCompareCharts, renderComparison, renderJoined, type CompareView } from '../render/compare.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { addDirectionOptions, addExecutionOptions, commandContext, directionOverrides, requireKeysInExecutions, requireKnownKeys, type ExecutionCommandOptions } from '../options/execution.js';
 import { normalizeKey, parseKeyList } from '../core/keys.js';
-import { collectKeys } from '../options/parse.js';
+import { collectKeys, parseWholeNumber } from '../options/parse.js';
 import type { TableFormat } from '../core/format.js';
 import { shortNames } from '../core/names.js';
 import { forReader } from '../render/output.js';
@@ -31,6 +32,8 @@ export interface CompareOptions extends InputOptions, ExecutionCommandOptions {
   format?: TableFormat;
   /** `--no-charts` sets this false. Default true (text format only). */
   charts?: boolean;
+  /** `--max-keys`: distinct keys one execution may hold. Default DEFAULT_MAX_KEYS. */
+  maxKeys?: number;
 }
 
 const MAX_DEFAULT_CHARTS = 3;
@@ -74,13 +77,15 @@ export async function runCompare(inputs: string[], options: CompareOptions, io: 
     history: chosen.length > 0 ? new Set(chosen) : 'all',
     // Compare is for a handful of executions; 128 points per key is more than a chart's columns.
     historyPoints: 128,
+    maxKeys: options.maxKeys ?? DEFAULT_MAX_KEYS,
     read,
     ...(context.schema ? { schema: context.schema } : {}),
     ...jobs,
     stdin: io.stdin,
   });
   const failed = reportInputProblems(io, executions);
-  if (executions[0]?.error !== undefined) return ExitCode.usage;
+  // Past --max-keys nothing is compared: a table without some execution's keys would mislead.
+  if (executions[0]?.error !== undefined || executions.some((execution) => isKeyLimitError(execution.error))) return ExitCode.usage;
   // Summary files are as many executions as they hold: named by what they hold.
   const listed = executions.length === inputs.length ? inputs : executions.map((execution) => execution.execution);
   if (listed.length < 2) throw new UsageError('compare needs at least two executions: the first is the baseline');
@@ -109,7 +114,8 @@ export function registerCompare(program: Command, io: CommandIO, exit: ExitSlot)
     .option('--keys <keys>', 'keys to compare and chart (comma-separated, repeatable; default: every key with one value per cell, charts for the first three metrics)', collectKeys)
     .option('--join <key>', "merge the executions' records on KEY (e.g. step) and show the merged rows")
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'csv', 'markdown']).default('text'))
-    .option('--no-charts', 'no charts under the table');
+    .option('--no-charts', 'no charts under the table')
+    .option('--max-keys <n>', 'at most N distinct keys per execution, else exit 2 (a few KB each)', parseWholeNumber('--max-keys'), DEFAULT_MAX_KEYS);
   addDirectionOptions(command);
   addExecutionOptions(command);
   addInputOptions(command);
@@ -125,6 +131,8 @@ size, a config print, any text), are listed apart side by side; a value that dif
 baseline's is marked ≠. A key named in --keys that no input has is an error (exit 2).
 A file named git:REV:PATH is PATH as it is at the revision REV, read with git (from the
 repository's root; git:REV:./PATH from the current folder): compare a log with main's.
+Each execution may hold at most --max-keys distinct keys (default ${DEFAULT_MAX_KEYS}); more is an
+error (exit 2) that says so, and nothing is compared.
 
 Examples:
   vizmeta compare main.log pr.log

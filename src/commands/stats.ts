@@ -14,7 +14,8 @@ import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type
 import { parseKeyList } from '../core/keys.js';
 import { KeyPresence } from '../options/execution.js';
 import type { MetadataRecord } from '../core/types.js';
-import { collectKeys } from '../options/parse.js';
+import { collectKeys, parseWholeNumber } from '../options/parse.js';
+import { DEFAULT_MAX_KEYS } from '../analyse/summary.js';
 import { EXACT_VALUES, RELATIVE_ACCURACY, StatsBuilder } from '../analyse/stats.js';
 import { renderStats } from '../render/stats.js';
 import { forReader } from '../render/output.js';
@@ -24,11 +25,13 @@ export interface StatsOptions extends InputOptions {
   keys?: string[];
   format?: 'text' | 'json' | 'csv' | 'markdown';
   color?: boolean;
+  /** `--max-keys`: distinct keys kept. Default DEFAULT_MAX_KEYS. */
+  maxKeys?: number;
 }
 
 export async function runStats(inputs: string[], options: StatsOptions, io: CommandIO): Promise<number> {
   const named = parseKeyList(options.keys);
-  const builder = new StatsBuilder(named);
+  const builder = new StatsBuilder(named, options.maxKeys ?? DEFAULT_MAX_KEYS);
   // With --keys, the names of the other keys too (names only: statistics stay bounded by what is
   // shown), so that a named key no input has gets a did-you-mean.
   const presence = new KeyPresence(named);
@@ -36,8 +39,16 @@ export async function runStats(inputs: string[], options: StatsOptions, io: Comm
     ? (item: MetadataRecord): void => builder.add(item)
     : (item: MetadataRecord): void => { builder.add(item); presence.note(item.values); };
   let status: number = ExitCode.ok;
+  // Past --max-keys the reading stops with one error and no statistics; each later input stops
+  // at its first new key, and is not said again.
+  let limitSaid = false;
   await readInputs(inputs, io.stdin, { record, diagnostic: diagnosticWriter(io) }, readOptionsFrom(options), {
-    onError: (message) => { warn(io, message); status = ExitCode.usage; },
+    onError: (message) => {
+      if (builder.overflowed && limitSaid) return;
+      limitSaid = builder.overflowed;
+      warn(io, message);
+      status = ExitCode.usage;
+    },
     onNoRecords: (message) => warn(io, message),
     // A summary file's executions are folded as their logs would have been, their problems said as sort says them.
     onSummaryFile: async (path) => {
@@ -51,6 +62,7 @@ export async function runStats(inputs: string[], options: StatsOptions, io: Comm
       }
     },
   });
+  if (builder.overflowed) return ExitCode.usage;
   presence.require(inputs);
   const all = builder.finish();
   if (all.length === 0 && options.format !== 'json' && options.format !== 'csv') {
@@ -68,6 +80,7 @@ export function registerStats(program: Command, io: CommandIO, exit: ExitSlot): 
     .description('per-key statistics over all records: types, count, missing, NaN/Inf, min, mean, std, median, max, latest, histogram')
     .argument('[files...]', 'log files; - or nothing reads stdin')
     .option('--keys <keys>', 'only these keys (comma-separated, repeatable)', collectKeys)
+    .option('--max-keys <n>', 'at most N distinct keys, else exit 2 (a few KB each)', parseWholeNumber('--max-keys'), DEFAULT_MAX_KEYS)
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'csv', 'markdown']).default('text'))
     .option('--no-color', 'no colours, even on a terminal');
   addInputOptions(command);
@@ -77,6 +90,8 @@ over finite numbers; NaN and ±Infinity are counted apart. The median and the hi
 up to ${EXACT_VALUES} values per key; beyond, they come from a DDSketch (marked ~) and the median is
 within ${RELATIVE_ACCURACY * 100}% of the middle value (the lower one for an even count). mean and std are exact.
 A key named in --keys that no input has is an error (exit 2) naming the closest keys that exist.
+At most --max-keys distinct keys are kept (default ${DEFAULT_MAX_KEYS}); more is an error (exit 2)
+that says so, with no statistics.
 
 Examples:
   vizmeta stats train.log

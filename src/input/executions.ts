@@ -46,6 +46,8 @@ export interface SummarizeOptions {
   others?: 'skip' | 'latest';
   /** Also keep per-key times and `stats`' moments, as summary files hold them (SummaryOptions.moments). */
   moments?: boolean;
+  /** Distinct keys one execution may hold (SummaryOptions.maxKeys, `compare --max-keys`). Default unlimited. */
+  maxKeys?: number;
 }
 
 const validators = new Map<string, RecordValidator>();
@@ -82,6 +84,7 @@ function builderFor(execution: string, options: SummarizeOptions): { builder: Su
     makeHistory: () => new Series(Math.max(16, points)),
     ...(options.others !== undefined ? { others: options.others } : {}),
     ...(options.moments === true ? { moments: true } : {}),
+    ...(options.maxKeys !== undefined ? { maxKeys: options.maxKeys } : {}),
   });
   const validator = options.schema ? validatorFor(options.schema) : undefined;
   const sink: RecordSink & Partial<OtherKeysSink> = {

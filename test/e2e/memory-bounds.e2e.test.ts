@@ -97,3 +97,38 @@ describe('keys that first appear late are named 20 times, then counted (issue 15
     expect(run.stdoutLines).toBe(30_001);
   }, 60_000);
 });
+
+describe('stats and compare keep at most --max-keys keys (issue 15, item 15)', () => {
+  it('a log of 1M distinct keys: stats and compare stop at 20,000 with one error, exit 2 (3.8 GB and 1.8 GB before)', async () => {
+    const log = writeLines('wide.log', 1_000_000, (i) => `{"key_${i}": ${i}}\n`);
+    const other = writeLines('one.log', 1, () => '{"loss": 0.5}\n');
+    const stats = await runWatched(['stats', log], { killMb: 600, heapMb: 1024 });
+    expect(stats.killed, `killed at ${stats.peakMb.toFixed(0)} MB`).toBe(false);
+    expect(stats.status).toBe(2);
+    expect(stats.stdout).toBe('');
+    expect(stats.stderr).toBe('vizmeta: more than 20000 distinct keys (the --max-keys limit); name the keys with --keys, or raise it with --max-keys N\n');
+    expect(stats.peakMb).toBeLessThan(300);
+    const compare = await runWatched(['compare', log, other], { killMb: 600, heapMb: 1024 });
+    expect(compare.killed, `killed at ${compare.peakMb.toFixed(0)} MB`).toBe(false);
+    expect(compare.status).toBe(2);
+    expect(compare.stdout).toBe('');
+    expect(compare.stderr).toBe(`vizmeta: ${log}: more than 20000 distinct keys (the --max-keys limit); name the keys with --keys, or raise it with --max-keys N\n`);
+    expect(compare.peakMb).toBeLessThan(300);
+  }, 120_000);
+
+  it('--max-keys raises the bound; --keys names the few wanted', async () => {
+    const log = writeLines('wider.log', 3000, (i) => `{"key_${i}": ${i}, "loss": ${i / 3000}}\n`);
+    const other = writeLines('two.log', 1, () => '{"loss": 0.5}\n');
+    expect((await runWatched(['stats', '--format', 'csv', log], { killMb: 600 })).status).toBe(0);
+    const under = await runWatched(['stats', '--max-keys', '2000', '--keys', 'loss', '--format', 'csv', log], { killMb: 600 });
+    expect(under.status).toBe(0);
+    expect(under.stdout.split('\n')[1]).toMatch(/^loss,/);
+    const over = await runWatched(['stats', '--max-keys', '2000', log, log], { killMb: 600 });
+    expect(over.status).toBe(2);
+    expect(over.stderr).toBe('vizmeta: more than 2000 distinct keys (the --max-keys limit); name the keys with --keys, or raise it with --max-keys N\n');
+    expect((await runWatched(['compare', '--max-keys', '2000', log, other], { killMb: 600 })).status).toBe(2);
+    const keyed = await runWatched(['compare', '--max-keys', '2000', '--keys', 'loss', '--format', 'csv', log, other], { killMb: 600 });
+    expect(keyed.status).toBe(0);
+    expect(keyed.stdout).toContain('loss');
+  }, 60_000);
+});
