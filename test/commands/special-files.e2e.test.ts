@@ -97,7 +97,7 @@ describe('special files are streamed (issue 15, item 13)', () => {
     clearTimeout(timer);
     watchdog.stop();
     expect(watchdog.killed(), `killed at ${watchdog.peakMb().toFixed(0)} MB`).toBe(false);
-    expect(out.stderr()).toBe('vizmeta: --baseline /dev/zero:1: a line with no newline in 4096 MiB (the limit is 16 MiB): not a log, stopped reading\n');
+    expect(out.stderr()).toBe('vizmeta: --baseline /dev/zero:1: a line with no newline in 4 GiB (the limit is 16 MiB): not a log, stopped reading\n');
     expect(status).toBe(2);
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(watchdog.peakMb()).toBeLessThan(300);
@@ -109,7 +109,7 @@ describe('special files are streamed (issue 15, item 13)', () => {
     const out = collect(cli);
     const { status } = await exited(cli);
     watchdog.stop();
-    expect(out.stderr()).toContain('vizmeta: /dev/zero:1: a line with no newline in 1024 MiB (the limit is 1 MiB): not a log, stopped reading');
+    expect(out.stderr()).toContain('vizmeta: /dev/zero:1: a line with no newline in 1 GiB (the limit is 1 MiB): not a log, stopped reading');
     expect(status).toBe(2);
     expect(watchdog.peakMb()).toBeLessThan(300);
     // A long line that ends is skipped as before, and the record after it read.
