@@ -4,7 +4,7 @@
 //   node bench/run.mjs                   full run (~100 MB corpora, 5 rounds); writes bench/RESULTS.md
 //   node bench/run.mjs --quick           smaller corpora, 3 rounds; writes to the temp folder instead
 //   node bench/run.mjs --only extract,sort
-//       groups: extract, sort, gate, many, version, watch, dialects, small, report
+//       groups: extract, sort, gate, many, version, watch, dialects, small, report, remote
 //   --base DIR   also time another build side by side (a checkout of vizmeta with dist/ built):
 //                adds a `base` row to extract, sort, gate, dialects and small and a "within 5% of base" target
 //   Another Node: scripts/with-node.sh 24 node bench/run.mjs --only small   (every child runs on it)
@@ -16,7 +16,7 @@
 // child process with stdout on /dev/null; its peak RSS comes from `/usr/bin/time -f %M` when that
 // exists, else from polling /proc/<pid>/status (VmHWM).
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync, statSync, writeFileSync, writeSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'vizmeta.js');
 const NAIVE = join(ROOT, 'bench', 'naive.mjs');
 const NODE = process.execPath;
-const GROUPS = ['extract', 'sort', 'gate', 'many', 'version', 'watch', 'dialects', 'small', 'report'];
+const GROUPS = ['extract', 'sort', 'gate', 'many', 'version', 'watch', 'dialects', 'small', 'report', 'remote'];
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -445,6 +445,7 @@ async function main() {
 
   if (options.only.has('small')) await smallGroup({ options, baseBin, log, groups, target, notes });
   if (options.only.has('report')) await reportGroup({ options, groups, target, notes });
+  if (options.only.has('remote')) await remoteGroup({ options, groups, target });
 
   // -------------------------------------------------------------------------------------------
   const elapsed = (Date.now() - started) / 1000;
@@ -616,7 +617,7 @@ async function reportGroup({ options, groups, target, notes }) {
       await tab.goto(`file://${page}`);
       await tab.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
       // From the start of navigation to the mark the page sets once every chart is drawn.
-      times.push(await tab.evaluate(() => performance.getEntriesByName('vizmeta-ready')[0].startTime / 1000));
+      times.push(await tab.evaluate(() => globalThis.performance.getEntriesByName('vizmeta-ready')[0].startTime / 1000));
       await context.close();
     }
     await browser.close();
@@ -634,4 +635,124 @@ async function reportGroup({ options, groups, target, notes }) {
   groups.push({ title: 'report', rows: [], markdown: md });
   target(`report of 10 runs × ${steps.toLocaleString('en-US')} steps: page < 5 MB`, Number.isFinite(size) ? `${(size / 1024 / 1024).toFixed(2)} MB` : 'not written', Number.isFinite(size) ? size < REPORT_SIZE_LIMIT : false);
   target('report: interactive (every chart drawn) < 1 s in Chromium', Number.isFinite(ready) ? `${(ready * 1000).toFixed(0)} ms` : 'not measured', Number.isFinite(ready) ? ready < REPORT_READY_LIMIT : undefined);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Remote logs (issue 17): `sort` over 10,000 small logs (1,000 with --quick) in a bucket of
+// s3rver on loopback, found by a `**` glob: objects per second, peak RSS, and the most TCP
+// connections the CLI held open to the store at once (its socket inodes matched in /proc/net/tcp
+// every 5 ms), at the default --jobs (8) and at --jobs 1 and 32. s3rver is one single-threaded
+// process on the same two cores, so it bounds the throughput: the figures say what vizmeta holds
+// and adds, not what S3 would do.
+
+/** How many of process `pid`'s sockets are TCP connections to the server's `port` now. */
+function connectionsTo(pid, port) {
+  const inodes = new Set();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m) inodes.add(m[1]);
+      } catch {
+        // closed meanwhile
+      }
+    }
+  } catch {
+    return 0;
+  }
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  let count = 0;
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+      const fields = line.trim().split(/\s+/);
+      if (fields[2]?.endsWith(hex) && inodes.has(fields[9])) count++;
+    }
+  }
+  return count;
+}
+
+/** Runs a contender once (no /usr/bin/time), sampling its connections to `port` every 5 ms: the most seen. */
+function mostConnections(spec, port) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(spec.command, spec.args, { stdio: ['ignore', DEV_NULL, 'ignore'], env: { ...process.env, NO_COLOR: '1', ...spec.env } });
+    let most = 0;
+    const poll = setInterval(() => { most = Math.max(most, connectionsTo(child.pid, port)); }, 5);
+    child.on('error', reject);
+    child.on('close', () => {
+      clearInterval(poll);
+      resolve(most);
+    });
+  });
+}
+
+async function remoteGroup({ options, groups, target }) {
+  const { CreateBucketCommand, PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const objects = options.quick ? 1_000 : 10_000;
+  const directory = join(scratch, 's3rver');
+  mkdirSync(directory, { recursive: true });
+  // s3rver in a process of its own (its DES continuation tokens need OpenSSL's legacy provider).
+  const server = spawn(NODE, ['--openssl-legacy-provider', join(ROOT, 'test/children/s3rver.mjs'), directory], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let text = '';
+    server.stdout.on('data', (chunk) => {
+      text += chunk;
+      if (text.includes('\n')) resolve(JSON.parse(text).port);
+    });
+    server.once('exit', (code) => reject(new Error(`s3rver exited with ${code}`)));
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: 'bench' }));
+    log(`\n## remote: uploading ${objects.toLocaleString('en-US')} logs to s3rver`);
+    const uploadStarted = Date.now();
+    let next = 0;
+    let bytes = 0;
+    let lines = 0;
+    const upload = async () => {
+      while (next < objects) {
+        const i = next++;
+        let text = `{"run": ${i}, "optimizer": "${i % 2 ? 'adam' : 'sgd'}", "lr": ${(0.001 * (1 + (i % 7))).toFixed(4)}}\n`;
+        for (let step = 1; step <= 20; step++) text += `{"step": ${step}, "loss": ${(2 / (step + (i % 13))).toFixed(5)}, "accuracy": ${(1 - 1 / (step + 1 + (i % 17))).toFixed(5)}}\n`;
+        bytes += Buffer.byteLength(text);
+        lines += 21;
+        await client.send(new PutObjectCommand({ Bucket: 'bench', Key: `2026-11/team-${i % 10}/day-${Math.floor(i / 10) % 30}/run-${i}.log`, Body: text }));
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, upload));
+    log(`  uploaded in ${((Date.now() - uploadStarted) / 1000).toFixed(1)} s`);
+    client.destroy();
+    const env = { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1', AWS_PROFILE: '', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+    const glob = 's3://bench/**/*.log';
+    const contender = (name, jobs) => ({ name, command: NODE, args: [BIN, 'sort', '--by', 'accuracy', ...jobs, glob], display: `vizmeta sort --by accuracy ${jobs.join(' ')}${jobs.length ? ' ' : ''}'${glob}'`, env, bytes, lines });
+    const contenders = [contender('default (8)', []), contender('--jobs 1', ['--jobs', '1']), contender('--jobs 32', ['--jobs', '32'])];
+    const group = await timeGroup(`sort over ${objects.toLocaleString('en-US')} small logs in s3rver on loopback (${(bytes / 1e6).toFixed(1)} MB)`, contenders, Math.min(options.rounds, 2), { pollFds: true });
+    // One more run each, sampling the connections it holds to the store.
+    const connections = new Map();
+    for (const c of contenders) connections.set(c.name, await mostConnections(c, port));
+    const md = [`### remote: ${group.title} (Node ${process.version})`, '', `\`vizmeta sort --by accuracy '${glob}'\` with AWS_ENDPOINT_URL at s3rver, one single-threaded process on the same machine: it bounds these figures. ${objects.toLocaleString('en-US')} objects of 21 lines under 300 prefixes, listed by the glob (1,000 keys a page) and read --jobs at a time.`, '',
+      '| command | median s | objects/s | MB/s | peak RSS MB | most connections to the store | most open fds |', '|---|---:|---:|---:|---:|---:|---:|'];
+    for (const row of group.rows) {
+      md.push(`| \`${row.display}\`${row.failed ? ` (failed: ${row.failed})` : ''} | ${fmt.s(row.median)} | ${Number.isFinite(row.median) ? Math.round(objects / row.median).toLocaleString('en-US') : '—'} | ${fmt.mbs(bytes, row.median)} | ${Number.isFinite(row.peakRssMB) ? row.peakRssMB.toFixed(0) : '—'} | ${connections.get(row.name) ?? '—'} | ${row.maxFds ?? '—'} |`);
+      log(`  ${row.name}: ${Number.isFinite(row.median) ? Math.round(objects / row.median) : '—'} objects/s, most connections ${connections.get(row.name)}, most fds ${row.maxFds}`);
+    }
+    md.push('');
+    groups.push({ title: group.title, rows: [], markdown: md });
+    const byDefault = group.rows.find((row) => row.name === 'default (8)');
+    target('remote: sort holds at most --jobs (8) connections to the store', `${connections.get('default (8)') ?? '—'}`, (connections.get('default (8)') ?? Infinity) <= 8);
+    target(`remote: sort over ${objects.toLocaleString('en-US')} objects, peak RSS < 300 MB`, Number.isFinite(byDefault?.peakRssMB) ? `${byDefault.peakRssMB.toFixed(0)} MB` : '—', (byDefault?.peakRssMB ?? Infinity) < 300);
+  } finally {
+    client.destroy();
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  }
 }

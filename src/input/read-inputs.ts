@@ -48,7 +48,8 @@ export async function readInputs(inputs: readonly string[], stdin: Readable, sin
   const executions: ExecutionInput[] = needsExpanding(inputs)
     ? await expandInputs(inputs, { onWarning: hooks.onWarning ?? ((path, message) => hooks.onError(`${path}: ${message}`)) })
     : inputs.map((path) => ({ kind: 'log', path }));
-  for (const execution of executions) {
+  const remote = remoteOpener(executions);
+  for (const [position, execution] of executions.entries()) {
     if (execution.kind === 'unreadable') {
       hooks.onError(execution.message);
       failed.push(execution.path);
@@ -73,7 +74,7 @@ export async function readInputs(inputs: readonly string[], stdin: Readable, sin
       stream = stdin;
     } else if (isGitSpec(input) || isRemoteSpec(input)) {
       try {
-        stream = isGitSpec(input) ? (await (await import('./git.js')).openGitObject(input)).stream : (await (await import('./remote.js')).openRemoteObject(input)).stream;
+        stream = isGitSpec(input) ? (await (await import('./git.js')).openGitObject(input)).stream : await remote.open(position);
       } catch (error) {
         if (!(error instanceof InputError || error instanceof UsageError)) throw error;
         hooks.onError(error.message);
@@ -110,5 +111,42 @@ export async function readInputs(inputs: readonly string[], stdin: Readable, sin
     hooks.onInputEnd?.(input, count.lines);
     if (count.records === 0) hooks.onNoRecords?.(noRecordsMessage(input, count.lines, count.hint));
   }
+  remote.close();
   return { failed };
+}
+
+/** Remote objects readInputs has open at once: the one being read and the next ones, in order. */
+export const REMOTE_AHEAD = 8;
+
+/**
+ * Opens the remote inputs among `executions` up to REMOTE_AHEAD ahead of the one being read
+ * (input/remote.ts, loaded only when there is one), so each request's latency overlaps the reading
+ * of the objects before it while records still reach the sink in input order. An object opened
+ * ahead waits with at most a socket's buffer of bytes: the stream is not read until its turn.
+ */
+function remoteOpener(executions: readonly ExecutionInput[]): { open(position: number): Promise<Readable>; close(): void } {
+  const positions = executions.flatMap((execution, position) => (execution.kind === 'log' && isRemoteSpec(execution.path) ? [position] : []));
+  const opened = new Map<number, Promise<Readable>>();
+  let next = 0;
+  let reached = 0;
+  return {
+    open: (position) => {
+      while (reached < positions.length && positions[reached] !== position) reached++;
+      for (; next < positions.length && next < reached + REMOTE_AHEAD; next++) {
+        const at = positions[next] as number;
+        const path = (executions[at] as { path: string }).path;
+        const promise = import('./remote.js').then((remote) => remote.openRemoteObject(path)).then((object) => object.stream);
+        // Its failure is reported when its turn comes, not as an unhandled rejection now.
+        promise.catch(() => {});
+        opened.set(at, promise);
+      }
+      const promise = opened.get(position) ?? Promise.reject(new Error(`remote input ${position} was not opened`));
+      opened.delete(position);
+      return promise;
+    },
+    close: () => {
+      for (const promise of opened.values()) promise.then((stream) => stream.destroy(), () => {});
+      opened.clear();
+    },
+  };
 }

@@ -92,6 +92,23 @@ describe('s3:// globs', () => {
     expect(top.stdout).toContain('files in s3://ml-logs/');
   });
 
+  it('a glob over more than one listing page (1,001 keys, 1,000 a page) reads every match once', async () => {
+    let next = 0;
+    const upload = async (): Promise<void> => {
+      while (next < 1_001) {
+        const i = next++;
+        await s3.put('ml-logs', `many/${i % 10}/run-${String(i).padStart(4, '0')}.log`, `{"step": 1, "n": ${i}}\n`);
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, upload));
+    const result = await cli(['sort', '--by', 'n', '--format', 'csv', 's3://ml-logs/many/**/*.log']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const rows = result.stdout.trimEnd().split('\n').slice(1);
+    expect(rows).toHaveLength(1_001);
+    expect(new Set(rows.map((row) => row.split(',')[0])).size).toBe(1_001);
+  }, 120_000);
+
   it('reads remote objects in gate, compare, stats, extract, table and chart as local logs', async () => {
     const gate = await cli(['gate', '--when', 'accuracy >= 0.75', 's3://ml-logs/2026-11/a/**']);
     expect(gate.status, gate.stderr).toBe(0);
@@ -116,6 +133,22 @@ describe('s3:// globs', () => {
     const chart = await cli(['chart', '--keys', 'loss', 's3://ml-logs/2026-11/a/run1.log']);
     expect(chart.status, chart.stderr).toBe(0);
     expect(chart.stdout).toContain('loss');
+  });
+});
+
+describe('concurrency', () => {
+  it('sort holds at most --jobs requests at once; extract reads ahead at most 8 and keeps input order', async () => {
+    await Promise.all(Array.from({ length: 40 }, (_, i) => s3.put('ml-logs', `order/run-${String(i).padStart(2, '0')}.log`, `{"step": 1, "n": ${i}}\n`)));
+    proxy.resetMostAtOnce();
+    const sorted = await cli(['sort', '--by', 'n', '--jobs', '3', 's3://ml-logs/order/*.log'], { viaProxy: true });
+    expect(sorted.status, sorted.stderr).toBe(0);
+    expect(proxy.mostAtOnce()).toBeLessThanOrEqual(3);
+    proxy.resetMostAtOnce();
+    const extracted = await cli(['extract', 's3://ml-logs/order/*.log'], { viaProxy: true });
+    expect(extracted.status, extracted.stderr).toBe(0);
+    expect(extracted.stdout.trimEnd().split('\n').map((line) => (JSON.parse(line) as { n: number }).n)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(proxy.mostAtOnce()).toBeGreaterThan(1);
+    expect(proxy.mostAtOnce()).toBeLessThanOrEqual(8);
   });
 });
 

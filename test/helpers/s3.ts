@@ -1,15 +1,17 @@
 /**
  * A real S3-compatible server on loopback for the remote-input tests (issue 17): s3rver, on a
- * free port, storing in a temporary folder; and a fault proxy in front of it that answers as S3
+ * free port, storing in a temporary folder, in a process of its own (test/children/s3rver.mjs:
+ * its listings of more than one page need OpenSSL's legacy provider); and a fault proxy in front of it that answers as S3
  * does when a key asks for trouble (403, 503, a body cut off midway), forwarding everything else.
  * The CLI reaches either through AWS_ENDPOINT_URL, as it would reach MinIO or Ceph.
  */
+import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import S3rver from 's3rver';
+import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
@@ -32,8 +34,15 @@ export interface LocalS3 {
 
 export async function startS3(buckets: readonly string[]): Promise<LocalS3> {
   const directory = mkdtempSync(join(tmpdir(), 'vizmeta-s3rver-'));
-  const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory });
-  const { port } = (await server.run()) as AddressInfo;
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', fileURLToPath(new URL('../children/s3rver.mjs', import.meta.url)), directory], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes('\n')) resolve((JSON.parse(text) as { port: number }).port);
+    });
+    child.once('exit', (code) => reject(new Error(`s3rver exited with ${code} before listening`)));
+  });
   const endpoint = `http://127.0.0.1:${port}`;
   // Checksums only when required: with its default, the SDK uploads a stream aws-chunked, which
   // s3rver stores with the chunk headers in the object.
@@ -48,7 +57,9 @@ export async function startS3(buckets: readonly string[]): Promise<LocalS3> {
     },
     close: async () => {
       client.destroy();
-      await server.close();
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
       rmSync(directory, { recursive: true, force: true });
     },
   };
@@ -66,6 +77,9 @@ export interface SeenRequest {
 export interface FaultProxy {
   endpoint: string;
   seen: SeenRequest[];
+  /** The most object GETs answered at once since the last reset (a listing is not counted). */
+  mostAtOnce(): number;
+  resetMostAtOnce(): void;
   close(): Promise<void>;
 }
 
@@ -87,8 +101,14 @@ export async function startFaultProxy(target: string, flakyFailures = 2): Promis
   const failures = new Map<string, number>();
   const cut = new Set<string>();
   const upstream = new URL(target);
+  let atOnce = 0;
+  let most = 0;
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
+    if (req.method === 'GET' && !url.includes('list-type')) {
+      most = Math.max(most, ++atOnce);
+      res.once('close', () => atOnce--);
+    }
     const path = decodeURIComponent(url.split('?')[0] ?? '');
     // A listing names its prefix in the query: `/ml-logs?list-type=2&prefix=denied/`.
     const whole = decodeURIComponent(url);
@@ -139,6 +159,8 @@ export async function startFaultProxy(target: string, flakyFailures = 2): Promis
   return {
     endpoint: `http://127.0.0.1:${port}`,
     seen,
+    mostAtOnce: () => most,
+    resetMostAtOnce: () => { most = atOnce; },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
