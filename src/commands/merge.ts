@@ -94,9 +94,9 @@ async function concatenate(entries: Entries, line: (text: string) => Promise<voi
   const seen = new Map<string, { hash: string; part: string }>();
   // Identical repeats, said once per pair of parts: a part given twice is one line, not one per execution.
   const repeats = new Map<string, number>();
-  for await (const { execution, position, part } of entries) {
-    const text = encodeExecution(execution, position);
-    const hash = createHash('sha1').update(encodeExecution(execution)).digest('base64');
+  for await (const { execution, line: text, part } of entries) {
+    // The line goes out as the part holds it (decoded only to check it and learn its name).
+    const hash = createHash('sha1').update(text).digest('base64');
     const before = seen.get(execution.execution);
     if (before === undefined) {
       seen.set(execution.execution, { hash, part });

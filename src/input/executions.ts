@@ -373,7 +373,7 @@ function workerUrl(): URL | undefined {
  */
 export async function summarizeExecutions(inputs: readonly string[], options: DriverOptions): Promise<ExecutionSummary[]> {
   // A summary file (`vizmeta summarize`) is the executions it holds (input/summary-files.ts).
-  const withParts = await withSummaryFiles(inputs, (logs) => summarizeLogsAndFolders(logs, options));
+  const withParts = await withSummaryFiles(inputs, (logs) => summarizeLogsAndFolders(logs, options), { history: options.history ?? new Set(), moments: options.moments === true });
   return withParts ?? summarizeLogsAndFolders(inputs, options);
 }
 

@@ -11,7 +11,7 @@ import { closeSync, constants, createReadStream, createWriteStream, fstatSync, o
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { describeWriteError, drained, write } from '../core/io.js';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { InputError } from '../core/errors.js';
 import { decodeExecutionLine, looksLikeSummary, parseHeader, type SummaryHeader } from '../analyse/summary-format.js';
 import { failedSummary, type ExecutionSummary } from '../analyse/summary.js';
@@ -19,6 +19,8 @@ import { describeFsError } from '../parsers/source.js';
 
 /** Bytes read to recognise a summary file. */
 const SNIFF_BYTES = 64;
+/** Bytes read at a time from a summary file. */
+const READ_CHUNK = 256 * 1024;
 
 /** Whether an input is a local file that starts as a summary file does. Never throws. */
 export function isSummaryFile(input: string): boolean {
@@ -43,6 +45,8 @@ export function isSummaryFile(input: string): boolean {
 export interface SummaryEntry {
   execution: ExecutionSummary;
   position?: number;
+  /** The line as the file holds it. */
+  line: string;
 }
 
 /** A summary file open for reading: its header, then its executions one at a time. */
@@ -60,28 +64,38 @@ export interface OpenSummary {
  * line), here or from `next`.
  */
 export async function openSummary(path: string): Promise<OpenSummary> {
-  const stream = createReadStream(path);
-  let failure: unknown;
-  const errored = new Promise<undefined>((resolve) => {
-    stream.on('error', (error) => {
-      failure ??= error;
-      resolve(undefined);
-    });
-  });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  const stream = createReadStream(path, { highWaterMark: READ_CHUNK });
+  // Pulled a chunk at a time, so an open file holds one chunk and one line, not the file: merge
+  // opens every part at once (readline's iterator would read ahead up to 1,024 lines of each).
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const decoder = new StringDecoder('utf8');
+  let text = '';
+  let start = 0;
+  let ended = false;
   let number = 0;
   const close = (): void => {
-    void lines.return?.();
     stream.destroy();
   };
   const nextLine = async (): Promise<string | undefined> => {
     for (;;) {
-      // A read error ends readline's iteration quietly: it is told here.
-      const result = await Promise.race([lines.next(), errored]);
-      if (failure !== undefined) throw new InputError(describeFsError(path, failure));
-      if (result === undefined || result.done === true) return undefined;
+      const end = text.indexOf('\n', start);
+      if (end === -1 && !ended) {
+        let chunk;
+        try {
+          chunk = await chunks.next();
+        } catch (error) {
+          throw new InputError(describeFsError(path, error));
+        }
+        text = text.slice(start) + (chunk.done === true ? decoder.end() : decoder.write(chunk.value));
+        start = 0;
+        if (chunk.done === true) ended = true;
+        continue;
+      }
+      if (end === -1 && start >= text.length) return undefined;
+      const line = text.slice(start, end === -1 ? text.length : end).replace(/\r$/, '');
+      start = end === -1 ? text.length : end + 1;
       number++;
-      if (result.value.trim() !== '') return result.value;
+      if (line.trim() !== '') return line;
     }
   };
   try {
@@ -93,7 +107,7 @@ export async function openSummary(path: string): Promise<OpenSummary> {
       header,
       next: async () => {
         const line = await nextLine();
-        return line === undefined ? undefined : decodeExecutionLine(line, path, number);
+        return line === undefined ? undefined : { ...decodeExecutionLine(line, path, number), line };
       },
       close,
     };
@@ -113,11 +127,29 @@ export async function readSummaryFile(path: string, onExecution: (execution: Exe
   }
 }
 
-/** Every execution of a summary file; one that cannot be read is one failed execution naming why. */
-export async function summariesOf(path: string): Promise<ExecutionSummary[]> {
+/** What a command keeps of a summary file's executions: the histories it asked for, the moments if it asked. */
+export interface SummaryKeep {
+  history: ReadonlySet<string> | 'all';
+  moments: boolean;
+}
+
+/** Drops what the command will not read: `sort` over 10,000 executions needs one key's history, not every key's. */
+function prune(execution: ExecutionSummary, keep: SummaryKeep): ExecutionSummary {
+  for (const [key, summary] of execution.keys) {
+    if (keep.history !== 'all' && !keep.history.has(key)) delete summary.history;
+    if (!keep.moments) delete summary.moments;
+  }
+  return execution;
+}
+
+/**
+ * Every execution of a summary file; one that cannot be read is one failed execution naming why.
+ * With `keep`, what the command will not read is dropped as each execution is read.
+ */
+export async function summariesOf(path: string, keep?: SummaryKeep): Promise<ExecutionSummary[]> {
   const executions: ExecutionSummary[] = [];
   try {
-    await readSummaryFile(path, (execution) => { executions.push(execution); });
+    await readSummaryFile(path, (execution) => { executions.push(keep === undefined ? execution : prune(execution, keep)); });
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     return [failedSummary(path, error.message)];
@@ -131,7 +163,7 @@ export async function summariesOf(path: string): Promise<ExecutionSummary[]> {
  * Returns undefined when no input is a summary file (nothing read but a few bytes of each).
  */
 export async function withSummaryFiles(
-  inputs: readonly string[], summarize: (logs: readonly string[]) => Promise<ExecutionSummary[]>,
+  inputs: readonly string[], summarize: (logs: readonly string[]) => Promise<ExecutionSummary[]>, keep?: SummaryKeep,
 ): Promise<ExecutionSummary[] | undefined> {
   const parts = inputs.map(isSummaryFile);
   if (!parts.includes(true)) return undefined;
@@ -148,7 +180,7 @@ export async function withSummaryFiles(
       continue;
     }
     await flush();
-    results.push(...await summariesOf(inputs[index] as string));
+    results.push(...await summariesOf(inputs[index] as string, keep));
   }
   await flush();
   return results;
