@@ -231,11 +231,13 @@ export function renderTextTable(columns: readonly Column[], rows: ReadonlyArray<
 }
 
 /**
- * Keeps GitHub from linking a bare URL or `www.` name of log text: `https\://x` and `www\.x`
- * read the same but are no autolink. Runs after backslashes are escaped.
+ * Keeps GitHub from linking a bare URL, `www.` name or email address of log text: `https\://x`,
+ * `www\.x` and `user\@example.com` read the same but are no autolink (an escaped `@` is a text
+ * node of its own, so GFM's email autolink, which also makes `mailto:` and `xmpp:` links, never
+ * sees an address). Runs after backslashes are escaped.
  */
 export function breakAutolinks(text: string): string {
-  return text.replace(/:\/\//g, '\\://').replace(/\b(www)\./gi, '$1\\.');
+  return text.replace(/:\/\//g, '\\://').replace(/\b(www)\./gi, '$1\\.').replace(/@(?=[\w-])/g, '\\@');
 }
 
 /**
