@@ -38,7 +38,9 @@ export async function runMerge(parts: string[], options: MergeOptions, io: Comma
     for (const part of parts) files.push(await openSummary(part));
     const shard = shardsOf(files, io);
     await output.line(headerLine(generator(), shard));
-    const entries = shard === undefined ? inSequence(files) : byPosition(files);
+    // Parts taken one after the other are opened in turn: each open part holds a chunk.
+    if (shard === undefined) for (const file of files.splice(0)) file.close();
+    const entries = shard === undefined ? inSequence(parts, files) : byPosition(files);
     if (options.combine === true) await combine(entries, (line) => output.line(line));
     else await concatenate(entries, (line) => output.line(line), io);
     await output.commit();
@@ -64,9 +66,14 @@ function shardsOf(files: readonly OpenSummary[], io: CommandIO): ShardInfo | und
   return { count: first.count, indexes, list: first.list };
 }
 
-/** Every part's executions, part after part. */
-async function* inSequence(files: readonly OpenSummary[]): AsyncGenerator<SummaryEntry & { part: string }> {
-  for (const file of files) for (let entry = await file.next(); entry !== undefined; entry = await file.next()) yield { ...entry, part: file.path };
+/** Every part's executions, part after part, each part open only while it is read (and in `open`, to be closed on failure). */
+async function* inSequence(parts: readonly string[], open: OpenSummary[]): AsyncGenerator<SummaryEntry & { part: string }> {
+  for (const part of parts) {
+    const file = await openSummary(part);
+    open.push(file);
+    for (let entry = await file.next(); entry !== undefined; entry = await file.next()) yield { ...entry, part: file.path };
+    file.close();
+  }
 }
 
 /** Shards of one list: their executions in the list's order (each part is in it already), streamed. */

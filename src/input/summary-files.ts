@@ -20,7 +20,7 @@ import { describeFsError } from '../parsers/source.js';
 /** Bytes read to recognise a summary file. */
 const SNIFF_BYTES = 64;
 /** Bytes read at a time from a summary file. */
-const READ_CHUNK = 256 * 1024;
+const READ_CHUNK = 64 * 1024;
 
 /** Whether an input is a local file that starts as a summary file does. Never throws. */
 export function isSummaryFile(input: string): boolean {
