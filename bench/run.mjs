@@ -4,7 +4,7 @@
 //   node bench/run.mjs                   full run (~100 MB corpora, 5 rounds); writes bench/RESULTS.md
 //   node bench/run.mjs --quick           smaller corpora, 3 rounds; writes to the temp folder instead
 //   node bench/run.mjs --only extract,sort
-//       groups: extract, sort, gate, many, version, watch, dialects, small, report, remote
+//       groups: extract, sort, gate, many, version, watch, dialects, small, report, merge, remote
 //   --base DIR   also time another build side by side (a checkout of vizmeta with dist/ built):
 //                adds a `base` row to extract, sort, gate, dialects and small and a "within 5% of base" target
 //   Another Node: scripts/with-node.sh 24 node bench/run.mjs --only small   (every child runs on it)
@@ -26,7 +26,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'vizmeta.js');
 const NAIVE = join(ROOT, 'bench', 'naive.mjs');
 const NODE = process.execPath;
-const GROUPS = ['extract', 'sort', 'gate', 'many', 'version', 'watch', 'dialects', 'small', 'report', 'remote'];
+const GROUPS = ['extract', 'sort', 'gate', 'many', 'version', 'watch', 'dialects', 'small', 'report', 'merge', 'remote'];
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -445,6 +445,7 @@ async function main() {
 
   if (options.only.has('small')) await smallGroup({ options, baseBin, log, groups, target, notes });
   if (options.only.has('report')) await reportGroup({ options, groups, target, notes });
+  if (options.only.has('merge')) await mergeGroup({ options, groups, target });
   if (options.only.has('remote')) await remoteGroup({ options, groups, target });
 
   // -------------------------------------------------------------------------------------------
@@ -635,6 +636,65 @@ async function reportGroup({ options, groups, target, notes }) {
   groups.push({ title: 'report', rows: [], markdown: md });
   target(`report of 10 runs × ${steps.toLocaleString('en-US')} steps: page < 5 MB`, Number.isFinite(size) ? `${(size / 1024 / 1024).toFixed(2)} MB` : 'not written', Number.isFinite(size) ? size < REPORT_SIZE_LIMIT : false);
   target('report: interactive (every chart drawn) < 1 s in Chromium', Number.isFinite(ready) ? `${(ready * 1000).toFixed(0)} ms` : 'not measured', Number.isFinite(ready) ? ready < REPORT_READY_LIMIT : undefined);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Merging summary files (issue 17): 100 parts of 100 executions each, written by `summarize`
+// from 10,000 small generated logs (50 records, five keys), then `vizmeta merge` of the 100
+// parts timed: executions and MB per second, peak RSS. `sort` over the merged file is timed
+// beside it, as the step a final Job runs next.
+
+function writeMergeLogs(dir, count, records) {
+  const paths = [];
+  for (let run = 0; run < count; run++) {
+    const path = join(dir, `run-${String(run).padStart(5, '0')}.log`);
+    let text = `{"lr": ${(0.001 * (1 + (run % 7))).toFixed(4)}, "batch_size": ${32 << (run % 3)}}\n`;
+    for (let step = 1; step <= records; step++) {
+      const loss = 2 / (1 + step / 10) + 0.01 * ((run * 31 + step * 17) % 13);
+      text += `{"step": ${step * 10}, "loss": ${loss.toFixed(5)}, "accuracy": ${(1 - loss / 3).toFixed(5)}, "val_loss": ${(loss * 1.1).toFixed(5)}}\n`;
+    }
+    writeFileSync(path, text);
+    paths.push(path);
+  }
+  return paths;
+}
+
+async function mergeGroup({ options, groups, target }) {
+  const PARTS = 100;
+  const PER_PART = 100;
+  const dir = join(scratch, 'merge');
+  const logsDir = join(dir, 'logs');
+  const partsDir = join(dir, 'parts');
+  mkdirSync(logsDir, { recursive: true });
+  mkdirSync(partsDir, { recursive: true });
+  log(`\n## merge: writing ${(PARTS * PER_PART).toLocaleString('en-US')} logs and summarising them into ${PARTS} parts`);
+  const logs = writeMergeLogs(logsDir, PARTS * PER_PART, 50);
+  const parts = [];
+  for (let p = 0; p < PARTS; p++) {
+    const part = join(partsDir, `part-${String(p).padStart(3, '0')}.vzs`);
+    const made = spawnSync(NODE, [BIN, 'summarize', '--jobs', '1', ...logs.slice(p * PER_PART, (p + 1) * PER_PART), '-o', part], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`bench merge: summarize of part ${p} failed: ${made.stderr}`);
+    parts.push(part);
+  }
+  const bytes = parts.reduce((sum, path) => sum + statSync(path).size, 0);
+  const merged = join(dir, 'all.vzs');
+  const executions = PARTS * PER_PART;
+  const contenders = [
+    { name: 'vizmeta merge', command: NODE, args: [BIN, 'merge', ...parts, '-o', merged], display: `vizmeta merge part-{000..099}.vzs -o all.vzs`, bytes, lines: executions },
+    { name: 'vizmeta sort', command: NODE, args: [BIN, 'sort', '--by', 'accuracy', '--limit', '10', merged], display: 'vizmeta sort --by accuracy --limit 10 all.vzs', bytes, lines: executions },
+  ];
+  const group = await timeGroup(`merge of ${PARTS} parts × ${PER_PART} executions (${(bytes / 1e6).toFixed(0)} MB of parts)`, contenders, Math.min(options.rounds, 3));
+  const md = [`### merge (Node ${process.version})`, '',
+    `${PARTS} summary files of ${PER_PART} executions each (${(bytes / 1e6).toFixed(1)} MB; each execution a log of 50 records and five keys, summarised by \`vizmeta summarize\`), merged into one; then the merged file ranked.`, '',
+    '| command | median s | executions/s | MB/s | peak RSS MB |', '|---|---:|---:|---:|---:|'];
+  for (const row of group.rows) {
+    md.push(`| \`${row.display}\` | ${Number.isFinite(row.median) ? row.median.toFixed(2) : row.failed ?? '—'} | ${fmt.lps(executions, row.median)} | ${fmt.mbs(bytes, row.median)} | ${Number.isFinite(row.peakRssMB) ? row.peakRssMB.toFixed(0) : '—'} |`);
+  }
+  md.push('');
+  log(md.slice(4).join('\n'));
+  groups.push({ title: 'merge', rows: [], markdown: md });
+  const mergeRow = group.rows.find((row) => row.name === 'vizmeta merge');
+  target(`merge of ${PARTS} parts × ${PER_PART} executions: peak RSS < 150 MB (streamed)`, Number.isFinite(mergeRow?.peakRssMB) ? `${mergeRow.peakRssMB.toFixed(0)} MB` : 'not measured', Number.isFinite(mergeRow?.peakRssMB) ? mergeRow.peakRssMB < 150 : false);
 }
 
 // ---------------------------------------------------------------------------------------------
