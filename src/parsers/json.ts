@@ -263,6 +263,13 @@ interface ObjectScan {
 
 const SCALAR = /[A-Za-z0-9+\-.]/;
 
+/**
+ * scanObject's arrays. Besides the result's: the open containers, whether each is an object, its
+ * index in `starts` (-1 for arrays), and the depth its members need so far (0 while empty, as the
+ * parser lets an empty one be deepest).
+ */
+const SCRATCH = { starts: [] as number[], needs: [] as number[], quoted: [] as number[], isObject: [] as boolean[], index: [] as number[], need: [] as number[] };
+
 /** What `scanObject` expects next. */
 const Want = { KeyOrClose: 0, Key: 1, Colon: 2, Value: 3, ValueOrClose: 4, CommaOrClose: 5 } as const;
 type Want = (typeof Want)[keyof typeof Want];
@@ -277,14 +284,15 @@ type Want = (typeof Want)[keyof typeof Want];
  * innermost open container), so the loose search need not parse it again.
  */
 function scanObject(text: string, start: number): ObjectScan {
-  const starts: number[] = [];
-  const needs: number[] = [];
-  const quoted: number[] = [];
-  // Open containers: whether each is an object, its index in `starts` (-1 for arrays), and the
-  // depth its members need so far (0 while empty, as the parser lets an empty one be deepest).
-  const isObject: boolean[] = [];
-  const index: number[] = [];
-  const need: number[] = [];
+  // The arrays are reused from scan to scan (findFirstObject reads one scan's result before the
+  // next): a line of a million failing `{` would otherwise allocate six arrays for each.
+  const { starts, needs, quoted, isObject, index, need } = SCRATCH;
+  starts.length = 0;
+  needs.length = 0;
+  quoted.length = 0;
+  isObject.length = 0;
+  index.length = 0;
+  need.length = 0;
   // What the innermost container expects next.
   let want: Want = Want.Value;
   let p = start;
