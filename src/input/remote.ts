@@ -198,7 +198,31 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 // ---------------------------------------------------------------------------------------------
 // The stores. Each SDK loads on first use, outside the bundle.
 
-const requireSdk = createRequire(import.meta.url);
+const requireFromHere = createRequire(import.meta.url);
+
+let warningFiltered = false;
+
+/**
+ * The SDKs and fetch load node:assert, whose first load on Node 24 warns on stderr when
+ * FORCE_COLOR and NO_COLOR are both set ("The 'NO_COLOR' env is ignored due to the 'FORCE_COLOR'
+ * env being set."): a line about Node's own colours, which vizmeta decides itself, in the middle
+ * of its diagnostics. From the first remote request on, that one warning is left out; every
+ * other warning passes as before.
+ */
+function filterColourWarning(): void {
+  if (warningFiltered) return;
+  warningFiltered = true;
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (/env is ignored due to the 'FORCE_COLOR' env being set/.test(String(warning))) return;
+    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+
+function requireSdk(name: string): unknown {
+  filterColourWarning();
+  return requireFromHere(name);
+}
 
 interface S3 {
   sdk: typeof S3Sdk;
@@ -336,6 +360,7 @@ class HttpStatusError extends Error {
 
 /** GET with retries on 5xx, 429 and network errors (full-jitter backoff); Range from `offset`. */
 async function openHttp(spec: RemoteSpec, offset: number, version: string | undefined): Promise<Opened> {
+  filterColourWarning();
   for (let attempt = 1; ; attempt++) {
     let response: Response;
     try {
