@@ -9,6 +9,7 @@ import { compileExpression } from '../analyse/expr.js';
 import { evaluateGate, maxDropDirection, parseMaxDrops, type GateReport, type MissingPolicy } from '../analyse/gate.js';
 import type { ExecutionSummary } from '../analyse/summary.js';
 import { reportInputProblems, summarizeExecutions, summarizeFile, type SummarizeOptions } from '../input/executions.js';
+import { isSummaryFile, summariesOf } from '../input/summary-files.js';
 import { readOptionsFrom, type InputOptions } from './input.js';
 import { directionOverrides, type CommandContext, type ExecutionCommandOptions } from './execution.js';
 
@@ -75,7 +76,7 @@ export async function checkGate(
   const summarize: SummarizeOptions = { keys, read: readOptionsFrom(options), ...(context.schema ? { schema: context.schema } : {}) };
   let baseline: ExecutionSummary | undefined;
   if (baselinePath !== undefined) {
-    baseline = await summarizeFile(baselinePath, { keys, read: summarize.read ?? {} });
+    baseline = isSummaryFile(baselinePath) ? await baselineFromSummaryFile(baselinePath) : await summarizeFile(baselinePath, { keys, read: summarize.read ?? {} });
     if (baseline.error !== undefined) throw new InputError(`--baseline ${baseline.error}`);
   }
   const executions = summaries ?? await summarizeExecutions(inputs, { ...summarize, ...(options.jobs !== undefined ? { jobs: options.jobs } : {}), stdin: io.stdin });
@@ -87,4 +88,11 @@ export async function checkGate(
     ...(context.schema ? { schema: context.schema.path } : {}),
   });
   return { report, failedInput };
+}
+
+/** A summary file as `--baseline`: it must hold one execution, which is the baseline. */
+async function baselineFromSummaryFile(path: string): Promise<ExecutionSummary> {
+  const executions = await summariesOf(path, { history: new Set(), moments: false });
+  if (executions.length === 1) return executions[0] as ExecutionSummary;
+  throw new InputError(`--baseline ${path}: a summary file of ${executions.length} executions; the baseline is one (summarise its log alone)`);
 }

@@ -80,6 +80,17 @@ describe('summarize --shard, merge, then sort/gate/stats (built binary)', () => 
     expect(mixed.status).toBe(0);
   });
 
+  it('gate --baseline takes a summary file of one execution, and refuses one of several', async () => {
+    const base = join(dir, 'base.vzs');
+    expect((await runCli(['summarize', 'fixtures/runs/run-1.log', '-o', base])).status).toBe(0);
+    const args = ['gate', '--max-drop', 'accuracy=0.01', 'fixtures/runs/run-2.log'];
+    const [fromLog, fromPart] = await Promise.all([runCli(['gate', '--baseline', 'fixtures/runs/run-1.log', ...args.slice(1)]), runCli(['gate', '--baseline', base, ...args.slice(1)])]);
+    expect(fromPart.stdout).toBe(fromLog.stdout);
+    expect(fromPart.status).toBe(1);
+    const several = await runCli(['gate', '--baseline', all, ...args.slice(1)]);
+    expect(several).toMatchObject({ status: 2, stderr: `vizmeta: --baseline ${all}: a summary file of ${LOGS.length} executions; the baseline is one (summarise its log alone)\n` });
+  });
+
   it('a part given twice is kept once, with a note', async () => {
     const twice = join(dir, 'twice.vzs');
     const result = await runCli(['merge', part(0), part(0), '-o', twice]);
