@@ -320,6 +320,28 @@ describe('a 200 MB object is streamed', () => {
 });
 
 describe('the SDKs stay out of the bundle', () => {
+  it('a run over local logs loads no cloud SDK; a remote input loads only its own', async () => {
+    // A --require hook that notes every CommonJS module the SDKs are made of as it loads.
+    const hook = join(scratch, 'note-sdk-loads.cjs');
+    const noted = join(scratch, 'sdk-loads.txt');
+    writeFileSync(hook, `const Module = require('module'); const fs = require('fs'); const load = Module._load;
+Module._load = function (request, ...rest) { if (/^@(aws-sdk|smithy|google-cloud)\\//.test(request)) fs.appendFileSync(${JSON.stringify(noted)}, request + '\\n'); return load.call(this, request, ...rest); };`);
+    const loads = async (args: string[]): Promise<string[]> => {
+      rmSync(noted, { force: true });
+      const result = await cli(args, { env: { NODE_OPTIONS: `--require ${hook}` } });
+      expect(result.stderr).not.toMatch(/internal error/);
+      try {
+        return [...new Set(readFileSync(noted, 'utf8').trim().split('\n'))];
+      } catch {
+        return [];
+      }
+    };
+    expect(await loads(['sort', '--by', 'accuracy', join(ROOT, 'fixtures/runs/run-1.log'), join(ROOT, 'fixtures/runs/run-2.log')])).toEqual([]);
+    const s3Loads = await loads(['sort', '--by', 'accuracy', 's3://ml-logs/2026-11/run3.log']);
+    expect(s3Loads).toContain('@aws-sdk/client-s3');
+    expect(s3Loads.some((name) => name.startsWith('@google-cloud/'))).toBe(false);
+  });
+
   it('no bundled file holds the AWS or Google SDK, and every remote module loads from node_modules at run time', () => {
     const dist = join(ROOT, 'dist');
     for (const name of readdirSync(dist).filter((file) => /^(program|cli)[.-].*\.js$/.test(file))) {
