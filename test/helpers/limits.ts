@@ -25,10 +25,17 @@ export function bestTime(work: () => void, runs = 3): number {
  */
 export function growthOf(work: (n: number) => void, n: number): { small: number; large: number; ratio: number } {
   work(n); // warm up the JIT
-  // The best of several runs: a test file running beside others is slowed now and then, never sped up.
-  const small = bestTime(() => work(n), 5);
-  const large = bestTime(() => work(4 * n), 3);
-  return { small, large, ratio: large / Math.max(small, 0.5) };
+  // The best of several runs, and of three tries: a test file running beside others is slowed
+  // now and then, never sped up, and a quadratic step never looks linear by chance (a ratio of
+  // 12 or more is not retried: that is no noise).
+  let best = { small: 0, large: 0, ratio: Infinity };
+  for (let attempt = 0; attempt < 3 && best.ratio >= 6 && (attempt === 0 || best.ratio < 12); attempt++) {
+    const small = bestTime(() => work(n), 5);
+    const large = bestTime(() => work(4 * n), 3);
+    const ratio = large / Math.max(small, 0.5);
+    if (ratio < best.ratio) best = { small, large, ratio };
+  }
+  return best;
 }
 
 export interface WatchedRun {
