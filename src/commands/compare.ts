@@ -9,7 +9,7 @@ import { Option } from 'commander';
 import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
 import { warn, write, type CommandIO } from '../core/io.js';
 import { joinInputs, reportInputProblems, summarizeExecutions } from '../input/executions.js';
-import { isSummaryFile } from '../input/summary-files.js';
+import { isSummaryFile } from '../input/summary-sniff.js';
 import { compareExecutions, defaultCompareKeys } from '../analyse/compare.js';
 import { DEFAULT_MAX_KEYS, isKeyLimitError } from '../analyse/summary.js';
 import { renderCompareCharts, renderComparison, renderJoined, type CompareView } from '../render/compare.js';

@@ -9,7 +9,6 @@ import { Option } from 'commander';
 import { ExitCode, type ExitSlot } from '../core/errors.js';
 import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
 import { readInputs } from '../input/read-inputs.js';
-import { summariesOf } from '../input/summary-files.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { parseKeyList } from '../core/keys.js';
 import { KeyPresence } from '../options/execution.js';
@@ -52,8 +51,10 @@ export async function runStats(inputs: string[], options: StatsOptions, io: Comm
     onNoRecords: (message) => warn(io, message),
     // A summary file's executions are folded as their logs would have been, their problems said as sort says them.
     onSummaryFile: async (path) => {
-      const executions = await summariesOf(path);
+      // Loaded only for a summary file: a log's statistics need none of it.
+      const { summariesOf } = await import('../input/summary-files.js');
       const { reportInputProblems } = await import('../input/executions.js');
+      const executions = await summariesOf(path);
       if (reportInputProblems(io, executions)) status = ExitCode.usage;
       for (const execution of executions) {
         if (execution.error !== undefined) continue;

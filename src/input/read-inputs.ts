@@ -7,7 +7,7 @@ import { formatCount } from '../core/format.js';
 import { InputError, UsageError } from '../core/errors.js';
 import type { Readable } from 'node:stream';
 import { checkReadable, describeFsError, openFile, readStreamCounted, type ReadOptions, type RecordSink } from '../parsers/source.js';
-import { isSummaryFile, summaryFileNotRead } from './summary-files.js';
+import { isSummaryFile, summaryFileNotRead } from './summary-sniff.js';
 import { expandInputs, isGitSpec, isRemoteSpec, needsExpanding, readFrameworkExecution, type ExecutionInput } from './frameworks.js';
 
 export interface InputResult {

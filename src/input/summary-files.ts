@@ -7,39 +7,21 @@
  *
  * Only local files are recognised: stdin, `git:` and remote inputs are always logs.
  */
-import { closeSync, constants, createReadStream, createWriteStream, fstatSync, openSync, readSync, renameSync, rmSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { describeWriteError, drained, write } from '../core/io.js';
 import { StringDecoder } from 'node:string_decoder';
 import { InputError } from '../core/errors.js';
-import { decodeExecutionLine, looksLikeSummary, parseHeader, type SummaryHeader } from '../analyse/summary-format.js';
+import { decodeExecutionLine, parseHeader, type SummaryHeader } from '../analyse/summary-format.js';
+import { isSummaryFile } from './summary-sniff.js';
+
+export { isSummaryFile, summaryFileNotRead } from './summary-sniff.js';
 import { failedSummary, type ExecutionSummary } from '../analyse/summary.js';
 import { describeFsError } from '../parsers/source.js';
 
-/** Bytes read to recognise a summary file. */
-const SNIFF_BYTES = 64;
 /** Bytes read at a time from a summary file. */
 const READ_CHUNK = 64 * 1024;
-
-/** Whether an input is a local file that starts as a summary file does. Never throws. */
-export function isSummaryFile(input: string): boolean {
-  if (input === '-' || input.startsWith('git:') || /^[a-z][a-z0-9+.-]*:\/\//i.test(input)) return false;
-  let fd: number | undefined;
-  try {
-    // Non-blocking, so that a FIFO is not waited on; fstat then rules it out before any byte is taken
-    // from it. Three calls per input: about 5 ms per 1,000 files from the page cache.
-    fd = openSync(input, constants.O_RDONLY | constants.O_NONBLOCK);
-    if (!fstatSync(fd).isFile()) return false;
-    const head = Buffer.alloc(SNIFF_BYTES);
-    const read = readSync(fd, head, 0, SNIFF_BYTES, 0);
-    return looksLikeSummary(head.toString('utf8', 0, read));
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
 
 /** One execution of a summary file, with its input's place in a sharded list when it has one. */
 export interface SummaryEntry {
@@ -186,10 +168,6 @@ export async function withSummaryFiles(
   return results;
 }
 
-/** What a command that needs records says of a summary file (exit 2). */
-export function summaryFileNotRead(path: string): string {
-  return `${path}: a vizmeta summary file holds aggregates, not records; this command needs the logs themselves (sort, compare, gate and stats read summary files)`;
-}
 
 /** Where a summary file is written: lines in, then `commit` (or `abort` on failure). */
 export interface SummaryOutput {
