@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ExitCode, type ExitSlot } from '../core/errors.js';
+import { ExitCode, InputError, type ExitSlot } from '../core/errors.js';
 import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
 import { readInputs } from '../input/read-inputs.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
@@ -58,7 +58,16 @@ export async function runStats(inputs: string[], options: StatsOptions, io: Comm
       if (reportInputProblems(io, executions)) status = ExitCode.usage;
       for (const execution of executions) {
         if (execution.error !== undefined) continue;
-        builder.addSummary(execution);
+        try {
+          builder.addSummary(execution);
+        } catch (error) {
+          // Past --max-keys, as for a log: said once, no statistics.
+          if (!(error instanceof InputError) || !builder.overflowed) throw error;
+          if (!limitSaid) warn(io, error.message);
+          limitSaid = true;
+          status = ExitCode.usage;
+          return;
+        }
         if (named.length > 0) presence.noteNames(execution.keys.keys());
       }
     },
