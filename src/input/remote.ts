@@ -361,19 +361,28 @@ class HttpStatusError extends Error {
 /** GET with retries on 5xx, 429 and network errors (full-jitter backoff); Range from `offset`. */
 async function openHttp(spec: RemoteSpec, offset: number, version: string | undefined): Promise<Opened> {
   filterColourWarning();
+  let url = spec.spec;
+  let redirects = 0;
   for (let attempt = 1; ; attempt++) {
     let response: Response;
     try {
       const headers: Record<string, string> = {};
       if (offset > 0) headers['range'] = `bytes=${offset}-`;
       if (version !== undefined) headers['if-match'] = version;
-      response = await fetch(spec.spec, { headers, redirect: 'follow' });
+      response = await fetch(url, { headers, redirect: 'manual' });
     } catch (error) {
       if (attempt < REMOTE_ATTEMPTS && networkCode(error) !== undefined) {
         await sleep(backoffMs(attempt));
         continue;
       }
       throw Object.assign(error as object, { $metadata: { attempts: attempt } });
+    }
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location !== null) {
+      void response.body?.cancel().catch(() => {});
+      url = followable(spec, new URL(location, url), ++redirects);
+      attempt--;
+      continue;
     }
     if (response.ok && response.body !== null && (offset === 0 || response.status === 206)) {
       const length = response.headers.get('content-length');
@@ -388,6 +397,16 @@ async function openHttp(spec: RemoteSpec, offset: number, version: string | unde
     }
     throw new HttpStatusError({ httpStatusCode: response.status, attempts: attempt });
   }
+}
+
+/**
+ * Where a redirect may lead: https anywhere, http only to this machine (the request and what
+ * comes back would be readable on the way), at most 5 hops. Throws InputError otherwise.
+ */
+function followable(spec: RemoteSpec, target: URL, hops: number): string {
+  if (hops > 5) throw new InputError(`${spec.spec}: more than 5 redirects`);
+  if (target.protocol === 'https:' || (target.protocol === 'http:' && isLoopbackHost(target.hostname))) return target.href;
+  throw new InputError(`${spec.spec}: redirected to ${target.protocol === 'http:' ? `${target.origin}, unencrypted http://` : target.protocol}; refused`);
 }
 
 const OPENERS = { s3: openS3, gs: openGcs, https: openHttp, http: openHttp } as const;

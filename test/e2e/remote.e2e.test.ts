@@ -58,7 +58,11 @@ beforeAll(async () => {
   // Big enough that half of it arrives in many chunks before the cut.
   await s3.put('ml-logs', 'cut/run.log', Array.from({ length: 20_000 }, (_, i) => `{"step": ${i + 1}, "accuracy": ${((i + 1) / 20_000).toFixed(5)}}\n`).join(''));
   http = createServer((req, res) => {
-    if (req.url === '/logs/run.log') {
+    if (req.url === '/logs/moved.log') {
+      res.writeHead(301, { location: '/logs/run.log' }).end();
+    } else if (req.url === '/logs/away.log') {
+      res.writeHead(302, { location: 'http://example.com/run.log' }).end();
+    } else if (req.url === '/logs/run.log') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end(RUN3);
     } else {
@@ -239,13 +243,17 @@ describe('gs:// through @google-cloud/storage (STORAGE_EMULATOR_HOST)', () => {
 });
 
 describe('http(s)://', () => {
-  it('reads http:// from a loopback server, and refuses http:// to anywhere else', async () => {
-    const result = await cli(['sort', '--by', 'accuracy', `${httpBase}/logs/run.log`, `${httpBase}/logs/missing.log`, 'http://example.com/run.log']);
+  it('reads http:// from a loopback server, and refuses http:// to anywhere else, by a redirect too', async () => {
+    const result = await cli(['sort', '--by', 'accuracy', `${httpBase}/logs/run.log`, `${httpBase}/logs/missing.log`, `${httpBase}/logs/away.log`, 'http://example.com/run.log']);
     errorLines(result, [
       `vizmeta: ${httpBase}/logs/missing.log: no such object`,
+      `vizmeta: ${httpBase}/logs/away.log: redirected to http://example.com, unencrypted http://; refused`,
       'vizmeta: http://example.com/run.log: http:// is unencrypted and read only from this machine (localhost, 127.0.0.1, ::1); use https://',
     ]);
     expect(ranked(result.stdout)).toEqual([`${httpBase}/logs/run.log`]);
+    const moved = await cli(['extract', `${httpBase}/logs/moved.log`]);
+    expect(moved.status, moved.stderr).toBe(0);
+    expect(moved.stdout).toContain('"accuracy":0.7');
   });
 });
 
