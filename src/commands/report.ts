@@ -78,6 +78,8 @@ type Classified = { kind: 'execution'; path: string } | { kind: 'kubeflow-ui'; p
 async function kubeflowUiText(path: string): Promise<string | undefined> {
   let handle;
   try {
+    // A FIFO or a device is not opened to look at it: that would take bytes, or a writer, from the read that follows.
+    if (!(await stat(path)).isFile()) return undefined;
     handle = await open(path, 'r');
     const info = await handle.stat();
     if (!info.isFile() || info.size > 16 * 1024 * 1024) return undefined;

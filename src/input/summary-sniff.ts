@@ -3,7 +3,7 @@
  * readInputs and the commands ask of every input. Kept apart from input/summary-files.ts so that a
  * command reading records (extract, chart, table) loads only this much to tell one apart.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { looksLikeSummary } from '../analyse/summary-format.js';
 
 /** Bytes read to recognise a summary file. */
@@ -14,8 +14,11 @@ export function isSummaryFile(input: string): boolean {
   if (input === '-' || input.startsWith('git:') || /^[a-z][a-z0-9+.-]*:\/\//i.test(input)) return false;
   let fd: number | undefined;
   try {
-    // Non-blocking, so that a FIFO is not waited on; fstat then rules it out before any byte is taken
-    // from it. Three calls per input: about 5 ms per 1,000 files from the page cache.
+    // Only a regular file is opened: opening a FIFO, even without blocking, pairs with a writer
+    // that is opening it, and closing it again leaves that writer with no reader (SIGPIPE), so
+    // the data it meant for the real read is lost. stat names the kind without opening anything.
+    // About 5 ms per 1,000 files from the page cache.
+    if (!statSync(input).isFile()) return false;
     fd = openSync(input, constants.O_RDONLY | constants.O_NONBLOCK);
     if (!fstatSync(fd).isFile()) return false;
     const head = Buffer.alloc(SNIFF_BYTES);

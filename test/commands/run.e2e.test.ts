@@ -130,13 +130,14 @@ describe('vizmeta run (built binary)', () => {
   });
 
   it.skipIf(process.platform !== 'linux')('--save onto a full disk: every line still passes through, one warning, the job runs to its end; exit 2 if it succeeded, its own status if not', async () => {
-    const ok = await runCli(['run', '--save', '/dev/full', '--', node, CHILD, 'steps', '20000', '0']);
+    // 20,000 steps a timer tick apart take 20 s or more on a busy machine: room for twice that.
+    const ok = await runCli(['run', '--save', '/dev/full', '--', node, CHILD, 'steps', '20000', '0'], { timeoutMs: 100_000 });
     expect(ok.status).toBe(2);
     expect(ok.stdout.match(/^\{"step": \d+/gm)).toHaveLength(20000);
     expect(ok.stderr).toBe('vizmeta: --save: /dev/full: no space left on the device; the log stops here, the job goes on\n');
     const failed = await runCli(['run', '--quiet', '--save', '/dev/full', '--', node, CHILD, 'exit', '3']);
     expect(failed.status).toBe(3);
-  });
+  }, 150_000);
 
   it.skipIf(process.platform !== 'linux')('its own stdout on a full disk (>/dev/full): one line, the job runs to its end with its output dropped, --save has every line; exit 2 if the job succeeded, its own status if not', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vizmeta-full-'));
