@@ -16,6 +16,7 @@ import { addInputOptions, concurrentlyInOrder, diagnosticWriter, readOptionsFrom
 import { displayName, readVisualInput } from '../formats/visual-input.js';
 import { KeyPresence } from '../options/execution.js';
 import { forReader } from '../render/output.js';
+import { expandRemoteGlobs, openNonLocalInput } from '../input/open-input.js';
 
 export type MatrixFormat = 'text' | 'json' | 'markdown';
 
@@ -39,7 +40,7 @@ export async function readMatrices(input: string, options: MatrixOptions, io: Co
   const record: typeof builder.add = presence === undefined ? builder.add : (item) => { presence.note(item.values); builder.add(item); };
   let content;
   try {
-    content = await readVisualInput(input, io, { record, diagnostic: diagnosticWriter(io) }, readOptionsFrom(options));
+    content = await readVisualInput(input, io, { record, diagnostic: diagnosticWriter(io) }, readOptionsFrom(options), undefined, openNonLocalInput);
   } catch (error) {
     // A throw from a label mismatch inside the record callback surfaces here too.
     throw error instanceof InputError ? error : new InputError(`${displayName(input)}: ${(error as Error).message}`);
@@ -112,6 +113,6 @@ Examples:
 Inputs: files ending in .csv are CSV; .jsonl, .ndjson, .json and .log are logs; others
 (and stdin) are CSV when their first lines are comma-separated without '{'.`);
   command.action(async (files: string[], options: MatrixOptions) => {
-    exit.code = await runMatrix(resolveInputs(files, io, command), options, io);
+    exit.code = await runMatrix(await expandRemoteGlobs(resolveInputs(files, io, command)), options, io);
   });
 }

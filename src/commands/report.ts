@@ -40,6 +40,7 @@ import { collect, collectKeys, parseWholeNumber } from '../options/parse.js';
 import { parseSmoothing } from '../live/options.js';
 import { checkGate, prepareGate, type GateFlags } from '../options/gate.js';
 import { displayName, readVisualInput } from '../formats/visual-input.js';
+import { openNonLocalInput } from '../input/open-input.js';
 import { renderReportHtml, type KubeflowSection, type RankedCell, type RankedTable, type ReportMatrix, type ReportPage, type ReportRoc } from '../render/report-html.js';
 import { formatValue } from '../render/format.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
@@ -258,7 +259,7 @@ export async function runReport(inputs: string[], options: ReportOptions, io: Co
       const rocBuilder = new RocCurveBuilder(item.path, ROC_KEYS);
       let content;
       try {
-        content = await readVisualInput(item.path, io, { record: (record) => { matrixBuilder.add(record); rocBuilder.add(record); }, diagnostic: diagnosticWriter(io) }, read);
+        content = await readVisualInput(item.path, io, { record: (record) => { matrixBuilder.add(record); rocBuilder.add(record); }, diagnostic: diagnosticWriter(io) }, read, undefined, openNonLocalInput);
       } catch (error) {
         fail((error as Error).message);
         continue;

@@ -14,6 +14,7 @@ import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type
 import { readVisualInput } from '../formats/visual-input.js';
 import { parseWholeNumber } from '../options/parse.js';
 import { forReader } from '../render/output.js';
+import { expandRemoteGlobs, openNonLocalInput } from '../input/open-input.js';
 
 export type RocFormat = 'text' | 'json' | 'markdown';
 
@@ -29,7 +30,7 @@ export interface RocOptions extends InputOptions, RocReadOptions {
 /** Reads one input into its ROC curves. Throws InputError naming `file:line` on bad data. */
 export async function readCurves(input: string, options: RocOptions, io: CommandIO): Promise<InputCurves> {
   const builder = new RocCurveBuilder(input, options);
-  const content = await readVisualInput(input, io, { record: builder.add, diagnostic: diagnosticWriter(io) }, readOptionsFrom(options), builder.csvText);
+  const content = await readVisualInput(input, io, { record: builder.add, diagnostic: diagnosticWriter(io) }, readOptionsFrom(options), builder.csvText, openNonLocalInput);
   return builder.finish(content);
 }
 
@@ -89,6 +90,6 @@ Raw scores give sklearn's exact curve, so every score is kept (8 bytes a row, CS
 arrives): at most --max-rows rows per input (default ${DEFAULT_MAX_ROWS}, about 80-160 MB);
 more is an error (exit 2) that says so.`);
   command.action(async (files: string[], options: RocOptions) => {
-    exit.code = await runRoc(resolveInputs(files, io, command), options, io);
+    exit.code = await runRoc(await expandRemoteGlobs(resolveInputs(files, io, command)), options, io);
   });
 }

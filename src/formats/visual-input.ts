@@ -52,15 +52,24 @@ export function looksLikeCsv(head: string, complete: boolean): boolean {
 export type InputContent = { kind: 'csv'; text: string } | { kind: 'log'; lines: number };
 
 /**
+ * Opens an input that is not a local file (`git:REV:PATH`, `s3://…`), or says it is one
+ * (undefined). The command passes input/open-input.ts's: formats/ imports nothing above it.
+ */
+export type OpenOtherInput = (input: string) => Promise<Readable | undefined>;
+
+/**
  * Reads one input. A log's records go to `sink` as they are read; a CSV input is returned as
  * text, or, given `csv`, handed to it as it arrives (then the text returned is empty), so that a
  * CSV of millions of rows is never held whole. Throws InputError (`name: no such file` and the
  * like) when the input cannot be read, and what `csv` throws.
  */
-export async function readVisualInput(input: string, io: CommandIO, sink: RecordSink, read: ReadOptions, csv?: (text: string) => void): Promise<InputContent> {
+export async function readVisualInput(input: string, io: CommandIO, sink: RecordSink, read: ReadOptions, csv?: (text: string) => void, openOther?: OpenOtherInput): Promise<InputContent> {
   let stream: Readable;
+  const other = input === '-' || openOther === undefined ? undefined : await openOther(input);
   if (input === '-') {
     stream = io.stdin;
+  } else if (other !== undefined) {
+    stream = other;
   } else {
     const path = resolve(io.cwd, input);
     try {
