@@ -119,11 +119,32 @@ describe('summarize --shard, merge, then sort/gate/stats (built binary)', () => 
     expect(shard).toMatchObject({ status: 2, stderr: 'vizmeta: --shard 3/3: i must be below N (shards are numbered 0 to 2)\n' });
   });
 
-  it('chart, extract and report name a summary file as the wrong input (exit 2): they need records', async () => {
-    for (const args of [['chart', all], ['extract', all], ['report', all, '-o', join(dir, 'report.html')]]) {
-      const result = await runCli(args);
-      expect(result.status).toBe(2);
-      expect(result.stderr).toContain(`${all}: a vizmeta summary file holds aggregates, not records; this command needs the logs themselves`);
-    }
+  it('chart and report draw a summary file from the histories it keeps: the same charts as over the logs', async () => {
+    // A chart's title is the line before its legend's first entry (`─a runs/run-1.log …`).
+    const titles = (stdout: string): string[] => stdout.split('\n').filter((_line, i, lines) => /^[─━═┄]a /.test(lines[i + 1] ?? ''));
+    const [fromLogs, fromSummary] = await Promise.all([runCli(['chart', '--no-table', '--width', '100', ...LOGS]), runCli(['chart', '--no-table', '--width', '100', all])]);
+    expect(fromSummary.status, fromSummary.stderr).toBe(0);
+    expect(titles(fromSummary.stdout).length).toBeGreaterThan(2);
+    expect(titles(fromSummary.stdout)).toEqual(titles(fromLogs.stdout));
+    const charts = (file: string): Array<{ title: string; lines: string[] }> => {
+      const html = readFileSync(file, 'utf8');
+      const data = JSON.parse(/<script type="application\/json" id="vizmeta-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '{}') as { charts: Array<{ title: string; series: Array<{ label: string }> }> };
+      return data.charts.map((chart) => ({ title: chart.title, lines: chart.series.map((line) => line.label) }));
+    };
+    const [pageOfLogs, pageOfSummary] = [join(dir, 'logs.html'), join(dir, 'summary.html')];
+    await Promise.all([runCli(['report', ...LOGS, '-o', pageOfLogs]), runCli(['report', all, '-o', pageOfSummary])]);
+    const [ofLogs, ofSummary] = [charts(pageOfLogs), charts(pageOfSummary)];
+    expect(ofSummary.map((chart) => chart.title)).toEqual(ofLogs.map((chart) => chart.title));
+    // Every line of the logs' page is on the summary's. A value printed before the log's first
+    // step (crlf.log's config line with its lr) is a point at record 1 in a summary's history,
+    // where the log's chart, with no step yet to put it at, leaves it out: lr has one line more.
+    for (const [i, chart] of ofLogs.entries()) expect(ofSummary[i]?.lines, chart.title).toEqual(expect.arrayContaining(chart.lines));
   });
+
+  it('extract names a summary file as the wrong input (exit 2): it needs records', async () => {
+    const result = await runCli(['extract', all]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${all}: a vizmeta summary file holds aggregates, not records; this command needs the logs themselves`);
+  });
+
 });
