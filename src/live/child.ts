@@ -27,7 +27,6 @@ import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kill } from 'node:process';
 import type { Readable } from 'node:stream';
-import { promisify } from 'node:util';
 import { InputError } from '../core/errors.js';
 import { PID_FD, findCommand, scriptInvocation, scriptVersionProblem, type PtyWindow } from './pty.js';
 
@@ -285,7 +284,9 @@ async function realPipe(): Promise<{ reader: Socket; writeFd: number } | undefin
   try {
     dir = mkdtempSync(join(tmpdir(), 'vizmeta-'));
     const path = join(dir, 'stdout');
-    await promisify(execFile)('mkfifo', ['-m', '600', path]);
+    // Not util.promisify: importing node:util in an ES module evaluates every export, and on Node 24
+    // one of them loads the colour code that warns on stderr when NO_COLOR and FORCE_COLOR are both set.
+    await new Promise<void>((resolve, reject) => execFile('mkfifo', ['-m', '600', path], (error) => (error ? reject(error) : resolve())));
     readFd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
     // Blocking: the job's end must not be non-blocking; with a reader there, this open returns at once.
     const writeFd = openSync(path, fsConstants.O_WRONLY);
