@@ -9,7 +9,6 @@ import { parseKeyGroups } from '../core/keys.js';
 import { unknownKeyMessage } from '../core/vocabulary.js';
 import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
 import { DashboardModel } from '../analyse/dashboard-model.js';
-import { recordsOfSummary } from '../analyse/summary-records.js';
 import { parseSmoothing } from '../live/options.js';
 import { collectKeys, parseWholeNumber } from '../options/parse.js';
 import { dashboardLines } from '../render/dashboard.js';
@@ -73,22 +72,16 @@ export async function runChart(inputs: readonly string[], options: ChartOptions,
       },
       // A summary file (vizmeta summarize) is drawn from the histories it keeps of each key; a
       // custom renderer gets those points as records.
-      onSummaryFile: async (path) => {
-        const { readSummaryFile } = await import('../input/summary-files.js');
-        const readTime = new Date().toISOString();
-        try {
-          await readSummaryFile(path, (execution) => {
-            if (execution.error !== undefined) return;
-            for (const record of recordsOfSummary(execution, readTime)) {
-              if (renderer) records.push(record);
-              else model.observe(record, label(record.source));
-            }
-          });
-        } catch (error) {
-          warn(io, (error as Error).message);
+      onSummaryFile: async (path) => (await import('../input/summary-files.js')).readSummaryRecords(path, {
+        record: (record) => {
+          if (renderer) records.push(record);
+          else model.observe(record, label(record.source));
+        },
+        error: (message) => {
+          warn(io, message);
           status = ExitCode.usage;
-        }
-      },
+        },
+      }),
     },
   );
 

@@ -24,7 +24,6 @@ import { formatCount } from '../core/format.js';
 import { warn, write, type CommandIO } from '../core/io.js';
 import { DashboardModel } from '../analyse/dashboard-model.js';
 import { reportCharts } from '../analyse/report-model.js';
-import { recordsOfSummary } from '../analyse/summary-records.js';
 import { aggregateLabel, defaultKeys, sortExecutions, sortOrder, topRows } from '../analyse/sort.js';
 import { aggregateOf, lookupKey, type ExecutionSummary } from '../analyse/summary.js';
 import { MatrixBuilder, analyseMatrix } from '../analyse/matrix.js';
@@ -232,19 +231,11 @@ export async function runReport(inputs: string[], options: ReportOptions, io: Co
         onError: fail,
         onInputEnd: (source, count) => lines.set(source, count),
         // A summary file (vizmeta summarize) is drawn from the histories it keeps of each key.
-        onSummaryFile: async (path) => {
-          const { readSummaryFile } = await import('../input/summary-files.js');
-          const readTime = new Date().toISOString();
-          try {
-            await readSummaryFile(path, (execution) => {
-              if (execution.error !== undefined) return;
-              model.register(label(execution.execution));
-              for (const record of recordsOfSummary(execution, readTime)) model.observe(record, label(record.source));
-            });
-          } catch (error) {
-            fail((error as Error).message);
-          }
-        },
+        onSummaryFile: async (path) => (await import('../input/summary-files.js')).readSummaryRecords(path, {
+          execution: (name) => model.register(label(name)),
+          record: (record) => model.observe(record, label(record.source)),
+          error: fail,
+        }),
       });
     }
     const view = model.view();

@@ -2,8 +2,8 @@
  * Summary files (`.vzs`, analyse/summary-format.ts) on disk: recognising one by its first bytes,
  * reading its executions line by line, and writing one. Every execution command takes summary
  * files wherever it takes logs: `summarizeExecutions` reads them through `withSummaryFiles`, and
- * `readInputs` hands them to a command that folds summaries (`stats`) or names them as the
- * wrong input for one that needs records (`chart`, `extract`, …).
+ * `readInputs` hands them to a command that folds summaries (`stats`), draws their histories
+ * (`chart`, `report`: readSummaryRecords) or names them as the wrong input (`extract`, `table`).
  *
  * Only local files are recognised: stdin, `git:` and remote inputs are always logs.
  */
@@ -18,6 +18,8 @@ import { isSummaryFile } from './summary-sniff.js';
 
 export { isSummaryFile, summaryFileNotRead } from './summary-sniff.js';
 import { failedSummary, type ExecutionSummary } from '../analyse/summary.js';
+import { recordsOfSummary } from '../analyse/summary-records.js';
+import type { MetadataRecord } from '../core/types.js';
 import { describeFsError } from '../parsers/source.js';
 
 /** Bytes read at a time from a summary file. */
@@ -106,6 +108,32 @@ export async function readSummaryFile(path: string, onExecution: (execution: Exe
     for (let entry = await file.next(); entry !== undefined; entry = await file.next()) await onExecution(entry.execution);
   } finally {
     file.close();
+  }
+}
+
+/** Where the records that draw a summary file go (`chart`, `report`). */
+export interface SummaryRecordSink {
+  /** An execution of the file, named before its records. */
+  execution?(name: string): void;
+  record(record: MetadataRecord): void;
+  /** An execution the file holds as unreadable, or the file itself unreadable: one line each. */
+  error(message: string): void;
+}
+
+/**
+ * Reads a summary file as the records that draw it (analyse/summary-records.ts): how `chart` and
+ * `report` take one, which need records where a summary keeps each key's history.
+ */
+export async function readSummaryRecords(path: string, sink: SummaryRecordSink): Promise<void> {
+  const readTime = new Date().toISOString();
+  try {
+    await readSummaryFile(path, (execution) => {
+      if (execution.error !== undefined) return sink.error(execution.error);
+      sink.execution?.(execution.execution);
+      for (const record of recordsOfSummary(execution, readTime)) sink.record(record);
+    });
+  } catch (error) {
+    sink.error((error as Error).message);
   }
 }
 
