@@ -60,10 +60,14 @@ export class StatsBuilder {
   /** Set once a key past `maxKeys` was met: the statistics are of some keys only, and must not be shown. */
   overflowed = false;
 
+  /** Where the record or summary being added came from (`file:line`), for the error at the bound. */
+  private where = '';
+
   constructor(private readonly only?: readonly string[], private readonly maxKeys = Infinity) {}
 
   add(record: MetadataRecord): void {
     this.records++;
+    this.where = `${record.source === '-' ? 'stdin' : record.source}:${record.line}`;
     for (const [key, value] of flattenValues(record.values)) {
       if (!this.wants(key)) continue;
       this.fold(key, value);
@@ -79,7 +83,7 @@ export class StatsBuilder {
     if (!acc) {
       if (this.keys.size >= this.maxKeys) {
         this.overflowed = true;
-        throw new InputError(`more than ${this.maxKeys} distinct keys (the --max-keys limit); name the keys with --keys, or raise it with --max-keys N`);
+        throw new InputError(`${this.where}: more than ${this.maxKeys} distinct keys (the --max-keys limit); name the keys with --keys, or raise it with --max-keys N`);
       }
       acc = { count: 0, latest, moments: new Moments() };
       this.keys.set(key, acc);
@@ -102,6 +106,7 @@ export class StatsBuilder {
    */
   addSummary(execution: ExecutionSummary): void {
     this.records += execution.records;
+    this.where = execution.execution;
     for (const [key, summary] of execution.keys) {
       if (!this.wants(key)) continue;
       const acc = this.accumulator(key, summary.latest);

@@ -106,7 +106,7 @@ describe('stats and compare keep at most --max-keys keys (issue 15, item 15)', (
     expect(stats.killed, `killed at ${stats.peakMb.toFixed(0)} MB`).toBe(false);
     expect(stats.status).toBe(2);
     expect(stats.stdout).toBe('');
-    expect(stats.stderr).toBe('vizmeta: more than 20000 distinct keys (the --max-keys limit); name the keys with --keys, or raise it with --max-keys N\n');
+    expect(stats.stderr).toBe(`vizmeta: ${log}:20001: more than 20000 distinct keys (the --max-keys limit); name the keys with --keys, or raise it with --max-keys N\n`);
     expect(stats.peakMb).toBeLessThan(300);
     const compare = await runWatched(['compare', log, other], { killMb: 600, heapMb: 1024 });
     expect(compare.killed, `killed at ${compare.peakMb.toFixed(0)} MB`).toBe(false);
@@ -125,7 +125,8 @@ describe('stats and compare keep at most --max-keys keys (issue 15, item 15)', (
     expect(under.stdout.split('\n')[1]).toMatch(/^loss,/);
     const over = await runWatched(['stats', '--max-keys', '2000', log, log], { killMb: 600 });
     expect(over.status).toBe(2);
-    expect(over.stderr).toBe('vizmeta: more than 2000 distinct keys (the --max-keys limit); name the keys with --keys, or raise it with --max-keys N\n');
+    // Line 1 holds key_0 and loss: the 2,001st key is key_1999, on line 2000.
+    expect(over.stderr).toBe(`vizmeta: ${log}:2000: more than 2000 distinct keys (the --max-keys limit); name the keys with --keys, or raise it with --max-keys N\n`);
     expect((await runWatched(['compare', '--max-keys', '2000', log, other], { killMb: 600 })).status).toBe(2);
     const keyed = await runWatched(['compare', '--max-keys', '2000', '--keys', 'loss', '--format', 'csv', log, other], { killMb: 600 });
     expect(keyed.status).toBe(0);
