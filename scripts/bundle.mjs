@@ -1,39 +1,49 @@
-// The CLI in two files: `npm run build` runs this after tsc; bin/vizmeta.js imports the first.
+// The CLI as a few CommonJS files: `npm run build` runs this after tsc; bin/vizmeta.js requires the first.
 //
-//   dist/cli.bundle.js      src/cli.ts alone: answers --version, and --help to a pipe or file, with
-//                           nothing else loaded, then imports the program bundle
-//   dist/program.bundle.js  src/program.ts, and the commands in chunks beside it (program-*.js)
+//   dist/bundle/cli.cjs      src/cli.ts alone: answers --version, and --help to a pipe or file, with
+//                            nothing else loaded; otherwise requires the bundle of the command named
+//   dist/bundle/<name>.cjs   src/program.ts with that one command, everything it uses in one file
+//                            (sort.cjs, gate.cjs, …)
+//   dist/bundle/program.cjs  src/program.ts with every command: `--help`, `help`, an unknown or
+//                            missing command (commander's suggestions need them all)
 //
-// A command then loads a few dozen chunks instead of some two hundred modules (each resolved,
-// read and compiled on its own), which was a third of a small log's run (issue 18; README,
-// Performance). The chunks are esbuild's code splitting: each command is a dynamic import, so
-// `sort` reads and compiles about 420 KiB (its code, commander, the reader) and not the 1 MiB
-// that every command together is: compiling the whole bundle took 20 of sort's 95 ms of CPU on
-// Node 20, which has no compile cache; split, 13. The library
-// build (dist/index.js, its .d.ts and every other tsc output) is untouched: this reads tsc's output
-// and writes two more files beside it. Node's compile cache (bin/vizmeta.js, Node 22.1+) keeps the
-// bundle's compiled code between runs.
+// Why (issue 18; README, Performance): on a small log, start-up is most of the run, and most of
+// start-up was Node loading our code. Two hundred ES modules, each resolved, read, compiled and
+// linked on its own, were a third of a 1,000-line `sort`; esbuild's chunks (one ES bundle with
+// code splitting) took that down, but still left about 25 modules and Node's ES-module loader,
+// which costs more per module than require() does. One CommonJS file per command is read and
+// compiled once, by the loader Node starts fastest; its whitespace and syntax are minified
+// (names are kept, so stack traces still read), which V8 parses faster. The price is disk: each
+// command's file repeats commander and the reader (see the size check below). CommonJS has no
+// top-level await, which is why src/cli.ts has none and why core/require-esm.js is replaced here.
+//
+// cli.cjs loads a command's bundle with V8's code cache kept between runs (src/core/code-cache.ts),
+// on Node 20 as on 24, so that a second run compiles next to nothing.
+//
+// The library build (dist/index.js, its .d.ts and every other tsc output) is untouched: this
+// reads tsc's output and writes dist/bundle/ beside it.
 //
 // Every module keeps the import.meta.url it had in dist/: each `import.meta.url` is rewritten to
 // the URL of the module's own file there, so what a module finds relative to itself (the package
 // manifest, examples/, the worker file dist/input/summary-worker.js, dependencies loaded with
-// createRequire: ajv, string-width and chalk on first use) is found as before.
+// createRequire: ajv, markdown-it, the cloud SDKs) is found as before.
 //
 // The top-level help is the program's own: the built program is run once with --help to a pipe,
-// and its text goes into the CLI bundle (src/cli.ts, VIZMETA_BUILT_HELP), where it is reflowed to
-// the width as the program would. A terminal still gets commander's help, wrapped to its width.
+// and its text goes into cli.cjs (src/cli.ts, VIZMETA_BUILT_HELP), where it is reflowed to the
+// width as the program would. A terminal still gets commander's help, wrapped to its width.
 //
 //   node scripts/bundle.mjs [--verbose]
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
+const OUT = join(DIST, 'bundle');
 
 /** `import.meta.url` as each module under dist/ saw it, computed from the bundle's own URL. */
 function keepImportMetaUrl(outfile) {
@@ -67,17 +77,105 @@ const lazyChildProcessForCommander = {
   },
 };
 
-/** cli.js's import of the program, pointed at the program bundle and left to Node. */
-const programBundle = {
-  name: 'program-bundle',
+/**
+ * core/require-esm.js loads chalk and string-width with require(esm) on first use, and where Node
+ * has no require(esm) (before 20.19) imports them at start-up with a top-level await, which
+ * CommonJS cannot have. In a bundle they are bundled: a plain require() of the bundled copy, on
+ * first use, on every Node.
+ */
+const bundledDependencies = {
+  name: 'bundled-dependencies',
   setup(b) {
-    b.onResolve({ filter: /^\.\/program\.js$/ }, (args) => (args.importer === join(DIST, 'cli.js') ? { path: './program.bundle.js', external: true } : undefined));
+    b.onLoad({ filter: /[\\/]core[\\/]require-esm\.js$/ }, (args) => {
+      if (!args.path.startsWith(DIST)) return undefined;
+      return {
+        // CommonJS dependencies (@datadog/sketches-js) still load from node_modules on first use.
+        contents: `
+          import { createRequire } from 'node:module';
+          export const CAN_REQUIRE_ESM = true;
+          const requireFromPackage = createRequire(__filename);
+          export function requireDependency(name) {
+            switch (name) {
+              case 'chalk': return require('chalk');
+              case 'string-width': return require('string-width');
+              default: return requireFromPackage(name);
+            }
+          }`,
+        loader: 'js',
+        resolveDir: dirname(args.path),
+      };
+    });
   },
 };
 
+/**
+ * core/import-module.js: in a bundle loaded through the code cache, the import() the loader hands
+ * it (see src/core/code-cache.ts); loaded with a plain require(), its own.
+ */
+const importThroughLoader = {
+  name: 'import-through-loader',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]core[\\/]import-module\.js$/ }, (args) => {
+      if (!args.path.startsWith(DIST)) return undefined;
+      return {
+        contents: `
+          export function importModule(specifier) {
+            return typeof __vizmetaImport === 'function' ? __vizmetaImport(specifier) : import(specifier);
+          }`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/** program.js's commands/index.js, in the bundle of one command: that command alone. */
+function oneCommand(name, names) {
+  const register = `register${name[0].toUpperCase()}${name.slice(1)}`;
+  return {
+    name: 'one-command',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/commands\/index\.js$/ }, (args) => (args.importer === join(DIST, 'program.js') ? { path: name, namespace: 'vizmeta-one-command' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'vizmeta-one-command' }, () => ({
+        // cli.cjs requires this bundle only when the first argument that is not an option is the
+        // command's name, which is when registerCommands would register it alone.
+        contents: `
+          import { ${register} } from './${name}.js';
+          export const COMMAND_NAMES = ${JSON.stringify(names)};
+          export async function registerCommands(program, io, exit) { ${register}(program, io, exit); }`,
+        loader: 'js',
+        resolveDir: join(DIST, 'commands'),
+      }));
+    },
+  };
+}
+
+/** cli.js's import of the program: the bundle of the command argv names, or of them all. */
+function commandBundles(names) {
+  return {
+    name: 'command-bundles',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/program\.js$/ }, (args) => (args.importer === join(DIST, 'cli.js') ? { path: 'program', namespace: 'vizmeta-command-bundles' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'vizmeta-command-bundles' }, () => ({
+        // Loaded with V8's code cache kept between runs (src/core/code-cache.ts).
+        contents: `
+          import { join } from 'node:path';
+          import { codeCacheDir, requireWithCodeCache } from './code-cache.js';
+          const NAMES = ${JSON.stringify(names)};
+          export function main(argv) {
+            const first = argv.find((arg) => !arg.startsWith('-'));
+            const bundle = join(__dirname, NAMES.includes(first) ? first + '.cjs' : 'program.cjs');
+            return requireWithCodeCache(bundle, codeCacheDir(process.env)).main(argv);
+          }`,
+        loader: 'js',
+        resolveDir: join(DIST, 'core'),
+      }));
+    },
+  };
+}
+
 const common = {
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
@@ -85,29 +183,34 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  // import.meta does not exist in CommonJS: the bundle's own URL stands in (keepImportMetaUrl).
+  define: { 'import.meta.url': '__vizmetaBundleUrl' },
+  banner: { js: "const __vizmetaBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 
 async function bundle(entry, outfile, plugins, extra = {}) {
-  // With splitting, esbuild writes the entry and its chunks to one folder (outdir), named by
-  // entryNames and chunkNames; the chunks sit beside the entry, so import.meta.url rewrites hold.
-  const out = extra.splitting ? { outdir: dirname(outfile), entryNames: basename(outfile, '.js'), chunkNames: 'program-[hash]' } : { outfile };
-  const result = await build({ ...common, ...extra, ...out, entryPoints: [join(DIST, entry)], plugins: [keepImportMetaUrl(outfile), ...plugins] });
+  const result = await build({ ...common, ...extra, define: { ...common.define, ...extra.define }, outfile, entryPoints: [join(DIST, entry)], plugins: [bundledDependencies, importThroughLoader, keepImportMetaUrl(outfile), ...plugins] });
   const [output] = Object.values(result.metafile.outputs).filter((o) => o.entryPoint !== undefined);
   if (process.argv.includes('--verbose')) process.stderr.write(`bundle: ${relative(ROOT, outfile)}, ${((output?.bytes ?? 0) / 1024).toFixed(0)} KiB from ${Object.keys(result.metafile.inputs).length} modules\n`);
 }
 
-// Chunks are named by their content's hash: the last build's would stay beside the new ones.
-for (const name of readdirSync(DIST)) if (/^program-[A-Z0-9]+\.js(\.map)?$/.test(name)) rmSync(join(DIST, name));
 if (!existsSync(join(DIST, 'program.js'))) throw new Error('scripts/bundle.mjs: dist/program.js is missing: run tsc first (npm run build does)');
-await bundle('program.js', join(DIST, 'program.bundle.js'), [lazyChildProcessForCommander], {
-  splitting: true,
+// The files of earlier layouts (one ES bundle and its chunks) would stay beside the new ones.
+for (const name of readdirSync(DIST)) if (/^(program-[A-Z0-9]+|program\.bundle|cli\.bundle)\.js(\.map)?$/.test(name)) rmSync(join(DIST, name));
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT);
+const { COMMAND_NAMES } = await import(pathToFileURL(join(DIST, 'commands', 'index.js')).href);
+const programOptions = {
   // The cloud SDKs (remote inputs, src/input/remote.ts) load from node_modules at run time, and
   // only when a remote input is named: bundled, they would add megabytes to every start.
   external: ['@aws-sdk/*', '@smithy/*', '@google-cloud/*'],
-  // CommonJS dependencies (commander, split2, asciichart) require Node's built-ins; an ES module
-  // has no `require` of its own.
-  banner: { js: "import { createRequire as __vizmetaCreateRequire } from 'node:module';\nconst require = __vizmetaCreateRequire(import.meta.url);" },
-});
+};
+await Promise.all([
+  bundle('program.js', join(OUT, 'program.cjs'), [lazyChildProcessForCommander], programOptions),
+  ...COMMAND_NAMES.map((name) => bundle('program.js', join(OUT, `${name}.cjs`), [lazyChildProcessForCommander, oneCommand(name, COMMAND_NAMES)], programOptions)),
+]);
 // The report page's script (`vizmeta report`): src/render/report-client/main.ts with uPlot, for
 // browsers, in one minified file that every report inlines, and uPlot's stylesheet beside it.
 // Built from the TypeScript source (tsc leaves it out: it needs the DOM's types). uPlot's licence
@@ -131,12 +234,16 @@ await build({
   writeFileSync(join(DIST, 'report-client.js'), client.trimEnd());
 }
 copyFileSync(join(ROOT, 'node_modules/uplot/dist/uPlot.min.css'), join(DIST, 'report-client.css'));
-const CLI = join(DIST, 'cli.bundle.js');
 let relativeFilesFound = 0;
-for (const name of readdirSync(DIST)) if (/^program(\.bundle|-[A-Z0-9]+)\.js$/.test(name)) checkRelativeFiles(join(DIST, name));
+for (const name of readdirSync(OUT)) if (name.endsWith('.cjs')) checkRelativeFiles(join(OUT, name));
 if (relativeFilesFound === 0) throw new Error('scripts/bundle.mjs: found none of the files modules look for beside themselves (the worker file at least): has the rewrite of import.meta.url changed?');
-await bundle('cli.js', CLI, [programBundle], { define: { VIZMETA_BUILT_HELP: 'undefined' } });
-await bundle('cli.js', CLI, [programBundle], { define: { VIZMETA_BUILT_HELP: JSON.stringify(builtHelp()) } });
+// Each command's file repeats what commands share; if that ever grows past this, a shared file
+// (or fewer bundles) is worth its extra load again.
+const totalBytes = readdirSync(OUT).filter((name) => name.endsWith('.cjs')).reduce((sum, name) => sum + statSync(join(OUT, name)).size, 0);
+if (totalBytes > 16 * 1024 * 1024) throw new Error(`scripts/bundle.mjs: the command bundles total ${(totalBytes / 1048576).toFixed(1)} MiB`);
+const CLI = join(OUT, 'cli.cjs');
+await bundle('cli.js', CLI, [commandBundles(COMMAND_NAMES)], { define: { VIZMETA_BUILT_HELP: 'undefined' } });
+await bundle('cli.js', CLI, [commandBundles(COMMAND_NAMES)], { define: { VIZMETA_BUILT_HELP: JSON.stringify(builtHelp()) } });
 
 /**
  * Every file a module finds beside itself (`new URL('./summary-worker.js', import.meta.url)`) must
@@ -146,7 +253,7 @@ await bundle('cli.js', CLI, [programBundle], { define: { VIZMETA_BUILT_HELP: JSO
 function checkRelativeFiles(outfile) {
   const text = readFileSync(outfile, 'utf8');
   const bundleUrl = pathToFileURL(outfile);
-  for (const [, target, own] of text.matchAll(/new URL\("([^"]+)", ?new URL\("([^"]+)", ?import\.meta\.url\)\.href\)/g)) {
+  for (const [, target, own] of text.matchAll(/new URL\("([^"]+)", ?new URL\("([^"]+)", ?__vizmetaBundleUrl\)\.href\)/g)) {
     const path = fileURLToPath(new URL(target, new URL(own, bundleUrl)));
     if (!existsSync(path)) throw new Error(`scripts/bundle.mjs: ${own} looks for ${target}, and ${relative(ROOT, path)} does not exist`);
     relativeFilesFound++;

@@ -24,11 +24,20 @@ if (only === '--version' || only === '-V') {
     if (error.code !== 'EPIPE') throw error;
     process.exit(0);
   });
-  const { reflowHelp } = await import('./render/reflow.js');
-  process.stdout.write(reflowHelp(VIZMETA_BUILT_HELP, process.stdout.columns || Number(process.env['COLUMNS']) || 80));
+  void writeBuiltHelp(VIZMETA_BUILT_HELP);
 } else {
+  // No top-level await: the CLI bundle is CommonJS (scripts/bundle.mjs), which has none.
+  void runProgram(argv);
+}
+
+async function writeBuiltHelp(help: string): Promise<void> {
+  const { reflowHelp } = await import('./render/reflow.js');
+  process.stdout.write(reflowHelp(help, process.stdout.columns || Number(process.env['COLUMNS']) || 80));
+}
+
+async function runProgram(args: string[]): Promise<never> {
   const { main } = await import('./program.js');
-  const code = await main(argv);
+  const code = await main(args);
   // Exit once what was written has reached the OS. Left to itself, Node first tears down the
   // whole heap, which after a big log takes tens of milliseconds that a user (or a CI step)
   // only waits through: about 20 ms after `sort` over 100 MB.

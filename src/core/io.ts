@@ -22,10 +22,16 @@ export interface CommandIO {
 
 export function processIO(): CommandIO {
   return {
-    stdin: process.stdin,
+    // process.stdin is made on first use, and making it loads Node's stream machinery (2 ms of a
+    // small log's run): a command given files never touches it.
+    get stdin() {
+      return process.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
-    stdinIsTTY: Boolean(process.stdin.isTTY),
+    get stdinIsTTY() {
+      return Boolean(process.stdin.isTTY);
+    },
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     columns: process.stdout.columns || Number(process.env['COLUMNS']) || 80,
     rows: process.stdout.rows || Number(process.env['LINES']) || 24,

@@ -29,5 +29,17 @@ export function requireEsmIsQuiet(nodeVersion: string, enabled: boolean | undefi
 /** True where renderers may load ES-module dependencies on first use with `requireDependency`. */
 export const CAN_REQUIRE_ESM: boolean = requireEsmIsQuiet(process.versions.node, process.features.require_module);
 
-/** require() resolving from this package, so it finds our own dependencies. */
-export const requireDependency = createRequire(import.meta.url);
+const requireFromPackage = createRequire(import.meta.url);
+
+/**
+ * Where require(esm) is unavailable, the ES-module dependencies are imported with this module
+ * instead, at start-up, as they were before lazy loading: the same output, the old start-up
+ * cost. (The CLI bundles, scripts/bundle.mjs, replace this module with one whose requireDependency
+ * loads the copies bundled with the command, on any Node.)
+ */
+const preloaded: Readonly<Record<string, unknown>> = CAN_REQUIRE_ESM ? {} : { chalk: await import('chalk'), 'string-width': await import('string-width') };
+
+/** A dependency of this package, loaded now if it is not already (see above for ES modules). */
+export function requireDependency(name: 'chalk' | 'string-width' | '@datadog/sketches-js'): unknown {
+  return preloaded[name] ?? requireFromPackage(name);
+}

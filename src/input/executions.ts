@@ -26,6 +26,7 @@ import type { DiscoveredInput } from '../parsers/frameworks/discover.js';
 import { failedSummary, STEP_KEYS, SummaryBuilder, type ExecutionSummary } from '../analyse/summary.js';
 import type { Diagnostic, JsonValue } from '../core/types.js';
 import { InputError, UsageError } from '../core/errors.js';
+import { importModule } from '../core/import-module.js';
 
 /** Points kept per key history: enough for a sparkline or a chart 200 columns wide. */
 export const DEFAULT_HISTORY_POINTS = 256;
@@ -564,7 +565,7 @@ async function summarizeInPool(url: URL, threads: number, paths: readonly string
     if (failure !== undefined || remaining === 0) wake();
   };
   // Loaded only for a pool: node:worker_threads is 1.5 ms of every start that never makes one (issue 18).
-  const { Worker } = await import('node:worker_threads');
+  const { Worker } = await importModule('node:worker_threads') as typeof import('node:worker_threads');
   for (let i = 0; i < threads - 1; i++) {
     const start: WorkerStart = { paths, options, next };
     const worker = new Worker(url, { workerData: start });

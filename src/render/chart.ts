@@ -15,7 +15,8 @@
  * and shown in its legend key (`─a`).
  */
 import { plot } from 'asciichart';
-import { Chalk, type ForegroundColorName } from 'chalk';
+import type { ForegroundColorName } from 'chalk';
+import { colors } from './colors.js';
 import { displayWidth, truncate } from './width.js';
 import { countNonFinite, nonFiniteKind, type NonFiniteCounts, type Point } from '../analyse/series.js';
 import { escapeForTerminal } from '../core/escape.js';
@@ -104,9 +105,6 @@ const GLYPHS: readonly Symbols[] = [
 
 const PALETTE: readonly ForegroundColorName[] = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red'];
 
-// Level 1 (16 colours) is understood by every colour terminal; the caller decides whether to use it.
-const chalk = new Chalk({ level: 1 });
-
 type Paint = (text: string) => string;
 
 interface Cell {
@@ -126,7 +124,7 @@ interface Style {
 
 function styleFor(index: number, color: boolean): Style {
   const name = PALETTE[index % PALETTE.length] as ForegroundColorName;
-  if (color) return { glyphs: GLYPHS[0] as Symbols, paint: chalk[name], rawPaint: chalk.dim[name] };
+  if (color) return { glyphs: GLYPHS[0] as Symbols, paint: colors()[name], rawPaint: colors().dim[name] };
   return { glyphs: GLYPHS[index % GLYPHS.length] as Symbols, paint: undefined, rawPaint: undefined };
 }
 

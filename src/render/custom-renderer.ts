@@ -14,6 +14,7 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../core/errors.js';
+import { importModule } from '../core/import-module.js';
 import type { MetadataRecord } from '../core/types.js';
 
 /** What a renderer module's default export must be. */
@@ -57,7 +58,7 @@ export async function loadRenderer(path: string, cwd: string): Promise<CustomRen
   }
   let module: unknown;
   try {
-    module = await import(pathToFileURL(file).href);
+    module = await importModule(pathToFileURL(file).href);
   } catch (error) {
     // A syntax error, a missing dependency of the module, or a throw at its top level.
     throw new InputError(`renderer ${path}: cannot import: ${describeError(error)}`);

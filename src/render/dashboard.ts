@@ -6,7 +6,6 @@
  * With a `height` the frame has exactly that many lines (what a terminal redraws in place);
  * without one it takes the room it needs (the final dashboard printed after a pipe ends, `chart`).
  */
-import { Chalk } from 'chalk';
 import { displayWidth, truncate } from './width.js';
 import type { ChartGroup, KeyView, ModelView, TrackView } from '../analyse/dashboard-model.js';
 import { formatValue } from './format.js';
@@ -14,6 +13,7 @@ import { formatCount } from '../core/format.js';
 import { renderChart, formatCompact, formatElapsed, type ChartSeries } from './chart.js';
 import { escapeForTerminal } from '../core/escape.js';
 import { sparkline } from './sparkline.js';
+import { colors } from './colors.js';
 import { maxOf } from '../core/numbers.js';
 
 export interface DashboardState {
@@ -75,8 +75,6 @@ const PREFERRED_PLOT_ROWS = 8;
 /** Settings lines in the dashboard printed once at the end: room for a config, not for a dump of one. */
 const FINAL_OVERVIEW_ROWS = 12;
 
-const palette = new Chalk({ level: 1 });
-
 interface Paint {
   dim(text: string): string;
   bold(text: string): string;
@@ -85,6 +83,7 @@ interface Paint {
 
 function painter(color: boolean): Paint {
   if (!color) return { dim: (t) => t, bold: (t) => t, alert: (t) => t };
+  const palette = colors();
   return { dim: palette.dim, bold: palette.bold, alert: palette.yellow };
 }
 

@@ -3,8 +3,8 @@
  * `::error` annotations and JUnit XML. Each check's message is worded here from what the
  * decision found (analyse/gate.ts). Pure: report in, string out.
  */
-import { Chalk } from 'chalk';
 import { escapeForTerminal } from '../core/escape.js';
+import { painter } from './colors.js';
 import { folderNote, shortNames } from '../core/names.js';
 import { csvValue, formatNumber, formatValue, jsonValue, markdownCell, renderCsvTable } from './table.js';
 import type { CheckResult, GateReport, UsedValue } from '../analyse/gate.js';
@@ -64,7 +64,7 @@ function counts(report: GateReport): { executions: number; failedExecutions: num
 const LABEL = { pass: 'PASS', fail: 'FAIL', error: 'ERROR' } as const;
 
 export function renderGateText(report: GateReport, color: boolean): string {
-  const chalk = new Chalk({ level: color ? 1 : 0 });
+  const chalk = painter(color);
   const lines: string[] = [];
   // Short names under a line saying where they are: `files in logs/`, then `run-1.log`, `run-2.log`.
   const short = shortNames(report.executions.map((execution) => execution.execution));

@@ -3,11 +3,11 @@
  * JSON. Pure: a SortView in, a string out.
  */
 import { sparkline } from './sparkline.js';
+import { painter } from './colors.js';
 import { escapeForTerminal } from '../core/escape.js';
 import { formatValue, jsonValue, csvValue, renderCsvTable, renderMarkdownTable, renderTextTable, wrapText, type CellInput, type Column } from './table.js';
 import { folderNote, shortNames } from '../core/names.js';
 import { aggregateOf, lookupKey, type ExecutionSummary } from '../analyse/summary.js';
-import { Chalk } from 'chalk';
 import { aggregateLabel, type SortOrder, type SortView } from '../analyse/sort.js';
 import type { JsonValue } from '../core/types.js';
 import type { TableFormat } from '../core/format.js';
@@ -97,7 +97,7 @@ export function renderSort(view: SortView, format: TableFormat, options: { color
   const table = renderTextTable(columns, body, { color: options.color, maxWidth: options.width });
   const lines = (note: string): string[] => wrapText(escapeForTerminal(note), options.width, '  ');
   // The caption is about the table, not the runs: dim, so the notes about runs stand out.
-  const dim = new Chalk({ level: options.color ? 1 : 0 }).dim;
+  const dim = painter(options.color).dim;
   const caption = view.order === undefined ? [] : lines(sortCaption(label, view.key, view.order)).map((line) => dim(line));
   return table + [...caption, ...notes.flatMap(lines)].map((line) => `${line}\n`).join('');
 }

@@ -7,8 +7,7 @@
  * measures them (width.ts), so wide characters and emoji line up. A table wider than `maxWidth`
  * first truncates its longest cells (with `…`), then drops columns from the right and says which.
  */
-import type { ChalkInstance } from 'chalk';
-import { CAN_REQUIRE_ESM, requireDependency } from '../core/require-esm.js';
+import { colors } from './colors.js';
 import { displayWidth, truncate } from './width.js';
 import { csvRow, type CsvCell } from './csv.js';
 import { escapeForTerminal } from '../core/escape.js';
@@ -67,20 +66,6 @@ export interface TextTableOptions {
   maxWidth?: number;
   /** Longest cell before truncation with `…`. Default 40. */
   maxCellWidth?: number;
-}
-
-type ChalkModule = typeof import('chalk');
-
-/**
- * chalk is loaded when a table is first painted: output to a pipe or file has no colour, and the
- * data commands start faster without it (see require-esm.ts; where that cannot be, it is loaded
- * with this module, as before).
- */
-let chalkInstance: ChalkInstance | undefined = CAN_REQUIRE_ESM ? undefined : new (await import('chalk')).Chalk({ level: 1 });
-
-function colors(): ChalkInstance {
-  chalkInstance ??= new (requireDependency('chalk') as ChalkModule).Chalk({ level: 1 });
-  return chalkInstance;
 }
 
 function paint(text: string, tone: Tone | undefined, color: boolean): string {

@@ -10,7 +10,7 @@
  * checks every such character against string-width). Any other text (wide CJK, emoji, combining
  * marks, control characters, ANSI escapes) goes to string-width, loaded then (see require-esm.ts).
  */
-import { CAN_REQUIRE_ESM, requireDependency } from '../core/require-esm.js';
+import { requireDependency } from '../core/require-esm.js';
 
 type StringWidth = typeof import('string-width').default;
 
@@ -22,8 +22,7 @@ type StringWidth = typeof import('string-width').default;
  */
 const SINGLE_COLUMN_TEXT = /^[\u0020-\u007E\u00A0-\u00AC\u00AE-\u00FF\u2010-\u2027\u2190-\u2193\u2212\u2264\u2265\u2500-\u259F]*$/;
 
-/** Where require(esm) is unavailable, string-width is loaded with this module, as before. */
-let stringWidth: StringWidth | undefined = CAN_REQUIRE_ESM ? undefined : (await import('string-width')).default;
+let stringWidth: StringWidth | undefined;
 
 function loadStringWidth(): StringWidth {
   stringWidth ??= (requireDependency('string-width') as typeof import('string-width')).default;
