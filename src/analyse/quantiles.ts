@@ -12,7 +12,8 @@
  * values further below the largest are counted in its lowest bin. Memory per key is bounded.
  *
  * sketches-js's own `merge` forgets the negative values (DataDog/sketches-js#22, open), so two
- * sketches are merged here store by store. The library is loaded on first need, and not bundled.
+ * sketches are merged here store by store. The library is loaded on first need (bundled into the
+ * CLI's files, scripts/bundle.mjs).
  */
 import { requireDependency } from '../core/require-esm.js';
 
