@@ -164,10 +164,15 @@ function commandBundles(names) {
           import { join } from 'node:path';
           import { codeCacheDir, requireWithCodeCache } from './code-cache.js';
           const NAMES = ${JSON.stringify(names)};
+          let program;
           export function main(argv) {
             const first = argv.find((arg) => !arg.startsWith('-'));
             const bundle = join(__dirname, NAMES.includes(first) ? first + '.cjs' : 'program.cjs');
-            return requireWithCodeCache(bundle, codeCacheDir(process.env)).main(argv);
+            program = requireWithCodeCache(bundle, codeCacheDir(process.env));
+            return program.main(argv);
+          }
+          export function flushOutput() {
+            return program.flushOutput();
           }`,
         loader: 'js',
         resolveDir: join(DIST, 'core'),

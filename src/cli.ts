@@ -36,18 +36,11 @@ async function writeBuiltHelp(help: string): Promise<void> {
 }
 
 async function runProgram(args: string[]): Promise<never> {
-  const { main } = await import('./program.js');
+  const { main, flushOutput } = await import('./program.js');
   const code = await main(args);
   // Exit once what was written has reached the OS. Left to itself, Node first tears down the
   // whole heap, which after a big log takes tens of milliseconds that a user (or a CI step)
   // only waits through: about 20 ms after `sort` over 100 MB.
-  await flushed(process.stdout);
-  await flushed(process.stderr);
+  await flushOutput();
   process.exit(code);
-}
-
-/** Resolves when everything written to the stream so far has been handed to the OS (or the stream is gone). */
-function flushed(stream: NodeJS.WriteStream): Promise<void> {
-  if (stream.destroyed || stream.writableLength === 0) return Promise.resolve();
-  return new Promise((resolve) => stream.write('', () => resolve()));
 }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, InputError, UsageError, type ExitSlot } from './core/errors.js';
-import { closedPipeHandler, describeWriteError, processIO, type CommandIO } from './core/io.js';
+import { closedPipeHandler, describeWriteError, processIO, processStreamsInUse, type CommandIO } from './core/io.js';
 import { escapeForTerminal } from './core/escape.js';
 import { reflowHelp } from './render/reflow.js';
 import { COMMAND_NAMES, registerCommands } from './commands/index.js';
@@ -46,6 +46,17 @@ Exit status: 0 success, 1 a gate or condition failed, 2 usage or input error, 3 
   return program;
 }
 
+/**
+ * Resolves when what was written to stdout and stderr has been handed to the OS (stderr only if
+ * something made it: see processIO).
+ */
+export async function flushOutput(): Promise<void> {
+  for (const stream of processStreamsInUse()) {
+    if (stream.destroyed || stream.writableLength === 0) continue;
+    await new Promise<void>((resolve) => stream.write('', () => resolve()));
+  }
+}
+
 /** Runs the CLI and returns the exit status. Never throws. */
 export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
   // A closed stdout (`vizmeta extract big.log | head`) is a normal end, not an error: exit 0 at
@@ -64,13 +75,8 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
     if (handler) handler(error);
     else process.exit(ExitCode.ok);
   };
-  // A closed stderr loses the diagnostics, nothing else: the command goes on and its status stands
-  // (exiting 0 here would turn a failed gate into a pass).
-  const onStderrError = (error: NodeJS.ErrnoException): void => {
-    if (error.code !== 'EPIPE') throw error;
-  };
   if (io.stdout === process.stdout) process.stdout.on('error', onStdoutError);
-  if (io.stderr === process.stderr) process.stderr.on('error', onStderrError);
+  // (A closed stderr is taken care of where processIO makes it, on first use.)
 
   const exit: ExitSlot = { code: ExitCode.ok };
   try {

@@ -55,7 +55,7 @@ export async function runChart(inputs: readonly string[], options: ChartOptions,
   let status: number = ExitCode.ok;
   await readInputs(
     inputs,
-    io.stdin,
+    () => io.stdin,
     {
       record: (record) => {
         if (renderer) records.push(record);

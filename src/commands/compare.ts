@@ -54,7 +54,7 @@ export async function runCompare(inputs: string[], options: CompareOptions, io: 
     let failed = false;
     // Every key is joined when --keys names some, so that one no input has gets a did-you-mean.
     const checked = options.keys !== undefined && named.length > 0;
-    const joined = await joinInputs(inputs, joinKey, chosen.length > 0 && !checked ? new Set(chosen) : 'all', io.stdin, readOptionsFrom(options), {
+    const joined = await joinInputs(inputs, joinKey, chosen.length > 0 && !checked ? new Set(chosen) : 'all', () => io.stdin, readOptionsFrom(options), {
       onError: (message) => { warn(io, message); failed = true; },
       onDiagnostic: diagnosticWriter(io),
     });
@@ -81,7 +81,7 @@ export async function runCompare(inputs: string[], options: CompareOptions, io: 
     read,
     ...(context.schema ? { schema: context.schema } : {}),
     ...jobs,
-    stdin: io.stdin,
+    stdin: () => io.stdin,
   });
   const failed = reportInputProblems(io, executions);
   // Past --max-keys nothing is compared: a table without some execution's keys would mislead.
@@ -92,7 +92,7 @@ export async function runCompare(inputs: string[], options: CompareOptions, io: 
   const shown = listed === inputs ? { names, view } : (({ names: short, folder: common }) => ({ names: short, view: { ...view, folder: common } }))(shortNames(listed));
   if (options.keys !== undefined) {
     const namesKept = chosen.length === 0 || inputs.includes('-');
-    const names = namesKept ? undefined : () => summarizeExecutions(inputs, { keys: new Set(), others: 'latest', read, ...jobs, stdin: io.stdin });
+    const names = namesKept ? undefined : () => summarizeExecutions(inputs, { keys: new Set(), others: 'latest', read, ...jobs, stdin: () => io.stdin });
     await requireKeysInExecutions(named, executions, inputs, names);
   }
   const defaults = defaultCompareKeys(executions, directions);

@@ -53,7 +53,7 @@ export async function runExtract(inputs: string[], options: ExtractOptions, io: 
           if (writer.length > 0) await write(io.stdout, writer.take());
         },
       };
-      await readInputs(inputs, io.stdin, sink, { ...readOptionsFrom(options), jsonLines: writer }, { onError, onNoRecords: (message) => warn(io, message) });
+      await readInputs(inputs, () => io.stdin, sink, { ...readOptionsFrom(options), jsonLines: writer }, { onError, onNoRecords: (message) => warn(io, message) });
       await sink.afterChunk();
       return status;
     }
@@ -71,14 +71,14 @@ export async function runExtract(inputs: string[], options: ExtractOptions, io: 
         await write(io.stdout, text);
       },
     };
-    await readInputs(inputs, io.stdin, sink, readOptionsFrom(options), { onError, onNoRecords: (message) => warn(io, message) });
+    await readInputs(inputs, () => io.stdin, sink, readOptionsFrom(options), { onError, onNoRecords: (message) => warn(io, message) });
     await sink.afterChunk();
     return status;
   }
 
   // CSV needs the union of keys for its header, so the rows are held until the input ends.
   const csv = new CsvRecords(fields);
-  await readInputs(inputs, io.stdin, { record: (record) => csv.add(record), diagnostic: diagnosticWriter(io) }, readOptionsFrom(options), { onError, onNoRecords: (message) => warn(io, message) });
+  await readInputs(inputs, () => io.stdin, { record: (record) => csv.add(record), diagnostic: diagnosticWriter(io) }, readOptionsFrom(options), { onError, onNoRecords: (message) => warn(io, message) });
   // On a terminal, CSV is for reading: a cell's control characters are shown escaped, not run.
   const display = io.stdoutIsTTY ? escapeForTerminal : (row: string) => row;
   for (const line of csv.lines()) await write(io.stdout, display(line) + '\n');

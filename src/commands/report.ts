@@ -213,7 +213,7 @@ export async function runReport(inputs: string[], options: ReportOptions, io: Co
     const read = readOptionsFrom(options);
     if (executionInputs.length > 0) {
       // An input that cannot be read is said once, here; the summaries below skip it quietly.
-      await readInputs(executionInputs, io.stdin, {
+      await readInputs(executionInputs, () => io.stdin, {
         record: (record) => {
           model.observe(record, label(record.source));
           if (!holdsStructure(record)) return;
@@ -298,7 +298,7 @@ export async function runReport(inputs: string[], options: ReportOptions, io: Co
         read,
         ...(context.schema ? { schema: context.schema } : {}),
         ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
-        stdin: io.stdin,
+        stdin: () => io.stdin,
       })).map((execution) => ({ ...execution, execution: label(execution.execution) }));
       if (executions.some((execution) => execution.error !== undefined)) status = ExitCode.usage;
     }

@@ -72,11 +72,11 @@ export async function runSort(inputs: string[], options: SortOptions, io: Comman
     read,
     ...(context.schema ? { schema: context.schema } : {}),
     ...jobs,
-    stdin: io.stdin,
+    stdin: () => io.stdin,
   });
   const failed = reportInputProblems(io, executions);
   const readable = executions.filter((execution) => execution.error === undefined);
-  const names = namesKept ? undefined : () => summarizeExecutions(inputs, { keys: new Set(), others: 'latest', read, ...jobs, stdin: io.stdin });
+  const names = namesKept ? undefined : () => summarizeExecutions(inputs, { keys: new Set(), others: 'latest', read, ...jobs, stdin: () => io.stdin });
   await requireKeysInExecutions([key, ...more.map((item) => item.key), ...(options.keys !== undefined && !all ? chosen : [])], readable, inputs, names);
   // A key whose latest value is already an --agg column is not shown twice.
   const shown = [key, ...more.filter((item) => item.aggregate === 'latest').map((item) => item.key)];

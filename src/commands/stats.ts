@@ -41,7 +41,7 @@ export async function runStats(inputs: string[], options: StatsOptions, io: Comm
   // Past --max-keys the reading stops with one error and no statistics; each later input stops
   // at its first new key, and is not said again.
   let limitSaid = false;
-  await readInputs(inputs, io.stdin, { record, diagnostic: diagnosticWriter(io) }, readOptionsFrom(options), {
+  await readInputs(inputs, () => io.stdin, { record, diagnostic: diagnosticWriter(io) }, readOptionsFrom(options), {
     onError: (message) => {
       if (builder.overflowed && limitSaid) return;
       limitSaid = builder.overflowed;

@@ -90,7 +90,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
   const presence = new KeyPresence(named);
   /** Reads every input, handing on the records `--where` keeps. */
   const readKept = async (record: (record: MetadataRecord) => void, afterChunk?: () => Promise<void>): Promise<void> => {
-    await readInputs(inputs, io.stdin, {
+    await readInputs(inputs, () => io.stdin, {
       record: (item) => {
         if (presence.watching) presence.note(item.values);
         if (keep(item.values)) record(item);
@@ -105,7 +105,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
     const joinKey = normalizeKey(options.join);
     // Every key is joined when --keys names some, so that one no input has gets a did-you-mean.
     const checked = keys !== undefined && named.length > 0;
-    const joined = await joinInputs(inputs, joinKey, chosen && !checked ? new Set(chosen) : 'all', io.stdin, read, { onError, onDiagnostic: diagnosticWriter(io) });
+    const joined = await joinInputs(inputs, joinKey, chosen && !checked ? new Set(chosen) : 'all', () => io.stdin, read, { onError, onDiagnostic: diagnosticWriter(io) });
     if (checked && joined.rows.length > 0) {
       const known = new Set([joinKey, ...joined.keys.flat()]);
       requireKnownKeys(named, (key) => known.has(key), [...known], inputs);
@@ -136,7 +136,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
       if (!limitSaid) onError(message);
       limitSaid = true;
     };
-    await readInputs(inputs, io.stdin, {
+    await readInputs(inputs, () => io.stdin, {
       record: (item) => {
         if (presence.watching) presence.note(item.values);
         if (keep(item.values)) groups.add(item.values);

@@ -20,6 +20,25 @@ export interface CommandIO {
   cwd: string;
 }
 
+/**
+ * stdin as the input layer takes it: the stream, or a function that gives it when `-` is read.
+ * Commands pass `() => io.stdin`, since making process.stdin loads stream code (and, for a pipe,
+ * Node's networking code) that a command over files never needs.
+ */
+export type StdinSource = Readable | (() => Readable);
+
+export function stdinStream(source: StdinSource): Readable {
+  return typeof source === 'function' ? source() : source;
+}
+
+/** process.stderr once processIO's `stderr` has made it. */
+let stderrInUse: NodeJS.WriteStream | undefined;
+
+/** process.stdout, and process.stderr if it has been made: the streams to flush before exiting. */
+export function processStreamsInUse(): NodeJS.WriteStream[] {
+  return stderrInUse === undefined ? [process.stdout] : [process.stdout, stderrInUse];
+}
+
 export function processIO(): CommandIO {
   return {
     // process.stdin is made on first use, and making it loads Node's stream machinery (2 ms of a
@@ -28,7 +47,15 @@ export function processIO(): CommandIO {
       return process.stdin;
     },
     stdout: process.stdout,
-    stderr: process.stderr,
+    // Made on first use too: to a pipe (a CI step's log), making it loads Node's networking
+    // code, 3 ms that a run with nothing to say need not spend.
+    get stderr() {
+      if (stderrInUse === undefined) {
+        stderrInUse = process.stderr;
+        stderrInUse.on('error', keepGoingWithoutStderr);
+      }
+      return stderrInUse;
+    },
     get stdinIsTTY() {
       return Boolean(process.stdin.isTTY);
     },
@@ -38,6 +65,14 @@ export function processIO(): CommandIO {
     env: process.env,
     cwd: process.cwd(),
   };
+}
+
+/**
+ * A closed stderr loses the diagnostics, nothing else: the command goes on and its status stands
+ * (exiting 0 here would turn a failed gate into a pass).
+ */
+function keepGoingWithoutStderr(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
 }
 
 /**

@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
-import { formatDiagnostic, warn, type CommandIO } from '../core/io.js';
+import { formatDiagnostic, stdinStream, warn, type CommandIO, type StdinSource } from '../core/io.js';
 import { KUBEFLOW_MAX_BYTES, mightBeKubeflowMetrics, parseKubeflowMetrics } from '../formats/kubeflow-metrics.js';
 import { compileSchema, violationDiagnostic, type LoadedSchema, type RecordValidator } from '../formats/schema.js';
 import { Series } from '../analyse/series.js';
@@ -351,7 +351,7 @@ export interface DriverOptions extends SummarizeOptions {
   /** Threads reading files, this one included: 1 reads in-process; default: the available cores, used from 8 files on. */
   jobs?: number;
   /** Where `-` reads from. */
-  stdin: Readable;
+  stdin: StdinSource;
 }
 
 /** How many threads (this one and workers) to use for `files` files; 1 means in-process. */
@@ -431,7 +431,7 @@ async function summarizeLogs(inputs: readonly string[], options: DriverOptions):
     const paths = fileIndexes.map((index) => inputs[index] as string);
     const pooled = summarizeInPool(url, threads, paths, summarize);
     const streams = inputs.map(async (input, index) => {
-      if (input === '-') results[index] = await summarizeStream(stdin, '-', summarize);
+      if (input === '-') results[index] = await summarizeStream(stdinStream(stdin), '-', summarize);
       else if (isGitSpec(input)) results[index] = await summarizeFile(input, summarize);
     });
     const [summaries] = await Promise.all([pooled, Promise.all(streams), remote]);
@@ -442,7 +442,7 @@ async function summarizeLogs(inputs: readonly string[], options: DriverOptions):
   // than the fs thread pool's round trips (a 100 MB log spent a tenth of its time waiting on them).
   // Stdin is read meanwhile: the loop yields to the event loop between files.
   const streams = inputs.map(async (input, index) => {
-    if (input === '-') results[index] = await summarizeStream(stdin, '-', summarize);
+    if (input === '-') results[index] = await summarizeStream(stdinStream(stdin), '-', summarize);
   });
   for (let index = 0; index < inputs.length; index++) {
     const input = inputs[index] as string;
@@ -652,7 +652,7 @@ function joinOrder(a: JsonValue, b: JsonValue): number {
  * `onError` reports an input that cannot be read; the others are still joined.
  */
 export async function joinInputs(
-  inputs: readonly string[], key: string, wanted: ReadonlySet<string> | 'all', stdin: Readable, read: Pick<ReadOptions, 'loose' | 'maxLineBytes'>,
+  inputs: readonly string[], key: string, wanted: ReadonlySet<string> | 'all', stdin: StdinSource, read: Pick<ReadOptions, 'loose' | 'maxLineBytes'>,
   hooks: { onError(message: string): void; onDiagnostic(diagnostic: Diagnostic): void },
 ): Promise<JoinedTable> {
   const byValue = new Map<string, { value: JsonValue; cells: Array<Map<string, JsonValue>> }>();

@@ -5,6 +5,7 @@
  */
 import { formatCount } from '../core/format.js';
 import { InputError, UsageError } from '../core/errors.js';
+import { stdinStream, type StdinSource } from '../core/io.js';
 import type { Readable } from 'node:stream';
 import { checkReadable, describeFsError, openFile, readStreamCounted, type ReadOptions, type RecordSink } from '../parsers/source.js';
 import { isSummaryFile, summaryFileNotRead } from './summary-sniff.js';
@@ -43,7 +44,7 @@ export function noRecordsMessage(source: string, lines: number, hint: string | u
  * A folder or a framework's file becomes the executions it holds. An input that cannot be read is
  * reported through `onError` and skipped; the rest are still read.
  */
-export async function readInputs(inputs: readonly string[], stdin: Readable, sink: RecordSink, options: ReadOptions, hooks: InputHooks): Promise<InputResult> {
+export async function readInputs(inputs: readonly string[], stdin: StdinSource, sink: RecordSink, options: ReadOptions, hooks: InputHooks): Promise<InputResult> {
   const failed: string[] = [];
   const executions: ExecutionInput[] = needsExpanding(inputs)
     ? await expandInputs(inputs, { onWarning: hooks.onWarning ?? ((path, message) => hooks.onError(`${path}: ${message}`)) })
@@ -71,7 +72,7 @@ export async function readInputs(inputs: readonly string[], stdin: Readable, sin
     const input = execution.path;
     let stream: Readable;
     if (input === '-') {
-      stream = stdin;
+      stream = stdinStream(stdin);
     } else if (isGitSpec(input) || isRemoteSpec(input)) {
       try {
         stream = isGitSpec(input) ? (await (await import('./git.js')).openGitObject(input)).stream : await remote.open(position);

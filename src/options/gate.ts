@@ -79,7 +79,7 @@ export async function checkGate(
     baseline = isSummaryFile(baselinePath) ? await baselineFromSummaryFile(baselinePath) : await summarizeFile(baselinePath, { keys, read: summarize.read ?? {} });
     if (baseline.error !== undefined) throw new InputError(`--baseline ${baseline.error}`);
   }
-  const executions = summaries ?? await summarizeExecutions(inputs, { ...summarize, ...(options.jobs !== undefined ? { jobs: options.jobs } : {}), stdin: io.stdin });
+  const executions = summaries ?? await summarizeExecutions(inputs, { ...summarize, ...(options.jobs !== undefined ? { jobs: options.jobs } : {}), stdin: () => io.stdin });
   const failedInput = summaries === undefined ? reportInputProblems(io, executions) : executions.some((execution) => execution.error !== undefined);
   const readable = executions.filter((execution) => execution.error === undefined);
   const report = evaluateGate(readable, {
