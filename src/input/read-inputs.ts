@@ -7,7 +7,7 @@ import { formatCount } from '../core/format.js';
 import { InputError, UsageError } from '../core/errors.js';
 import { stdinStream, type StdinSource } from '../core/io.js';
 import type { Readable } from 'node:stream';
-import { checkReadable, describeFsError, openFile, readStreamCounted, type ReadOptions, type RecordSink } from '../parsers/source.js';
+import { checkReadable, describeFsError, openFile, readStreamCounted, SMALL_INPUT_BYTES, type ReadOptions, type RecordSink } from '../parsers/source.js';
 import { isSummaryFile, summaryFileNotRead } from './summary-sniff.js';
 import { expandInputs, isGitSpec, isRemoteSpec, needsExpanding, readFrameworkExecution, type ExecutionInput } from './frameworks.js';
 
@@ -71,6 +71,7 @@ export async function readInputs(inputs: readonly string[], stdin: StdinSource, 
     }
     const input = execution.path;
     let stream: Readable;
+    let read = options;
     if (input === '-') {
       stream = stdinStream(stdin);
     } else if (isGitSpec(input) || isRemoteSpec(input)) {
@@ -84,7 +85,10 @@ export async function readInputs(inputs: readonly string[], stdin: StdinSource, 
       }
     } else {
       try {
-        await checkReadable(input);
+        const stats = await checkReadable(input);
+        // A small log is read line by line with JSON.parse: the byte scanners and the JSON-lines
+        // writer pay for their warm-up only on big ones (ReadOptions.smallInput; issue 18).
+        if (stats.isFile() && stats.size <= SMALL_INPUT_BYTES) read = { ...options, smallInput: true };
       } catch (error) {
         hooks.onError((error as Error).message);
         failed.push(input);
@@ -103,7 +107,7 @@ export async function readInputs(inputs: readonly string[], stdin: StdinSource, 
     hooks.onInputStart?.(input);
     let count;
     try {
-      count = await readStreamCounted(stream, input, sink, options);
+      count = await readStreamCounted(stream, input, sink, read);
     } catch (error) {
       hooks.onError(error instanceof InputError ? error.message : describeFsError(input, error));
       failed.push(input);

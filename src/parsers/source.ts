@@ -7,7 +7,7 @@
  * and only lines holding one are decoded and handed to the grammar. Memory is bounded by
  * the longest line allowed (`maxLineBytes`), never by the size of the input.
  */
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs, type Stats } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { InputError } from '../core/errors.js';
 import { classifyLine, parseCleanLine, type LineGrammarOptions } from './line.js';
@@ -525,7 +525,7 @@ export function describeFsError(path: string, error: unknown): string {
 }
 
 /** Checks that a path names a readable regular file (or FIFO/character device); throws InputError. */
-export async function checkReadable(path: string): Promise<void> {
+export async function checkReadable(path: string): Promise<Stats> {
   let stats;
   try {
     stats = await fs.stat(path);
@@ -538,6 +538,7 @@ export async function checkReadable(path: string): Promise<void> {
   } catch (error) {
     throw new InputError(describeFsError(path, error));
   }
+  return stats;
 }
 
 /** Opens a file for reading with a large buffer: fewer, bigger chunks are faster to scan. */

@@ -2,7 +2,8 @@
  * The small-input path (ReadOptions.smallInput: a whole input of 512 KiB or less read by the
  * grammar's JSON.parse path instead of the byte scanners, issue 18) gives the same summaries as
  * the scanners, on fuzzed logs: every key, in first-seen order, with the same aggregates, for the
- * keys folded in full and for the others kept light (sort's default columns).
+ * keys folded in full and for the others kept light (sort's default columns); and extract prints
+ * the same bytes, whether its JSON-lines writer copies the clean lines or every line is parsed.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,8 @@ import { topLevelKeysFor, type OtherEntries } from '../../../src/parsers/fast/pa
 import { LineReader, SMALL_INPUT_BYTES } from '../../../src/parsers/source.js';
 import { STEP_KEYS, SummaryBuilder, type ExecutionSummary } from '../../../src/analyse/summary.js';
 import { summarizeFile } from '../../../src/input/executions.js';
+import { JsonLineWriter } from '../../../src/parsers/fast/canonical.js';
+import { recordJsonLine } from '../../../src/render/extract.js';
 import { comparable as normalise, pythonDumps as dumps } from '../../helpers/python-json.js';
 import type { MetadataRecord } from '../../../src/core/types.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,7 +49,30 @@ function summarize(input: Buffer, folded: string[], smallInput: boolean): Execut
 
 const entries = (summary: ExecutionSummary) => [...summary.keys].map(([name, key]) => [name, normalise({ ...key, history: undefined })]);
 
+/** What `vizmeta extract` writes for `input`, as it wires the reader (commands/extract.ts). */
+function extractLines(input: Buffer, smallInput: boolean): string {
+  const writer = new JsonLineWriter('source');
+  const sink = {
+    record: (r: MetadataRecord) => writer.appendText(`${recordJsonLine(r, 'source', 'null')}\n`),
+    diagnostic: () => {},
+  };
+  const reader = new LineReader('logs/x.log', sink, { jsonLines: writer, now: () => 0, smallInput });
+  reader.push(input);
+  reader.end();
+  return writer.take().toString();
+}
+
 describe('the small-input path', () => {
+  it('gives extract the same bytes as the JSON-lines writer, on fuzzed logs', () => {
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 10 }), (lines) => {
+        const input = Buffer.from(lines.join('\n'));
+        expect(extractLines(input, true)).toBe(extractLines(input, false));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('summarises fuzzed logs exactly as the byte scanners do', () => {
     const folded = fc.constantFrom<string[]>(['accuracy'], ['loss'], ['val.loss'], ['loss', 'lr'], ['step']);
     fc.assert(
