@@ -15,4 +15,10 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  {
+    // bin/ is CommonJS (bin/package.json): the entry requires the CLI bundle.
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );
