@@ -37,9 +37,20 @@ export function codeCacheDir(env: Record<string, string | undefined>, home: () =
   }
 }
 
-/** The cache file for `file` as it is now on disk, under `dir`. */
+/**
+ * The cache file for `file` as it is now on disk, under `dir`. Named by the bundle, a hash of the
+ * folder it is in (so two installs of vizmeta keep a cache each), the Node version and the file's
+ * size and mtime.
+ */
 export function codeCacheFile(dir: string, file: string, size: number, mtimeMs: number): string {
-  return join(dir, `${basename(file)}-${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}.v8`);
+  return join(dir, `${basename(file)}-${folderHash(dirname(file))}-${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}.v8`);
+}
+
+/** FNV-1a of a path, in base 36: short, stable, and enough to tell a user's installs apart. */
+function folderHash(path: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) hash = Math.imul(hash ^ path.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(36);
 }
 
 /** The Node wrapper around a CommonJS module's source (what `require` compiles). */
@@ -85,8 +96,8 @@ export function requireWithCodeCache(file: string, cacheDir: string | undefined)
 
 /**
  * Writes the code compiled so far, whole or not at all (a rename), so a concurrent run never reads
- * half a file; and removes this bundle's caches for this Node from earlier builds of it, so that
- * upgrades do not pile them up.
+ * half a file; and removes this bundle's caches for this install and Node from earlier builds of
+ * it, so that upgrades do not pile them up.
  */
 function writeCodeCache(script: Script, cacheFile: string): void {
   try {

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { codeCacheDir, codeCacheFile } from '../../src/core/code-cache.js';
@@ -76,14 +76,19 @@ describe('code cache for the CLI bundles', () => {
     expect(readFileSync(path).toString()).not.toBe('not V8 code');
   });
 
-  it('drops the cache of an earlier build of the same bundle when it writes a new one', () => {
-    const { bundle, cache } = setUp();
+  it('drops the cache of an earlier build of the same bundle when it writes a new one, and keeps the cache of another install', () => {
+    const { dir, bundle, cache } = setUp();
+    mkdirSync(join(dir, 'other'));
+    const other = join(dir, 'other', 'sample.cjs');
+    writeFileSync(other, BUNDLE);
+    load(other, cache);
     load(bundle, cache);
     writeFileSync(bundle, `${BUNDLE}\n// changed\n`);
     load(bundle, cache);
     const files = cacheFiles(cache);
-    expect(files).toHaveLength(1);
-    expect(files[0]).toContain(`-${statSync(bundle).size}-`);
+    expect(files).toHaveLength(2);
+    expect(files).toContain(basename(codeCacheFile(cache, bundle, statSync(bundle).size, statSync(bundle).mtimeMs)));
+    expect(files).toContain(basename(codeCacheFile(cache, other, statSync(other).size, statSync(other).mtimeMs)));
   });
 
   it('loads with a plain require when there is no cache folder, and writes nothing', () => {
