@@ -50,7 +50,8 @@ interface Kept extends Point {
 
 /**
  * A run of consecutive pushes summarised by the points that matter for drawing it:
- * its lowest and highest finite point and the first point of each non-finite kind (counted too).
+ * its lowest and highest finite point and the first point of each non-finite kind (the series
+ * counts non-finite values as a whole, in `totals`).
  */
 interface Bucket {
   /** Push index of the first point in the bucket. */
@@ -62,11 +63,10 @@ interface Bucket {
   nan: Kept | undefined;
   posInf: Kept | undefined;
   negInf: Kept | undefined;
-  counts: NonFiniteCounts;
 }
 
 function emptyBucket(from: number): Bucket {
-  return { from, n: 0, min: undefined, max: undefined, nan: undefined, posInf: undefined, negInf: undefined, counts: { nan: 0, posInf: 0, negInf: 0 } };
+  return { from, n: 0, min: undefined, max: undefined, nan: undefined, posInf: undefined, negInf: undefined };
 }
 
 /** The distinct points a bucket keeps, in push order (1 to 5 of them). */
@@ -92,7 +92,6 @@ function addToBucket(b: Bucket, p: Kept): void {
   b.n++;
   const kind = nonFiniteKind(p.y);
   if (kind) {
-    b.counts[kind]++;
     b[kind] ??= p;
     return;
   }
@@ -112,7 +111,6 @@ function mergeBuckets(a: Bucket, c: Bucket): Bucket {
     nan: a.nan ?? c.nan,
     posInf: a.posInf ?? c.posInf,
     negInf: a.negInf ?? c.negInf,
-    counts: { nan: a.counts.nan + c.counts.nan, posInf: a.counts.posInf + c.counts.posInf, negInf: a.counts.negInf + c.counts.negInf },
   };
 }
 
