@@ -107,6 +107,7 @@ function bundledDependencies(names) {
     },
   };
 }
+
 /** What the commands load with requireDependency; cli.cjs, which only reflows help, needs string-width at most. */
 const COMMAND_DEPENDENCIES = ['chalk', 'string-width', '@datadog/sketches-js'];
 const CLI_DEPENDENCIES = ['string-width'];

@@ -7,7 +7,7 @@
  * the first compile, before anything has run, so only the top level is in it; Node 20 has no such
  * cache. Here the cache is made when the process ends (`script.createCachedData()` after the
  * command has run), so it holds every function this command compiled, and the next run compiles
- * almost nothing. On Node 20 that is about 15 ms of a 1,000-line `sort`; on Node 24 about 7 ms
+ * almost nothing. On Node 20 that is about 13 ms of a 1,000-line `sort`; on Node 24 about 10 ms
  * (README, Performance).
  *
  * The cache is a file per bundle, Node version and bundle file (its size and mtime), in the user's

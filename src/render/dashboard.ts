@@ -13,7 +13,7 @@ import { formatCount } from '../core/format.js';
 import { renderChart, formatCompact, formatElapsed, type ChartSeries } from './chart.js';
 import { escapeForTerminal } from '../core/escape.js';
 import { sparkline } from './sparkline.js';
-import { colors } from './colors.js';
+import { painter as stylesFor } from './colors.js';
 import { maxOf } from '../core/numbers.js';
 
 export interface DashboardState {
@@ -82,9 +82,8 @@ interface Paint {
 }
 
 function painter(color: boolean): Paint {
-  if (!color) return { dim: (t) => t, bold: (t) => t, alert: (t) => t };
-  const palette = colors();
-  return { dim: palette.dim, bold: palette.bold, alert: palette.yellow };
+  const styles = stylesFor(color);
+  return { dim: styles.dim, bold: styles.bold, alert: styles.yellow };
 }
 
 /** The dashboard frame: lines joined by `\n`, no trailing newline. */
