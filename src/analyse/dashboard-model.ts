@@ -449,7 +449,9 @@ export class DashboardModel {
     // The other axes this record places: other step keys (as long as it is not the --x key's
     // axis only), and elapsed time.
     if (named === undefined || named === TIME_AXIS) {
-      for (const key of STEP_KEYS) {
+      // Indexed: every record comes through here, before V8 optimises it (see forEachLeaf).
+      for (let k = 0; k < STEP_KEYS.length; k++) {
+        const key = STEP_KEYS[k] as string;
         if (key === execution.main) continue;
         const value = values[key];
         if (typeof value !== 'number' || !Number.isFinite(value) || !Object.hasOwn(values, key)) continue;
@@ -477,7 +479,8 @@ export class DashboardModel {
     // A matrix or a curve (`{"data": [[812, 97], …]}`) is data for `matrix` and `roc`, not a setting.
     if (Array.isArray(raw) && raw.some((item) => item !== null && typeof item === 'object')) return;
     const number = numericValue(raw);
-    const value = boundedValue(raw);
+    // A number is kept as it is; only text, arrays and objects need bounding.
+    const value = typeof raw === 'number' ? raw : boundedValue(raw);
     let state = execution.keys.get(key);
     if (!state) {
       state = { series: undefined, first: value, latest: value, changed: false, numeric: number !== undefined };

@@ -69,6 +69,22 @@ function emptyBucket(from: number): Bucket {
   return { from, n: 0, min: undefined, max: undefined, nan: undefined, posInf: undefined, negInf: undefined };
 }
 
+/**
+ * Appends the distinct points a bucket keeps to `out`, in push order. Most buckets hold only finite
+ * values: their one or two points are appended without the arrays {@link representatives} makes,
+ * which on a small log (every point its own bucket, code not yet optimised) was most of a chart's
+ * garbage.
+ */
+function appendRepresentatives(b: Bucket, out: Kept[]): void {
+  const { min, max } = b;
+  if (b.nan !== undefined || b.posInf !== undefined || b.negInf !== undefined || min === undefined || max === undefined) {
+    const reps = representatives(b);
+    for (let i = 0; i < reps.length; i++) out.push(reps[i] as Kept);
+  } else if (min === max) out.push(min);
+  else if (min.seq < max.seq) out.push(min, max);
+  else out.push(max, min);
+}
+
 /** The distinct points a bucket keeps, in push order (1 to 5 of them). */
 function representatives(b: Bucket): Kept[] {
   const reps: Kept[] = [];
@@ -101,17 +117,25 @@ function addToBucket(b: Bucket, p: Kept): void {
 
 /** Merges two adjacent buckets (`a` before `c`); the result keeps the extremes of both. */
 function mergeBuckets(a: Bucket, c: Bucket): Bucket {
-  const pick = (l: Kept | undefined, r: Kept | undefined, better: (r: Kept, l: Kept) => boolean): Kept | undefined =>
-    !l ? r : !r ? l : better(r, l) ? r : l;
   return {
     from: a.from,
     n: a.n + c.n,
-    min: pick(a.min, c.min, (r, l) => r.y < l.y),
-    max: pick(a.max, c.max, (r, l) => r.y > l.y),
+    min: lower(a.min, c.min),
+    max: higher(a.max, c.max),
     nan: a.nan ?? c.nan,
     posInf: a.posInf ?? c.posInf,
     negInf: a.negInf ?? c.negInf,
   };
+}
+
+/** The lower of two kept points, the earlier `l` when tied; either may be missing. */
+function lower(l: Kept | undefined, r: Kept | undefined): Kept | undefined {
+  return !l ? r : !r ? l : r.y < l.y ? r : l;
+}
+
+/** The higher of two kept points, the earlier `l` when tied; either may be missing. */
+function higher(l: Kept | undefined, r: Kept | undefined): Kept | undefined {
+  return !l ? r : !r ? l : r.y > l.y ? r : l;
 }
 
 const plain = (p: Point): Point => ({ x: p.x, y: p.y });
@@ -249,13 +273,16 @@ export class Series {
       }
       this.buckets = merged;
       this.span *= 2;
-      this.kept = merged.reduce((sum, b) => sum + keptCount(b), 0);
+      let kept = 0;
+      for (let i = 0; i < merged.length; i++) kept += keptCount(merged[i] as Bucket);
+      this.kept = kept;
     } while (this.kept + 2 > (this.capacity * 3) / 4 && this.buckets.length > 1);
   }
 
   private collect(): Point[] {
     const out: Kept[] = [];
-    for (const b of this.buckets) out.push(...representatives(b));
+    const buckets = this.buckets;
+    for (let i = 0; i < buckets.length; i++) appendRepresentatives(buckets[i] as Bucket, out);
     const first = this.firstKept;
     if (first && out[0] !== first) out.unshift(first);
     if (this.latestSeq !== -1 && out[out.length - 1]?.seq !== this.latestSeq) out.push({ x: this.latestX, y: this.latestY, seq: this.latestSeq });

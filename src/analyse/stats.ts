@@ -12,7 +12,7 @@
  * Pure: records (or execution summaries) in, plain statistics out.
  */
 import { InputError } from '../core/errors.js';
-import { flattenValues } from '../parsers/metadata.js';
+import { forEachLeaf } from '../parsers/metadata.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
 import { Moments, typeOf, type ValueType } from './moments.js';
 import type { ExecutionSummary } from './summary.js';
@@ -60,22 +60,30 @@ export class StatsBuilder {
   /** Set once a key past `maxKeys` was met: the statistics are of some keys only, and must not be shown. */
   overflowed = false;
 
-  /** Where the record or summary being added came from (`file:line`), for the error at the bound. */
-  private where = '';
+  /** Where the record or summary being added came from, for the error at the bound: a record, or an execution's name. */
+  private where: MetadataRecord | string = '';
+
+  /** One visitor for every record, so folding a record allocates no closure (and no Map, see forEachLeaf). */
+  private readonly foldLeaf = (key: string, value: JsonValue): void => {
+    if (this.wants(key)) this.fold(key, value);
+  };
 
   constructor(private readonly only?: readonly string[], private readonly maxKeys = Infinity) {}
 
   add(record: MetadataRecord): void {
     this.records++;
-    this.where = `${record.source === '-' ? 'stdin' : record.source}:${record.line}`;
-    for (const [key, value] of flattenValues(record.values)) {
-      if (!this.wants(key)) continue;
-      this.fold(key, value);
-    }
+    this.where = record;
+    forEachLeaf(record.values, this.foldLeaf);
   }
 
   private wants(key: string): boolean {
     return !this.only || this.only.length === 0 || this.only.includes(key);
+  }
+
+  /** `file:line` of the record being added, or the summary's execution. */
+  private whereText(): string {
+    const where = this.where;
+    return typeof where === 'string' ? where : `${where.source === '-' ? 'stdin' : where.source}:${where.line}`;
   }
 
   private accumulator(key: string, latest: JsonValue): KeyAccumulator {
@@ -83,7 +91,7 @@ export class StatsBuilder {
     if (!acc) {
       if (this.keys.size >= this.maxKeys) {
         this.overflowed = true;
-        throw new InputError(`${this.where}: more than ${this.maxKeys} distinct keys (the --max-keys limit); name the keys with --keys, or raise it with --max-keys N`);
+        throw new InputError(`${this.whereText()}: more than ${this.maxKeys} distinct keys (the --max-keys limit); name the keys with --keys, or raise it with --max-keys N`);
       }
       acc = { count: 0, latest, moments: new Moments() };
       this.keys.set(key, acc);

@@ -116,12 +116,14 @@ export function flattenValues(values: JsonObject, prefix?: string, out: Map<stri
  */
 export function forEachLeaf(values: JsonObject, visit: (name: string, value: JsonValue) => void): void {
   const keys = Object.keys(values);
-  for (const key of keys) {
-    const value = values[key];
+  // Indexed loops: this runs for every record, and on a small log it runs before V8 optimises it,
+  // when each step of a for-of still allocates an iterator result.
+  for (let k = 0; k < keys.length; k++) {
+    const value = values[keys[k] as string];
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       for (const [name, leaf] of flattenValues(values)) visit(name, leaf);
       return;
     }
   }
-  for (const key of keys) visit(key, values[key] as JsonValue);
+  for (let k = 0; k < keys.length; k++) visit(keys[k] as string, values[keys[k] as string] as JsonValue);
 }

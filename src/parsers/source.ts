@@ -466,7 +466,9 @@ export class LineReader {
     }
     // The full grammar's record: every other key is already a value.
     others.reset(EMPTY);
-    for (const name of Object.keys(record.values)) {
+    const names = Object.keys(record.values);
+    for (let k = 0; k < names.length; k++) {
+      const name = names[k] as string;
       if (keys.has(name)) others.addWanted(-1, record.values[name] as JsonValue, name);
       else others.addParsed(-1, record.values[name] as JsonValue, name);
     }

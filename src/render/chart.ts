@@ -239,7 +239,8 @@ function xRange(points: readonly Point[]): XRange {
   let lo = Infinity;
   let hi = -Infinity;
   let integers = true;
-  for (const p of points) {
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i] as Point;
     if (p.x < lo) lo = p.x;
     if (p.x > hi) hi = p.x;
     if (integers && !Number.isInteger(p.x)) integers = false;
@@ -259,7 +260,8 @@ interface YScale {
 function yScale(points: readonly Point[], height: number): YScale {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const p of points) {
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i] as Point;
     if (p.y < lo) lo = p.y;
     if (p.y > hi) hi = p.y;
   }
@@ -443,20 +445,22 @@ function layout(points: readonly Point[], xr: { lo: number; hi: number }, column
   const slotsCount = columns + 1;
   const nb = Math.floor(slotsCount / 2);
   const buckets: XBucket[] = Array.from({ length: nb }, () => ({ finite: 0, nonFiniteCount: 0 }));
-  points.forEach((p, i) => {
-    if (!Number.isFinite(p.x)) return;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i] as Point;
+    if (!Number.isFinite(p.x)) continue;
     const b = buckets[bucketOfX(p.x, xr, nb)] as XBucket;
     const kind: MarkKind | undefined = nonFiniteKind(p.y) ?? (log && p.y <= 0 ? 'nonPositive' : undefined);
     if (kind) {
       if (!b.nonFinite || markPriority(kind) < markPriority(b.nonFinite)) b.nonFinite = kind;
       b.nonFiniteCount++;
-      return;
+      continue;
     }
     b.finite++;
-    const e = { x: p.x, y: log ? Math.log10(p.y) : p.y, i };
-    if (!b.lo || e.y < b.lo.y) b.lo = e;
-    if (!b.hi || e.y > b.hi.y) b.hi = e;
-  });
+    const y = log ? Math.log10(p.y) : p.y;
+    // An extreme is made only when one changes: most points of a wide series change neither.
+    if (!b.lo || y < b.lo.y) b.lo = { x: p.x, y, i };
+    if (!b.hi || y > b.hi.y) b.hi = b.lo.i === i ? b.lo : { x: p.x, y, i };
+  }
 
   const slots: (number | undefined)[] = new Array<number | undefined>(slotsCount).fill(undefined);
   const marks = new Map<number, MarkKind>();
