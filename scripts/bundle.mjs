@@ -258,6 +258,14 @@ if (totalBytes > 16 * 1024 * 1024) throw new Error(`scripts/bundle.mjs: the comm
 const CLI = join(OUT, 'cli.cjs');
 await bundle('cli.js', CLI, [commandBundles(COMMAND_NAMES)], { define: { VIZMETA_BUILT_HELP: 'undefined' } }, CLI_DEPENDENCIES);
 await bundle('cli.js', CLI, [commandBundles(COMMAND_NAMES)], { define: { VIZMETA_BUILT_HELP: JSON.stringify(builtHelp()) } }, CLI_DEPENDENCIES);
+// esbuild escapes non-ASCII text but not inside a regular expression literal: one glyph there makes
+// V8 hold the whole source as a two-byte string. Such glyphs are written as \u escapes in src/.
+for (const name of readdirSync(OUT)) {
+  if (!name.endsWith('.cjs')) continue;
+  const bytes = readFileSync(join(OUT, name));
+  const at = bytes.findIndex((byte) => byte > 0x7f);
+  if (at !== -1) throw new Error(`scripts/bundle.mjs: ${name} is not ASCII at byte ${at} (${JSON.stringify(bytes.subarray(Math.max(0, at - 40), at + 8).toString('utf8'))}): write the character as a \\u escape in src/`);
+}
 
 /**
  * Every file a module finds beside itself (`new URL('./summary-worker.js', import.meta.url)`) must

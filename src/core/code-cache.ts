@@ -18,6 +18,7 @@
  * cache is silent and costs nothing but the time it would have saved. NODE_DISABLE_COMPILE_CACHE=1,
  * Node's switch for its own cache, turns this one off too.
  */
+import { isAscii } from 'node:buffer';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
@@ -73,7 +74,10 @@ function importForBundle(specifier: string): Promise<unknown> {
  */
 export function requireWithCodeCache(file: string, cacheDir: string | undefined): unknown {
   if (cacheDir === undefined) return createRequire(file)(file);
-  const source = readFileSync(file, 'utf8');
+  // The bundles are ASCII (scripts/bundle.mjs checks): read so, the source is a one-byte string,
+  // half the memory of the two-byte one a single other character makes, and quicker to decode.
+  const bytes = readFileSync(file);
+  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   let cacheFile: string | undefined;
   let cachedData: Buffer | undefined;
   try {

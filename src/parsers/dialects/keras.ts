@@ -127,7 +127,8 @@ export interface KerasLine {
 const HEADER = /^Epoch (\d+)\/(\d+)$/;
 const COUNTER = /^ *(\d+)\/(?:(\d+)|Unknown)/;
 const KERAS2_BAR = /^ \[[=>.]*\]/;
-const KERAS3_BAR = /^ ━+/;
+// Written as escapes so the built bundles stay ASCII (they are read as latin1, see core/code-cache.ts).
+const KERAS3_BAR = /^ \u2501+/; // ━
 /** The times a Progbar prints: elapsed or ETA (`4s`, `1:05`, `1:02:03`, Keras 2's `ETA: 3s`), optionally with a per-unit time, or a per-unit time alone. */
 const TIME = /^(?:(?:ETA: )?\d+(?::\d\d){0,2}s?(?: \d+(?:s|ms|us)\/[A-Za-z_]+)?|\d+(?:s|ms|us)\/[A-Za-z_]+)$/;
 /** What Python's `%.4f`, `%.4e` and `str(float)` print. */

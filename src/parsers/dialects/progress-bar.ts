@@ -86,9 +86,10 @@ function isKeras(text: string): boolean {
   return readKerasLine(start === 0 ? text : text.slice(start)) !== undefined;
 }
 
-const RICH_GLYPHS = /[━╸╺]{3,} /g;
+// Glyphs written as escapes so the built bundles stay ASCII (they are read as latin1, see core/code-cache.ts).
+const RICH_GLYPHS = /[\u2501\u2578\u257a]{3,} /g; // ━╸╺
 /** A column text rich prints: percentage, count, time, `•`, speed, size (`1.2/3.4 MB`, `2.1 MB/s`), or a metric's `name:`. */
-const RICH_TOKEN = /^(?:\d{1,3}%|\d+(?:\.\d+)?\/(?:\d+(?:\.\d+)?|\?)|(?:\d+:)?\d{1,2}:\d{2}|-:--:--|•|\?|\d+(?:\.\d+)?|(?:\d+(?:\.\d+)?|\?)[A-Za-z]*\/s|(?:\d+(?:\.\d+)?)?(?:[kMGTPEZY]i?)?B(?:\/s)?|[^\s:]+:)$/;
+const RICH_TOKEN = /^(?:\d{1,3}%|\d+(?:\.\d+)?\/(?:\d+(?:\.\d+)?|\?)|(?:\d+:)?\d{1,2}:\d{2}|-:--:--|\u2022|\?|\d+(?:\.\d+)?|(?:\d+(?:\.\d+)?|\?)[A-Za-z]*\/s|(?:\d+(?:\.\d+)?)?(?:[kMGTPEZY]i?)?B(?:\/s)?|[^\s:]+:)$/;
 const RICH_LEAD = /^(?:\d{1,3}%|\d+(?:\.\d+)?\/(?:\d+(?:\.\d+)?|\?)|(?:\d+:)?\d{1,2}:\d{2}|-:--:--)$/;
 
 /** A rich bar and only rich's column texts after it. */
