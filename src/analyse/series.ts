@@ -154,6 +154,14 @@ const plain = (p: Point): Point => ({ x: p.x, y: p.y });
 export class Series {
   readonly capacity: number;
   private buckets: Bucket[] = [];
+  /**
+   * Until the first compaction every push would be a bucket of its own, keeping its one point, so
+   * the points are kept as plain numbers instead: no bucket and no point object per push, which is
+   * what a chart of a small log used to spend most of its garbage on. Undefined once buckets take
+   * over (see {@link leaveRaw}); the result is the same either way.
+   */
+  private rawX: number[] | undefined = [];
+  private rawY: number[] = [];
   private span = 1;
   /** Sum of keptCount over buckets. */
   private kept = 0;
@@ -182,6 +190,15 @@ export class Series {
     this.latestX = x;
     this.latestY = y;
     this.latestSeq = seq;
+    const rawX = this.rawX;
+    if (rawX !== undefined) {
+      rawX.push(x);
+      this.rawY.push(y);
+      this.trackRaw(x, y, seq);
+      // Each raw point stands for a one-point bucket: the same test as below.
+      if (rawX.length + 2 > this.capacity) this.leaveRaw();
+      return;
+    }
     let b = this.buckets[this.buckets.length - 1];
     // The usual push: a finite value within the current bucket's lowest and highest, which changes
     // no kept point (nor the overall extremes, which are at least as far out). NaN and ±Infinity
@@ -244,7 +261,38 @@ export class Series {
    * guarantee that each range's lowest and highest finite point is among {@link points}.
    */
   spans(): readonly { from: number; to: number }[] {
+    if (this.rawX !== undefined) return this.rawX.map((_, i) => ({ from: i, to: i + 1 }));
     return this.buckets.map((b) => ({ from: b.from, to: b.from + b.n }));
+  }
+
+  /** {@link track} for a raw point: a point object is made only when it is the first, lowest or highest. */
+  private trackRaw(x: number, y: number, seq: number): void {
+    if (this.firstKept === undefined) this.firstKept = { x, y, seq };
+    const kind = nonFiniteKind(y);
+    if (kind) {
+      this.totals[kind]++;
+      return;
+    }
+    if (!this.minKept || y < this.minKept.y) this.minKept = { x, y, seq };
+    if (!this.maxKept || y > this.maxKept.y) this.maxKept = this.minKept.seq === seq ? this.minKept : { x, y, seq };
+  }
+
+  /** Turns the raw points into the one-point buckets they stand for, and compacts them. */
+  private leaveRaw(): void {
+    const xs = this.rawX as number[];
+    const ys = this.rawY;
+    this.rawX = undefined;
+    this.rawY = [];
+    const buckets: Bucket[] = [];
+    // Raw points are the pushes from the first, so a point's index is its push order.
+    for (let seq = 0; seq < xs.length; seq++) {
+      const b = emptyBucket(seq);
+      addToBucket(b, { x: xs[seq] as number, y: ys[seq] as number, seq });
+      buckets.push(b);
+    }
+    this.buckets = buckets;
+    this.kept = buckets.length;
+    this.compact();
   }
 
   private track(p: Kept): void {
@@ -280,11 +328,18 @@ export class Series {
   }
 
   private collect(): Point[] {
+    const rawX = this.rawX;
+    if (rawX !== undefined) {
+      const rawY = this.rawY;
+      const points: Point[] = new Array<Point>(rawX.length);
+      for (let i = 0; i < rawX.length; i++) points[i] = { x: rawX[i] as number, y: rawY[i] as number };
+      return points;
+    }
     const out: Kept[] = [];
     const buckets = this.buckets;
     for (let i = 0; i < buckets.length; i++) appendRepresentatives(buckets[i] as Bucket, out);
     const first = this.firstKept;
-    if (first && out[0] !== first) out.unshift(first);
+    if (first && out[0]?.seq !== first.seq) out.unshift(first);
     if (this.latestSeq !== -1 && out[out.length - 1]?.seq !== this.latestSeq) out.push({ x: this.latestX, y: this.latestY, seq: this.latestSeq });
     return out.map(plain);
   }

@@ -35,6 +35,25 @@ describe('Series', () => {
     expect(s.count).toBe(10);
   });
 
+  it('property: below capacity it keeps every point, with the running min, max, first, latest and non-finite counts', () => {
+    fc.assert(
+      fc.property(fc.array(yValue, { maxLength: 60 }), (ys) => {
+        const s = new Series(64);
+        const pushed = ys.map((y, x) => ({ x, y }));
+        for (const p of pushed) s.push(p.x, p.y);
+        expect(s.points()).toEqual(pushed);
+        expect(s.spans()).toEqual(pushed.map((_, i) => ({ from: i, to: i + 1 })));
+        const [lo, hi] = extremes(pushed);
+        expect(s.min).toEqual(lo);
+        expect(s.max).toEqual(hi ?? lo);
+        expect(s.first).toEqual(pushed[0]);
+        expect(s.latest).toEqual(pushed[pushed.length - 1]);
+        expect(s.nonFinite).toEqual({ nan: ys.filter(Number.isNaN).length, posInf: ys.filter((y) => y === Infinity).length, negInf: ys.filter((y) => y === -Infinity).length });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('rejects a capacity too small to hold a bucket', () => {
     expect(() => new Series(4)).toThrow(RangeError);
     expect(() => new Series(20.5)).toThrow(RangeError);
