@@ -7,7 +7,7 @@ import { formatCount } from '../core/format.js';
 import { InputError, UsageError } from '../core/errors.js';
 import { stdinStream, type StdinSource } from '../core/io.js';
 import type { Readable } from 'node:stream';
-import { checkReadable, describeFsError, openFile, readStreamCounted, SMALL_INPUT_BYTES, type ReadOptions, type RecordSink } from '../parsers/source.js';
+import { checkReadable, describeFsError, openFile, readStreamCounted, SMALL_INPUT_BYTES, wholeFile, type ReadOptions, type RecordSink } from '../parsers/source.js';
 import { isSummaryFile, summaryFileNotRead } from './summary-sniff.js';
 import { expandInputs, isGitSpec, isRemoteSpec, needsExpanding, readFrameworkExecution, type ExecutionInput } from './frameworks.js';
 
@@ -70,7 +70,7 @@ export async function readInputs(inputs: readonly string[], stdin: StdinSource, 
       continue;
     }
     const input = execution.path;
-    let stream: Readable;
+    let stream: AsyncIterable<Buffer | string>;
     let read = options;
     if (input === '-') {
       stream = stdinStream(stdin);
@@ -102,7 +102,7 @@ export async function readInputs(inputs: readonly string[], stdin: StdinSource, 
         }
         continue;
       }
-      stream = openFile(input);
+      stream = read.smallInput === true ? wholeFile(input) : openFile(input);
     }
     hooks.onInputStart?.(input);
     let count;

@@ -7,7 +7,7 @@
  * and only lines holding one are decoded and handed to the grammar. Memory is bounded by
  * the longest line allowed (`maxLineBytes`), never by the size of the input.
  */
-import { createReadStream, promises as fs, type Stats } from 'node:fs';
+import { createReadStream, promises as fs, readFileSync, type Stats } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { InputError } from '../core/errors.js';
 import { classifyLine, parseCleanLine, type LineGrammarOptions } from './line.js';
@@ -498,7 +498,7 @@ export interface ReadCount {
 }
 
 /** readStream, with the records counted and, when there were none, the reason. */
-export async function readStreamCounted(stream: Readable, source: string, sink: RecordSink, options: ReadOptions = {}): Promise<ReadCount> {
+export async function readStreamCounted(stream: AsyncIterable<Buffer | string>, source: string, sink: RecordSink, options: ReadOptions = {}): Promise<ReadCount> {
   const reader = new LineReader(source, sink, options);
   for await (const chunk of stream) {
     reader.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
@@ -546,4 +546,13 @@ export async function checkReadable(path: string): Promise<Stats> {
 /** Opens a file for reading with a large buffer: fewer, bigger chunks are faster to scan. */
 export function openFile(path: string): Readable {
   return createReadStream(path, { highWaterMark: 1024 * 1024 });
+}
+
+/**
+ * A small file (SMALL_INPUT_BYTES or less) as one chunk, read when it is iterated (so a read error
+ * reaches the reader's caller as a stream's would): setting up a read stream and taking it down
+ * again cost more than reading the file.
+ */
+export async function* wholeFile(path: string): AsyncGenerator<Buffer> {
+  yield readFileSync(path);
 }
