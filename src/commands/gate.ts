@@ -5,7 +5,7 @@
  * The decision (`evaluateGate`) is a pure function over execution summaries; text, JSON, CSV,
  * markdown, GitHub annotations and JUnit XML are renderers of its report.
  */
-import { writeFile } from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -40,7 +40,8 @@ export async function runGate(inputs: string[], options: GateOptions, io: Comman
   if (options.github) await write(io.stdout, renderGithubAnnotations(report));
   if (options.junit !== undefined) {
     try {
-      await writeFile(resolve(io.cwd, options.junit), renderJunit(report));
+      // fs.promises, loaded only when a report is written (see core/files.ts).
+      await fs.writeFile(resolve(io.cwd, options.junit), renderJunit(report));
     } catch (error) {
       throw new InputError(`--junit ${options.junit}: cannot write (${(error as Error).message})`);
     }

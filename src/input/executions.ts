@@ -7,7 +7,7 @@
  * Never more than `jobs` files are open at once (in-process: one), so `sort` over 1,000 logs
  * stays within file-descriptor limits and memory grows with executions × keys only.
  */
-import { accessSync, closeSync, constants, existsSync, openSync, promises as fs, read, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, read, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ import { compileSchema, violationDiagnostic, type LoadedSchema, type RecordValid
 import { Series } from '../analyse/series.js';
 import { flattenValues, getPath } from '../parsers/metadata.js';
 import { topLevelKeysFor, type OtherKeysSink } from '../parsers/fast/partial.js';
+import { readWholeFile } from '../core/files.js';
 import { checkReadable, describeFsError, endlessLineBytes, LineReader, SMALL_INPUT_BYTES, openFile, readStreamCounted, type ReadCount, type ReadOptions, type RecordSink } from '../parsers/source.js';
 import { noRecordsMessage, readInputs } from './read-inputs.js';
 import { withSummaryFiles } from './summary-files.js';
@@ -146,8 +147,7 @@ export async function summarizeFile(path: string, options: SummarizeOptions = {}
   let mtime: Date;
   let regular: boolean;
   try {
-    await checkReadable(path);
-    const stats = await fs.stat(path);
+    const stats = await checkReadable(path);
     ({ size, mtime } = stats);
     regular = stats.isFile();
   } catch (error) {
@@ -159,7 +159,7 @@ export async function summarizeFile(path: string, options: SummarizeOptions = {}
     // read whole (issue 15, item 13).
     if (regular && size > 0 && size <= KUBEFLOW_MAX_BYTES) {
       // Small files are read whole: one read, and a chance to recognise a Kubeflow document.
-      return summarizeWholeFile(path, await fs.readFile(path), mtime, builder, sink, options);
+      return summarizeWholeFile(path, await readWholeFile(path), mtime, builder, sink, options);
     }
     return counted(builder, await readStreamCounted(openFile(path), path, sink, readOptionsFor(options)));
   } catch (error) {

@@ -8,7 +8,8 @@
  * Only folders and files whose names say "framework" are looked at twice: a plain `train.log`
  * named on the command line costs no extra stat or read, so 1,000 logs start as fast as before.
  */
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { statFile } from '../core/files.js';
 import { basename, extname } from 'node:path';
 import { InputError, UsageError } from '../core/errors.js';
 import type { JsonObject, MetadataRecord } from '../core/types.js';
@@ -96,7 +97,7 @@ export async function expandInputs(inputs: readonly string[], hooks: { onWarning
         continue;
       }
       try {
-        directory = (await fs.stat(path)).isDirectory();
+        directory = (await statFile(path)).isDirectory();
       } catch {
         directory = false;
       }

@@ -7,7 +7,8 @@
  * and only lines holding one are decoded and handed to the grammar. Memory is bounded by
  * the longest line allowed (`maxLineBytes`), never by the size of the input.
  */
-import { createReadStream, promises as fs, readFileSync, type Stats } from 'node:fs';
+import { constants, createReadStream, readFileSync, type Stats } from 'node:fs';
+import { accessFile, statFile } from '../core/files.js';
 import type { Readable } from 'node:stream';
 import { InputError } from '../core/errors.js';
 import { classifyLine, parseCleanLine, type LineGrammarOptions } from './line.js';
@@ -530,13 +531,13 @@ export function describeFsError(path: string, error: unknown): string {
 export async function checkReadable(path: string): Promise<Stats> {
   let stats;
   try {
-    stats = await fs.stat(path);
+    stats = await statFile(path);
   } catch (error) {
     throw new InputError(describeFsError(path, error));
   }
   if (stats.isDirectory()) throw new InputError(`${path}: is a directory`);
   try {
-    await fs.access(path, fs.constants.R_OK);
+    await accessFile(path, constants.R_OK);
   } catch (error) {
     throw new InputError(describeFsError(path, error));
   }

@@ -10,7 +10,7 @@
  * export, a result that is not a string) becomes one InputError naming the module file, so
  * the caller can print it as a single line and carry on with the rest of its output.
  */
-import { stat } from 'node:fs/promises';
+import { statFile } from '../core/files.js';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../core/errors.js';
@@ -50,7 +50,7 @@ export async function loadRenderer(path: string, cwd: string): Promise<CustomRen
   if (path.trim() === '') throw new InputError('--renderer: empty module path');
   const file = isAbsolute(path) ? path : resolve(cwd, path);
   try {
-    const stats = await stat(file);
+    const stats = await statFile(file);
     if (stats.isDirectory()) throw new InputError(`renderer ${path}: is a directory, not a module file`);
   } catch (error) {
     if (error instanceof InputError) throw error;
