@@ -168,8 +168,12 @@ function commandBundles(names) {
           let program;
           export function main(argv) {
             const first = argv.find((arg) => !arg.startsWith('-'));
-            const bundle = join(__dirname, NAMES.includes(first) ? first + '.cjs' : 'program.cjs');
-            program = requireWithCodeCache(bundle, codeCacheDir(process.env));
+            const command = NAMES.includes(first);
+            const bundle = join(__dirname, command ? first + '.cjs' : 'program.cjs');
+            // A command's help compiles none of its work: cached, it would leave every later run
+            // of the command compiling that work (the cache is kept until the bundle changes).
+            const helpOnly = command && (argv.includes('--help') || argv.includes('-h'));
+            program = requireWithCodeCache(bundle, codeCacheDir(process.env), !helpOnly);
             return program.main(argv);
           }
           export function flushOutput() {

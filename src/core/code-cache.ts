@@ -71,8 +71,13 @@ function importForBundle(specifier: string): Promise<unknown> {
  * `require(file)` for a CommonJS file that requires only Node's built-ins and packages (no
  * relative files of its own, as a bundle), compiled with the cached code from `cacheDir` when
  * there is some, and caching what it compiled when the process exits.
+ *
+ * The cache holds what the run that wrote it compiled, and is kept until the bundle changes. So
+ * only a run that does the usual work writes it: not one that `cacheThisRun` says only shows help,
+ * and not one that ends with exit code 2 or more (a missing file, a usage error), which took a
+ * path unlike the usual one. Such a run leaves the cache to the next.
  */
-export function requireWithCodeCache(file: string, cacheDir: string | undefined): unknown {
+export function requireWithCodeCache(file: string, cacheDir: string | undefined, cacheThisRun = true): unknown {
   if (cacheDir === undefined) return createRequire(file)(file);
   // The bundles are ASCII (scripts/bundle.mjs checks): read so, the source is a one-byte string,
   // half the memory of the two-byte one a single other character makes, and quicker to decode.
@@ -88,9 +93,11 @@ export function requireWithCodeCache(file: string, cacheDir: string | undefined)
     // No cache yet (or no file to key it by): compile, and write one at exit.
   }
   const script = new Script(wrap(source), { filename: file, cachedData });
-  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
+  if (cacheThisRun && cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     const target = cacheFile;
-    process.once('exit', () => writeCodeCache(script, target));
+    process.once('exit', (code) => {
+      if (code <= 1) writeCodeCache(script, target);
+    });
   }
   const module = { exports: {} as unknown };
   const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string, importModule: typeof importForBundle) => void;

@@ -32,8 +32,10 @@ export function parseIsoTime(text: string): number | undefined {
 }
 
 const DAY_MS = 86_400_000;
-const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
-const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
+/** `00`…`99` and `000`…`999`, made on the first time formatted: at load they cost every run ~0.5 ms. */
+let twoDigits: string[] | undefined;
+let threeDigits: string[] | undefined;
+const digits = (count: number, width: number): string[] => Array.from({ length: count }, (_, n) => String(n).padStart(width, '0'));
 
 /**
  * Formats times as `new Date(ms).toISOString()` does, one formatter per reader: it remembers the
@@ -59,7 +61,9 @@ export class IsoTimes {
     const minute = Math.floor(rest / 60_000);
     rest -= minute * 60_000;
     const second = Math.floor(rest / 1000);
-    return `${this.dayText}${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${THREE_DIGITS[rest - second * 1000]}Z`;
+    const two = (twoDigits ??= digits(100, 2));
+    const three = (threeDigits ??= digits(1000, 3));
+    return `${this.dayText}${two[hour]}:${two[minute]}:${two[second]}.${three[rest - second * 1000]}Z`;
   }
 }
 

@@ -32,11 +32,12 @@ function setUp(): { dir: string; bundle: string; cache: string } {
 }
 
 /** Loads `bundle` in a child Node with the cache in `cache` and prints what it exports. */
-function load(bundle: string, cache: string | undefined, env: Record<string, string> = {}): { stdout: string; stderr: string; status: number | null } {
+function load(bundle: string, cache: string | undefined, env: Record<string, string> = {}, run: { cacheThisRun?: boolean; exitCode?: number } = {}): { stdout: string; stderr: string; status: number | null } {
   const script = `
     import { requireWithCodeCache } from ${JSON.stringify(LOADER)};
-    const loaded = requireWithCodeCache(${JSON.stringify(bundle)}, ${cache === undefined ? 'undefined' : JSON.stringify(cache)});
+    const loaded = requireWithCodeCache(${JSON.stringify(bundle)}, ${cache === undefined ? 'undefined' : JSON.stringify(cache)}, ${String(run.cacheThisRun ?? true)});
     console.log(loaded.answer, await loaded.importOs());
+    process.exitCode = ${String(run.exitCode ?? 0)};
   `;
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, ...env } });
   return { stdout: result.stdout, stderr: result.stderr, status: result.status };
@@ -64,6 +65,17 @@ describe('code cache for the CLI bundles', () => {
     expect(second).toEqual(first);
     // Accepted, so not written again.
     expect(statSync(join(cache, files[0] as string)).mtimeMs).toBe(written);
+  });
+
+  it('leaves the cache to a later run when this one only shows help or fails with exit code 2 or more', () => {
+    const { bundle, cache } = setUp();
+    expect(load(bundle, cache, {}, { cacheThisRun: false }).status).toBe(0);
+    expect(cacheFiles(cache)).toEqual([]);
+    expect(load(bundle, cache, {}, { exitCode: 2 }).status).toBe(2);
+    expect(cacheFiles(cache)).toEqual([]);
+    // A failed gate (exit code 1) did the usual work.
+    expect(load(bundle, cache, {}, { exitCode: 1 }).status).toBe(1);
+    expect(cacheFiles(cache)).toHaveLength(1);
   });
 
   it('replaces a damaged cache and still runs the bundle', () => {
