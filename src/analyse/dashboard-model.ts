@@ -323,8 +323,7 @@ export class DashboardModel {
     const ordered = this.wanted ? grouped : grouped.map((names, index) => ({ names, index, rank: rank(names) })).sort((a, b) => a.rank - b.rank || a.index - b.index).map((g) => g.names);
     const groups = ordered.map((names) => {
       const keys = names.map(keyView);
-      const values = keys.flatMap((k) => k.tracks.flatMap((t) => t.points.map((p) => p.y)));
-      return { title: names.join(' · '), keys, logScale: wantsLogScale(values) };
+      return { title: names.join(' · '), keys, logScale: wantsLogScale(valuesOf(keys)) };
     });
     return {
       sources,
@@ -511,6 +510,18 @@ function boundedValue(raw: JsonValue): JsonValue {
 
 function sameValue(a: JsonValue, b: JsonValue): boolean {
   return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
+}
+
+/** Every y the keys' tracks hold, for wantsLogScale (loops: see collectDrawn in render/chart.ts). */
+function valuesOf(keys: readonly KeyView[]): number[] {
+  const values: number[] = [];
+  for (const key of keys) {
+    for (const track of key.tracks) {
+      const points = track.points;
+      for (let i = 0; i < points.length; i++) values.push((points[i] as Point).y);
+    }
+  }
+  return values;
 }
 
 function trackView(source: string, s: Series, smoothing: number, mapX: ((x: number) => number) | undefined): TrackView {

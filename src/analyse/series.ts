@@ -162,6 +162,9 @@ export class Series {
    */
   private rawX: number[] | undefined = [];
   private rawY: number[] = [];
+  /** In the raw phase, where the lowest and highest finite values are (the first on ties), or -1. */
+  private rawMin = -1;
+  private rawMax = -1;
   private span = 1;
   /** Sum of keptCount over buckets. */
   private kept = 0;
@@ -194,7 +197,7 @@ export class Series {
     if (rawX !== undefined) {
       rawX.push(x);
       this.rawY.push(y);
-      this.trackRaw(x, y, seq);
+      this.trackRaw(y, seq);
       // Each raw point stands for a one-point bucket: the same test as below.
       if (rawX.length + 2 > this.capacity) this.leaveRaw();
       return;
@@ -238,11 +241,13 @@ export class Series {
 
   /** Lowest finite point ever pushed (the first if tied); undefined until one is pushed. */
   get min(): Point | undefined {
+    if (this.rawX !== undefined) return this.rawPoint(this.rawMin);
     return this.minKept && plain(this.minKept);
   }
 
   /** Highest finite point ever pushed (the first if tied). */
   get max(): Point | undefined {
+    if (this.rawX !== undefined) return this.rawPoint(this.rawMax);
     return this.maxKept && plain(this.maxKept);
   }
 
@@ -253,6 +258,7 @@ export class Series {
 
   /** First point pushed. */
   get first(): Point | undefined {
+    if (this.rawX !== undefined) return this.rawPoint(this.rawX.length > 0 ? 0 : -1);
     return this.firstKept && plain(this.firstKept);
   }
 
@@ -265,16 +271,21 @@ export class Series {
     return this.buckets.map((b) => ({ from: b.from, to: b.from + b.n }));
   }
 
-  /** {@link track} for a raw point: a point object is made only when it is the first, lowest or highest. */
-  private trackRaw(x: number, y: number, seq: number): void {
-    if (this.firstKept === undefined) this.firstKept = { x, y, seq };
+  /** {@link track} for the raw point at `index`, by index: a rising accuracy is a new highest at every push. */
+  private trackRaw(y: number, index: number): void {
     const kind = nonFiniteKind(y);
     if (kind) {
       this.totals[kind]++;
       return;
     }
-    if (!this.minKept || y < this.minKept.y) this.minKept = { x, y, seq };
-    if (!this.maxKept || y > this.maxKept.y) this.maxKept = this.minKept.seq === seq ? this.minKept : { x, y, seq };
+    const ys = this.rawY;
+    if (this.rawMin === -1 || y < (ys[this.rawMin] as number)) this.rawMin = index;
+    if (this.rawMax === -1 || y > (ys[this.rawMax] as number)) this.rawMax = index;
+  }
+
+  /** The raw point at `index` (-1: none). */
+  private rawPoint(index: number): Point | undefined {
+    return index === -1 ? undefined : { x: (this.rawX as number[])[index] as number, y: this.rawY[index] as number };
   }
 
   /** Turns the raw points into the one-point buckets they stand for, and compacts them. */
@@ -287,8 +298,12 @@ export class Series {
     // Raw points are the pushes from the first, so a point's index is its push order.
     for (let seq = 0; seq < xs.length; seq++) {
       const b = emptyBucket(seq);
-      addToBucket(b, { x: xs[seq] as number, y: ys[seq] as number, seq });
+      const p: Kept = { x: xs[seq] as number, y: ys[seq] as number, seq };
+      addToBucket(b, p);
       buckets.push(b);
+      if (seq === 0) this.firstKept = p;
+      if (seq === this.rawMin) this.minKept = p;
+      if (seq === this.rawMax) this.maxKept = p;
     }
     this.buckets = buckets;
     this.kept = buckets.length;

@@ -167,9 +167,13 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
   const prefix = options.title === undefined ? '' : `${escapeForTerminal(options.title)}: `;
 
   // Raw points are drawn only in colour, so only then do they widen the ranges.
-  const all = series.flatMap((s) => (options.color && s.raw ? [...s.points, ...s.raw] : s.points)).filter((p) => Number.isFinite(p.x));
+  const all: Point[] = [];
+  const finiteY: Point[] = [];
+  for (const s of series) {
+    collectDrawn(s.points, all, finiteY);
+    if (options.color && s.raw) collectDrawn(s.raw, all, finiteY);
+  }
   if (all.length === 0) return truncate(`${prefix}no data yet`, width);
-  const finiteY = all.filter((p) => Number.isFinite(p.y));
   if (finiteY.length === 0) {
     const counts = series.map((s) => `${escapeForTerminal(s.label)}: ${describeNonFinite(s.nonFinite ?? countNonFinite(s.points))}`);
     return truncate(`${prefix}no finite values to plot (${counts.join('; ')})`, width);
@@ -225,6 +229,20 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
   const xLines = xAxis(xr, columns, labelWidth, axis, xName, options.xFormat ?? formatX);
   const legend = legendLines(series, styles, markers, width, { showValue: options.legendValue ?? true, log, note: options.title === undefined ? yNote : '' });
   return [...title, ...legend, ...plotRows, ...xLines].join('\n');
+}
+
+/**
+ * Appends the points with a finite x to `all`, and those with a finite y as well to `finiteY`. A
+ * loop, not filter: on a small log this runs once per chart, before V8 has optimised anything,
+ * where a callback per point costs more than the rest of the chart.
+ */
+function collectDrawn(points: readonly Point[], all: Point[], finiteY: Point[]): void {
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i] as Point;
+    if (!Number.isFinite(p.x)) continue;
+    all.push(p);
+    if (Number.isFinite(p.y)) finiteY.push(p);
+  }
 }
 
 interface XRange {
@@ -419,15 +437,12 @@ interface Layout {
   marks: Map<number, MarkKind>;
 }
 
-interface Extreme {
-  x: number;
-  y: number;
-  i: number;
-}
-
 interface XBucket {
-  lo?: Extreme;
-  hi?: Extreme;
+  /** Index in the series of the lowest and highest finite point, or -1; `loY`/`hiY` their y as drawn. */
+  lo: number;
+  hi: number;
+  loY: number;
+  hiY: number;
   finite: number;
   /** Values not drawn: non-finite, and ≤ 0 on a log scale. */
   nonFiniteCount: number;
@@ -444,7 +459,7 @@ interface XBucket {
 function layout(points: readonly Point[], xr: { lo: number; hi: number }, columns: number, scale: YScale, height: number, log: boolean): Layout {
   const slotsCount = columns + 1;
   const nb = Math.floor(slotsCount / 2);
-  const buckets: XBucket[] = Array.from({ length: nb }, () => ({ finite: 0, nonFiniteCount: 0 }));
+  const buckets: XBucket[] = Array.from({ length: nb }, () => ({ lo: -1, hi: -1, loY: 0, hiY: 0, finite: 0, nonFiniteCount: 0 }));
   for (let i = 0; i < points.length; i++) {
     const p = points[i] as Point;
     if (!Number.isFinite(p.x)) continue;
@@ -456,10 +471,16 @@ function layout(points: readonly Point[], xr: { lo: number; hi: number }, column
       continue;
     }
     b.finite++;
+    // Indices, not objects: a rising accuracy is a new highest at almost every point.
     const y = log ? Math.log10(p.y) : p.y;
-    // An extreme is made only when one changes: most points of a wide series change neither.
-    if (!b.lo || y < b.lo.y) b.lo = { x: p.x, y, i };
-    if (!b.hi || y > b.hi.y) b.hi = b.lo.i === i ? b.lo : { x: p.x, y, i };
+    if (b.lo === -1 || y < b.loY) {
+      b.lo = i;
+      b.loY = y;
+    }
+    if (b.hi === -1 || y > b.hiY) {
+      b.hi = i;
+      b.hiY = y;
+    }
   }
 
   const slots: (number | undefined)[] = new Array<number | undefined>(slotsCount).fill(undefined);
@@ -469,13 +490,15 @@ function layout(points: readonly Point[], xr: { lo: number; hi: number }, column
   buckets.forEach((b, k) => {
     if (b.nonFinite) marks.set(Math.min(2 * k, columns - 1), b.nonFinite);
     // A bucket mostly NaN/±Infinity is a gap: a NaN stretch shows as a break, a lone NaN only as a mark.
-    if (!b.lo || !b.hi || b.nonFiniteCount > b.finite) {
+    if (b.lo === -1 || b.nonFiniteCount > b.finite) {
       if (b.nonFiniteCount > 0) previous = -1;
       return;
     }
-    const [first, second] = b.lo.x < b.hi.x || (b.lo.x === b.hi.x && b.lo.i <= b.hi.i) ? [b.lo, b.hi] : [b.hi, b.lo];
-    slots[2 * k] = scaled(first.y);
-    slots[2 * k + 1] = scaled(second.y);
+    const loX = (points[b.lo] as Point).x;
+    const hiX = (points[b.hi] as Point).x;
+    const loFirst = loX < hiX || (loX === hiX && b.lo <= b.hi);
+    slots[2 * k] = scaled(loFirst ? b.loY : b.hiY);
+    slots[2 * k + 1] = scaled(loFirst ? b.hiY : b.loY);
     if (previous >= 0) bridge(slots, previous, 2 * k);
     previous = 2 * k + 1;
   });
