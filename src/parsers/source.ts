@@ -71,6 +71,13 @@ export interface ReadOptions extends LineGrammarOptions {
 /** An input this size or smaller is read by the small-input path (ReadOptions.smallInput). */
 export const SMALL_INPUT_BYTES = 512 * 1024;
 
+/**
+ * Finding the next newline or brace: Buffer#indexOf searches with memchr, best over long runs, but
+ * each call first goes through Node's argument checks, which on a small log's short lines cost more
+ * than the search (3× the typed array's own indexOf over 1,000 lines). Small inputs use this one.
+ */
+const typedIndexOf = Uint8Array.prototype.indexOf;
+
 /** Where the reader sends what it finds. */
 export interface RecordSink {
   /**
@@ -99,6 +106,8 @@ export class LineReader {
   private skipped = 0;
   private atStart = true;
   private readonly maxLineBytes: number;
+  /** ReadOptions.smallInput: lines are found with {@link typedIndexOf}. */
+  private readonly small: boolean;
   private readonly now: () => number;
   private readTime = '';
   private readonly selection: KeySelection | undefined;
@@ -136,6 +145,7 @@ export class LineReader {
     private readonly options: ReadOptions = {},
   ) {
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.small = options.smallInput === true;
     this.now = options.now ?? Date.now;
     // Loose mode finds objects inside lines, and a small input is read faster by JSON.parse than by
     // the byte scanners before the JIT has warmed them up: both take the full grammar.
@@ -189,9 +199,10 @@ export class LineReader {
     }
     const length = chunk.length;
     // Position of the next `{` at or after `start`, reused across lines so the scan stays linear.
-    let brace = chunk.indexOf(BRACE, start);
+    const small = this.small;
+    let brace = small ? typedIndexOf.call(chunk, BRACE, start) : chunk.indexOf(BRACE, start);
     while (start < length) {
-      const newline = chunk.indexOf(NEWLINE, start);
+      const newline = small ? typedIndexOf.call(chunk, NEWLINE, start) : chunk.indexOf(NEWLINE, start);
       const end = newline === -1 ? length : newline;
       if (newline === -1) {
         this.keepPartial(chunk, start, end);
@@ -202,7 +213,7 @@ export class LineReader {
       } else if (end - start > this.maxLineBytes) {
         this.tooLong();
       } else {
-        if (brace !== -1 && brace < start) brace = chunk.indexOf(BRACE, start);
+        if (brace !== -1 && brace < start) brace = small ? typedIndexOf.call(chunk, BRACE, start) : chunk.indexOf(BRACE, start);
         if (brace !== -1 && brace < end) this.handleLine(chunk, start, end);
         // Once the job has printed its own metadata, Keras bars are only progress: not even decoded.
         else if (this.keras !== undefined && !this.ownMetadata && kerasAt(chunk, start, end, this.timestamps) !== -1) this.handleKeras(chunk, start, end, this.keras);
