@@ -90,6 +90,14 @@ export function isStepKey(key: string): boolean {
 }
 
 /**
+ * tendencyOf by name alone, remembered: a chart asks it of every key several times a frame, and
+ * working it out (words, a few regular expressions) is most of what ordering the charts costs.
+ */
+const tendencies = new Map<string, Tendency>();
+/** A run may have any number of distinct keys; the memory stays bounded. */
+const MAX_REMEMBERED_NAMES = 4096;
+
+/**
  * A key's direction by name: an override wins; then the last word of the name that means
  * something (splits like `val`, qualifiers like `epoch` or `mean`, and numbers are skipped):
  * higher-is-better and lower-is-better words give `max` and `min`, neutral words and unknown
@@ -99,6 +107,17 @@ export function tendencyOf(key: string, overrides: DirectionOverrides = {}): Ten
   const name = normalizeKey(key);
   if (overrides.higher?.some((k) => normalizeKey(k) === name)) return 'max';
   if (overrides.lower?.some((k) => normalizeKey(k) === name)) return 'min';
+  let tendency = tendencies.get(name);
+  if (tendency === undefined) {
+    if (tendencies.size >= MAX_REMEMBERED_NAMES) tendencies.clear();
+    tendency = tendencyByName(name);
+    tendencies.set(name, tendency);
+  }
+  return tendency;
+}
+
+/** tendencyOf without overrides, worked out. */
+function tendencyByName(name: string): Tendency {
   if (isStepKey(name)) return 'neutral';
   const words = nameWords(name);
   const joined = words.join('_');
