@@ -116,6 +116,11 @@ interface Cell {
   marker?: boolean;
 }
 
+// A cell is replaced when something is drawn on it, never changed, so every blank (and every
+// plain axis) cell can be one object: a chart is some thousand cells.
+const BLANK_CELL: Cell = Object.freeze({ ch: ' ' });
+const AXIS_CELL: Cell = Object.freeze({ ch: '─' });
+
 interface Style {
   glyphs: Symbols;
   paint: Paint | undefined;
@@ -197,7 +202,7 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
 
   const xr = xRange(all);
   const grid = newGrid(height, columns);
-  const axis: Cell[] = Array.from({ length: columns }, () => ({ ch: '─' }));
+  const axis: Cell[] = new Array<Cell>(columns).fill(AXIS_CELL);
   const yAxis: Cell[] = labels.map(() => ({ ch: '┤' }));
   const styles = series.map((_, i) => styleFor(i, options.color));
   const paths: Path[] = [];
@@ -225,7 +230,7 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
   const markers = options.color || !needsMarkers(grid, paths, series.length) ? undefined : series.map((_, i) => markerOf(i));
   if (markers) placeMarkers(grid, paths, markers);
 
-  const plotRows = grid.map((row, r) => `${(labels[r] as string).padStart(labelWidth)} ${renderCells([yAxis[r] as Cell, ...row])}`);
+  const plotRows = grid.map((row, r) => `${(labels[r] as string).padStart(labelWidth)} ${renderCells([yAxis[r] as Cell].concat(row))}`);
   const xLines = xAxis(xr, columns, labelWidth, axis, xName, options.xFormat ?? formatX);
   const legend = legendLines(series, styles, markers, width, { showValue: options.legendValue ?? true, log, note: options.title === undefined ? yNote : '' });
   return [...title, ...legend, ...plotRows, ...xLines].join('\n');
@@ -542,7 +547,7 @@ function bridge(slots: (number | undefined)[], from: number, to: number): void {
 }
 
 function newGrid(height: number, columns: number): Cell[][] {
-  return Array.from({ length: height }, () => Array.from({ length: columns }, () => ({ ch: ' ' })));
+  return Array.from({ length: height }, () => new Array<Cell>(columns).fill(BLANK_CELL));
 }
 
 /**
@@ -698,19 +703,17 @@ function renderCells(cells: readonly Cell[]): string {
   let out = '';
   let run = '';
   let paint: Paint | undefined;
-  const flush = (): void => {
-    out += paint ? paint(run) : run;
-    run = '';
-  };
-  for (const cell of cells.slice(0, end)) {
+  // Indexed: every cell of every chart comes through here, in code V8 has not optimised yet.
+  for (let i = 0; i < end; i++) {
+    const cell = cells[i] as Cell;
     if (cell.paint !== paint && cell.ch !== ' ') {
-      flush();
+      out += paint ? paint(run) : run;
+      run = '';
       paint = cell.paint;
     }
     run += cell.ch;
   }
-  flush();
-  return out;
+  return out + (paint ? paint(run) : run);
 }
 
 interface XLabel {
@@ -745,7 +748,7 @@ function xAxis(xr: XRange, columns: number, labelWidth: number, axis: Cell[], xN
   placed.sort((a, b) => a.start - b.start);
 
   const axisCells = axis.map((cell, col) => (cell.ch === '─' && placed.some((p) => p.col === col) ? { ch: '┬' } : cell));
-  const axisLine = `${' '.repeat(labelWidth + 1)}${renderCells([{ ch: '└' }, ...axisCells])}`;
+  const axisLine = `${' '.repeat(labelWidth + 1)}${renderCells([{ ch: '└' } as Cell].concat(axisCells))}`;
 
   let text = '';
   for (const p of placed) text += ' '.repeat(p.start - displayWidth(text)) + p.text;
