@@ -11,7 +11,7 @@
  * Everything in an ExecutionSummary is plain data that survives structured cloning, so a
  * summary can be built in a worker thread and posted back.
  */
-import { flattenValues, forEachLeaf } from '../parsers/metadata.js';
+import { forEachLeaf } from '../parsers/metadata.js';
 import { getPath, stepOf } from '../core/keys.js';
 import type { Aggregate } from '../core/aggregates.js';
 import { EntryKind, rawValue, type OtherEntries, type OtherKeysSink } from '../parsers/fast/partial.js';
@@ -198,6 +198,8 @@ export class SummaryBuilder implements OtherKeysSink {
   private time = '';
   /** One visitor for every record, so folding all keys allocates no closure per record. */
   private readonly foldLeaf = (key: string, value: JsonValue): void => this.fold(key, value, this.step, this.line);
+  /** The same for noting the keys outside `keys` (addOthers); the record's stamp is its number. */
+  private readonly noteLeaf = (name: string, value: JsonValue): void => this.noteValue(name, value, this.records, this.step, this.line);
   /** With `others: 'latest'`: the other keys, where every key was first seen, and raw values to read before the chunk goes. */
   private readonly light: Map<string, Light> | undefined;
   private readonly order = new Map<string, number>();
@@ -257,7 +259,10 @@ export class SummaryBuilder implements OtherKeysSink {
     const stamp = this.records;
     const values = record.values;
     if (others === undefined) {
-      for (const [name, value] of flattenValues(values)) this.noteValue(name, value, stamp, step, record.line);
+      // forEachLeaf: flattenValues' names and order, without a Map per record.
+      this.line = record.line;
+      this.step = step;
+      forEachLeaf(values, this.noteLeaf);
       return;
     }
     const { kinds, slots } = others;

@@ -15,7 +15,7 @@ import { classifyLine, parseCleanLine, type LineGrammarOptions } from './line.js
 import type { JsonLineWriter } from './fast/canonical.js';
 import { IsoTimes, toRecord } from './metadata.js';
 import { OtherEntries, restrictKeys, scanSelected, selectKeys, takesOtherKeys, type KeySelection, type OtherKeysSink } from './fast/partial.js';
-import type { Diagnostic, JsonObject, JsonValue, MetadataRecord } from '../core/types.js';
+import type { Diagnostic, JsonObject, MetadataRecord } from '../core/types.js';
 import { reads } from './dialects/dialects.js';
 import { KerasProgress } from './dialects/keras.js';
 import { loggingRecordAt, mayBeDialectLine } from './fast/dialect-bytes.js';
@@ -32,7 +32,6 @@ export function endlessLineBytes(maxLineBytes = DEFAULT_MAX_LINE_BYTES): number 
   return Math.max(1024 * 1024 * 1024, 256 * maxLineBytes);
 }
 
-const EMPTY = Buffer.alloc(0);
 
 /** How lines are read. */
 export interface ReadOptions extends LineGrammarOptions {
@@ -470,22 +469,11 @@ export class LineReader {
       this.sink.record(record);
       return;
     }
-    const others = this.others;
-    if (others === undefined || this.othersSink === undefined) {
-      record.values = restrictKeys(record.values, keys);
-      this.sink.record(record);
-      return;
-    }
-    // The full grammar's record: every other key is already a value.
-    others.reset(EMPTY);
-    const names = Object.keys(record.values);
-    for (let k = 0; k < names.length; k++) {
-      const name = names[k] as string;
-      if (keys.has(name)) others.addWanted(-1, record.values[name] as JsonValue, name);
-      else others.addParsed(-1, record.values[name] as JsonValue, name);
-    }
-    record.values = restrictKeys(record.values, keys);
-    this.othersSink.recordWithOthers(record, others);
+    // The full grammar's record, every key already a value: a sink taking the other keys (a
+    // summary's `others: 'latest'`) reads them from the whole record, as its `record` says it does;
+    // any other sink gets the wanted keys only.
+    if (this.othersSink === undefined) record.values = restrictKeys(record.values, keys);
+    this.sink.record(record);
   }
 }
 
