@@ -14,7 +14,7 @@ import { forEachLeaf } from '../parsers/metadata.js';
 import { STEP_KEYS, getPath, stepKeyOf } from '../core/keys.js';
 import { numberFromText } from '../core/numbers.js';
 import { chartRank, groupKeys, isStepKey, roleOf, tendencyOf, wantsLogScale, type DirectionOverrides, type KeyRole, type Tendency } from '../core/vocabulary.js';
-import { DEFAULT_CAPACITY, Series, elapsedClock, smoothPoints, type NonFiniteCounts, type Point } from './series.js';
+import { DEFAULT_CAPACITY, Series, elapsedClock, smoothPoints, ysOf, type NonFiniteCounts, type Point } from './series.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
 
 /** How records become points. */
@@ -512,16 +512,9 @@ function sameValue(a: JsonValue, b: JsonValue): boolean {
   return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
 }
 
-/** Every y the keys' tracks hold, for wantsLogScale (loops: see collectDrawn in render/chart.ts). */
-function valuesOf(keys: readonly KeyView[]): number[] {
-  const values: number[] = [];
-  for (const key of keys) {
-    for (const track of key.tracks) {
-      const points = track.points;
-      for (let i = 0; i < points.length; i++) values.push((points[i] as Point).y);
-    }
-  }
-  return values;
+/** Every y the keys' tracks hold: what wantsLogScale decides a chart's scale by. */
+export function valuesOf(keys: readonly KeyView[]): number[] {
+  return keys.flatMap((key) => key.tracks.flatMap((track) => ysOf(track.points)));
 }
 
 function trackView(source: string, s: Series, smoothing: number, mapX: ((x: number) => number) | undefined): TrackView {

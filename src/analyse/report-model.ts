@@ -10,7 +10,7 @@
  */
 import { groupKeys, wantsLogScale, type Tendency } from '../core/vocabulary.js';
 import { nonFiniteKind, type Point } from './series.js';
-import type { KeyView, ModelView, SettingView } from './dashboard-model.js';
+import { valuesOf, type KeyView, type ModelView, type SettingView } from './dashboard-model.js';
 import type { JsonValue } from '../core/types.js';
 
 /** A non-finite value's place on a line: drawn as a marker at the chart's edge, listed in the hover. */
@@ -149,13 +149,12 @@ export function reportCharts(view: ModelView, runNames: readonly string[] = view
       line.dashed = paired && isHeldOut(key.key);
       return line;
     }));
-    const values = keys.flatMap((key) => key.tracks.flatMap((track) => track.points.map((p) => p.y)));
     return {
       id: `chart-${index + 1}`,
       title: names.join(' · '),
       keys: names,
       tendency: keys[0]?.tendency ?? 'neutral',
-      logScale: wantsLogScale(values),
+      logScale: wantsLogScale(valuesOf(keys)),
       series,
     };
   });

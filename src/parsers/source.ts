@@ -32,7 +32,6 @@ export function endlessLineBytes(maxLineBytes = DEFAULT_MAX_LINE_BYTES): number 
   return Math.max(1024 * 1024 * 1024, 256 * maxLineBytes);
 }
 
-
 /** How lines are read. */
 export interface ReadOptions extends LineGrammarOptions {
   /** Lines longer than this are skipped with a warning. Default 16 MiB. */

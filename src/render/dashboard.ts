@@ -8,7 +8,7 @@
  */
 import { displayWidth, truncate } from './width.js';
 import type { ChartGroup, KeyView, ModelView, TrackView } from '../analyse/dashboard-model.js';
-import type { Point } from '../analyse/series.js';
+import { ysOf } from '../analyse/series.js';
 import { formatValue } from './format.js';
 import { formatCount } from '../core/format.js';
 import { renderChart, formatCompact, formatElapsed, type ChartSeries } from './chart.js';
@@ -295,13 +295,6 @@ function tableLines(keys: readonly KeyView[], multi: boolean, width: number, row
   });
   if (more > 0) out.push(paint.dim(truncate(`… ${more} more`, width)));
   return out.slice(0, rows);
-}
-
-/** The points' values, in a loop: a callback per point costs a small log's chart more than the sparkline. */
-function ysOf(points: readonly Point[]): number[] {
-  const ys = new Array<number>(points.length);
-  for (let i = 0; i < points.length; i++) ys[i] = (points[i] as Point).y;
-  return ys;
 }
 
 function emptyTrack(): TrackView {

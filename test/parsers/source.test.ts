@@ -1,6 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { LineReader, readStream } from '../../src/parsers/source.js';
+import { LineReader, readStream, readStreamCounted, wholeFile } from '../../src/parsers/source.js';
 import { getPath, parseIsoTime, toRecord, flattenValues } from '../../src/parsers/metadata.js';
 import type { Diagnostic, MetadataRecord } from '../../src/core/types.js';
 
@@ -80,6 +83,22 @@ describe('LineReader', () => {
     const lines = await readStream(Readable.from([Buffer.from('{"a"'), Buffer.from(': 1}\n')]), '-', { record: (r) => records.push(r), diagnostic: () => {} });
     expect(records.map((r) => [r.source, r.values])).toEqual([['-', { a: 1 }]]);
     expect(lines).toBe(1);
+  });
+});
+
+describe('wholeFile (a small log read in one call)', () => {
+  it('gives the reader the whole file, as a stream would, with its last line', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'vizmeta-whole-')), 'small.log');
+    writeFileSync(path, 'epoch 1\n{"a": 1}\n{"a": 2}');
+    const records: MetadataRecord[] = [];
+    const count = await readStreamCounted(wholeFile(path), path, { record: (r) => records.push(r), diagnostic: () => {} }, { smallInput: true });
+    expect(records.map((r) => [r.line, r.values])).toEqual([[2, { a: 1 }], [3, { a: 2 }]]);
+    expect(count).toEqual({ lines: 3, records: 2 });
+  });
+
+  it("reports a read error to the reader's caller, as a stream would", async () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'vizmeta-whole-')), 'gone.log');
+    await expect(readStreamCounted(wholeFile(missing), missing, { record: () => {}, diagnostic: () => {} })).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
 
