@@ -13,8 +13,8 @@
 import { forEachLeaf } from '../parsers/metadata.js';
 import { STEP_KEYS, getPath, stepKeyOf } from '../core/keys.js';
 import { numberFromText } from '../core/numbers.js';
-import { chartRank, groupKeys, isStepKey, roleOf, tendencyOf, wantsLogScale, type DirectionOverrides, type KeyRole, type Tendency } from '../core/vocabulary.js';
-import { DEFAULT_CAPACITY, Series, elapsedClock, smoothPoints, ysOf, type NonFiniteCounts, type Point } from './series.js';
+import { chartRank, groupKeys, isStepKey, roleOf, spansLogDecades, tendencyOf, type DirectionOverrides, type KeyRole, type Tendency } from '../core/vocabulary.js';
+import { DEFAULT_CAPACITY, Series, elapsedClock, smoothPoints, type NonFiniteCounts, type Point } from './series.js';
 import type { JsonValue, MetadataRecord } from '../core/types.js';
 
 /** How records become points. */
@@ -43,6 +43,12 @@ export interface ModelOptions {
    * `x` key). Default: only with `x: '_time'`; a dashboard drawn once never switches.
    */
   timeAxis?: boolean;
+  /**
+   * Keep a map from each execution's main axis to its other step keys (`epoch` beside `step`), so
+   * a frame can switch to them (the `x` key) and {@link DashboardModel.axes} lists them. Default
+   * true; a dashboard drawn once (`vizmeta chart`) never switches, and skips a series per record.
+   */
+  stepAxes?: boolean;
 }
 
 /** How one frame looks at the model: what the keyboard changes while a job runs. */
@@ -177,6 +183,7 @@ export class DashboardModel {
   private readonly wantedKeys: ReadonlySet<string> | undefined;
   private recordCount = 0;
   private readonly timeAxis: boolean;
+  private readonly stepAxes: boolean;
   /** The execution of the record being observed, for {@link visit}. */
   private current: Execution | undefined;
   /** The record being observed's x on its execution's main axis (undefined: not drawn). */
@@ -197,6 +204,7 @@ export class DashboardModel {
 
   constructor(private readonly options: ModelOptions = {}) {
     this.timeAxis = options.timeAxis ?? options.x === TIME_AXIS;
+    this.stepAxes = options.stepAxes ?? true;
     this.capacity = options.capacity ?? DEFAULT_CAPACITY;
     this.maxKeys = options.maxKeys ?? 64;
     this.smoothWeight = options.smooth ?? 0;
@@ -323,7 +331,7 @@ export class DashboardModel {
     const ordered = this.wanted ? grouped : grouped.map((names, index) => ({ names, index, rank: rank(names) })).sort((a, b) => a.rank - b.rank || a.index - b.index).map((g) => g.names);
     const groups = ordered.map((names) => {
       const keys = names.map(keyView);
-      return { title: names.join(' · '), keys, logScale: wantsLogScale(valuesOf(keys)) };
+      return { title: names.join(' · '), keys, logScale: keysWantLogScale(keys) };
     });
     return {
       sources,
@@ -447,7 +455,7 @@ export class DashboardModel {
     if (x === undefined || !own) return x;
     // The other axes this record places: other step keys (as long as it is not the --x key's
     // axis only), and elapsed time.
-    if (named === undefined || named === TIME_AXIS) {
+    if (this.stepAxes && (named === undefined || named === TIME_AXIS)) {
       // Indexed: every record comes through here, before V8 optimises it (see forEachLeaf).
       for (let k = 0; k < STEP_KEYS.length; k++) {
         const key = STEP_KEYS[k] as string;
@@ -512,9 +520,23 @@ function sameValue(a: JsonValue, b: JsonValue): boolean {
   return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
 }
 
-/** Every y the keys' tracks hold: what wantsLogScale decides a chart's scale by. */
-export function valuesOf(keys: readonly KeyView[]): number[] {
-  return keys.flatMap((key) => key.tracks.flatMap((track) => ysOf(track.points)));
+/**
+ * Whether a chart of these keys reads better on a log scale ({@link wantsLogScale} of every y
+ * their tracks hold), from each track's lowest and highest finite point: the same answer without
+ * gathering every y of every track into one array each frame.
+ */
+export function keysWantLogScale(keys: readonly KeyView[]): boolean {
+  let lowest = Infinity;
+  let highest = -Infinity;
+  for (let k = 0; k < keys.length; k++) {
+    const tracks = (keys[k] as KeyView).tracks;
+    for (let t = 0; t < tracks.length; t++) {
+      const { min, max } = tracks[t] as TrackView;
+      if (min !== undefined && min.y < lowest) lowest = min.y;
+      if (max !== undefined && max.y > highest) highest = max.y;
+    }
+  }
+  return spansLogDecades(lowest, highest);
 }
 
 function trackView(source: string, s: Series, smoothing: number, mapX: ((x: number) => number) | undefined): TrackView {

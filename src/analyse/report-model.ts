@@ -8,9 +8,9 @@
  * Series are already bounded by the dashboard model (min/max buckets, as the terminal draws
  * them), so a report of ten runs of a million steps holds a few thousand points per line.
  */
-import { groupKeys, wantsLogScale, type Tendency } from '../core/vocabulary.js';
+import { groupKeys, type Tendency } from '../core/vocabulary.js';
 import { nonFiniteKind, type Point } from './series.js';
-import { valuesOf, type KeyView, type ModelView, type SettingView } from './dashboard-model.js';
+import { keysWantLogScale, type KeyView, type ModelView, type SettingView } from './dashboard-model.js';
 import type { JsonValue } from '../core/types.js';
 
 /** A non-finite value's place on a line: drawn as a marker at the chart's edge, listed in the hover. */
@@ -154,7 +154,7 @@ export function reportCharts(view: ModelView, runNames: readonly string[] = view
       title: names.join(' · '),
       keys: names,
       tendency: keys[0]?.tendency ?? 'neutral',
-      logScale: wantsLogScale(valuesOf(keys)),
+      logScale: keysWantLogScale(keys),
       series,
     };
   });

@@ -46,6 +46,8 @@ export async function runChart(inputs: readonly string[], options: ChartOptions,
   const renderer: CustomRenderer | undefined = options.renderer === undefined ? undefined : await loadRenderer(options.renderer, io.cwd);
   const named = parseKeyGroups(options.keys ?? []);
   const model = new DashboardModel({
+    // Printed once, the dashboard never switches its x axis: no map to the other step keys.
+    stepAxes: false,
     ...(named.length > 0 ? { keys: named } : {}),
     ...(options.x !== undefined ? { x: options.x } : {}),
     ...(options.smooth !== undefined ? { smooth: options.smooth } : {}),

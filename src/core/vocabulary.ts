@@ -228,7 +228,15 @@ export function wantsLogScale(values: readonly number[]): boolean {
     if (value < min) min = value;
     if (value > max) max = value;
   }
-  return max > 0 && min > 0 && Math.log10(max / min) > LOG_SCALE_DECADES;
+  return spansLogDecades(min, max);
+}
+
+/**
+ * {@link wantsLogScale} for values whose lowest and highest finite values are known already (a
+ * chart series keeps them): both positive and more than three decades apart.
+ */
+export function spansLogDecades(lowest: number, highest: number): boolean {
+  return highest > 0 && lowest > 0 && Math.log10(highest / lowest) > LOG_SCALE_DECADES;
 }
 
 /** Damerau–Levenshtein distance (adjacent swaps count one), case-insensitive. */

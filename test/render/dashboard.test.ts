@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DashboardModel } from '../../src/analyse/dashboard-model.js';
 import { FrameScheduler, type Timers } from '../../src/live/scheduler.js';
@@ -7,6 +8,7 @@ import { ByteBoundary, LiveScreen, dashboardRows, frameSequence } from '../../sr
 import { dashboardLines, renderDashboard } from '../../src/render/dashboard.js';
 import { smooth } from '../../src/analyse/series.js';
 import { classifyLine } from '../../src/parsers/line.js';
+import { wantsLogScale } from '../../src/core/vocabulary.js';
 import type { JsonObject, MetadataRecord } from '../../src/core/types.js';
 
 const T0 = Date.parse('2026-11-22T10:00:00Z');
@@ -192,6 +194,43 @@ describe('dashboard model', () => {
     once.observe(record({ loss: 0.9, step: 10 }, 0));
     expect(once.keepsTime).toBe(false);
     expect(once.view({ xAxis: '_time' }).xLabel).toBe('step');
+    // Nor, with stepAxes off (vizmeta chart), to the other step keys; its own drawing is unchanged.
+    const fixed = new DashboardModel({ stepAxes: false });
+    const switchable = new DashboardModel();
+    for (const [i, values] of [{ loss: 0.9, epoch: 0.5, step: 10 }, { loss: 0.7, epoch: 1, step: 20 }].entries()) {
+      fixed.observe(record(values, i));
+      switchable.observe(record(values, i));
+    }
+    expect(fixed.axes()).toEqual(['step']);
+    expect(fixed.view({ xAxis: 'epoch' }).xLabel).toBe('step');
+    expect(fixed.view()).toEqual(switchable.view());
+  });
+
+  it('chooses a log scale for a chart from its tracks\' extremes exactly as from every value they were given', () => {
+    // Values across many decades, with zeros, negatives and non-finite ones; a small capacity so
+    // the series compact, two runs so a chart overlays tracks.
+    const value = fc.oneof(
+      fc.double({ min: 1e-9, max: 1e9, noNaN: true }),
+      fc.constantFrom(0, -1, NaN, Infinity, -Infinity, 1e-12, 1e12),
+    );
+    const run = fc.array(fc.record({ loss: value, val_loss: value }, { requiredKeys: [] }), { maxLength: 60 });
+    fc.assert(
+      fc.property(run, run, (first, second) => {
+        const model = new DashboardModel({ capacity: 16 });
+        const given = new Map<string, number[]>();
+        for (const [source, rows] of [['a.log', first], ['b.log', second]] as const) {
+          rows.forEach((values, i) => {
+            model.observe(record({ step: i, ...values }, i, source));
+            for (const [key, y] of Object.entries(values)) given.set(key, [...(given.get(key) ?? []), y]);
+          });
+        }
+        for (const group of model.view().groups) {
+          const values = group.keys.flatMap((key) => given.get(key.key) ?? []);
+          expect(group.logScale, group.title).toBe(wantsLogScale(values));
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('pairs train and validation keys for one run, not across several (the runs are the overlay then)', () => {
