@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, InputError, UsageError, type ExitSlot } from './core/errors.js';
-import { closedPipeHandler, describeWriteError, processIO, processStreamsInUse, type CommandIO } from './core/io.js';
+import { closedPipeHandler, describeWriteError, onStdoutError, processIO, processStreamsInUse, writeOutput, type CommandIO } from './core/io.js';
 import { escapeForTerminal } from './core/escape.js';
 import { reflowHelp } from './render/reflow.js';
 import { COMMAND_NAMES, registerCommands } from './commands/index.js';
@@ -28,7 +28,7 @@ export async function buildProgram(io: CommandIO, exit: ExitSlot, argv?: readonl
     .description('Charts, comparisons, confusion matrices, early stopping and CI gates for the JSON-lines metadata training jobs print.')
     .version(version(), '-V, --version')
     .configureOutput({
-      writeOut: (text) => io.stdout.write(reflowHelp(text, io.columns)),
+      writeOut: (text) => void writeOutput(io, reflowHelp(text, io.columns)),
       writeErr: (text) => io.stderr.write(text),
       // Commander's own errors are printed by exitCodeFor, in vizmeta's one style.
       outputError: () => {},
@@ -64,8 +64,8 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
   // Output that cannot be written (a full disk, an I/O error: `vizmeta gate … >/dev/full`) is one
   // line and exit 2, an I/O error like an unreadable input, never a stack trace or the 1 of a
   // failed gate. (`run` then goes on as for a closed pipe: its job's output has nowhere to go.)
-  const onStdoutError = (error: NodeJS.ErrnoException): void => {
-    const handler = closedPipeHandler(process.stdout);
+  onStdoutError(io, (error) => {
+    const handler = closedPipeHandler(io);
     if (error.code !== 'EPIPE') {
       io.stderr.write(`vizmeta: cannot write the output: ${describeWriteError('stdout', error)}\n`);
       if (handler) handler(error);
@@ -74,8 +74,7 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
     }
     if (handler) handler(error);
     else process.exit(ExitCode.ok);
-  };
-  if (io.stdout === process.stdout) process.stdout.on('error', onStdoutError);
+  });
   // (A closed stderr is taken care of where processIO makes it, on first use.)
 
   const exit: ExitSlot = { code: ExitCode.ok };

@@ -7,7 +7,7 @@ import { loadRenderer, runRenderer, type CustomRenderer } from '../render/custom
 import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
 import { parseKeyGroups } from '../core/keys.js';
 import { unknownKeyMessage } from '../core/vocabulary.js';
-import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
+import { resolveColor, warn, writeOutput, type CommandIO } from '../core/io.js';
 import { DashboardModel } from '../analyse/dashboard-model.js';
 import { parseSmoothing } from '../live/options.js';
 import { collectKeys, parseWholeNumber } from '../options/parse.js';
@@ -99,7 +99,7 @@ export async function runChart(inputs: readonly string[], options: ChartOptions,
       height: options.height,
       color,
     });
-    await write(io.stdout, text);
+    await writeOutput(io, text);
     return status;
   }
 
@@ -114,7 +114,7 @@ export async function runChart(inputs: readonly string[], options: ChartOptions,
     { model: model.view(), title: inputs.map(label).join(', ') },
     { width, color, chartHeight: options.height ?? 10, columns: options.columns ?? 1, table: !options.noTable, ...(options.logY ? { logScale: 'log' as const } : {}) },
   );
-  await write(io.stdout, guardWorkflowCommands(`${lines.join('\n')}\n`));
+  await writeOutput(io, guardWorkflowCommands(`${lines.join('\n')}\n`));
   return status;
 }
 

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
-import { warn, write, type CommandIO } from '../core/io.js';
+import { warn, writeOutput, type CommandIO } from '../core/io.js';
 import { joinInputs, reportInputProblems, summarizeExecutions } from '../input/executions.js';
 import { isSummaryFile } from '../input/summary-sniff.js';
 import { compareExecutions, defaultCompareKeys } from '../analyse/compare.js';
@@ -63,7 +63,7 @@ export async function runCompare(inputs: string[], options: CompareOptions, io: 
       const known = new Set(joined.keys.flat());
       requireKnownKeys(named, (key) => known.has(key), [...known], inputs);
     }
-    await write(io.stdout, forReader(renderJoined(joined, joinKey, names, chosen.length > 0 ? chosen : undefined, format, view), format, io.stdoutIsTTY));
+    await writeOutput(io, forReader(renderJoined(joined, joinKey, names, chosen.length > 0 ? chosen : undefined, format, view), format, io.stdoutIsTTY));
     return failed ? ExitCode.usage : ExitCode.ok;
   }
 
@@ -102,7 +102,7 @@ export async function runCompare(inputs: string[], options: CompareOptions, io: 
   if (format === 'text' && options.charts !== false) {
     out += renderCompareCharts(executions, chosen.length > 0 ? chosen : defaults.metrics.slice(0, MAX_DEFAULT_CHARTS), shown.names, shown.view);
   }
-  await write(io.stdout, forReader(out, format, io.stdoutIsTTY));
+  await writeOutput(io, forReader(out, format, io.stdoutIsTTY));
   return failed ? ExitCode.usage : ExitCode.ok;
 }
 

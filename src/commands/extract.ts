@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
-import { write, warn, type CommandIO } from '../core/io.js';
+import { writeOutput, warn, type CommandIO } from '../core/io.js';
 import { JsonLineWriter, type SourceFields } from '../parsers/fast/canonical.js';
 import { escapeForTerminal, escapeJsonForTerminal } from '../core/escape.js';
 import type { NonFiniteStyle } from '../render/json.js';
@@ -50,7 +50,7 @@ export async function runExtract(inputs: string[], options: ExtractOptions, io: 
         record: (record: MetadataRecord) => writer.appendText(`${jsonLine(record)}\n`),
         diagnostic,
         afterChunk: async () => {
-          if (writer.length > 0) await write(io.stdout, writer.take());
+          if (writer.length > 0) await writeOutput(io, writer.take());
         },
       };
       await readInputs(inputs, () => io.stdin, sink, { ...readOptionsFrom(options), jsonLines: writer }, { onError, onNoRecords: (message) => warn(io, message) });
@@ -68,7 +68,7 @@ export async function runExtract(inputs: string[], options: ExtractOptions, io: 
         if (batch.length === 0) return;
         const text = escapeJsonForTerminal(batch.join('\n') + '\n');
         batch = [];
-        await write(io.stdout, text);
+        await writeOutput(io, text);
       },
     };
     await readInputs(inputs, () => io.stdin, sink, readOptionsFrom(options), { onError, onNoRecords: (message) => warn(io, message) });
@@ -81,7 +81,7 @@ export async function runExtract(inputs: string[], options: ExtractOptions, io: 
   await readInputs(inputs, () => io.stdin, { record: (record) => csv.add(record), diagnostic: diagnosticWriter(io) }, readOptionsFrom(options), { onError, onNoRecords: (message) => warn(io, message) });
   // On a terminal, CSV is for reading: a cell's control characters are shown escaped, not run.
   const display = io.stdoutIsTTY ? escapeForTerminal : (row: string) => row;
-  for (const line of csv.lines()) await write(io.stdout, display(line) + '\n');
+  for (const line of csv.lines()) await writeOutput(io, display(line) + '\n');
   return status;
 }
 

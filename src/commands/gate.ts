@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ExitCode, InputError, UsageError, type ExitSlot } from '../core/errors.js';
-import { onClosedPipe, write, type CommandIO } from '../core/io.js';
+import { onClosedPipe, writeOutput, type CommandIO } from '../core/io.js';
 import { renderGateCsv, renderGateJson, renderGateMarkdown, renderGateText, renderGithubAnnotations, renderJunit } from '../render/gate.js';
 import type { TableFormat } from '../core/format.js';
 import { addInputOptions, resolveInputs } from '../options/input.js';
@@ -36,8 +36,8 @@ export async function runGate(inputs: string[], options: GateOptions, io: Comman
   const { report, failedInput } = await checkGate(inputs, gate, options, io, context);
 
   const text = format === 'json' ? renderGateJson(report) : format === 'csv' ? renderGateCsv(report) : format === 'markdown' ? renderGateMarkdown(report) : renderGateText(report, context.color);
-  await write(io.stdout, forReader(text, format, io.stdoutIsTTY));
-  if (options.github) await write(io.stdout, renderGithubAnnotations(report));
+  await writeOutput(io, forReader(text, format, io.stdoutIsTTY));
+  if (options.github) await writeOutput(io, renderGithubAnnotations(report));
   if (options.junit !== undefined) {
     try {
       // fs.promises, loaded only when a report is written (see core/files.ts).
@@ -92,7 +92,7 @@ Examples:
     // not turn a failure into a pass, so a closed pipe only stops the output here. Output that
     // cannot be written at all (a full disk) is exit 2, never the 1 of a failed gate.
     let outputFailed = false;
-    const keepStatusOnClosedPipe = onClosedPipe(io.stdout, (error) => {
+    const keepStatusOnClosedPipe = onClosedPipe(io, (error) => {
       if (error.code !== 'EPIPE') outputFailed = true;
     });
     try {

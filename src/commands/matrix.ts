@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ExitCode, InputError, type ExitSlot } from '../core/errors.js';
-import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
+import { resolveColor, warn, writeOutput, type CommandIO } from '../core/io.js';
 import type { Normalization } from '../formats/confusion.js';
 import { MatrixBuilder, type InputMatrices, type MatrixReadOptions } from '../analyse/matrix.js';
 import { renderMatrices } from '../render/matrix.js';
@@ -81,10 +81,10 @@ export async function runMatrix(inputs: string[], options: MatrixOptions, io: Co
       continue;
     }
     const text = renderMatrices([result], { ...options, color, width });
-    await write(io.stdout, forReader((printed ? '\n' : '') + text, options.format ?? 'text', io.stdoutIsTTY));
+    await writeOutput(io, forReader((printed ? '\n' : '') + text, options.format ?? 'text', io.stdoutIsTTY));
     printed = true;
   }
-  if (options.format === 'json') await write(io.stdout, forReader(renderMatrices(results, { ...options, color, width }), 'json', io.stdoutIsTTY));
+  if (options.format === 'json') await writeOutput(io, forReader(renderMatrices(results, { ...options, color, width }), 'json', io.stdoutIsTTY));
   return status;
 }
 

@@ -33,7 +33,7 @@ export async function runMerge(parts: string[], options: MergeOptions, io: Comma
     if (!isSummaryFile(part)) throw new InputError(`${part}: not a vizmeta summary file (write one with vizmeta summarize LOG... -o ${part.endsWith('.vzs') ? part : 'part.vzs'})`);
   }
   const files: OpenSummary[] = [];
-  const output = openSummaryOutput(target === '-' ? '-' : resolve(io.cwd, target), io.stdout);
+  const output = openSummaryOutput(target === '-' ? '-' : resolve(io.cwd, target), io);
   try {
     for (const part of parts) files.push(await openSummary(part));
     const shard = shardsOf(files, io);

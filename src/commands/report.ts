@@ -21,7 +21,7 @@ import { ExitCode, InputError, UsageError, type ExitSlot } from '../core/errors.
 import { parseKeyGroups, parseKeyList } from '../core/keys.js';
 import { folderNote, shortNames } from '../core/names.js';
 import { formatCount } from '../core/format.js';
-import { warn, write, type CommandIO } from '../core/io.js';
+import { warn, writeOutput, type CommandIO } from '../core/io.js';
 import { DashboardModel } from '../analyse/dashboard-model.js';
 import { reportCharts } from '../analyse/report-model.js';
 import { aggregateLabel, defaultKeys, sortExecutions, sortOrder, topRows } from '../analyse/sort.js';
@@ -382,7 +382,7 @@ export async function runReport(inputs: string[], options: ReportOptions, io: Co
 /** Writes the page whole or not at all: a reader never opens half a report. */
 async function writeReport(output: string, html: string, io: CommandIO): Promise<void> {
   if (output === '-') {
-    await write(io.stdout, html);
+    await writeOutput(io, html);
     return;
   }
   const path = resolve(io.cwd, output);

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ExitCode, InputError, UsageError, type ExitSlot } from '../core/errors.js';
-import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
+import { resolveColor, warn, writeOutput, type CommandIO } from '../core/io.js';
 import { DEFAULT_MAX_ROWS, RocCurveBuilder, type InputCurves, type RocReadOptions } from '../analyse/roc-input.js';
 import { renderRoc, renderRocJson } from '../render/roc.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
@@ -53,9 +53,9 @@ export async function runRoc(inputs: string[], options: RocOptions, io: CommandI
     status = ExitCode.usage;
   }
   if (options.format === 'json') {
-    await write(io.stdout, forReader(renderRocJson(results, Boolean(options.all)), 'json', io.stdoutIsTTY));
+    await writeOutput(io, forReader(renderRocJson(results, Boolean(options.all)), 'json', io.stdoutIsTTY));
   } else if (results.length > 0) {
-    await write(io.stdout, forReader(renderRoc(results, options, { color, width: Math.max(20, io.columns) }), options.format ?? 'text', io.stdoutIsTTY));
+    await writeOutput(io, forReader(renderRoc(results, options, { color, width: Math.max(20, io.columns) }), options.format ?? 'text', io.stdoutIsTTY));
   }
   return status;
 }

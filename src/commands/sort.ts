@@ -9,7 +9,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
-import { write, type CommandIO } from '../core/io.js';
+import { writeOutput, type CommandIO } from '../core/io.js';
 import { reportInputProblems, summarizeExecutions } from '../input/executions.js';
 import { AGGREGATES, unionKeys } from '../analyse/summary.js';
 import { defaultKeys, sortExecutions, sortOrder, topRows } from '../analyse/sort.js';
@@ -82,7 +82,7 @@ export async function runSort(inputs: string[], options: SortOptions, io: Comman
   const shown = [key, ...more.filter((item) => item.aggregate === 'latest').map((item) => item.key)];
   const others = all ? unionKeys(readable).filter((k) => !shown.includes(k)) : chosen.length > 0 ? chosen.filter((k) => !shown.includes(k)) : defaultKeys(readable, shown);
   const { rows, hidden } = topRows(sortExecutions(readable, key, aggregate, order.ascending), limit);
-  await write(io.stdout, forReader(renderSort({ rows, key, aggregate, aggregates: more, others, hidden, order }, format, { color: context.color, width: io.columns }), format, io.stdoutIsTTY));
+  await writeOutput(io, forReader(renderSort({ rows, key, aggregate, aggregates: more, others, hidden, order }, format, { color: context.color, width: io.columns }), format, io.stdoutIsTTY));
   return failed ? ExitCode.usage : ExitCode.ok;
 }
 

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ExitCode, InputError, type ExitSlot } from '../core/errors.js';
-import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
+import { resolveColor, warn, writeOutput, type CommandIO } from '../core/io.js';
 import { readInputs } from '../input/read-inputs.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
 import { parseKeyList } from '../core/keys.js';
@@ -80,7 +80,7 @@ export async function runStats(inputs: string[], options: StatsOptions, io: Comm
     return status;
   }
   const format = options.format ?? 'text';
-  await write(io.stdout, forReader(renderStats(all, format, { color: resolveColor(io, options.color), width: io.columns }), format, io.stdoutIsTTY));
+  await writeOutput(io, forReader(renderStats(all, format, { color: resolveColor(io, options.color), width: io.columns }), format, io.stdoutIsTTY));
   return status;
 }
 

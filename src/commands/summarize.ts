@@ -53,7 +53,7 @@ export async function runSummarize(files: string[], options: SummarizeCommandOpt
   // With --shard, each execution carries its input's place in the whole list, for merge to restore its order.
   const positions = shard === undefined ? undefined : named.flatMap((input, position) => (shardOf(input, shard.count) === shard.index ? [position] : []));
   const inputs = positions === undefined ? named : positions.map((position) => named[position] as string);
-  const output = openSummaryOutput(target === '-' ? '-' : resolve(io.cwd, target), io.stdout);
+  const output = openSummaryOutput(target === '-' ? '-' : resolve(io.cwd, target), io);
   const summarize = (batch: readonly string[]): Promise<ExecutionSummary[]> => summarizeExecutions(batch, {
     keys: 'all',
     history: 'all',

@@ -14,7 +14,7 @@ import { loadRenderer, runRenderer } from '../render/custom-renderer.js';
 import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
 import { compileExpression } from '../analyse/expr.js';
 import { joinInputs } from '../input/executions.js';
-import { warn, write, type CommandIO } from '../core/io.js';
+import { warn, writeOutput, type CommandIO } from '../core/io.js';
 import { readInputs } from '../input/read-inputs.js';
 import type { MetadataRecord } from '../core/types.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
@@ -111,7 +111,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
       requireKnownKeys(named, (key) => known.has(key), [...known], inputs);
     }
     joined.rows = limit(joined.rows);
-    await write(io.stdout, forReader(renderJoined(joined, joinKey, short.names, chosen, format, { ...view, folder: short.folder }), format, io.stdoutIsTTY));
+    await writeOutput(io, forReader(renderJoined(joined, joinKey, short.names, chosen, format, { ...view, folder: short.folder }), format, io.stdoutIsTTY));
     return status;
   }
 
@@ -120,7 +120,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
     const records: MetadataRecord[] = [];
     await readKept((record) => { if (options.limit === undefined || records.length < options.limit) records.push(record); });
     presence.require(inputs);
-    await write(io.stdout, await runRenderer(renderer, sort ? sortByKey(records, (record) => record.values, sort) : records, parseRendererOptions(options.rendererOption)));
+    await writeOutput(io, await runRenderer(renderer, sort ? sortByKey(records, (record) => record.values, sort) : records, parseRendererOptions(options.rendererOption)));
     return status;
   }
 
@@ -146,7 +146,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
     if (groups.overflowed) return ExitCode.usage;
     presence.require(inputs);
     const names = [groupKey, ...specs.map((spec) => spec.label)];
-    await write(io.stdout, forReader(renderRows(names, limit(sort ? sortGroupRows(names, groups.rows(), sort) : groups.rows()), format, view), format, io.stdoutIsTTY));
+    await writeOutput(io, forReader(renderRows(names, limit(sort ? sortGroupRows(names, groups.rows(), sort) : groups.rows()), format, view), format, io.stdoutIsTTY));
     return status;
   }
 
@@ -156,7 +156,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
     presence.require(inputs);
     const stream = rowStream();
     for (const record of limit(sortByKey(records, (item) => item.values, sort))) stream.add(record.source, record.values);
-    await write(io.stdout, forReader(stream.end(), format, io.stdoutIsTTY));
+    await writeOutput(io, forReader(stream.end(), format, io.stdoutIsTTY));
     return status;
   }
 
@@ -164,9 +164,9 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
   const stream = rowStream();
   await readKept((record) => { if (options.limit === undefined || stream.rows < options.limit) stream.add(record.source, record.values); }, async () => {
     const text = stream.take();
-    if (text !== '') await write(io.stdout, forReader(text, format, io.stdoutIsTTY));
+    if (text !== '') await writeOutput(io, forReader(text, format, io.stdoutIsTTY));
   });
-  await write(io.stdout, forReader(stream.end(), format, io.stdoutIsTTY));
+  await writeOutput(io, forReader(stream.end(), format, io.stdoutIsTTY));
   presence.require(inputs);
   return status;
 }

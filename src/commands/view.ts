@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ExitCode, type ExitSlot } from '../core/errors.js';
-import { resolveColor, warn, write, type CommandIO } from '../core/io.js';
+import { resolveColor, warn, writeOutput, type CommandIO } from '../core/io.js';
 import { baseDirOf, loadSource, locateSource, parseUiMetadata, readUiMetadataFile, sourceFolders } from '../formats/kubeflow-ui.js';
 import { outputView } from '../analyse/view.js';
 import { fileHeader, renderSection, sectionText, type ViewFormat, type ViewRender, type ViewSection } from '../render/view.js';
@@ -62,10 +62,10 @@ export async function runView(inputs: string[], options: ViewOptions, io: Comman
   let first = true;
   for await (const result of concurrentlyInOrder(inputs, (input) => viewFile(input, io, render, options.allowOutside === true, options.allowRemote === true), onInputError)) {
     for (const note of result.notes) warn(io, note);
-    await write(io.stdout, guardWorkflowCommands((first ? '' : '\n') + fileHeader(displayName(result.input), result.sections.length, inputs.length > 1, render)));
+    await writeOutput(io, guardWorkflowCommands((first ? '' : '\n') + fileHeader(displayName(result.input), result.sections.length, inputs.length > 1, render)));
     first = false;
     for (const [i, section] of result.sections.entries()) {
-      await write(io.stdout, guardWorkflowCommands(sectionText(section, i === 0, render)));
+      await writeOutput(io, guardWorkflowCommands(sectionText(section, i === 0, render)));
       if (section.error !== undefined) {
         // Written when the section is, so stderr and stdout read in order on a terminal.
         warn(io, section.error);

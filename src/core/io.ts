@@ -2,6 +2,7 @@
  * The edge between commands and the process: streams, terminal facts and environment
  * come in as one object, so commands can be run in-process by tests with fake streams.
  */
+import { fstatSync, statSync, writeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { escapeForTerminal } from './escape.js';
 import type { Diagnostic } from './types.js';
@@ -18,6 +19,13 @@ export interface CommandIO {
   rows: number;
   env: Record<string, string | undefined>;
   cwd: string;
+  /**
+   * Writes output to stdout at once, without a stream, where that is possible (processIO: stdout
+   * is a file, a pipe or /dev/null, and nothing has made the stream yet). Returns what is left
+   * for {@link stdout} to take: all of it where direct writes do not apply, undefined when all
+   * was written. Absent: everything goes through `stdout`. Use {@link writeOutput}.
+   */
+  writeDirect?: (text: string | Uint8Array) => string | Uint8Array | undefined;
 }
 
 /**
@@ -33,20 +41,105 @@ export function stdinStream(source: StdinSource): Readable {
 
 /** process.stderr once processIO's `stderr` has made it. */
 let stderrInUse: NodeJS.WriteStream | undefined;
+/** process.stdout once something has made it: processIO's `stdout`, a terminal's size, a pipe that was full. */
+let stdoutInUse: NodeJS.WriteStream | undefined;
+/** What main does when stdout cannot be written ({@link onStdoutError}), for the stream and direct writes alike. */
+let stdoutErrorListener: ((error: NodeJS.ErrnoException) => void) | undefined;
+/** A direct write failed (a closed pipe a command outlives): later output is dropped, as a destroyed stream drops it. */
+let directWritesFailed = false;
+/** Whether fd 1 takes direct writes: decided on first use. */
+let stdoutTakesDirectWrites: boolean | undefined;
+/** The CommandIO objects processIO made: only their stdout is the process's. */
+const processIOs = new WeakSet<CommandIO>();
 
-/** process.stdout, and process.stderr if it has been made: the streams to flush before exiting. */
+/** process.stdout, and process.stderr, where something has made them: the streams to flush before exiting. */
 export function processStreamsInUse(): NodeJS.WriteStream[] {
-  return stderrInUse === undefined ? [process.stdout] : [process.stdout, stderrInUse];
+  const streams: NodeJS.WriteStream[] = [];
+  if (stdoutInUse !== undefined) streams.push(stdoutInUse);
+  if (stderrInUse !== undefined) streams.push(stderrInUse);
+  return streams;
+}
+
+function madeStdout(): NodeJS.WriteStream {
+  if (stdoutInUse === undefined) {
+    stdoutInUse = process.stdout;
+    if (stdoutErrorListener !== undefined) stdoutInUse.on('error', stdoutErrorListener);
+  }
+  return stdoutInUse;
+}
+
+/**
+ * Whether stdout is a regular file, a pipe or socket, or /dev/null: what Node's own stdout
+ * writes synchronously anyway (files, and pipes on Linux and macOS), so writing it directly
+ * changes nothing but the cost of making the stream, 2–3 ms of a small log's run (its stream
+ * code, and for a pipe Node's networking code). A terminal, or any other device, keeps to the
+ * stream, which knows its size; so does Windows, whose pipes Node writes differently.
+ */
+function takesDirectWrites(): boolean {
+  if (stdoutTakesDirectWrites === undefined) {
+    stdoutTakesDirectWrites = false;
+    if (process.platform !== 'win32') {
+      try {
+        const stats = fstatSync(1);
+        if (stats.isFile() || stats.isFIFO() || stats.isSocket()) stdoutTakesDirectWrites = true;
+        else if (stats.isCharacterDevice()) {
+          const nul = statSync('/dev/null');
+          stdoutTakesDirectWrites = nul.isCharacterDevice() && nul.rdev === stats.rdev;
+        }
+      } catch {
+        // No fd 1 to look at (closed): the stream decides what that means.
+      }
+    }
+  }
+  return stdoutTakesDirectWrites;
+}
+
+/** processIO's writeDirect: see CommandIO.writeDirect. */
+function writeDirect(text: string | Uint8Array): string | Uint8Array | undefined {
+  if (stdoutInUse !== undefined || !takesDirectWrites()) return text;
+  if (directWritesFailed) return undefined;
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(1, bytes, offset, bytes.length - offset);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EINTR') continue;
+      // A pipe left non-blocking by whoever made it, and full: the stream waits for its reader,
+      // and takes every write from now on, so the order holds.
+      if (code === 'EAGAIN') return bytes.subarray(offset);
+      directWritesFailed = true;
+      if (stdoutErrorListener === undefined) throw error;
+      stdoutErrorListener(error as NodeJS.ErrnoException);
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Has `listener` hear of output that cannot be written to the process's stdout (a closed pipe,
+ * a full disk), whether written directly or through the stream. For another CommandIO (a test's)
+ * it does nothing: its streams are the caller's.
+ */
+export function onStdoutError(io: CommandIO, listener: (error: NodeJS.ErrnoException) => void): void {
+  if (!processIOs.has(io)) return;
+  stdoutErrorListener = listener;
+  if (stdoutInUse !== undefined) stdoutInUse.on('error', listener);
 }
 
 export function processIO(): CommandIO {
-  return {
+  const io: CommandIO = {
     // process.stdin is made on first use, and making it loads Node's stream machinery (2 ms of a
     // small log's run): a command given files never touches it.
     get stdin() {
       return process.stdin;
     },
-    stdout: process.stdout,
+    // Made on first use as well: most commands write their output with writeOutput, directly.
+    get stdout() {
+      return madeStdout();
+    },
     // Made on first use too: to a pipe (a CI step's log), making it loads Node's networking
     // code, 3 ms that a run with nothing to say need not spend.
     get stderr() {
@@ -59,12 +152,22 @@ export function processIO(): CommandIO {
     get stdinIsTTY() {
       return Boolean(process.stdin.isTTY);
     },
-    stdoutIsTTY: Boolean(process.stdout.isTTY),
-    columns: process.stdout.columns || Number(process.env['COLUMNS']) || 80,
-    rows: process.stdout.rows || Number(process.env['LINES']) || 24,
+    get stdoutIsTTY() {
+      return !takesDirectWrites() && Boolean(madeStdout().isTTY);
+    },
+    // Only a terminal has a size; anything else is as wide as COLUMNS says, else 80.
+    get columns() {
+      return (takesDirectWrites() ? 0 : madeStdout().columns) || Number(process.env['COLUMNS']) || 80;
+    },
+    get rows() {
+      return (takesDirectWrites() ? 0 : madeStdout().rows) || Number(process.env['LINES']) || 24;
+    },
     env: process.env,
     cwd: process.cwd(),
+    writeDirect,
   };
+  processIOs.add(io);
+  return io;
 }
 
 /**
@@ -100,6 +203,15 @@ export async function write(stream: Writable, text: string | Uint8Array): Promis
   await drained(stream);
 }
 
+/**
+ * Writes a command's output: directly where the CommandIO can (see CommandIO.writeDirect), else
+ * through its stdout stream, with {@link write}'s backpressure.
+ */
+export async function writeOutput(io: CommandIO, text: string | Uint8Array): Promise<void> {
+  const rest = io.writeDirect === undefined ? text : io.writeDirect(text);
+  if (rest !== undefined) await write(io.stdout, rest);
+}
+
 /** Resolves when a full stream drains, or closes or fails (a reader that went away must not hang us). */
 export function drained(stream: Writable): Promise<void> {
   return new Promise<void>((resolve) => {
@@ -115,23 +227,23 @@ export function drained(stream: Writable): Promise<void> {
   });
 }
 
-const closedPipeHandlers = new WeakMap<Writable, (error: NodeJS.ErrnoException) => void>();
+const closedPipeHandlers = new WeakMap<CommandIO, (error: NodeJS.ErrnoException) => void>();
 
 /**
  * Lets a command decide what its stdout closing (EPIPE) or failing (ENOSPC, EIO: `error` says
  * which) means instead of the default (a quiet exit 0, or one line and exit 2): `run` must still
  * wait for its job and flush its saved log, `gate` keeps its answer. Returns the undo.
  */
-export function onClosedPipe(stream: Writable, handler: (error: NodeJS.ErrnoException) => void): () => void {
-  closedPipeHandlers.set(stream, handler);
+export function onClosedPipe(io: CommandIO, handler: (error: NodeJS.ErrnoException) => void): () => void {
+  closedPipeHandlers.set(io, handler);
   return () => {
-    if (closedPipeHandlers.get(stream) === handler) closedPipeHandlers.delete(stream);
+    if (closedPipeHandlers.get(io) === handler) closedPipeHandlers.delete(io);
   };
 }
 
 /** The handler a command registered with {@link onClosedPipe}, if any. */
-export function closedPipeHandler(stream: Writable): ((error: NodeJS.ErrnoException) => void) | undefined {
-  return closedPipeHandlers.get(stream);
+export function closedPipeHandler(io: CommandIO): ((error: NodeJS.ErrnoException) => void) | undefined {
+  return closedPipeHandlers.get(io);
 }
 
 /** One diagnostic line on stderr, compiler style: `file:line: message`, escaped for the terminal. */

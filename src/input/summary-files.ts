@@ -9,8 +9,7 @@
  */
 import { createReadStream, createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Writable } from 'node:stream';
-import { describeWriteError, drained, write } from '../core/io.js';
+import { describeWriteError, drained, writeOutput, type CommandIO } from '../core/io.js';
 import { StringDecoder } from 'node:string_decoder';
 import { InputError } from '../core/errors.js';
 import { decodeExecutionLine, parseHeader, type SummaryHeader } from '../analyse/summary-format.js';
@@ -211,10 +210,10 @@ export interface SummaryOutput {
  * its final name and renamed when complete, so a worker that fails never leaves half a part for
  * the merge step to pick up.
  */
-export function openSummaryOutput(target: string, stdout: Writable): SummaryOutput {
+export function openSummaryOutput(target: string, io: CommandIO): SummaryOutput {
   if (target === '-') {
     return {
-      line: (text) => write(stdout, `${text}\n`),
+      line: (text) => writeOutput(io, `${text}\n`),
       commit: async () => {},
       abort: () => {},
     };

@@ -151,7 +151,7 @@ export async function superviseJob(argv: readonly string[], options: JobOptions,
   // The handler stays: later writes (the final dashboard) may fail the same way after runRun returns.
   let stdoutClosed = false;
   let outputFailed = false;
-  onClosedPipe(io.stdout, (error) => {
+  onClosedPipe(io, (error) => {
     if (error.code !== 'EPIPE') {
       outputFailed = true;
       session.outputLost();
