@@ -4,6 +4,8 @@
  * command program.
  */
 import { readFileSync } from 'node:fs';
+import { describeWriteError } from './core/io.js';
+import { listenForStdoutErrors, madeStdout, takesDirectWrites, writeDirect } from './core/stdout.js';
 
 /**
  * The program's top-level help as commander wrote it to a pipe (where it wraps at 80 columns
@@ -16,23 +18,35 @@ const argv = process.argv.slice(2);
 const only = argv.length === 1 ? argv[0] : undefined;
 if (only === '--version' || only === '-V') {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  process.stdout.write(`${pkg.version}\n`);
-} else if ((only === '--help' || only === '-h') && !process.stdout.isTTY && typeof VIZMETA_BUILT_HELP === 'string') {
+  answer(`${pkg.version}\n`);
+} else if ((only === '--help' || only === '-h') && (takesDirectWrites() || !madeStdout().isTTY) && typeof VIZMETA_BUILT_HELP === 'string') {
   // What the program would write here, reflowed to the same width (core/io.ts: columns), without
-  // loading and registering every command to format it. A closed pipe is a normal end, as there.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(0);
-  });
+  // loading and registering every command to format it.
   void writeBuiltHelp(VIZMETA_BUILT_HELP);
 } else {
   // No top-level await: the CLI bundle is CommonJS (scripts/bundle.mjs), which has none.
   void runProgram(argv);
 }
 
+/**
+ * Writes an answer given here, directly where stdout takes it (core/stdout.ts), as the program
+ * writes its output: a closed pipe is a normal end, and output that cannot be written is one
+ * line and exit 2.
+ */
+function answer(text: string): void {
+  listenForStdoutErrors((error) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    process.stderr.write(`vizmeta: cannot write the output: ${describeWriteError('stdout', error)}\n`);
+    process.exit(2);
+  });
+  const rest = writeDirect(text);
+  if (rest !== undefined) madeStdout().write(rest);
+}
+
 async function writeBuiltHelp(help: string): Promise<void> {
   const { reflowHelp } = await import('./render/reflow.js');
-  process.stdout.write(reflowHelp(help, process.stdout.columns || Number(process.env['COLUMNS']) || 80));
+  const columns = (takesDirectWrites() ? 0 : madeStdout().columns) || Number(process.env['COLUMNS']) || 80;
+  answer(reflowHelp(help, columns));
 }
 
 async function runProgram(args: string[]): Promise<never> {

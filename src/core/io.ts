@@ -2,9 +2,9 @@
  * The edge between commands and the process: streams, terminal facts and environment
  * come in as one object, so commands can be run in-process by tests with fake streams.
  */
-import { fstatSync, statSync, writeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { escapeForTerminal } from './escape.js';
+import { listenForStdoutErrors, madeStdout, stdoutIfMade, takesDirectWrites, writeDirect } from './stdout.js';
 import type { Diagnostic } from './types.js';
 
 export interface CommandIO {
@@ -41,81 +41,16 @@ export function stdinStream(source: StdinSource): Readable {
 
 /** process.stderr once processIO's `stderr` has made it. */
 let stderrInUse: NodeJS.WriteStream | undefined;
-/** process.stdout once something has made it: processIO's `stdout`, a terminal's size, a pipe that was full. */
-let stdoutInUse: NodeJS.WriteStream | undefined;
-/** What main does when stdout cannot be written ({@link onStdoutError}), for the stream and direct writes alike. */
-let stdoutErrorListener: ((error: NodeJS.ErrnoException) => void) | undefined;
-/** A direct write failed (a closed pipe a command outlives): later output is dropped, as a destroyed stream drops it. */
-let directWritesFailed = false;
-/** Whether fd 1 takes direct writes: decided on first use. */
-let stdoutTakesDirectWrites: boolean | undefined;
 /** The CommandIO objects processIO made: only their stdout is the process's. */
 const processIOs = new WeakSet<CommandIO>();
 
 /** process.stdout, and process.stderr, where something has made them: the streams to flush before exiting. */
 export function processStreamsInUse(): NodeJS.WriteStream[] {
   const streams: NodeJS.WriteStream[] = [];
-  if (stdoutInUse !== undefined) streams.push(stdoutInUse);
+  const stdout = stdoutIfMade();
+  if (stdout !== undefined) streams.push(stdout);
   if (stderrInUse !== undefined) streams.push(stderrInUse);
   return streams;
-}
-
-function madeStdout(): NodeJS.WriteStream {
-  if (stdoutInUse === undefined) {
-    stdoutInUse = process.stdout;
-    if (stdoutErrorListener !== undefined) stdoutInUse.on('error', stdoutErrorListener);
-  }
-  return stdoutInUse;
-}
-
-/**
- * Whether stdout is a regular file, a pipe or socket, or /dev/null: what Node's own stdout
- * writes synchronously anyway (files, and pipes on Linux and macOS), so writing it directly
- * changes nothing but the cost of making the stream, 2–3 ms of a small log's run (its stream
- * code, and for a pipe Node's networking code). A terminal, or any other device, keeps to the
- * stream, which knows its size; so does Windows, whose pipes Node writes differently.
- */
-function takesDirectWrites(): boolean {
-  if (stdoutTakesDirectWrites === undefined) {
-    stdoutTakesDirectWrites = false;
-    if (process.platform !== 'win32') {
-      try {
-        const stats = fstatSync(1);
-        if (stats.isFile() || stats.isFIFO() || stats.isSocket()) stdoutTakesDirectWrites = true;
-        else if (stats.isCharacterDevice()) {
-          const nul = statSync('/dev/null');
-          stdoutTakesDirectWrites = nul.isCharacterDevice() && nul.rdev === stats.rdev;
-        }
-      } catch {
-        // No fd 1 to look at (closed): the stream decides what that means.
-      }
-    }
-  }
-  return stdoutTakesDirectWrites;
-}
-
-/** processIO's writeDirect: see CommandIO.writeDirect. */
-function writeDirect(text: string | Uint8Array): string | Uint8Array | undefined {
-  if (stdoutInUse !== undefined || !takesDirectWrites()) return text;
-  if (directWritesFailed) return undefined;
-  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
-  let offset = 0;
-  while (offset < bytes.length) {
-    try {
-      offset += writeSync(1, bytes, offset, bytes.length - offset);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EINTR') continue;
-      // A pipe left non-blocking by whoever made it, and full: the stream waits for its reader,
-      // and takes every write from now on, so the order holds.
-      if (code === 'EAGAIN') return bytes.subarray(offset);
-      directWritesFailed = true;
-      if (stdoutErrorListener === undefined) throw error;
-      stdoutErrorListener(error as NodeJS.ErrnoException);
-      return undefined;
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -124,9 +59,7 @@ function writeDirect(text: string | Uint8Array): string | Uint8Array | undefined
  * it does nothing: its streams are the caller's.
  */
 export function onStdoutError(io: CommandIO, listener: (error: NodeJS.ErrnoException) => void): void {
-  if (!processIOs.has(io)) return;
-  stdoutErrorListener = listener;
-  if (stdoutInUse !== undefined) stdoutInUse.on('error', listener);
+  if (processIOs.has(io)) listenForStdoutErrors(listener);
 }
 
 export function processIO(): CommandIO {

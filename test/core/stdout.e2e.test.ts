@@ -3,7 +3,7 @@
  * a pipe or /dev/null: the same bytes as through Node's stream, without making the stream.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ const BIG = ['chart', '--width', '400', '--height', '600', LOG];
  * Node's built-in modules a run of the CLI loaded, with stdout going to `stdout`; `touch` first
  * makes process.stdout in a preload, the control that shows the check can see the stream.
  */
-function modulesLoaded(stdout: 'file' | 'pipe', touch = false): { modules: string[]; output: string } {
+function modulesLoaded(stdout: 'file' | 'pipe', touch = false, args = ['sort', '--by', 'accuracy', LOG]): { modules: string[]; output: string } {
   const list = join(dir, `modules-${stdout}-${touch}.txt`);
   const preload = join(dir, `preload-${touch}.cjs`);
   writeFileSync(preload, `${touch ? 'process.stdout;\n' : ''}process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));\n`);
@@ -31,13 +31,13 @@ function modulesLoaded(stdout: 'file' | 'pipe', touch = false): { modules: strin
   if (stdout === 'file') {
     const fd = openSync(outFile, 'w');
     try {
-      spawnSync(process.execPath, ['-r', preload, BIN, 'sort', '--by', 'accuracy', LOG], { cwd: ROOT, env: ENV, stdio: ['ignore', fd, 'ignore'] });
+      spawnSync(process.execPath, ['-r', preload, BIN, ...args], { cwd: ROOT, env: ENV, stdio: ['ignore', fd, 'ignore'] });
     } finally {
       closeSync(fd);
     }
     output = readFileSync(outFile, 'utf8');
   } else {
-    output = execFileSync(process.execPath, ['-r', preload, BIN, 'sort', '--by', 'accuracy', LOG], { cwd: ROOT, env: ENV, encoding: 'utf8' });
+    output = execFileSync(process.execPath, ['-r', preload, BIN, ...args], { cwd: ROOT, env: ENV, encoding: 'utf8' });
   }
   return { modules: readFileSync(list, 'utf8').split('\n'), output };
 }
@@ -56,6 +56,10 @@ describe('stdout written directly', () => {
       expect(modules, kind).not.toContain('NativeModule net');
       // The control: a process that made process.stdout has them.
       expect(modulesLoaded(kind, true).modules, `${kind}, stream made`).toContain('NativeModule stream');
+      // The CLI entry's own answers too.
+      const version = modulesLoaded(kind, false, ['--version']);
+      expect(version.output).toMatch(/^\d+\.\d+\.\d+\n$/);
+      expect(version.modules, `${kind}, --version`).not.toContain('NativeModule stream');
     }
   });
 
@@ -97,6 +101,19 @@ describe('stdout written directly', () => {
     expect(await status).toBe(0);
     expect(stderr).toBe('');
     expect(Buffer.concat(chunks).equals(expected)).toBe(true);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('--version and --help to a full device are one line and exit 2, like every command\'s output', () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      for (const args of [['--version'], ['--help'], ['sort', '--help'], ['sort', '--by', 'accuracy', LOG]]) {
+        const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: ENV, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+        expect(result.stderr, args.join(' ')).toBe('vizmeta: cannot write the output: stdout: no space left on the device\n');
+        expect(result.status, args.join(' ')).toBe(2);
+      }
+    } finally {
+      closeSync(full);
+    }
   });
 
   it.skipIf(process.platform === 'win32')('an fd 1 that cannot be written is one line and exit 2, as through the stream', () => {
