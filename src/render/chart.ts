@@ -172,23 +172,22 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
   const prefix = options.title === undefined ? '' : `${escapeForTerminal(options.title)}: `;
 
   // Raw points are drawn only in colour, so only then do they widen the ranges.
-  const all: Point[] = [];
-  const finiteY: Point[] = [];
+  const logY = options.logY === true;
+  const drawn = emptyExtent();
   for (const s of series) {
-    collectDrawn(s.points, all, finiteY);
-    if (options.color && s.raw) collectDrawn(s.raw, all, finiteY);
+    widenExtent(drawn, s.points, logY);
+    if (options.color && s.raw) widenExtent(drawn, s.raw, logY);
   }
-  if (all.length === 0) return truncate(`${prefix}no data yet`, width);
-  if (finiteY.length === 0) {
+  if (drawn.count === 0) return truncate(`${prefix}no data yet`, width);
+  if (drawn.finite === 0) {
     const counts = series.map((s) => `${escapeForTerminal(s.label)}: ${describeNonFinite(s.nonFinite ?? countNonFinite(s.points))}`);
     return truncate(`${prefix}no finite values to plot (${counts.join('; ')})`, width);
   }
 
   // Log only when something can be drawn on it; otherwise linear, and the note says why.
-  const positive = options.logY === true ? finiteY.filter((p) => p.y > 0) : [];
-  const log = positive.length > 0;
-  const yNote = options.logY !== true ? '' : log ? 'log y' : 'linear y: no value > 0 for log';
-  const scale = log ? logScale(positive, height) : yScale(finiteY, height);
+  const log = drawn.positive > 0;
+  const yNote = !logY ? '' : log ? 'log y' : 'linear y: no value > 0 for log';
+  const scale = log ? logScale(drawn.logLo, drawn.logHi, height) : yScale(drawn.yLo, drawn.yHi, height);
   const labels = log ? logLabels(scale, height) : yLabels(scale, height);
   const title = options.title === undefined ? [] : [withNote(escapeForTerminal(options.title), yNote, width)];
   const yWidth = labels.reduce((w, l) => Math.max(w, displayWidth(l)), 0);
@@ -200,7 +199,7 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
   const columns = width - labelWidth - 2;
   if (columns < MIN_COLUMNS) return truncate(`${prefix}too narrow for a chart (${width} columns)`, width);
 
-  const xr = xRange(all);
+  const xr: XRange = { lo: drawn.xLo, hi: drawn.xHi, integers: drawn.integers };
   const grid = newGrid(height, columns);
   const axis: Cell[] = new Array<Cell>(columns).fill(AXIS_CELL);
   const yAxis: Cell[] = labels.map(() => ({ ch: '┤' }));
@@ -236,20 +235,6 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
   return [...title, ...legend, ...plotRows, ...xLines].join('\n');
 }
 
-/**
- * Appends the points with a finite x to `all`, and those with a finite y as well to `finiteY`. A
- * loop, not filter: on a small log this runs once per chart, before V8 has optimised anything,
- * where a callback per point costs more than the rest of the chart.
- */
-function collectDrawn(points: readonly Point[], all: Point[], finiteY: Point[]): void {
-  for (let i = 0; i < points.length; i++) {
-    const p = points[i] as Point;
-    if (!Number.isFinite(p.x)) continue;
-    all.push(p);
-    if (Number.isFinite(p.y)) finiteY.push(p);
-  }
-}
-
 interface XRange {
   lo: number;
   hi: number;
@@ -257,18 +242,54 @@ interface XRange {
   integers: boolean;
 }
 
-/** The x range shared by every series (a loop, not Math.min(...xs), which overflows the stack on big inputs). */
-function xRange(points: readonly Point[]): XRange {
-  let lo = Infinity;
-  let hi = -Infinity;
-  let integers = true;
+/** What the points a chart draws span: the x range all share and the y range the scale needs. */
+interface Extent {
+  /** Points with a finite x: drawn, or marked when their y is not finite. */
+  count: number;
+  xLo: number;
+  xHi: number;
+  integers: boolean;
+  /** Points with a finite x and a finite y, and their lowest and highest y. */
+  finite: number;
+  yLo: number;
+  yHi: number;
+  /** For a log scale: points with a positive y, and the lowest and highest log10 of it. */
+  positive: number;
+  logLo: number;
+  logHi: number;
+}
+
+function emptyExtent(): Extent {
+  return { count: 0, xLo: Infinity, xHi: -Infinity, integers: true, finite: 0, yLo: Infinity, yHi: -Infinity, positive: 0, logLo: Infinity, logHi: -Infinity };
+}
+
+/**
+ * Widens `extent` by `points`. One indexed pass for every range, with no array of points in
+ * between: on a small log a chart runs before V8 has optimised anything, where every pass and
+ * every array built costs (and the x range is a loop, not Math.min(...xs), which overflows the
+ * stack on big inputs).
+ */
+function widenExtent(extent: Extent, points: readonly Point[], logY: boolean): void {
   for (let i = 0; i < points.length; i++) {
     const p = points[i] as Point;
-    if (p.x < lo) lo = p.x;
-    if (p.x > hi) hi = p.x;
-    if (integers && !Number.isInteger(p.x)) integers = false;
+    const x = p.x;
+    if (!Number.isFinite(x)) continue;
+    extent.count++;
+    if (x < extent.xLo) extent.xLo = x;
+    if (x > extent.xHi) extent.xHi = x;
+    if (extent.integers && !Number.isInteger(x)) extent.integers = false;
+    const y = p.y;
+    if (!Number.isFinite(y)) continue;
+    extent.finite++;
+    if (y < extent.yLo) extent.yLo = y;
+    if (y > extent.yHi) extent.yHi = y;
+    if (logY && y > 0) {
+      extent.positive++;
+      const l = Math.log10(y);
+      if (l < extent.logLo) extent.logLo = l;
+      if (l > extent.logHi) extent.logHi = l;
+    }
   }
-  return { lo, hi, integers };
 }
 
 interface YScale {
@@ -277,17 +298,11 @@ interface YScale {
 }
 
 /**
- * The y range of the finite values. A constant series gets a small range around its value with the
- * value exactly on the middle row, so it draws as a flat line there, labelled with its value.
+ * The y scale for finite values from `lo` to `hi`. A constant series gets a small range around its
+ * value with the value exactly on the middle row, so it draws as a flat line there, labelled with
+ * its value.
  */
-function yScale(points: readonly Point[], height: number): YScale {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < points.length; i++) {
-    const p = points[i] as Point;
-    if (p.y < lo) lo = p.y;
-    if (p.y > hi) hi = p.y;
-  }
+function yScale(lo: number, hi: number, height: number): YScale {
   // Values so close that half their difference underflows draw as a constant too.
   if (hi / 2 - lo / 2 > 0) return { lo, hi };
   const v = lo / 2 + hi / 2;
@@ -348,17 +363,10 @@ function cleanZero(label: string): string {
 }
 
 /**
- * The log10 range of positive values. A constant sits on the middle row as on the linear scale;
+ * The log scale for positive values whose log10 runs from `lo` to `hi`. A constant sits on the middle row as on the linear scale;
  * so do values less than a billionth apart, finer than log10 and row labels can tell apart.
  */
-function logScale(points: readonly Point[], height: number): YScale {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const p of points) {
-    const l = Math.log10(p.y);
-    if (l < lo) lo = l;
-    if (l > hi) hi = l;
-  }
+function logScale(lo: number, hi: number, height: number): YScale {
   if (hi - lo > LOG_MIN_SPAN) return { lo, hi };
   const v = lo / 2 + hi / 2;
   const mid = Math.round((height - 1) / 2);
