@@ -52,8 +52,18 @@ export interface ExecutionReport {
   checks: CheckResult[];
 }
 
+/** An input the gate could not read (a missing file, a log without records is not one). */
+export interface UnreadableInput {
+  execution: string;
+  /** Why, as said on stderr: `nope.log: no such file`. */
+  message: string;
+}
+
 export interface GateReport {
   executions: ExecutionReport[];
+  /** Inputs that could not be read: the gate cannot pass without them (exit status 2). */
+  unreadable: UnreadableInput[];
+  /** Every check of every execution passed, and every input was read. */
   passed: boolean;
   /** Some check ended in `error` (`--missing error`): exit status 2. */
   errored: boolean;
@@ -177,12 +187,15 @@ function checkSchema(execution: ExecutionSummary, schema: string): CheckResult {
  * (see {@link maxDropDirection}).
  */
 export function evaluateGate(executions: readonly ExecutionSummary[], checks: GateChecks): GateReport {
-  const reports = executions.map((execution): ExecutionReport => {
+  // An input that could not be read is not an execution that passed nothing: it keeps the gate
+  // from passing, and every format says which it was.
+  const unreadable = executions.flatMap((execution) => (execution.error === undefined ? [] : [{ execution: execution.execution, message: execution.error }]));
+  const reports = executions.filter((execution) => execution.error === undefined).map((execution): ExecutionReport => {
     const results = checks.conditions.map((condition) => checkCondition(execution, condition, checks.missing));
     if (checks.baseline) for (const drop of checks.maxDrops) results.push(checkMaxDrop(execution, checks.baseline, drop, checks.missing, checks.directions));
     if (checks.schema !== undefined) results.push(checkSchema(execution, checks.schema));
     return { execution: execution.execution, checks: results };
   });
   const all = reports.flatMap((report) => report.checks);
-  return { executions: reports, passed: all.every((check) => check.status === 'pass'), errored: all.some((check) => check.status === 'error') };
+  return { executions: reports, unreadable, passed: unreadable.length === 0 && all.every((check) => check.status === 'pass'), errored: all.some((check) => check.status === 'error') };
 }

@@ -81,8 +81,7 @@ export async function checkGate(
   }
   const executions = summaries ?? await summarizeExecutions(inputs, { ...summarize, ...(options.jobs !== undefined ? { jobs: options.jobs } : {}), stdin: () => io.stdin });
   const failedInput = summaries === undefined ? reportInputProblems(io, executions) : executions.some((execution) => execution.error !== undefined);
-  const readable = executions.filter((execution) => execution.error === undefined);
-  const report = evaluateGate(readable, {
+  const report = evaluateGate(executions, {
     conditions, missing, maxDrops, directions,
     ...(baseline ? { baseline } : {}),
     ...(context.schema ? { schema: context.schema.path } : {}),

@@ -7,7 +7,7 @@ import { escapeForTerminal } from '../core/escape.js';
 import { painter } from './colors.js';
 import { folderNote, shortNames } from '../core/names.js';
 import { csvValue, formatNumber, formatValue, jsonValue, markdownCell, renderCsvTable } from './table.js';
-import type { CheckResult, GateReport, UsedValue } from '../analyse/gate.js';
+import type { CheckResult, GateReport, UnreadableInput, UsedValue } from '../analyse/gate.js';
 
 function describeUsed(used: UsedValue): string {
   const value = formatValue(used.value);
@@ -61,6 +61,39 @@ function counts(report: GateReport): { executions: number; failedExecutions: num
   return { executions: report.executions.length, failedExecutions, checks: all.length, failedChecks: all.filter((check) => check.status !== 'pass').length };
 }
 
+/** `1 check`, `2 checks`. */
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Why an input could not be read, without its name in front (`no such file`). */
+export function unreadableReason(input: UnreadableInput): string {
+  const name = input.execution === '-' ? 'stdin' : input.execution;
+  return input.message.startsWith(`${name}: `) ? input.message.slice(name.length + 2) : input.message;
+}
+
+/** `1 input could not be read (nope.log)`: up to three names, then `…`. Not escaped. */
+function unreadableNote(report: GateReport): string {
+  const names = report.unreadable.map((input) => (input.execution === '-' ? 'stdin' : input.execution));
+  const n = names.length;
+  return `${n} input${n === 1 ? '' : 's'} could not be read (${names.slice(0, 3).join(', ')}${n > 3 ? ', …' : ''})`;
+}
+
+/**
+ * The one-line verdict: passed; failed (some check did not pass); or incomplete (every check
+ * that ran passed, but an input could not be read, so nothing can be said of it).
+ */
+function verdict(report: GateReport): { kind: 'passed' | 'failed' | 'incomplete'; text: string } {
+  const c = counts(report);
+  if (report.passed) return { kind: 'passed', text: `gate passed: ${plural(c.executions, 'execution')}, ${plural(c.checks, 'check')}` };
+  const unread = report.unreadable.length > 0 ? unreadableNote(report) : '';
+  if (c.failedChecks === 0) {
+    const rest = c.executions === 0 ? '' : `; ${plural(c.executions, 'execution')} passed ${plural(c.checks, 'check')}`;
+    return { kind: 'incomplete', text: `gate incomplete: ${unread}${rest}` };
+  }
+  return { kind: 'failed', text: `gate failed: ${c.failedChecks} of ${c.checks} checks in ${c.failedExecutions} of ${c.executions} executions${unread === '' ? '' : `; ${unread}`}` };
+}
+
 const LABEL = { pass: 'PASS', fail: 'FAIL', error: 'ERROR' } as const;
 
 export function renderGateText(report: GateReport, color: boolean): string {
@@ -77,21 +110,27 @@ export function renderGateText(report: GateReport, color: boolean): string {
       lines.push(`  ${painted} ${escapeForTerminal(check.condition)}: ${escapeForTerminal(describeCheck(check))}`);
     }
   }
-  const c = counts(report);
-  const verdict = report.passed
-    ? chalk.green(`gate passed: ${c.executions} execution${c.executions === 1 ? '' : 's'}, ${c.checks} check${c.checks === 1 ? '' : 's'}`)
-    : chalk.red(`gate failed: ${c.failedChecks} of ${c.checks} checks in ${c.failedExecutions} of ${c.executions} executions`);
-  lines.push(verdict);
+  for (const input of report.unreadable) {
+    lines.push(chalk.bold(escapeForTerminal(input.execution === '-' ? 'stdin' : input.execution)));
+    lines.push(`  ${chalk.red(LABEL.error.padEnd(5))} could not be read: ${escapeForTerminal(unreadableReason(input))}`);
+  }
+  const { kind, text } = verdict(report);
+  lines.push(kind === 'passed' ? chalk.green(escapeForTerminal(text)) : chalk.red(escapeForTerminal(text)));
   return lines.join('\n') + '\n';
 }
 
 export function renderGateMarkdown(report: GateReport): string {
   const c = counts(report);
-  const head = report.passed
-    ? `### ✅ vizmeta gate passed\n\n${c.checks} checks on ${c.executions} executions.\n`
-    : `### ❌ vizmeta gate failed\n\n${c.failedChecks} of ${c.checks} checks failed, in ${c.failedExecutions} of ${c.executions} executions.\n`;
+  const { kind } = verdict(report);
+  const unread = report.unreadable.length === 0 ? '' : ` ${plural(report.unreadable.length, 'input')} could not be read.`;
+  const head = kind === 'passed'
+    ? `### ✅ vizmeta gate passed\n\n${plural(c.checks, 'check')} on ${plural(c.executions, 'execution')}.\n`
+    : kind === 'incomplete'
+      ? `### ⚠️ vizmeta gate incomplete\n\n${plural(c.checks, 'check')} on ${plural(c.executions, 'execution')} passed.${unread}\n`
+      : `### ❌ vizmeta gate failed\n\n${c.failedChecks} of ${plural(c.checks, 'check')} failed, in ${c.failedExecutions} of ${plural(c.executions, 'execution')}.${unread}\n`;
   const rows = report.executions.flatMap((execution) => execution.checks.map((check) =>
     `| ${markdownCell(execution.execution)} | \`${check.condition.replace(/`/g, "'").replace(/\|/g, '\\|')}\` | ${check.status === 'pass' ? '✅ pass' : check.status === 'fail' ? '❌ **fail**' : '⚠️ **error**'} | ${markdownCell(describeCheck(check))} |`));
+  for (const input of report.unreadable) rows.push(`| ${markdownCell(input.execution)} | (reading it) | ⚠️ **error** | ${markdownCell(`could not be read: ${unreadableReason(input)}`)} |`);
   return `${head}\n| execution | condition | result | values |\n|---|---|---|---|\n${rows.join('\n')}\n`;
 }
 
@@ -108,6 +147,7 @@ export function renderGateJson(report: GateReport): string {
         values: check.used.map((used) => ({ key: used.key, aggregate: used.aggregate, value: jsonValue(used.value) })),
       })),
     })),
+    unreadable: report.unreadable.map((input) => ({ execution: input.execution, message: input.message })),
   }, null, 2) + '\n';
 }
 
@@ -120,7 +160,7 @@ export function renderGateCsv(report: GateReport): string {
   return renderCsvTable(['execution', 'condition', 'status', 'key', 'aggregate', 'value', 'message'], report.executions.flatMap((execution) => execution.checks.map((check) => {
     const used = check.used[0];
     return [execution.execution, check.condition, check.status, used?.key ?? '', used?.aggregate ?? '', csvValue(used?.value), describeCheck(check)];
-  })));
+  }).concat(report.unreadable.map((input) => [input.execution, '', 'error', '', '', '', `could not be read: ${unreadableReason(input)}`]))));
 }
 
 /** GitHub Actions workflow-command escaping (data, then property values). */
@@ -146,6 +186,9 @@ export function renderGithubAnnotations(report: GateReport): string {
       lines.push(`::error ${props.join(',')}::${githubData(escapeForTerminal(`${check.condition}: ${describeCheck(check)}`))}`);
     }
   }
+  for (const input of report.unreadable) {
+    lines.push(`::error title=${githubProperty('vizmeta gate: an input could not be read')}::${githubData(escapeForTerminal(input.message))}`);
+  }
   return lines.length === 0 ? '' : lines.join('\n') + '\n';
 }
 
@@ -160,7 +203,9 @@ function xml(text: string): string {
 export function renderJunit(report: GateReport): string {
   const c = counts(report);
   const errors = report.executions.flatMap((execution) => execution.checks).filter((check) => check.status === 'error').length;
-  const out = [`<?xml version="1.0" encoding="UTF-8"?>`, `<testsuites name="vizmeta gate" tests="${c.checks}" failures="${c.failedChecks - errors}" errors="${errors}">`];
+  // An input that could not be read is a suite of one test, reading it, in error.
+  const unread = report.unreadable.length;
+  const out = [`<?xml version="1.0" encoding="UTF-8"?>`, `<testsuites name="vizmeta gate" tests="${c.checks + unread}" failures="${c.failedChecks - errors}" errors="${errors + unread}">`];
   for (const execution of report.executions) {
     const failures = execution.checks.filter((check) => check.status === 'fail').length;
     const errs = execution.checks.filter((check) => check.status === 'error').length;
@@ -175,6 +220,16 @@ export function renderJunit(report: GateReport): string {
       }
     }
     out.push('  </testsuite>');
+  }
+  for (const input of report.unreadable) {
+    const reason = `could not be read: ${unreadableReason(input)}`;
+    out.push(
+      `  <testsuite name="${xml(input.execution)}" tests="1" failures="0" errors="1">`,
+      `    <testcase classname="${xml(input.execution)}" name="read">`,
+      `      <error message="${xml(reason)}" type="InputError">${xml(input.message)}</error>`,
+      '    </testcase>',
+      '  </testsuite>',
+    );
   }
   out.push('</testsuites>');
   return out.join('\n') + '\n';

@@ -22,7 +22,7 @@ import type { GateReport } from '../analyse/gate.js';
 import type { MatrixAnalysis } from '../analyse/matrix.js';
 import type { RocCurve } from '../analyse/roc.js';
 import type { ViewTable } from '../analyse/view.js';
-import { describeCheck } from './gate.js';
+import { describeCheck, unreadableReason } from './gate.js';
 
 /** The page's palette, in run order: the same as the client's (report-client/main.ts). */
 export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#17becf', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22'];
@@ -227,10 +227,14 @@ ${sections.length > 1 ? `<nav>${sections.join('')}</nav>` : ''}
 function gateSection(gate: GateReport): string {
   const all = gate.executions.flatMap((execution) => execution.checks.map((check) => ({ execution: execution.execution, check })));
   const failed = all.filter((item) => item.check.status !== 'pass').length;
+  const unread = gate.unreadable.length === 0 ? '' : `; ${plural(gate.unreadable.length, 'input')} could not be read`;
   const banner = gate.passed
     ? `<div class="banner pass">✓ Gate passed: ${plural(all.length, 'check')} on ${plural(gate.executions.length, 'execution')}</div>`
-    : `<div class="banner fail">✗ Gate failed: ${formatCount(failed)} of ${plural(all.length, 'check')} did not pass</div>`;
+    : failed === 0
+      ? `<div class="banner fail">! Gate incomplete: ${plural(all.length, 'check')} passed${unread}</div>`
+      : `<div class="banner fail">✗ Gate failed: ${formatCount(failed)} of ${plural(all.length, 'check')} did not pass${unread}</div>`;
   const rows = all.map(({ execution, check }) => `<tr><td class="run-name">${text(execution)}</td><td><code>${text(check.condition)}</code></td><td class="status ${check.status}">${check.status === 'pass' ? '✓ pass' : check.status === 'fail' ? '✗ fail' : '! error'}</td><td>${text(describeCheck(check))}</td></tr>`);
+  for (const input of gate.unreadable) rows.push(`<tr><td class="run-name">${text(input.execution)}</td><td>(reading it)</td><td class="status error">! error</td><td>${text(`could not be read: ${unreadableReason(input)}`)}</td></tr>`);
   return `<section id="gate"><h2>Gate</h2>${banner}<div class="scroll"><table><thead><tr><th>execution</th><th>condition</th><th>result</th><th>values</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
 }
 

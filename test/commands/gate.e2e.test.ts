@@ -81,6 +81,9 @@ describe('vizmeta gate (built binary)', () => {
     const result = await runCli(['gate', '--when', 'accuracy > 0.9', at('good.log'), at('missing.log')]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('missing.log: no such file');
+    // Its output never says the gate passed: the rest passed, and one input could not be read.
+    expect(result.stdout).not.toContain('gate passed');
+    expect(result.stdout).toMatch(/missing\.log\n {2}ERROR could not be read: no such file\ngate incomplete: 1 input could not be read \([^)]*missing\.log\); 1 execution passed 1 check\n$/);
     expect((await runCli(['gate', '--when', 'accuracy > 0', '--missing', 'maybe', at('good.log')])).status).toBe(2);
     expect((await runCli(['gate', at('good.log')])).status).toBe(2);
     expect((await runCli(['gate', '--max-drop', 'accuracy=0.1', at('good.log')])).status).toBe(2);

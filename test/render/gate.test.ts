@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileExpression } from '../../src/analyse/expr.js';
 import { evaluateGate, parseMaxDrops } from '../../src/analyse/gate.js';
-import { describeCheck, renderGateJson, renderGateMarkdown, renderGateText, renderGithubAnnotations, renderJunit } from '../../src/render/gate.js';
+import { describeCheck, renderGateCsv, renderGateJson, renderGateMarkdown, renderGateText, renderGithubAnnotations, renderJunit } from '../../src/render/gate.js';
 import { execution as run } from '../helpers/executions.js';
 
 describe('gate rendering', () => {
@@ -32,5 +32,44 @@ describe('gate rendering', () => {
     expect(renderGithubAnnotations(report).split('\n')[0]).toBe('::error file=logs/good.log,title=vizmeta gate%3A loss < 1::loss < 1: loss is missing');
     expect(renderGithubAnnotations(report)).toContain('::error file=logs/bad.log,line=1,title=vizmeta gate%3A accuracy >= 0.9::');
     expect(renderJunit(report)).toContain('<testsuites name="vizmeta gate" tests="4" failures="3" errors="0">');
+  });
+
+  it('never says passed when an input could not be read: every format names it', () => {
+    const missing = { ...run('logs/nope.log', []), error: 'logs/nope.log: no such file' };
+    const incomplete = evaluateGate([good, missing], { conditions: [compileExpression('accuracy >= 0.9')], missing: 'fail', maxDrops: [] });
+    expect(incomplete.passed).toBe(false);
+    expect(incomplete.unreadable).toEqual([{ execution: 'logs/nope.log', message: 'logs/nope.log: no such file' }]);
+    expect(incomplete.executions.map((execution) => execution.execution)).toEqual(['logs/good.log']);
+
+    const text = renderGateText(incomplete, false);
+    expect(text).toContain('logs/nope.log\n  ERROR could not be read: no such file\n');
+    expect(text.trimEnd().split('\n').at(-1)).toBe('gate incomplete: 1 input could not be read (logs/nope.log); 1 execution passed 1 check');
+    // With a failure as well, the failure leads.
+    const failed = evaluateGate([bad, missing], { conditions: [compileExpression('accuracy >= 0.9')], missing: 'fail', maxDrops: [] });
+    expect(renderGateText(failed, false).trimEnd().split('\n').at(-1)).toBe('gate failed: 1 of 1 checks in 1 of 1 executions; 1 input could not be read (logs/nope.log)');
+    // Nothing readable at all.
+    const none = evaluateGate([missing], { conditions: [compileExpression('accuracy >= 0.9')], missing: 'fail', maxDrops: [] });
+    expect(renderGateText(none, false).trimEnd().split('\n').at(-1)).toBe('gate incomplete: 1 input could not be read (logs/nope.log)');
+
+    expect(renderGateMarkdown(incomplete)).toMatch(/^### ⚠️ vizmeta gate incomplete\n\n1 check on 1 execution passed\. 1 input could not be read\.\n/);
+    expect(renderGateMarkdown(incomplete)).toContain('| logs/nope.log | (reading it) | ⚠️ **error** | could not be read: no such file |');
+    const json = JSON.parse(renderGateJson(incomplete));
+    expect(json.passed).toBe(false);
+    expect(json.unreadable).toEqual([{ execution: 'logs/nope.log', message: 'logs/nope.log: no such file' }]);
+    expect(renderGateCsv(incomplete).trimEnd().split(/\r?\n/).at(-1)).toBe('logs/nope.log,,error,,,,could not be read: no such file');
+    expect(renderGithubAnnotations(incomplete)).toBe('::error title=vizmeta gate%3A an input could not be read::logs/nope.log: no such file\n');
+    const junit = renderJunit(incomplete);
+    expect(junit).toContain('<testsuites name="vizmeta gate" tests="2" failures="0" errors="1">');
+    expect(junit).toContain('<error message="could not be read: no such file" type="InputError">logs/nope.log: no such file</error>');
+  });
+
+  it('keeps an unreadable input\'s name data in every format', () => {
+    const hostile = '<b>x|y</b>\u001b[31m::warning::%0A.log';
+    const missing = { ...run(hostile, []), error: `${hostile}: no such file` };
+    const report = evaluateGate([missing], { conditions: [compileExpression('accuracy >= 0.9')], missing: 'fail', maxDrops: [] });
+    expect(renderGateText(report, false)).not.toContain('\u001b');
+    expect(renderGithubAnnotations(report)).toBe('::error title=vizmeta gate%3A an input could not be read::<b>x|y</b>\\x1b[31m::warning::%250A.log: no such file\n');
+    expect(renderJunit(report)).toContain('name="&lt;b&gt;x|y&lt;/b&gt;\\x1b[31m::warning::%0A.log"');
+    expect(renderGateMarkdown(report)).not.toContain('<b>');
   });
 });

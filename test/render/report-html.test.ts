@@ -136,7 +136,7 @@ describe('the page', () => {
   it('a gate that failed says so at the top of its section, with each check', () => {
     const html = renderReportHtml(page({
       gate: {
-        passed: false, errored: false,
+        passed: false, errored: false, unreadable: [],
         executions: [{ execution: 'a.log', checks: [{ condition: 'accuracy >= 0.9', status: 'fail', used: [{ key: 'accuracy', aggregate: 'latest', value: 0.8 }], finding: { kind: 'condition' } }] }],
       },
     }), ASSETS, ['a.log']);
