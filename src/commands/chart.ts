@@ -87,6 +87,8 @@ export async function runChart(inputs: readonly string[], options: ChartOptions,
     },
   );
 
+  // No input could be read (each said why above): no empty dashboard under the errors.
+  if (status === ExitCode.usage && (renderer ? records.length === 0 : model.records === 0)) return status;
   const width = Math.max(20, options.width ?? io.columns);
   const color = resolveColor(io, options.color);
   if (renderer) {

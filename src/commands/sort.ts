@@ -76,6 +76,8 @@ export async function runSort(inputs: string[], options: SortOptions, io: Comman
   });
   const failed = reportInputProblems(io, executions);
   const readable = executions.filter((execution) => execution.error === undefined);
+  // Nothing could be read: the errors above are the whole answer, not an empty table under them.
+  if (readable.length === 0 && failed) return ExitCode.usage;
   const names = namesKept ? undefined : () => summarizeExecutions(inputs, { keys: new Set(), others: 'latest', read, ...jobs, stdin: () => io.stdin });
   await requireKeysInExecutions([key, ...more.map((item) => item.key), ...(options.keys !== undefined && !all ? chosen : [])], readable, inputs, names);
   // A key whose latest value is already an --agg column is not shown twice.

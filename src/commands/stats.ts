@@ -76,7 +76,8 @@ export async function runStats(inputs: string[], options: StatsOptions, io: Comm
   presence.require(inputs);
   const all = builder.finish();
   if (all.length === 0 && options.format !== 'json' && options.format !== 'csv') {
-    warn(io, 'no metadata records found');
+    // An input that could not be read has said so; this line would only repeat it less exactly.
+    if (status === ExitCode.ok) warn(io, 'no metadata records found');
     return status;
   }
   const format = options.format ?? 'text';
