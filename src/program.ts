@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, InputError, UsageError, type ExitSlot } from './core/errors.js';
-import { closedPipeHandler, describeWriteError, onStdoutError, processIO, processStreamsInUse, writeOutput, type CommandIO } from './core/io.js';
+import { closedPipeHandler, describeWriteError, onStdoutError, processIO, processStreamsInUse, resolveColor, writeOutput, type CommandIO } from './core/io.js';
 import { escapeForTerminal } from './core/escape.js';
 import { reflowHelp } from './render/reflow.js';
 import { COMMAND_NAMES, registerCommands } from './commands/index.js';
@@ -30,6 +30,11 @@ export async function buildProgram(io: CommandIO, exit: ExitSlot, argv?: readonl
     .configureOutput({
       writeOut: (text) => void writeOutput(io, reflowHelp(text, io.columns)),
       writeErr: (text) => io.stderr.write(text),
+      // Commander's defaults ask process.stdout, which would make the stream that output written
+      // directly does without (core/stdout.ts); the answers are the same. vizmeta's help has no
+      // colours of its own: this only decides whether commander strips any.
+      getOutHelpWidth: () => (io.stdoutIsTTY ? io.columns : 80),
+      getOutHasColors: () => resolveColor(io, undefined),
       // Commander's own errors are printed by exitCodeFor, in vizmeta's one style.
       outputError: () => {},
     })

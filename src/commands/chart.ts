@@ -7,7 +7,7 @@ import { loadRenderer, runRenderer, type CustomRenderer } from '../render/custom
 import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
 import { parseKeyGroups } from '../core/keys.js';
 import { unknownKeyMessage } from '../core/vocabulary.js';
-import { resolveColor, warn, writeOutput, type CommandIO } from '../core/io.js';
+import { resolveColor, warn, writeOutput, writeThroughStream, type CommandIO } from '../core/io.js';
 import { DashboardModel } from '../analyse/dashboard-model.js';
 import { parseSmoothing } from '../live/options.js';
 import { collectKeys, parseWholeNumber } from '../options/parse.js';
@@ -92,6 +92,7 @@ export async function runChart(inputs: readonly string[], options: ChartOptions,
   const width = Math.max(20, options.width ?? io.columns);
   const color = resolveColor(io, options.color);
   if (renderer) {
+    writeThroughStream(io);
     const text = await runRenderer(renderer, records, {
       files: inputs.map(label),
       keys: options.keys,

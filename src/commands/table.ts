@@ -14,7 +14,7 @@ import { loadRenderer, runRenderer } from '../render/custom-renderer.js';
 import { ExitCode, UsageError, type ExitSlot } from '../core/errors.js';
 import { compileExpression } from '../analyse/expr.js';
 import { joinInputs } from '../input/executions.js';
-import { warn, writeOutput, type CommandIO } from '../core/io.js';
+import { warn, writeOutput, writeThroughStream, type CommandIO } from '../core/io.js';
 import { readInputs } from '../input/read-inputs.js';
 import type { MetadataRecord } from '../core/types.js';
 import { addInputOptions, diagnosticWriter, readOptionsFrom, resolveInputs, type InputOptions } from '../options/input.js';
@@ -120,6 +120,7 @@ export async function runTable(inputs: string[], options: TableOptions, io: Comm
     const records: MetadataRecord[] = [];
     await readKept((record) => { if (options.limit === undefined || records.length < options.limit) records.push(record); });
     presence.require(inputs);
+    writeThroughStream(io);
     await writeOutput(io, await runRenderer(renderer, sort ? sortByKey(records, (record) => record.values, sort) : records, parseRendererOptions(options.rendererOption)));
     return status;
   }

@@ -137,6 +137,15 @@ export async function write(stream: Writable, text: string | Uint8Array): Promis
 }
 
 /**
+ * Sends every later write through the stdout stream, for when code vizmeta does not control may
+ * write to it (a custom renderer's console.log): its writes could wait in the stream while a
+ * direct one went ahead of them.
+ */
+export function writeThroughStream(io: CommandIO): void {
+  if (processIOs.has(io)) madeStdout();
+}
+
+/**
  * Writes a command's output: directly where the CommandIO can (see CommandIO.writeDirect), else
  * through its stdout stream, with {@link write}'s backpressure.
  */

@@ -100,7 +100,7 @@ export function renderGateText(report: GateReport, color: boolean): string {
   const chalk = painter(color);
   const lines: string[] = [];
   // Short names under a line saying where they are: `files in logs/`, then `run-1.log`, `run-2.log`.
-  const short = shortNames(report.executions.map((execution) => execution.execution));
+  const short = shortNames([...report.executions, ...report.unreadable].map((item) => item.execution));
   if (short.folder !== undefined) lines.push(chalk.dim(escapeForTerminal(folderNote(short.folder))));
   for (const [i, execution] of report.executions.entries()) {
     lines.push(chalk.bold(escapeForTerminal(short.names[i] ?? execution.execution)));
@@ -110,8 +110,8 @@ export function renderGateText(report: GateReport, color: boolean): string {
       lines.push(`  ${painted} ${escapeForTerminal(check.condition)}: ${escapeForTerminal(describeCheck(check))}`);
     }
   }
-  for (const input of report.unreadable) {
-    lines.push(chalk.bold(escapeForTerminal(input.execution === '-' ? 'stdin' : input.execution)));
+  for (const [i, input] of report.unreadable.entries()) {
+    lines.push(chalk.bold(escapeForTerminal(input.execution === '-' ? 'stdin' : short.names[report.executions.length + i] ?? input.execution)));
     lines.push(`  ${chalk.red(LABEL.error.padEnd(5))} could not be read: ${escapeForTerminal(unreadableReason(input))}`);
   }
   const { kind, text } = verdict(report);

@@ -44,6 +44,44 @@ function modulesLoaded(stdout: 'file' | 'pipe', touch = false, args = ['sort', '
 
 const runSync = (args: string[]): Buffer => execFileSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: ENV });
 
+/**
+ * Runs the CLI with stdout a FIFO nobody reads for a while, and non-blocking: Node makes a
+ * child's stdio blocking when it spawns it, so a preload sets it the way a pipe handed over
+ * non-blocking comes (opening a net.Socket on fd 1 does, as libuv does for every pipe it opens).
+ * Writes then hit EAGAIN once the FIFO's 64 KiB are full. Returns every byte read.
+ */
+async function runIntoFullPipe(args: string[], env: NodeJS.ProcessEnv = ENV): Promise<{ status: number | null; stderr: string; output: Buffer }> {
+  const fifo = join(dir, `out-${Math.random().toString(36).slice(2)}.fifo`);
+  execFileSync('mkfifo', [fifo]);
+  const preload = join(dir, 'non-blocking-stdout.cjs');
+  writeFileSync(preload, "new (require('node:net').Socket)({ fd: 1, readable: false, writable: true });\n");
+  const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  const writer = openSync(fifo, constants.O_WRONLY);
+  const child = spawn(process.execPath, ['-r', preload, BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', writer, 'pipe'] });
+  closeSync(writer);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const status = new Promise<number | null>((resolve) => child.on('close', resolve));
+  // Read nothing for a while, so the pipe fills up, then everything.
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.alloc(65536);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(reader, buffer);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      continue;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+  }
+  closeSync(reader);
+  return { status: await status, stderr, output: Buffer.concat(chunks) };
+}
+
 describe('stdout written directly', () => {
   it.skipIf(process.platform === 'win32')('to a file or a pipe, without making Node\'s stdout stream (its modules are never loaded)', () => {
     const expected = runSync(['sort', '--by', 'accuracy', LOG]).toString('utf8');
@@ -56,51 +94,39 @@ describe('stdout written directly', () => {
       expect(modules, kind).not.toContain('NativeModule net');
       // The control: a process that made process.stdout has them.
       expect(modulesLoaded(kind, true).modules, `${kind}, stream made`).toContain('NativeModule stream');
-      // The CLI entry's own answers too.
+      // The CLI entry's own answers too, and a command's help (commander asks no stream).
       const version = modulesLoaded(kind, false, ['--version']);
       expect(version.output).toMatch(/^\d+\.\d+\.\d+\n$/);
       expect(version.modules, `${kind}, --version`).not.toContain('NativeModule stream');
+      const help = modulesLoaded(kind, false, ['sort', '--help']);
+      expect(help.output).toMatch(/^Usage: vizmeta sort /);
+      expect(help.modules, `${kind}, sort --help`).not.toContain('NativeModule stream');
     }
   });
 
   it.skipIf(process.platform === 'win32')('a non-blocking pipe that fills up gets the rest through the stream, every byte in order', async () => {
     const expected = runSync(BIG);
     expect(expected.length).toBeGreaterThan(200_000);
-    // stdout a FIFO nobody reads for a while, and non-blocking: Node makes a child's stdio
-    // blocking when it spawns it, so a preload sets it the way a pipe handed over non-blocking
-    // comes (opening a net.Socket on fd 1 does, as libuv does for every pipe it opens). Writes
-    // then hit EAGAIN once the FIFO's 64 KiB are full.
-    const fifo = join(dir, 'out.fifo');
-    execFileSync('mkfifo', [fifo]);
-    const preload = join(dir, 'non-blocking-stdout.cjs');
-    writeFileSync(preload, "new (require('node:net').Socket)({ fd: 1, readable: false, writable: true });\n");
-    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
-    const writer = openSync(fifo, constants.O_WRONLY);
-    const child = spawn(process.execPath, ['-r', preload, BIN, ...BIG], { cwd: ROOT, env: ENV, stdio: ['ignore', writer, 'pipe'] });
-    closeSync(writer);
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const status = new Promise<number | null>((resolve) => child.on('close', resolve));
-    // Read nothing for a while, so the pipe fills up, then everything.
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    const chunks: Buffer[] = [];
-    const buffer = Buffer.alloc(65536);
-    for (;;) {
-      let n: number;
-      try {
-        n = readSync(reader, buffer);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        continue;
-      }
-      if (n === 0) break;
-      chunks.push(Buffer.from(buffer.subarray(0, n)));
-    }
-    closeSync(reader);
-    expect(await status).toBe(0);
+    const { status, stderr, output } = await runIntoFullPipe(BIG);
+    expect(status).toBe(0);
     expect(stderr).toBe('');
-    expect(Buffer.concat(chunks).equals(expected)).toBe(true);
+    expect(output.equals(expected)).toBe(true);
+  });
+
+  it.skipIf(process.platform === 'win32')('a custom renderer that prints is written through the stream too, so its lines keep their place', async () => {
+    // console.log makes process.stdout; once the pipe is full its lines wait in the stream, and a
+    // direct write of the renderer's text must not overtake them.
+    const renderer = join(dir, 'chatty.mjs');
+    writeFileSync(renderer, "export default (records) => { for (let i = 0; i < 3000; i++) console.log(`log ${i} ${'x'.repeat(60)}`); return `END ${records.length}\\n`; };\n");
+    // (No FORCE_COLOR beside NO_COLOR: Node's console warns of the pair.)
+    const { FORCE_COLOR: _unused, ...env } = ENV;
+    const { status, stderr, output } = await runIntoFullPipe(['chart', '--renderer', renderer, LOG], env);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const lines = output.toString('utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(3001);
+    expect(lines[2999]).toMatch(/^log 2999 x+$/);
+    expect(lines[3000]).toMatch(/^END \d+$/);
   });
 
   it.skipIf(!existsSync('/dev/full'))('--version and --help to a full device are one line and exit 2, like every command\'s output', () => {
