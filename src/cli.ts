@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describeWriteError } from './core/io.js';
-import { listenForStdoutErrors, madeStdout, takesDirectWrites, writeDirect } from './core/stdout.js';
+import { listenForStdoutErrors, madeStdout, stdoutColumns, stdoutIsTerminal, writeDirect } from './core/stdout.js';
 
 /**
  * The program's top-level help as commander wrote it to a pipe (where it wraps at 80 columns
@@ -19,7 +19,7 @@ const only = argv.length === 1 ? argv[0] : undefined;
 if (only === '--version' || only === '-V') {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   answer(`${pkg.version}\n`);
-} else if ((only === '--help' || only === '-h') && (takesDirectWrites() || !madeStdout().isTTY) && typeof VIZMETA_BUILT_HELP === 'string') {
+} else if ((only === '--help' || only === '-h') && !stdoutIsTerminal() && typeof VIZMETA_BUILT_HELP === 'string') {
   // What the program would write here, reflowed to the same width (core/io.ts: columns), without
   // loading and registering every command to format it.
   void writeBuiltHelp(VIZMETA_BUILT_HELP);
@@ -45,8 +45,7 @@ function answer(text: string): void {
 
 async function writeBuiltHelp(help: string): Promise<void> {
   const { reflowHelp } = await import('./render/reflow.js');
-  const columns = (takesDirectWrites() ? 0 : madeStdout().columns) || Number(process.env['COLUMNS']) || 80;
-  answer(reflowHelp(help, columns));
+  answer(reflowHelp(help, stdoutColumns()));
 }
 
 async function runProgram(args: string[]): Promise<never> {

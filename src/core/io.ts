@@ -4,7 +4,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { escapeForTerminal } from './escape.js';
-import { listenForStdoutErrors, madeStdout, stdoutIfMade, takesDirectWrites, writeDirect } from './stdout.js';
+import { listenForStdoutErrors, madeStdout, stdoutColumns, stdoutIfMade, stdoutIsTerminal, stdoutRows, writeDirect } from './stdout.js';
 import type { Diagnostic } from './types.js';
 
 export interface CommandIO {
@@ -86,14 +86,13 @@ export function processIO(): CommandIO {
       return Boolean(process.stdin.isTTY);
     },
     get stdoutIsTTY() {
-      return !takesDirectWrites() && Boolean(madeStdout().isTTY);
+      return stdoutIsTerminal();
     },
-    // Only a terminal has a size; anything else is as wide as COLUMNS says, else 80.
     get columns() {
-      return (takesDirectWrites() ? 0 : madeStdout().columns) || Number(process.env['COLUMNS']) || 80;
+      return stdoutColumns();
     },
     get rows() {
-      return (takesDirectWrites() ? 0 : madeStdout().rows) || Number(process.env['LINES']) || 24;
+      return stdoutRows();
     },
     env: process.env,
     cwd: process.cwd(),

@@ -30,7 +30,7 @@ export function madeStdout(): NodeJS.WriteStream {
  * code, and for a pipe Node's networking code). A terminal, or any other device, keeps to the
  * stream, which knows its size; so does Windows, whose pipes Node writes differently.
  */
-export function takesDirectWrites(): boolean {
+function takesDirectWrites(): boolean {
   if (stdoutTakesDirectWrites === undefined) {
     stdoutTakesDirectWrites = false;
     if (process.platform !== 'win32') {
@@ -75,6 +75,21 @@ export function writeDirect(text: string | Uint8Array): string | Uint8Array | un
     }
   }
   return undefined;
+}
+
+/** Whether stdout is a terminal: asked of the stream only where stdout is not a file, pipe or /dev/null. */
+export function stdoutIsTerminal(): boolean {
+  return !takesDirectWrites() && Boolean(madeStdout().isTTY);
+}
+
+/** Only a terminal has a size; anything else is as wide as COLUMNS says, else 80. */
+export function stdoutColumns(): number {
+  return (takesDirectWrites() ? 0 : madeStdout().columns) || Number(process.env['COLUMNS']) || 80;
+}
+
+/** A terminal's height; anything else LINES, else 24. */
+export function stdoutRows(): number {
+  return (takesDirectWrites() ? 0 : madeStdout().rows) || Number(process.env['LINES']) || 24;
 }
 
 /** process.stdout if something has made it. */

@@ -66,17 +66,21 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** An unreadable input as its message names it: `stdin` for `-`. */
+function inputName(input: UnreadableInput): string {
+  return input.execution === '-' ? 'stdin' : input.execution;
+}
+
 /** Why an input could not be read, without its name in front (`no such file`). */
 export function unreadableReason(input: UnreadableInput): string {
-  const name = input.execution === '-' ? 'stdin' : input.execution;
+  const name = inputName(input);
   return input.message.startsWith(`${name}: `) ? input.message.slice(name.length + 2) : input.message;
 }
 
 /** `1 input could not be read (nope.log)`: up to three names, then `…`. Not escaped. */
 function unreadableNote(report: GateReport): string {
-  const names = report.unreadable.map((input) => (input.execution === '-' ? 'stdin' : input.execution));
-  const n = names.length;
-  return `${n} input${n === 1 ? '' : 's'} could not be read (${names.slice(0, 3).join(', ')}${n > 3 ? ', …' : ''})`;
+  const names = report.unreadable.map(inputName);
+  return `${plural(names.length, 'input')} could not be read (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})`;
 }
 
 /**
@@ -111,7 +115,7 @@ export function renderGateText(report: GateReport, color: boolean): string {
     }
   }
   for (const [i, input] of report.unreadable.entries()) {
-    lines.push(chalk.bold(escapeForTerminal(input.execution === '-' ? 'stdin' : short.names[report.executions.length + i] ?? input.execution)));
+    lines.push(chalk.bold(escapeForTerminal(input.execution === '-' ? inputName(input) : short.names[report.executions.length + i] ?? input.execution)));
     lines.push(`  ${chalk.red(LABEL.error.padEnd(5))} could not be read: ${escapeForTerminal(unreadableReason(input))}`);
   }
   const { kind, text } = verdict(report);
