@@ -127,10 +127,12 @@ export function renderGateMarkdown(report: GateReport): string {
   const c = counts(report);
   const { kind } = verdict(report);
   const unread = report.unreadable.length === 0 ? '' : ` ${plural(report.unreadable.length, 'input')} could not be read.`;
+  // With nothing read, there is nothing that passed to speak of.
+  const passedPart = c.executions === 0 ? '' : `${plural(c.checks, 'check')} on ${plural(c.executions, 'execution')} passed.`;
   const head = kind === 'passed'
     ? `### ✅ vizmeta gate passed\n\n${plural(c.checks, 'check')} on ${plural(c.executions, 'execution')}.\n`
     : kind === 'incomplete'
-      ? `### ⚠️ vizmeta gate incomplete\n\n${plural(c.checks, 'check')} on ${plural(c.executions, 'execution')} passed.${unread}\n`
+      ? `### ⚠️ vizmeta gate incomplete\n\n${`${passedPart}${unread}`.trim()}\n`
       : `### ❌ vizmeta gate failed\n\n${c.failedChecks} of ${plural(c.checks, 'check')} failed, in ${c.failedExecutions} of ${plural(c.executions, 'execution')}.${unread}\n`;
   const rows = report.executions.flatMap((execution) => execution.checks.map((check) =>
     `| ${markdownCell(execution.execution)} | \`${check.condition.replace(/`/g, "'").replace(/\|/g, '\\|')}\` | ${check.status === 'pass' ? '✅ pass' : check.status === 'fail' ? '❌ **fail**' : '⚠️ **error**'} | ${markdownCell(describeCheck(check))} |`));

@@ -51,6 +51,7 @@ describe('gate rendering', () => {
     // Nothing readable at all.
     const none = evaluateGate([missing], { conditions: [compileExpression('accuracy >= 0.9')], missing: 'fail', maxDrops: [] });
     expect(renderGateText(none, false).trimEnd().split('\n').at(-1)).toBe('gate incomplete: 1 input could not be read (logs/nope.log)');
+    expect(renderGateMarkdown(none)).toMatch(/^### ⚠️ vizmeta gate incomplete\n\n1 input could not be read\.\n/);
 
     expect(renderGateMarkdown(incomplete)).toMatch(/^### ⚠️ vizmeta gate incomplete\n\n1 check on 1 execution passed\. 1 input could not be read\.\n/);
     expect(renderGateMarkdown(incomplete)).toContain('| logs/nope.log | (reading it) | ⚠️ **error** | could not be read: no such file |');
